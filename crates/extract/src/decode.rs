@@ -1,0 +1,40 @@
+//! Decodes page text: UTF-8 when valid, otherwise Latin-1 / Windows-1252 (saved pages in
+//! that encoding exist), so no byte is ever an error. Line endings become `\n`.
+
+/// Decodes bytes to text (UTF-8, else Windows-1252), without a BOM, with `\n` line endings.
+pub fn to_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| cp1252(b)).collect(),
+    };
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_and_crlf() {
+        assert_eq!(to_text(b"Sj\xf6gren\r\nx"), "Sjögren\nx");
+        assert_eq!(to_text("Sjögren".as_bytes()), "Sjögren");
+        assert_eq!(to_text(b"\x93quoted\x94"), "“quoted”");
+    }
+}

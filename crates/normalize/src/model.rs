@@ -1,0 +1,317 @@
+//! The normalized record: one struct per output table row, typed, with enum values in the
+//! ClinicalTrials.gov API v2 spellings. The load stage turns these into Arrow columns one to
+//! one, so a field added here is a column added there.
+
+use serde::Serialize;
+
+/// A date as precise as the source states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PartialDate {
+    /// Days since 1970-01-01 of the first day the statement covers ("June 2009" = 2009-06-01).
+    pub days: i32,
+    /// How precise the statement is.
+    pub precision: Precision,
+}
+
+/// Precision of a stated date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Precision {
+    /// Day stated.
+    Day,
+    /// Month and year stated.
+    Month,
+    /// Year only.
+    Year,
+}
+
+impl Precision {
+    /// Column spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "DAY",
+            Precision::Month => "MONTH",
+            Precision::Year => "YEAR",
+        }
+    }
+}
+
+/// A row of `trials`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Trial {
+    /// NCT number.
+    pub nct_id: String,
+    /// Brief title.
+    pub brief_title: Option<String>,
+    /// Official title.
+    pub official_title: Option<String>,
+    /// Overall status (API v2: RECRUITING, COMPLETED, UNKNOWN, ...).
+    pub overall_status: Option<String>,
+    /// Last known status when overall_status is UNKNOWN.
+    pub last_known_status: Option<String>,
+    /// INTERVENTIONAL / OBSERVATIONAL / EXPANDED_ACCESS.
+    pub study_type: Option<String>,
+    /// Phases joined with "/": "PHASE1/PHASE2", "NA", "EARLY_PHASE1".
+    pub phase: Option<String>,
+    /// RANDOMIZED / NON_RANDOMIZED / NA.
+    pub allocation: Option<String>,
+    /// SINGLE_GROUP / PARALLEL / CROSSOVER / FACTORIAL / SEQUENTIAL.
+    pub intervention_model: Option<String>,
+    /// NONE / SINGLE / DOUBLE / TRIPLE / QUADRUPLE.
+    pub masking: Option<String>,
+    /// TREATMENT / PREVENTION / ... .
+    pub primary_purpose: Option<String>,
+    /// Enrollment count.
+    pub enrollment: Option<i64>,
+    /// ACTUAL / ESTIMATED, null when unstated.
+    pub enrollment_type: Option<String>,
+    /// Study start.
+    pub start_date: Option<PartialDate>,
+    /// Start date as stated.
+    pub start_date_raw: Option<String>,
+    /// ACTUAL / ESTIMATED, null when unstated.
+    pub start_date_type: Option<String>,
+    /// Primary completion.
+    pub primary_completion_date: Option<PartialDate>,
+    /// As stated.
+    pub primary_completion_date_raw: Option<String>,
+    /// ACTUAL / ESTIMATED.
+    pub primary_completion_date_type: Option<String>,
+    /// Study completion.
+    pub completion_date: Option<PartialDate>,
+    /// As stated.
+    pub completion_date_raw: Option<String>,
+    /// ACTUAL / ESTIMATED.
+    pub completion_date_type: Option<String>,
+    /// First posted (or first received).
+    pub first_posted_date: Option<PartialDate>,
+    /// As stated.
+    pub first_posted_date_raw: Option<String>,
+    /// Last update posted.
+    pub last_update_date: Option<PartialDate>,
+    /// As stated.
+    pub last_update_date_raw: Option<String>,
+    /// Lead sponsor.
+    pub lead_sponsor: Option<String>,
+    /// Minimum age in years.
+    pub min_age_years: Option<f64>,
+    /// As stated.
+    pub min_age_raw: Option<String>,
+    /// Maximum age in years.
+    pub max_age_years: Option<f64>,
+    /// As stated.
+    pub max_age_raw: Option<String>,
+    /// ALL / FEMALE / MALE.
+    pub sex: Option<String>,
+    /// Accepts healthy volunteers.
+    pub healthy_volunteers: Option<bool>,
+    /// UMBILICAL_CORD, BONE_MARROW, ADIPOSE, ..., UNSPECIFIED; null when no cell product.
+    pub cell_source: Option<String>,
+    /// ALLOGENEIC / AUTOLOGOUS / null.
+    pub cell_origin: Option<String>,
+    /// Input form/layout (`ctgov_api_v2_json`, ...).
+    pub source_format: String,
+    /// Input path.
+    pub source_path: String,
+    /// Line of the input where the record starts (0 = unknown).
+    pub source_line: i64,
+}
+
+/// A row of `conditions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub condition_index: i64,
+    /// As stated.
+    pub condition: String,
+    /// Category from the conditions vocabulary (config), null when none matches.
+    pub category: Option<String>,
+}
+
+/// A row of `arms`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arm {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub arm_index: i64,
+    /// Arm label.
+    pub label: String,
+    /// EXPERIMENTAL / ACTIVE_COMPARATOR / PLACEBO_COMPARATOR / SHAM_COMPARATOR /
+    /// NO_INTERVENTION / OTHER.
+    pub arm_type: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A row of `interventions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Intervention {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub intervention_index: i64,
+    /// BIOLOGICAL / DRUG / DEVICE / PROCEDURE / ... .
+    pub intervention_type: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Other names.
+    pub other_names: Vec<String>,
+}
+
+/// A row of `arm_interventions`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ArmIntervention {
+    /// NCT number.
+    pub nct_id: String,
+    /// Arm label.
+    pub arm_label: String,
+    /// Intervention name.
+    pub intervention_name: String,
+}
+
+/// A row of `doses`: one stated cell dose level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dose {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub dose_index: i64,
+    /// Arm the dose belongs to, when known.
+    pub arm_label: Option<String>,
+    /// Intervention the dose belongs to, when known.
+    pub intervention_name: Option<String>,
+    /// Cell source of the product dosed.
+    pub cell_source: Option<String>,
+    /// ALLOGENEIC / AUTOLOGOUS.
+    pub cell_origin: Option<String>,
+    /// Cells per kg of body weight (low end of a range).
+    pub dose_per_kg: Option<f64>,
+    /// High end of a per-kg range.
+    pub dose_per_kg_high: Option<f64>,
+    /// Total cells per administration (low end of a range).
+    pub dose_total: Option<f64>,
+    /// High end of a total range.
+    pub dose_total_high: Option<f64>,
+    /// Cells per m² of body surface.
+    pub dose_per_m2: Option<f64>,
+    /// Number of administrations.
+    pub administrations: Option<i64>,
+    /// Days between administrations.
+    pub interval_days: Option<f64>,
+    /// INTRAVENOUS, INTRATHECAL, INTRA_ARTICULAR, INTRAMUSCULAR, SUBCUTANEOUS,
+    /// LOCAL, INTRACORONARY, INTRA_ARTERIAL, OTHER.
+    pub route: Option<String>,
+    /// Vehicle, when stated ("saline").
+    pub vehicle: Option<String>,
+    /// Volume in mL, when stated.
+    pub volume_ml: Option<f64>,
+    /// The text the dose was read from.
+    pub source_text: String,
+    /// Which field that text is (`intervention.description`, `arm.label`, ...).
+    pub source_field: String,
+}
+
+/// A row of `outcomes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal over all outcomes of the trial.
+    pub outcome_index: i64,
+    /// PRIMARY / SECONDARY / OTHER.
+    pub outcome_type: String,
+    /// Measure.
+    pub measure: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Time frame as stated.
+    pub time_frame: Option<String>,
+    /// Whether the time frame was understood (null when there is none).
+    pub time_frame_parsed: Option<bool>,
+}
+
+/// A row of `outcome_timepoints`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timepoint {
+    /// NCT number.
+    pub nct_id: String,
+    /// Outcome it belongs to.
+    pub outcome_index: i64,
+    /// 0-based ordinal within the outcome.
+    pub timepoint_index: i64,
+    /// BASELINE / AT / UP_TO / EVERY.
+    pub kind: String,
+    /// Number of units (null for BASELINE).
+    pub value: Option<f64>,
+    /// MINUTE / HOUR / DAY / WEEK / MONTH / YEAR (null for BASELINE).
+    pub unit: Option<String>,
+    /// Value in days (week = 7, month = 30.4375, year = 365.25); 0 for BASELINE.
+    pub days: Option<f64>,
+    /// The piece of the time frame text it was read from.
+    pub label: String,
+}
+
+/// A row of `references`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub reference_index: i64,
+    /// PubMed id.
+    pub pmid: Option<String>,
+    /// DOI (lower-case, without `https://doi.org/`).
+    pub doi: Option<String>,
+    /// Citation.
+    pub citation: Option<String>,
+    /// BACKGROUND / RESULT / DERIVED, null if unstated.
+    pub reference_type: Option<String>,
+}
+
+/// A row of `record_issues`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RecordIssue {
+    /// Input path.
+    pub source_path: String,
+    /// 1-based line (0 = unknown).
+    pub line: i64,
+    /// NCT number when known.
+    pub nct_id: Option<String>,
+    /// ERROR / WARNING / INFO.
+    pub severity: String,
+    /// Column or field concerned.
+    pub field: Option<String>,
+    /// What was found; conflicts name both values.
+    pub message: String,
+    /// The raw value concerned, when there is one.
+    pub raw_value: Option<String>,
+}
+
+/// Everything normalize made of one raw record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Normalized {
+    /// The trial row.
+    pub trial: Trial,
+    /// Conditions.
+    pub conditions: Vec<Condition>,
+    /// Arms.
+    pub arms: Vec<Arm>,
+    /// Interventions.
+    pub interventions: Vec<Intervention>,
+    /// Arm-intervention links.
+    pub arm_interventions: Vec<ArmIntervention>,
+    /// Doses.
+    pub doses: Vec<Dose>,
+    /// Outcomes.
+    pub outcomes: Vec<Outcome>,
+    /// Outcome timepoints.
+    pub timepoints: Vec<Timepoint>,
+    /// References.
+    pub references: Vec<Reference>,
+    /// Findings.
+    pub issues: Vec<RecordIssue>,
+}
