@@ -1,9 +1,1022 @@
-//! ClinicalTrials.gov API v2 JSON. (To be written.)
+//! ClinicalTrials.gov API v2 JSON: a single study object, an array of studies (the website's
+//! "Download" `ctg-studies.json`), a page object `{"studies": [...], "nextPageToken": ...}`,
+//! JSON Lines (one study per line), and the R-jsonlite re-serialisation of a page where every
+//! scalar is wrapped in a one-element array.
+//!
+//! Why it is built this way:
+//! - Speed: a byte-level splitter finds each study's extent (no recursion, no tree), then each
+//!   study is deserialized into typed, field-selective serde structs (unknown fields are
+//!   skipped by serde without building values).
+//! - Robustness: one bad study never costs the others. A truncated document still yields
+//!   every complete study, and an [`InputIssue`] (line + serde's message) for the rest. A
+//!   module of the wrong shape costs only that module (a [`Finding`] on the record). serde's
+//!   recursion limit (128) is kept, and the splitter is iterative, so deep nesting cannot
+//!   overflow the stack.
+//! - Provenance: every scalar keeps its byte position (via `RawValue`, which borrows from the
+//!   input), so each [`Raw`] gets the line of the value itself.
 
-use crate::model::Extracted;
+use serde::de::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
-/// Reads an API v2 JSON document (study object, array of studies, page object, JSON Lines).
-pub fn read(path: &str, _bytes: &[u8]) -> Extracted {
-    let _ = path;
-    Extracted::default()
+use crate::model::{
+    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome,
+    RawRecord, RawReference, Severity, SourceFormat,
+};
+
+// ---------------------------------------------------------------------------------------
+// Typed model of the parts of an API v2 study that trialtables reads.
+// ---------------------------------------------------------------------------------------
+
+/// A scalar as the JSON states it (string text, or the literal text of a number/boolean),
+/// with the address of its first byte in the input (turned into a line later).
+#[derive(Debug, Default)]
+enum Text {
+    /// Not stated (missing or `null` or `[]`).
+    #[default]
+    Absent,
+    /// A stated value.
+    Value { text: String, ptr: usize },
+    /// Something that is not a scalar (an object, an array of several values).
+    Odd { what: String, ptr: usize },
+}
+
+fn classify(raw: &RawValue, depth: u8) -> Text {
+    let s = raw.get();
+    let ptr = s.as_ptr() as usize;
+    match s.as_bytes().first() {
+        Some(b'"') => {
+            let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+            if !inner.contains('\\') {
+                Text::Value { text: inner.to_string(), ptr: inner.as_ptr() as usize }
+            } else {
+                match serde_json::from_str::<String>(s) {
+                    Ok(text) => Text::Value { text, ptr: ptr + 1 },
+                    Err(e) => Text::Odd { what: format!("an unreadable string ({e})"), ptr },
+                }
+            }
+        }
+        Some(b'n') => Text::Absent,
+        Some(b'[') if depth == 0 => match serde_json::from_str::<Vec<&RawValue>>(s) {
+            // R jsonlite wraps every scalar in a one-element array.
+            Ok(items) => match items.as_slice() {
+                [] => Text::Absent,
+                [one] => classify(one, depth + 1),
+                many => Text::Odd { what: format!("an array of {} values", many.len()), ptr },
+            },
+            Err(e) => Text::Odd { what: format!("an unreadable array ({e})"), ptr },
+        },
+        Some(b'[') => Text::Odd { what: "a nested array".to_string(), ptr },
+        Some(b'{') => Text::Odd { what: "an object".to_string(), ptr },
+        // Numbers and booleans: the literal text as stated ("102", "false").
+        Some(_) => Text::Value { text: s.to_string(), ptr },
+        None => Text::Absent,
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        Ok(classify(raw, 0))
+    }
+}
+
+/// A module read on its own, so that a module of an unexpected shape costs only itself.
+#[derive(Debug)]
+enum Lenient<T> {
+    Absent,
+    Ok(T),
+    Bad { error: String, ptr: usize },
+}
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient::Absent
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        let s: &'de str = raw.get();
+        if s == "null" {
+            return Ok(Lenient::Absent);
+        }
+        Ok(match serde_json::from_str::<T>(s) {
+            Ok(t) => Lenient::Ok(t),
+            Err(e) => Lenient::Bad { error: e.to_string(), ptr: s.as_ptr() as usize },
+        })
+    }
+}
+
+/// A list that may also be stated as a single scalar; items are [`Text`].
+#[derive(Debug, Default)]
+struct TextList(Vec<Text>);
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        let s: &'de str = raw.get();
+        if s.starts_with('[') {
+            match serde_json::from_str::<Vec<&'de RawValue>>(s) {
+                Ok(items) => Ok(TextList(items.into_iter().map(|r| classify(r, 0)).collect())),
+                Err(e) => Ok(TextList(vec![Text::Odd {
+                    what: format!("an unreadable array ({e})"),
+                    ptr: s.as_ptr() as usize,
+                }])),
+            }
+        } else {
+            Ok(TextList(vec![classify(raw, 1)]))
+        }
+    }
+}
+
+/// A list of objects; a single object (or a jsonlite-wrapped one) is a list of one.
+#[derive(Debug)]
+struct ObjList<T>(Vec<Lenient<T>>);
+
+impl<T> Default for ObjList<T> {
+    fn default() -> Self {
+        ObjList(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjList<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        let s: &'de str = raw.get();
+        let one = |s: &'de str| match serde_json::from_str::<T>(s) {
+            Ok(t) => Lenient::Ok(t),
+            Err(e) => Lenient::Bad { error: e.to_string(), ptr: s.as_ptr() as usize },
+        };
+        if s.starts_with('[') {
+            match serde_json::from_str::<Vec<&'de RawValue>>(s) {
+                Ok(items) => Ok(ObjList(items.into_iter().map(|r| one(r.get())).collect())),
+                Err(e) => Ok(ObjList(vec![Lenient::Bad {
+                    error: e.to_string(),
+                    ptr: s.as_ptr() as usize,
+                }])),
+            }
+        } else if s == "null" {
+            Ok(ObjList(Vec::new()))
+        } else {
+            Ok(ObjList(vec![one(s)]))
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct StudyDoc {
+    protocol_section: Option<Protocol>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Protocol {
+    identification_module: Lenient<Identification>,
+    status_module: Lenient<Status>,
+    sponsor_collaborators_module: Lenient<Sponsors>,
+    description_module: Lenient<Description>,
+    conditions_module: Lenient<Conditions>,
+    design_module: Lenient<Design>,
+    arms_interventions_module: Lenient<ArmsInterventions>,
+    outcomes_module: Lenient<Outcomes>,
+    eligibility_module: Lenient<Eligibility>,
+    references_module: Lenient<References>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Identification {
+    nct_id: Text,
+    brief_title: Text,
+    official_title: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct DateStruct {
+    date: Text,
+    #[serde(rename = "type")]
+    kind: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Status {
+    overall_status: Text,
+    last_known_status: Text,
+    start_date_struct: Lenient<DateStruct>,
+    primary_completion_date_struct: Lenient<DateStruct>,
+    completion_date_struct: Lenient<DateStruct>,
+    study_first_post_date_struct: Lenient<DateStruct>,
+    last_update_post_date_struct: Lenient<DateStruct>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Sponsors {
+    lead_sponsor: Lenient<NameOnly>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct NameOnly {
+    name: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Description {
+    brief_summary: Text,
+    detailed_description: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Conditions {
+    conditions: TextList,
+    keywords: TextList,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Design {
+    study_type: Text,
+    phases: TextList,
+    design_info: Lenient<DesignInfo>,
+    enrollment_info: Lenient<Enrollment>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct DesignInfo {
+    allocation: Text,
+    intervention_model: Text,
+    primary_purpose: Text,
+    masking_info: Lenient<MaskingInfo>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct MaskingInfo {
+    masking: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Enrollment {
+    count: Text,
+    #[serde(rename = "type")]
+    kind: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ArmsInterventions {
+    arm_groups: ObjList<ArmGroup>,
+    interventions: ObjList<Intervention>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ArmGroup {
+    label: Text,
+    #[serde(rename = "type")]
+    kind: Text,
+    description: Text,
+    intervention_names: TextList,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Intervention {
+    #[serde(rename = "type")]
+    kind: Text,
+    name: Text,
+    description: Text,
+    other_names: TextList,
+    arm_group_labels: TextList,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Outcomes {
+    primary_outcomes: ObjList<Outcome>,
+    secondary_outcomes: ObjList<Outcome>,
+    other_outcomes: ObjList<Outcome>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Outcome {
+    measure: Text,
+    description: Text,
+    time_frame: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Eligibility {
+    minimum_age: Text,
+    maximum_age: Text,
+    sex: Text,
+    healthy_volunteers: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct References {
+    references: ObjList<Reference>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Reference {
+    pmid: Text,
+    #[serde(rename = "type")]
+    kind: Text,
+    citation: Text,
+    doi: Text,
+}
+
+// ---------------------------------------------------------------------------------------
+// Line numbers.
+// ---------------------------------------------------------------------------------------
+
+/// Maps addresses inside one study's slice to 1-based lines of the whole document.
+struct Lines {
+    base: usize,
+    len: usize,
+    first_line: u32,
+    newlines: Vec<u32>,
+}
+
+impl Lines {
+    fn new(slice: &str, first_line: u32) -> Lines {
+        let newlines = slice
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i as u32)
+            .collect();
+        Lines { base: slice.as_ptr() as usize, len: slice.len(), first_line, newlines }
+    }
+
+    fn line(&self, ptr: usize) -> u32 {
+        if ptr < self.base || ptr > self.base + self.len {
+            return self.first_line;
+        }
+        let off = (ptr - self.base) as u32;
+        self.first_line + self.newlines.partition_point(|&n| n < off) as u32
+    }
+}
+
+fn count_newlines(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
+}
+
+// ---------------------------------------------------------------------------------------
+// Mapping typed study -> RawRecord.
+// ---------------------------------------------------------------------------------------
+
+struct Mapper<'l> {
+    lines: &'l Lines,
+    findings: Vec<Finding>,
+}
+
+impl Mapper<'_> {
+    fn raw(&mut self, t: &Text, field: &str) -> Option<Raw> {
+        match t {
+            Text::Absent => None,
+            Text::Value { text, ptr } => Raw::non_empty(text, self.lines.line(*ptr)),
+            Text::Odd { what, ptr } => {
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    field: Some(field.to_string()),
+                    line: self.lines.line(*ptr),
+                    message: format!("{field}: expected a text value, found {what}; value not read"),
+                });
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, l: &TextList, field: &str) -> Vec<Raw> {
+        l.0.iter().filter_map(|t| self.raw(t, field)).collect()
+    }
+
+    fn module<'t, T>(&mut self, m: &'t Lenient<T>, name: &str) -> Option<&'t T> {
+        match m {
+            Lenient::Absent => None,
+            Lenient::Ok(t) => Some(t),
+            Lenient::Bad { error, ptr } => {
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    field: Some(name.to_string()),
+                    line: self.lines.line(*ptr),
+                    message: format!("{name} could not be read ({error}); its values are left empty"),
+                });
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, m: &Lenient<DateStruct>, name: &str) -> (Option<Raw>, Option<Raw>) {
+        match self.module(m, name) {
+            Some(d) => (self.raw(&d.date, name), self.raw(&d.kind, name)),
+            None => (None, None),
+        }
+    }
+
+    fn missing(&mut self, field: &str, line: u32, what: &str) {
+        self.findings.push(Finding {
+            severity: Severity::Warning,
+            field: Some(field.to_string()),
+            line,
+            message: what.to_string(),
+        });
+    }
+}
+
+/// API v2 intervention types, in the upper-snake form used for comparisons.
+const INTERVENTION_TYPES: &[&str] = &[
+    "DRUG",
+    "DEVICE",
+    "BIOLOGICAL",
+    "PROCEDURE",
+    "RADIATION",
+    "BEHAVIORAL",
+    "GENETIC",
+    "DIETARY_SUPPLEMENT",
+    "COMBINATION_PRODUCT",
+    "DIAGNOSTIC_TEST",
+    "OTHER",
+];
+
+fn type_key(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .collect()
+}
+
+/// Strips a leading "Type: " from an arm's intervention name (API v2 spells them
+/// "Biological: MSC" while the intervention itself is named "MSC"), when the prefix is an
+/// intervention type and the full text is not itself an intervention name.
+fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
+    if names.contains(&name.text.as_str()) {
+        return name;
+    }
+    if let Some((prefix, rest)) = name.text.split_once(": ") {
+        let key = type_key(prefix);
+        let rest = rest.trim();
+        if !rest.is_empty()
+            && (types.iter().any(|t| *t == key) || INTERVENTION_TYPES.contains(&key.as_str()))
+        {
+            return Raw { text: rest.to_string(), line: name.line };
+        }
+    }
+    name
+}
+
+fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
+    let p = doc.protocol_section.as_ref()?;
+    let mut rec = RawRecord::new(path, SourceFormat::CtgovApiV2Json, lines.first_line);
+    let mut m = Mapper { lines, findings: Vec::new() };
+
+    if let Some(id) = m.module(&p.identification_module, "identificationModule") {
+        rec.nct_id = m.raw(&id.nct_id, "nct_id");
+        rec.brief_title = m.raw(&id.brief_title, "brief_title");
+        rec.official_title = m.raw(&id.official_title, "official_title");
+    }
+    if let Some(s) = m.module(&p.status_module, "statusModule") {
+        rec.overall_status = m.raw(&s.overall_status, "overall_status");
+        rec.last_known_status = m.raw(&s.last_known_status, "last_known_status");
+        (rec.start_date, rec.start_date_type) = m.date(&s.start_date_struct, "startDateStruct");
+        (rec.primary_completion_date, rec.primary_completion_date_type) =
+            m.date(&s.primary_completion_date_struct, "primaryCompletionDateStruct");
+        (rec.completion_date, rec.completion_date_type) =
+            m.date(&s.completion_date_struct, "completionDateStruct");
+        (rec.first_posted_date, _) =
+            m.date(&s.study_first_post_date_struct, "studyFirstPostDateStruct");
+        (rec.last_update_date, _) =
+            m.date(&s.last_update_post_date_struct, "lastUpdatePostDateStruct");
+    }
+    if let Some(s) = m.module(&p.sponsor_collaborators_module, "sponsorCollaboratorsModule") {
+        if let Some(lead) = m.module(&s.lead_sponsor, "leadSponsor") {
+            rec.lead_sponsor = m.raw(&lead.name, "lead_sponsor");
+        }
+    }
+    if let Some(d) = m.module(&p.description_module, "descriptionModule") {
+        rec.brief_summary = m.raw(&d.brief_summary, "brief_summary");
+        rec.detailed_description = m.raw(&d.detailed_description, "detailed_description");
+    }
+    if let Some(c) = m.module(&p.conditions_module, "conditionsModule") {
+        rec.conditions = m.list(&c.conditions, "conditions");
+        rec.keywords = m.list(&c.keywords, "keywords");
+    }
+    if let Some(d) = m.module(&p.design_module, "designModule") {
+        rec.study_type = m.raw(&d.study_type, "study_type");
+        rec.phases = m.list(&d.phases, "phases");
+        if let Some(di) = m.module(&d.design_info, "designInfo") {
+            rec.allocation = m.raw(&di.allocation, "allocation");
+            rec.intervention_model = m.raw(&di.intervention_model, "intervention_model");
+            rec.primary_purpose = m.raw(&di.primary_purpose, "primary_purpose");
+            if let Some(mi) = m.module(&di.masking_info, "maskingInfo") {
+                rec.masking = m.raw(&mi.masking, "masking");
+            }
+        }
+        if let Some(e) = m.module(&d.enrollment_info, "enrollmentInfo") {
+            rec.enrollment = m.raw(&e.count, "enrollment");
+            rec.enrollment_type = m.raw(&e.kind, "enrollment_type");
+        }
+    }
+    if let Some(a) = m.module(&p.arms_interventions_module, "armsInterventionsModule") {
+        for (i, iv) in a.interventions.0.iter().enumerate() {
+            let Some(iv) = m.module(iv, "interventions") else { continue };
+            let intervention_type = m.raw(&iv.kind, "intervention_type");
+            let description = m.raw(&iv.description, "intervention_description");
+            let other_names = m.list(&iv.other_names, "intervention_other_names");
+            let arm_labels = m.list(&iv.arm_group_labels, "intervention_arm_labels");
+            match m.raw(&iv.name, "intervention_name") {
+                Some(name) => rec.interventions.push(RawIntervention {
+                    intervention_type,
+                    name,
+                    description,
+                    other_names,
+                    arm_labels,
+                }),
+                None => m.missing(
+                    "intervention_name",
+                    rec.line,
+                    &format!("interventions[{i}] has no name; this intervention is not kept"),
+                ),
+            }
+        }
+        let types: Vec<String> = rec
+            .interventions
+            .iter()
+            .filter_map(|iv| iv.intervention_type.as_ref().map(|t| type_key(&t.text)))
+            .collect();
+        let names: Vec<String> = rec.interventions.iter().map(|iv| iv.name.text.clone()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for (i, arm) in a.arm_groups.0.iter().enumerate() {
+            let Some(arm) = m.module(arm, "armGroups") else { continue };
+            let arm_type = m.raw(&arm.kind, "arm_type");
+            let description = m.raw(&arm.description, "arm_description");
+            let intervention_names = m
+                .list(&arm.intervention_names, "arm_intervention_names")
+                .into_iter()
+                .map(|n| strip_type_prefix(n, &types, &names))
+                .collect();
+            match m.raw(&arm.label, "arm_label") {
+                Some(label) => {
+                    rec.arms.push(RawArm { label, arm_type, description, intervention_names })
+                }
+                None => m.missing(
+                    "arm_label",
+                    rec.line,
+                    &format!("armGroups[{i}] has no label; this arm is not kept"),
+                ),
+            }
+        }
+    }
+    if let Some(o) = m.module(&p.outcomes_module, "outcomesModule") {
+        for (kind, list, name) in [
+            (OutcomeKind::Primary, &o.primary_outcomes, "primaryOutcomes"),
+            (OutcomeKind::Secondary, &o.secondary_outcomes, "secondaryOutcomes"),
+            (OutcomeKind::Other, &o.other_outcomes, "otherOutcomes"),
+        ] {
+            for (i, oc) in list.0.iter().enumerate() {
+                let Some(oc) = m.module(oc, name) else { continue };
+                let description = m.raw(&oc.description, "outcome_description");
+                let time_frame = m.raw(&oc.time_frame, "outcome_time_frame");
+                match m.raw(&oc.measure, "outcome_measure") {
+                    Some(measure) => {
+                        rec.outcomes.push(RawOutcome { kind, measure, description, time_frame })
+                    }
+                    None => m.missing(
+                        "outcome_measure",
+                        rec.line,
+                        &format!("{name}[{i}] has no measure; this outcome is not kept"),
+                    ),
+                }
+            }
+        }
+    }
+    if let Some(e) = m.module(&p.eligibility_module, "eligibilityModule") {
+        rec.min_age = m.raw(&e.minimum_age, "min_age");
+        rec.max_age = m.raw(&e.maximum_age, "max_age");
+        rec.sex = m.raw(&e.sex, "sex");
+        rec.healthy_volunteers = m.raw(&e.healthy_volunteers, "healthy_volunteers");
+    }
+    if let Some(r) = m.module(&p.references_module, "referencesModule") {
+        for reference in &r.references.0 {
+            let Some(reference) = m.module(reference, "references") else { continue };
+            let r = RawReference {
+                pmid: m.raw(&reference.pmid, "reference_pmid"),
+                doi: m.raw(&reference.doi, "reference_doi"),
+                citation: m.raw(&reference.citation, "reference_citation"),
+                reference_type: m.raw(&reference.kind, "reference_type"),
+            };
+            if r.pmid.is_some() || r.doi.is_some() || r.citation.is_some() {
+                rec.references.push(r);
+            }
+        }
+    }
+    if rec.nct_id.is_none() {
+        let line = rec.line;
+        m.missing("nct_id", line, "study states no identificationModule.nctId");
+    }
+    rec.findings = m.findings;
+    Some(rec)
+}
+
+// ---------------------------------------------------------------------------------------
+// Splitting a document into studies.
+// ---------------------------------------------------------------------------------------
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(c) = b.get(i) {
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Skips a string starting at the opening quote `i`; `Err(len)` when it never closes.
+fn skip_string(b: &[u8], i: usize) -> Result<usize, usize> {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'"' => return Ok(j + 1),
+            b'\\' => j += 2,
+            _ => j += 1,
+        }
+    }
+    Err(b.len())
+}
+
+/// Skips one JSON value starting at `i` (not whitespace). Iterative, so nesting depth costs
+/// no stack. `Ok(end)` exclusive; `Err(len)` when the input ends inside the value. It does
+/// not validate: serde does, on the extent found.
+fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
+    match b.get(i) {
+        None => Err(b.len()),
+        Some(b'"') => skip_string(b, i),
+        Some(b'{') | Some(b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = skip_string(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            Err(b.len())
+        }
+        Some(_) => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                j += 1;
+            }
+            Ok(j.max(i + 1))
+        }
+    }
+}
+
+/// Finds the value of top-level key `key` in the object starting at `i`; tolerant of a
+/// truncated object (returns what was seen).
+fn find_key(b: &[u8], i: usize, key: &[u8]) -> Option<usize> {
+    let mut j = skip_ws(b, i + 1);
+    loop {
+        if b.get(j) != Some(&b'"') {
+            return None;
+        }
+        let kend = skip_string(b, j).ok()?;
+        let k = b.get(j + 1..kend - 1)?;
+        j = skip_ws(b, kend);
+        if b.get(j) != Some(&b':') {
+            return None;
+        }
+        j = skip_ws(b, j + 1);
+        if k == key {
+            return Some(j);
+        }
+        j = skip_ws(b, skip_value(b, j).ok()?);
+        match b.get(j) {
+            Some(b',') => j = skip_ws(b, j + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// Finds an NCT id near `"nctId"` in a slice that could not be parsed (for issues).
+fn guess_nct(b: &[u8]) -> Option<String> {
+    let pos = b.windows(7).position(|w| w == b"\"nctId\"")?;
+    let rest = b.get(pos + 7..)?;
+    let start = rest.windows(3).take(40).position(|w| w == b"NCT")?;
+    let id: String = rest
+        .get(start..)?
+        .iter()
+        .take(11)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .map(|&c| c as char)
+        .collect();
+    (id.len() == 11).then_some(id)
+}
+
+struct Reader<'a> {
+    path: &'a str,
+    doc: &'a str,
+    out: Extracted,
+    /// Byte offset and line of the last position whose line is known (for incremental
+    /// line counting, which keeps the reader linear).
+    mark: (usize, u32),
+    /// Line of offset 0 of `doc`.
+    base_line: u32,
+}
+
+impl<'a> Reader<'a> {
+    fn line_at(&mut self, off: usize) -> u32 {
+        let (moff, mline) = self.mark;
+        let b = self.doc.as_bytes();
+        let line = if off >= moff {
+            mline + count_newlines(b.get(moff..off).unwrap_or(&[]))
+        } else {
+            self.base_line + count_newlines(b.get(..off).unwrap_or(&[]))
+        };
+        self.mark = (off, line);
+        line
+    }
+
+    fn issue(&mut self, line: u32, nct_id: Option<String>, message: String) {
+        self.out.issues.push(InputIssue {
+            source_path: self.path.to_string(),
+            line,
+            nct_id,
+            severity: Severity::Error,
+            message,
+        });
+    }
+
+    /// One study element at `start..end` (`complete` false when the input ended inside it).
+    fn study(&mut self, start: usize, end: usize, complete: bool, what: &str) {
+        let line = self.line_at(start);
+        let b = self.doc.as_bytes();
+        let slice = self.doc.get(start..end).unwrap_or("");
+        if b.get(start) != Some(&b'{') {
+            let found: String = slice.chars().take(20).collect();
+            self.issue(
+                line,
+                None,
+                format!("{what} at line {line} is not a study object (starts with {found:?}); not read"),
+            );
+            return;
+        }
+        match serde_json::from_str::<StudyDoc>(slice) {
+            Ok(doc) => {
+                let lines = Lines::new(slice, line);
+                match map_study(&doc, self.path, &lines) {
+                    Some(rec) => self.out.records.push(rec),
+                    None => self.issue(
+                        line,
+                        guess_nct(slice.as_bytes()),
+                        format!(
+                            "{what} at line {line} has no protocolSection: not a ClinicalTrials.gov API v2 study; not read"
+                        ),
+                    ),
+                }
+            }
+            Err(e) => {
+                let at = line + (e.line() as u32).saturating_sub(1);
+                let why = if complete {
+                    "could not be read"
+                } else {
+                    "is cut off (the document ends inside it)"
+                };
+                self.issue(
+                    at,
+                    guess_nct(slice.as_bytes()),
+                    format!("{what} starting at line {line} {why}: {e} (line {at})"),
+                );
+            }
+        }
+    }
+
+    /// Reads top-level values from `i` on until the input ends or cannot be read.
+    fn values(&mut self, mut i: usize) {
+        let b = self.doc.as_bytes();
+        while let Some(end) = self.top(i) {
+            i = skip_ws(b, end);
+            if i >= b.len() {
+                break;
+            }
+        }
+    }
+
+    /// An array of studies starting at `i` (`[`). Returns where it ends.
+    fn array(&mut self, i: usize) -> Option<usize> {
+        let b = self.doc.as_bytes();
+        let mut j = skip_ws(b, i + 1);
+        let mut n = 0usize;
+        if b.get(j) == Some(&b']') {
+            return Some(j + 1);
+        }
+        loop {
+            if j >= b.len() {
+                let line = self.line_at(b.len());
+                self.issue(
+                    line,
+                    None,
+                    format!("JSON array ends early at line {line} (after {n} studies): the document is truncated"),
+                );
+                return None;
+            }
+            n += 1;
+            match skip_value(b, j) {
+                Ok(end) => {
+                    self.study(j, end, true, &format!("array element {n}"));
+                    j = skip_ws(b, end);
+                }
+                Err(_) => {
+                    self.study(j, b.len(), false, &format!("array element {n}"));
+                    return None;
+                }
+            }
+            match b.get(j) {
+                Some(b',') => j = skip_ws(b, j + 1),
+                Some(b']') => return Some(j + 1),
+                Some(c) => {
+                    let line = self.line_at(j);
+                    self.issue(
+                        line,
+                        None,
+                        format!(
+                            "unexpected {:?} after array element {n} at line {line} (expected ',' or ']'); the rest of the document is not read",
+                            *c as char
+                        ),
+                    );
+                    return None;
+                }
+                None => {
+                    let line = self.line_at(b.len());
+                    self.issue(
+                        line,
+                        None,
+                        format!("JSON array is cut off after element {n} at line {line}: the document is truncated"),
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// One top-level value at `i`: array of studies, page object, or study object.
+    /// Returns where it ends (`None` when the rest of the input is consumed or unreadable).
+    fn top(&mut self, i: usize) -> Option<usize> {
+        let b = self.doc.as_bytes();
+        match b.get(i) {
+            Some(b'[') => self.array(i),
+            Some(b'{') => {
+                if let Some(v) = find_key(b, i, b"studies") {
+                    if b.get(v) == Some(&b'[') {
+                        // A page: studies, then maybe nextPageToken / totalCount.
+                        let after = self.array(v)?;
+                        let mut j = skip_ws(b, after);
+                        loop {
+                            match b.get(j) {
+                                Some(b'}') => return Some(j + 1),
+                                Some(b',') => {
+                                    j = skip_ws(b, j + 1);
+                                    let kend = skip_string(b, j).ok()?;
+                                    j = skip_ws(b, kend);
+                                    if b.get(j) != Some(&b':') {
+                                        return None;
+                                    }
+                                    j = skip_ws(b, skip_value(b, skip_ws(b, j + 1)).ok()?);
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                }
+                match skip_value(b, i) {
+                    Ok(end) => {
+                        self.study(i, end, true, "study object");
+                        Some(end)
+                    }
+                    Err(_) => {
+                        self.study(i, b.len(), false, "study object");
+                        None
+                    }
+                }
+            }
+            Some(_) => {
+                let line = self.line_at(i);
+                let found: String = self.doc.get(i..).unwrap_or("").chars().take(20).collect();
+                self.issue(
+                    line,
+                    None,
+                    format!(
+                        "JSON value at line {line} is neither a study, an array of studies nor a page (starts with {found:?}); not read"
+                    ),
+                );
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+/// Reads an API v2 JSON document (study object, array of studies, page object, JSON Lines,
+/// jsonlite-wrapped page). Every complete study becomes a [`RawRecord`]; whatever cannot be
+/// read becomes an [`InputIssue`] naming the line.
+pub fn read(path: &str, bytes: &[u8]) -> Extracted {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(doc) => read_str(path, doc),
+        Err(e) => {
+            // JSON must be UTF-8; a re-encoded file is still read rather than lost.
+            let doc = crate::decode::to_text(bytes);
+            let mut out = read_str(path, &doc);
+            out.issues.insert(
+                0,
+                InputIssue {
+                    source_path: path.to_string(),
+                    line: 1 + count_newlines(bytes.get(..e.valid_up_to()).unwrap_or(&[])),
+                    nct_id: None,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252",
+                        e.valid_up_to()
+                    ),
+                },
+            );
+            out
+        }
+    }
+}
+
+fn read_str(path: &str, doc: &str) -> Extracted {
+    let mut r = Reader { path, doc, out: Extracted::default(), mark: (0, 1), base_line: 1 };
+    let b = doc.as_bytes();
+    let first = skip_ws(b, 0);
+    if first >= b.len() {
+        r.issue(0, None, "empty JSON document: no record in it".to_string());
+        return r.out;
+    }
+    // JSON Lines: the first value is complete on its own line and more values follow.
+    if let Ok(end) = skip_value(b, first) {
+        let next = skip_ws(b, end);
+        let one_line = !b.get(first..end).unwrap_or(&[]).contains(&b'\n');
+        if next < b.len() && one_line && b.get(end..next).is_some_and(|g| g.contains(&b'\n')) {
+            read_lines(&mut r);
+            return r.out;
+        }
+    }
+    r.values(first);
+    r.out
+}
+
+/// JSON Lines: each non-blank line is a document of its own, so a broken line costs only
+/// itself.
+fn read_lines(r: &mut Reader<'_>) {
+    for (n, line) in r.doc.split('\n').enumerate() {
+        let b = line.as_bytes();
+        let first = skip_ws(b, 0);
+        if first >= b.len() {
+            continue;
+        }
+        let lineno = n as u32 + 1;
+        let mut sub = Reader {
+            path: r.path,
+            doc: line,
+            out: Extracted::default(),
+            mark: (0, lineno),
+            base_line: lineno,
+        };
+        sub.values(first);
+        r.out.records.append(&mut sub.out.records);
+        for mut issue in sub.out.issues {
+            issue.message = format!("JSON Lines line {lineno}: {}", issue.message);
+            r.out.issues.push(issue);
+        }
+    }
 }

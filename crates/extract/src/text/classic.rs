@@ -1,0 +1,1090 @@
+//! Classic ClinicalTrials.gov study pages saved as text: the 2014 print ("Purpose",
+//! "Condition Intervention Phase", "First received:") and the 2018 print ("Layout table
+//! for ...", "Condition or disease Intervention/treatment Phase", "First Posted :"). Both
+//! state most values as `Label: value` lines (the 2018 print puts a space before the colon
+//! and an "Estimated"/"Actual" word before date and enrollment labels), so one reader serves
+//! both; the blocks that differ (the 2014 "Intervention Details:" list, the 2018 arm table)
+//! are read where they appear, whichever print they are in.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{
+    find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix,
+    split_trailing_paren, Line,
+};
+use crate::model::{
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
+    RawReference, Severity, SourceFormat,
+};
+
+/// Arm types as the classic pages print them ("Experimental: label").
+const ARM_TYPES: &[&str] = &[
+    "Experimental",
+    "Active Comparator",
+    "Placebo Comparator",
+    "Sham Comparator",
+    "No Intervention",
+    "Other",
+];
+
+/// Intervention types as the classic pages print them ("Biological: name").
+const INTERVENTION_TYPES: &[&str] = &[
+    "Biological",
+    "Drug",
+    "Device",
+    "Procedure/Surgery",
+    "Procedure",
+    "Radiation",
+    "Behavioral",
+    "Genetic",
+    "Dietary Supplement",
+    "Combination Product",
+    "Diagnostic Test",
+    "Other",
+];
+
+/// Whole-line headings: each ends the block before it.
+const HEADINGS: &[&str] = &[
+    "Purpose",
+    "Eligibility",
+    "Criteria",
+    "Contacts and Locations",
+    "Contacts",
+    "Locations",
+    "More Information",
+    "Sponsors and Collaborators",
+    "Investigators",
+    "Study Design",
+    "Study Description",
+    "Arms and Interventions",
+    "Outcome Measures",
+    "Information from the National Library of Medicine",
+    "Brief Summary",
+    "Detailed Description",
+    "Intervention Details",
+    "Publications",
+    "Publications of Results",
+    "Additional relevant MeSH terms",
+    "Arm Intervention/treatment",
+    "Arms Assigned Interventions",
+    "Condition Intervention Phase",
+    "Condition Intervention",
+    "Condition or disease Intervention/treatment Phase",
+    "Condition or disease Intervention/treatment",
+    "Condition or disease",
+    "Tracking Information",
+    "Descriptive Information",
+    "Recruitment Information",
+    "Administrative Information",
+    "Study Documents",
+    "Study Results",
+    "Go to",
+];
+
+/// `Label:` lines (value on the line or none): each ends the block before it. An
+/// "Estimated"/"Actual"/"Anticipated" word before the label is allowed.
+const LABELS: &[&str] = &[
+    "Study Type",
+    "Study Design",
+    "Allocation",
+    "Intervention Model",
+    "Masking",
+    "Primary Purpose",
+    "Official Title",
+    "Primary Outcome Measures",
+    "Primary Outcome Measure",
+    "Secondary Outcome Measures",
+    "Secondary Outcome Measure",
+    "Other Outcome Measures",
+    "Other Pre-specified Outcome Measures",
+    "Enrollment",
+    "Study Start Date",
+    "Study Completion Date",
+    "Primary Completion Date",
+    "Intervention Details",
+    "Detailed Description",
+    "Brief Summary",
+    "Ages Eligible for Study",
+    "Genders Eligible for Study",
+    "Sexes Eligible for Study",
+    "Gender Based",
+    "Accepts Healthy Volunteers",
+    "Sponsor",
+    "Collaborator",
+    "Collaborators",
+    "Information provided by",
+    "Information provided by (Responsible Party)",
+    "First received",
+    "Last updated",
+    "Last verified",
+    "First Posted",
+    "Last Update Posted",
+    "Results First Posted",
+    "Last Verified",
+    "Study First Received",
+    "Results First Received",
+    "Responsible Party",
+    "Other Study ID Numbers",
+    "Health Authority",
+    "Publications",
+    "Publications of Results",
+    "Observational Model",
+    "Time Perspective",
+    "Biospecimen Retention",
+    "Study Population",
+    "Sampling Method",
+    "Individual Participant Data (IPD) Sharing Statement",
+    "Plan to Share IPD",
+    "Studies a U.S. FDA-regulated Drug Product",
+    "Studies a U.S. FDA-regulated Device Product",
+    "Data Monitoring Committee",
+    "Recruitment Status",
+    "Contact",
+    "Principal Investigator",
+    "Study Director",
+    "Study Chair",
+];
+
+/// Line starts that end a block.
+const STOP_PREFIXES: &[&str] = &[
+    "Layout table for",
+    "Further study details as provided by",
+    "Keywords provided by",
+    "Resource links provided by",
+    "ClinicalTrials.gov Identifier",
+    "Please refer to this study by",
+    "Choosing to participate in a study",
+    "The recruitment status of this study",
+    "Recruitment status was",
+    "MedlinePlus related topics",
+    "Publications automatically indexed to this study",
+    "Additional publications automatically indexed",
+    "Inclusion Criteria",
+    "Exclusion Criteria",
+];
+
+/// Lines before the title that are page furniture, not content.
+const NAV_LINES: &[&str] = &[
+    "Working…",
+    "Working...",
+    "ClinicalTrials.gov",
+    "ClinicalTrials.gov Menu",
+    "Skip to main content",
+    "Home",
+    "Search for Studies",
+    "Study Record Detail",
+    "Save this study",
+    "Full Text View",
+    "Tabular View",
+    "No Study Results Posted",
+    "Disclaimer",
+    "How to Read a Study Record",
+    "A service of the U.S. National Institutes of Health",
+];
+
+static TRIAL_RECORD_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(Trial record \d+ of \d+|Previous Study|Next Study|Return to List)").expect("valid regex"));
+
+static ITEM_MARK_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:(\d{1,3})[.)]|[•·▪◦*\-–])\s*").expect("valid regex"));
+
+static TIME_FRAME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*([^\]]*)\]").expect("valid regex")
+});
+
+static SAFETY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[\s*Designated\s+as\s+safety\s+issue\s*:[^\]]*\]").expect("valid regex")
+});
+
+static PHASE_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(Early Phase 1|Phase [0-4I]+(?:\s*/\s*Phase [0-4I]+)?|Not Applicable|N/A)\s*$")
+        .expect("valid regex")
+});
+
+static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex")
+});
+
+/// Sentences the 2014 print uses instead of a "Recruitment Status" label, and the status
+/// they state (in the site's own display words).
+const STATUS_SENTENCES: &[(&str, &str)] = &[
+    ("This study is currently recruiting participants", "Recruiting"),
+    ("This study is not yet open for participant recruitment", "Not yet recruiting"),
+    ("This study is ongoing, but not recruiting participants", "Active, not recruiting"),
+    ("This study has been completed", "Completed"),
+    ("This study has been terminated", "Terminated"),
+    ("This study has been withdrawn prior to enrollment", "Withdrawn"),
+    ("This study has been suspended", "Suspended"),
+    ("This study is enrolling participants by invitation only", "Enrolling by invitation"),
+];
+
+/// Strips an "Estimated"/"Actual"/"Anticipated" word from the start of a line.
+fn type_prefix(norm: &str) -> (Option<&str>, &str) {
+    for w in ["Estimated", "Actual", "Anticipated", "Expected"] {
+        if let Some(rest) = match_prefix(norm, w) {
+            if rest.starts_with(' ') {
+                let head = &norm[..norm.len() - rest.len()];
+                return (Some(head.trim()), rest.trim_start());
+            }
+        }
+    }
+    (None, norm)
+}
+
+/// True when a line ends the free-text block before it.
+fn is_stop(norm: &str) -> bool {
+    if HEADINGS.iter().any(|h| is_line(norm, h)) {
+        return true;
+    }
+    let (_, body) = type_prefix(norm);
+    if LABELS.iter().any(|l| label_colon(body, l).is_some()) {
+        return true;
+    }
+    STOP_PREFIXES.iter().any(|p| match_prefix(norm, p).is_some())
+}
+
+/// `Type: name` with a type from `types`; gives (type, name).
+fn typed_line<'a>(text: &'a str, types: &[&str]) -> Option<(&'a str, &'a str)> {
+    for t in types {
+        if let Some(v) = label_colon(text, t) {
+            if !v.is_empty() {
+                let head = text[..text.len() - label_colon_rest_len(text, t)].trim();
+                let head = head.strip_suffix(':').unwrap_or(head).trim();
+                return Some((head, v));
+            }
+        }
+    }
+    None
+}
+
+/// Length of the text after `Label` (before the colon), so the label as written can be cut.
+fn label_colon_rest_len(text: &str, label: &str) -> usize {
+    match_prefix(text, label).map_or(0, str::len)
+}
+
+fn set(
+    slot: &mut Option<Raw>,
+    also: &mut Vec<AlsoStated>,
+    field: &str,
+    text: &str,
+    line: u32,
+) {
+    let Some(v) = Raw::non_empty(text, line) else { return };
+    match slot {
+        None => *slot = Some(v),
+        Some(old) if old.text != v.text => also.push(AlsoStated { field: field.to_string(), value: v }),
+        Some(_) => {}
+    }
+}
+
+fn finding(r: &mut RawRecord, severity: Severity, field: &str, line: u32, message: String) {
+    r.findings.push(Finding { severity, field: Some(field.to_string()), line, message });
+}
+
+/// Removes link texts the page prints after a value ("June 19, 2018    Key Record Dates").
+fn strip_link_text(v: &str) -> &str {
+    let mut v = v.trim();
+    for tail in ["Key Record Dates", "History of Changes", "Disclaimer"] {
+        if let Some(pos) = v.find(tail) {
+            if v[pos..].trim() == tail {
+                v = v[..pos].trim();
+            }
+        }
+    }
+    v
+}
+
+/// Reads a classic page (2014 or 2018 print).
+pub(crate) fn read(path: &str, lines: &[Line<'_>], format: SourceFormat) -> RawRecord {
+    let start = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
+    let mut r = RawRecord::new(path, format, start);
+    read_title(&mut r, lines);
+    let mut i = 0;
+    while i < lines.len() {
+        i = step(&mut r, lines, i).max(i + 1);
+    }
+    link_arms(&mut r);
+    r
+}
+
+fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
+    for l in lines {
+        if l.is_blank()
+            || NAV_LINES.iter().any(|n| l.norm.eq_ignore_ascii_case(n))
+            || TRIAL_RECORD_RE.is_match(&l.norm)
+        {
+            continue;
+        }
+        if is_stop(&l.norm) || STATUS_SENTENCES.iter().any(|(s, _)| match_prefix(&l.norm, s).is_some()) {
+            return;
+        }
+        r.brief_title = Raw::non_empty(l.text, l.no);
+        return;
+    }
+}
+
+/// Next non-blank line index at or after `i`.
+fn next_nonblank(lines: &[Line<'_>], i: usize) -> Option<usize> {
+    (i..lines.len()).find(|&k| lines.get(k).is_some_and(|l| !l.is_blank()))
+}
+
+/// Lines from `i` up to the next stop line; returns (block, index after it).
+fn block<'a, 'b>(lines: &'b [Line<'a>], i: usize) -> (Vec<&'b Line<'a>>, usize) {
+    let mut k = i;
+    let mut out = Vec::new();
+    while let Some(l) = lines.get(k) {
+        if is_stop(&l.norm) {
+            break;
+        }
+        out.push(l);
+        k += 1;
+    }
+    (out, k)
+}
+
+/// Reads the construct starting at line `i`; returns the index of the next line to look at.
+fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
+    let Some(l) = lines.get(i) else { return i + 1 };
+    let norm = l.norm.as_str();
+    let no = l.no;
+    if norm.is_empty() {
+        return i + 1;
+    }
+
+    // Status.
+    if match_prefix(norm, "The recruitment status of this study is unknown").is_some() {
+        set(&mut r.overall_status, &mut r.also_stated, "overall_status", "Unknown status", no);
+        return i + 1;
+    }
+    if let Some(v) = label_opt_colon(norm, "Recruitment status was") {
+        set(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v, no);
+        return i + 1;
+    }
+    if let Some(v) = label_colon(norm, "Recruitment Status") {
+        set(&mut r.overall_status, &mut r.also_stated, "overall_status", v, no);
+        return i + 1;
+    }
+    for (sentence, status) in STATUS_SENTENCES {
+        if match_prefix(norm, sentence).is_some() {
+            set(&mut r.overall_status, &mut r.also_stated, "overall_status", status, no);
+            return i + 1;
+        }
+    }
+
+    // Identifier.
+    if let Some(v) = label_colon(norm, "ClinicalTrials.gov Identifier") {
+        let found = find_nct(v).map(|n| (n, no)).or_else(|| {
+            let k = next_nonblank(lines, i + 1)?;
+            let nl = lines.get(k)?;
+            find_nct(nl.text).map(|n| (n, nl.no))
+        });
+        match found {
+            Some((n, line)) => match &r.nct_id {
+                None => r.nct_id = Some(Raw::new(n, line)),
+                Some(old) if old.text != n => finding(
+                    r,
+                    Severity::Warning,
+                    "nct_id",
+                    line,
+                    format!("a second NCT number {n} differs from {} stated first", old.text),
+                ),
+                Some(_) => {}
+            },
+            None => finding(
+                r,
+                Severity::Warning,
+                "nct_id",
+                no,
+                "'ClinicalTrials.gov Identifier:' without an NCT number".to_string(),
+            ),
+        }
+        return i + 1;
+    }
+
+    // Record dates.
+    for label in ["First received", "First Posted", "Study First Received"] {
+        if let Some(v) = label_colon(norm, label) {
+            set(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", strip_link_text(v), no);
+            return i + 1;
+        }
+    }
+    for label in ["Last updated", "Last Update Posted"] {
+        if let Some(v) = label_colon(norm, label) {
+            set(&mut r.last_update_date, &mut r.also_stated, "last_update_date", strip_link_text(v), no);
+            return i + 1;
+        }
+    }
+
+    // Sponsor.
+    if let Some(v) = label_colon(norm, "Sponsor") {
+        if !v.is_empty() {
+            set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v, no);
+            return i + 1;
+        }
+        let mut k = i + 1;
+        while let Some(nl) = lines.get(k) {
+            if nl.is_blank() || label_opt_colon(&nl.norm, "Information provided by").is_some() {
+                if let Some(v) = label_colon(&nl.norm, "Information provided by")
+                    .or_else(|| label_colon(&nl.norm, "Information provided by (Responsible Party)"))
+                {
+                    if !v.is_empty() {
+                        set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v, nl.no);
+                        return k + 1;
+                    }
+                }
+                k += 1;
+                continue;
+            }
+            if !is_stop(&nl.norm) {
+                set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                return k + 1;
+            }
+            break;
+        }
+        return i + 1;
+    }
+    if is_line(norm, "Sponsors and Collaborators") {
+        if let Some(k) = next_nonblank(lines, i + 1) {
+            if let Some(nl) = lines.get(k) {
+                if !is_stop(&nl.norm) {
+                    set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                    return k + 1;
+                }
+            }
+        }
+        return i + 1;
+    }
+
+    // Free-text sections.
+    if is_line(norm, "Purpose") || is_line(norm, "Brief Summary") {
+        let (b, next) = block(lines, i + 1);
+        if let Some((t, line)) = join_block(&b) {
+            set(&mut r.brief_summary, &mut r.also_stated, "brief_summary", &t, line);
+        }
+        return next;
+    }
+    if is_line(norm, "Detailed Description") {
+        let (b, next) = block(lines, i + 1);
+        if let Some((t, line)) = join_block(&b) {
+            set(&mut r.detailed_description, &mut r.also_stated, "detailed_description", &t, line);
+        }
+        return next;
+    }
+
+    // Condition / intervention / phase block.
+    if is_condition_heading(norm) {
+        return condition_block(r, lines, i + 1);
+    }
+
+    // Design.
+    if let Some(v) = label_colon(norm, "Study Type") {
+        set(&mut r.study_type, &mut r.also_stated, "study_type", v, no);
+        return i + 1;
+    }
+    if let Some(v) = label_colon(norm, "Study Design") {
+        design_pairs(r, v, no);
+        return i + 1;
+    }
+    if design_pair(r, norm, no) {
+        return i + 1;
+    }
+    if let Some(v) = label_colon(norm, "Official Title") {
+        set(&mut r.official_title, &mut r.also_stated, "official_title", v, no);
+        return i + 1;
+    }
+
+    // Outcomes.
+    for (label, kind) in [
+        ("Primary Outcome Measures", OutcomeKind::Primary),
+        ("Primary Outcome Measure", OutcomeKind::Primary),
+        ("Secondary Outcome Measures", OutcomeKind::Secondary),
+        ("Secondary Outcome Measure", OutcomeKind::Secondary),
+        ("Other Outcome Measures", OutcomeKind::Other),
+        ("Other Pre-specified Outcome Measures", OutcomeKind::Other),
+    ] {
+        if label_colon(norm, label).is_some_and(str::is_empty) || is_line(norm, label) {
+            return outcome_list(r, lines, i + 1, kind);
+        }
+    }
+
+    // Enrollment and dates, with an optional "Estimated"/"Actual" word in front.
+    let (ty, body) = type_prefix(norm);
+    if let Some(v) = label_colon(body, "Enrollment") {
+        let (v, paren) = split_trailing_paren(v);
+        let paren_type = paren.filter(|p| is_type_word(p));
+        let v = if paren.is_some() && paren_type.is_none() { label_colon(body, "Enrollment").unwrap_or(v) } else { v };
+        set(&mut r.enrollment, &mut r.also_stated, "enrollment", v, no);
+        if let Some(t) = ty.or(paren_type) {
+            set(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t, no);
+        }
+        return i + 1;
+    }
+    for (label, which) in [
+        ("Study Start Date", 0),
+        ("Primary Completion Date", 1),
+        ("Study Completion Date", 2),
+        ("Completion Date", 2),
+    ] {
+        if let Some(v) = label_colon(body, label) {
+            date_value(r, which, ty, v, no);
+            return i + 1;
+        }
+    }
+
+    // Interventions and arms.
+    if is_line(norm, "Intervention Details") {
+        return intervention_details(r, lines, i + 1);
+    }
+    if ["Arm Intervention/treatment", "Arms Assigned Interventions", "Arm Intervention", "Arms Interventions"]
+        .iter()
+        .any(|h| is_line(norm, h))
+    {
+        return arm_table(r, lines, i + 1);
+    }
+
+    // Eligibility.
+    if let Some(v) = label_colon(norm, "Ages Eligible for Study") {
+        ages(r, v, no);
+        return i + 1;
+    }
+    for label in ["Genders Eligible for Study", "Sexes Eligible for Study", "Gender", "Sex", "Sexes Eligible", "Genders Eligible"] {
+        if let Some(v) = label_colon(norm, label) {
+            set(&mut r.sex, &mut r.also_stated, "sex", v, no);
+            return i + 1;
+        }
+    }
+    if let Some(v) = label_colon(norm, "Accepts Healthy Volunteers") {
+        set(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v, no);
+        return i + 1;
+    }
+
+    // Keywords.
+    if match_prefix(norm, "Keywords provided by").is_some() || is_line(norm, "Keywords") {
+        let mut k = i + 1;
+        while let Some(nl) = lines.get(k) {
+            if nl.is_blank() || is_stop(&nl.norm) {
+                break;
+            }
+            if let Some(kw) = Raw::non_empty(nl.text, nl.no) {
+                r.keywords.push(kw);
+            }
+            k += 1;
+        }
+        return k;
+    }
+
+    // Publications.
+    for (head, ty) in [
+        ("Publications of Results", Some("Publications of Results")),
+        ("Publications", None),
+        ("Publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),
+        ("Publications automatically indexed to this study", Some("auto")),
+        ("Additional publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),
+        ("Additional publications automatically indexed to this study", Some("auto")),
+    ] {
+        if is_line(norm, head) {
+            let ty = ty.map(|t| if t == "auto" { l.text.trim_end_matches(':').trim() } else { t });
+            return publications(r, lines, i + 1, ty.map(|t| Raw::new(t, no)));
+        }
+    }
+
+    i + 1
+}
+
+fn is_condition_heading(norm: &str) -> bool {
+    [
+        "Condition Intervention Phase",
+        "Condition Intervention",
+        "Condition Phase",
+        "Condition",
+        "Condition or disease Intervention/treatment Phase",
+        "Condition or disease Intervention/treatment",
+        "Condition or disease Phase",
+        "Condition or disease",
+    ]
+    .iter()
+    .any(|h| norm.eq_ignore_ascii_case(h))
+}
+
+/// The cells under "Condition Intervention Phase": conditions, then `Type: name`
+/// interventions, then phases. The 2018 print may put all of them on one line.
+fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    let mut k = from;
+    let mut seen = false;
+    while let Some(l) = lines.get(k) {
+        if l.is_blank() {
+            if seen {
+                break;
+            }
+            k += 1;
+            continue;
+        }
+        if is_stop(&l.norm) {
+            break;
+        }
+        seen = true;
+        let cells: Vec<&str> = l.text.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let many_cells = cells.len() > 1;
+        for cell in cells {
+            condition_cell(r, cell, l.no, many_cells);
+        }
+        k += 1;
+    }
+    k
+}
+
+static INTERVENTION_TYPE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = INTERVENTION_TYPES.iter().map(|t| regex::escape(t)).collect();
+    Regex::new(&format!(r"(?i)(?:^|\s)({}):\s*", alts.join("|"))).expect("valid regex")
+});
+
+fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) {
+    let collapsed = super::collapse_ws(cell);
+    let mut rest = collapsed.as_str();
+    // Phases at the end.
+    let mut phases = Vec::new();
+    while let Some(c) = PHASE_TAIL_RE.captures(rest) {
+        let (Some(all), Some(p)) = (c.get(0), c.get(1)) else { break };
+        phases.push(p.as_str().to_string());
+        rest = rest[..all.start()].trim_end();
+    }
+    // Interventions.
+    let starts: Vec<(usize, usize, String)> = INTERVENTION_TYPE_RE
+        .captures_iter(rest)
+        .filter_map(|c| {
+            let all = c.get(0)?;
+            let ty = c.get(1)?;
+            Some((all.start(), all.end(), ty.as_str().to_string()))
+        })
+        .collect();
+    let cond_end = starts.first().map_or(rest.len(), |s| s.0);
+    let conditions = rest[..cond_end].trim();
+    if !conditions.is_empty() {
+        r.conditions.push(Raw::new(conditions, no));
+        if !separate_cells && (!starts.is_empty() || !phases.is_empty()) && conditions.contains(' ') {
+            finding(
+                r,
+                Severity::Warning,
+                "conditions",
+                no,
+                format!(
+                    "conditions printed on one line with the interventions/phases; '{conditions}' kept as one condition (it may be several)"
+                ),
+            );
+        }
+    }
+    for (n, (_, end, ty)) in starts.iter().enumerate() {
+        let stop = starts.get(n + 1).map_or(rest.len(), |s| s.0);
+        let name = rest.get(*end..stop).unwrap_or("").trim();
+        if !name.is_empty() {
+            intervention_mut(r, Some(Raw::new(ty, no)), name, no);
+        }
+    }
+    for p in phases.into_iter().rev() {
+        r.phases.push(Raw::new(p, no));
+    }
+}
+
+/// The intervention with this name (and type, when both are known), created when absent.
+fn intervention_mut<'r>(
+    r: &'r mut RawRecord,
+    ty: Option<Raw>,
+    name: &str,
+    no: u32,
+) -> &'r mut RawIntervention {
+    let pos = r.interventions.iter().position(|iv| {
+        iv.name.text.eq_ignore_ascii_case(name.trim())
+            && match (&iv.intervention_type, &ty) {
+                (Some(a), Some(b)) => a.text.eq_ignore_ascii_case(&b.text),
+                _ => true,
+            }
+    });
+    let idx = match pos {
+        Some(p) => p,
+        None => {
+            r.interventions.push(RawIntervention {
+                intervention_type: None,
+                name: Raw::new(name, no),
+                description: None,
+                other_names: Vec::new(),
+                arm_labels: Vec::new(),
+            });
+            r.interventions.len() - 1
+        }
+    };
+    let iv = &mut r.interventions[idx];
+    if iv.intervention_type.is_none() {
+        iv.intervention_type = ty;
+    }
+    iv
+}
+
+fn design_pairs(r: &mut RawRecord, v: &str, no: u32) {
+    for part in v.split(';') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !design_pair(r, part, no) {
+            let known_ignored = ["Endpoint Classification", "Observational Model", "Time Perspective"]
+                .iter()
+                .any(|k| label_colon(part, k).is_some());
+            if !known_ignored {
+                finding(r, Severity::Info, "study_design", no, format!("design statement not read: '{part}'"));
+            }
+        }
+    }
+}
+
+fn design_pair(r: &mut RawRecord, s: &str, no: u32) -> bool {
+    if let Some(v) = label_colon(s, "Allocation") {
+        set(&mut r.allocation, &mut r.also_stated, "allocation", v, no);
+    } else if let Some(v) = label_colon(s, "Intervention Model") {
+        set(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v, no);
+    } else if let Some(v) = label_colon(s, "Masking") {
+        set(&mut r.masking, &mut r.also_stated, "masking", v, no);
+    } else if let Some(v) = label_colon(s, "Primary Purpose") {
+        set(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v, no);
+    } else {
+        return false;
+    }
+    true
+}
+
+/// A date value: the date text, its type from the word before the label or from a
+/// parenthesised word after the date; other parenthesised notes ("Final data collection
+/// date for primary outcome measure") are page annotations and are left out.
+fn date_value(r: &mut RawRecord, which: u8, ty: Option<&str>, v: &str, no: u32) {
+    let (date, paren) = split_trailing_paren(v);
+    let (date, paren_type) = match paren {
+        Some(p) if is_type_word(p) => (date, Some(p)),
+        Some(p) if match_prefix(p, "Final data collection date").is_some() => (date, None),
+        _ => (v.trim(), None),
+    };
+    let ty = ty.or(paren_type);
+    let (slot, slot_ty, field, field_ty) = match which {
+        0 => (&mut r.start_date, &mut r.start_date_type, "start_date", "start_date_type"),
+        1 => (
+            &mut r.primary_completion_date,
+            &mut r.primary_completion_date_type,
+            "primary_completion_date",
+            "primary_completion_date_type",
+        ),
+        _ => (&mut r.completion_date, &mut r.completion_date_type, "completion_date", "completion_date_type"),
+    };
+    set(slot, &mut r.also_stated, field, date, no);
+    if let Some(t) = ty {
+        set(slot_ty, &mut r.also_stated, field_ty, t, no);
+    }
+}
+
+/// "15 Years to 70 Years", "18 Years and older (Adult, Senior)", "up to 17 Years".
+fn ages(r: &mut RawRecord, v: &str, no: u32) {
+    let (body, _groups) = split_trailing_paren(v);
+    let body = super::collapse_ws(body);
+    let is_age = |s: &str| AGE_RE.is_match(s.trim());
+    let (min, max): (Option<String>, Option<String>) = if let Some((a, b)) = body.split_once(" to ") {
+        (Some(a.trim().to_string()), Some(b.trim().to_string()))
+    } else if let Some(a) = ["and older", "or older", "and over", "and above"]
+        .iter()
+        .find_map(|s| body.strip_suffix(s))
+    {
+        (Some(a.trim().to_string()), None)
+    } else if let Some(b) = ["and younger", "or younger", "and under"].iter().find_map(|s| body.strip_suffix(s)) {
+        (None, Some(b.trim().to_string()))
+    } else if let Some(b) = match_prefix(&body, "up to") {
+        (None, Some(b.trim().to_string()))
+    } else {
+        (None, None)
+    };
+    let ok = min.as_deref().is_none_or(is_age) && max.as_deref().is_none_or(is_age) && (min.is_some() || max.is_some());
+    if !ok {
+        finding(r, Severity::Warning, "min_age", no, format!("ages not understood: '{v}'"));
+        return;
+    }
+    if let Some(m) = min {
+        set(&mut r.min_age, &mut r.also_stated, "min_age_years", &m, no);
+    }
+    if let Some(m) = max {
+        set(&mut r.max_age, &mut r.also_stated, "max_age_years", &m, no);
+    }
+}
+
+/// An outcome list: bullet items (2014) or numbered items (2018) with `[ Time Frame: ... ]`
+/// and description lines under each.
+fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: OutcomeKind) -> usize {
+    let mut k = from;
+    // Decide the item style from the first item line.
+    let mut numbered: Option<bool> = None;
+    let mut expected: u32 = 1;
+    let mut items: Vec<(u32, String, Vec<&Line<'_>>)> = Vec::new();
+    while let Some(l) = lines.get(k) {
+        if l.is_blank() {
+            k += 1;
+            continue;
+        }
+        if is_stop(&l.norm) {
+            break;
+        }
+        let mark = ITEM_MARK_RE.captures(l.text);
+        let has_tf = TIME_FRAME_RE.is_match(l.text);
+        let num: Option<u32> = mark.as_ref().and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok());
+        let is_item = match (numbered, &mark) {
+            (None, Some(_)) => true,
+            (None, None) => has_tf || items.is_empty(),
+            (Some(true), Some(_)) => num == Some(expected) || (num.is_some() && has_tf),
+            (Some(false), Some(_)) => num.is_none(),
+            (Some(_), None) => has_tf && items.last().is_none_or(|it| TIME_FRAME_RE.is_match(&it.1)),
+        };
+        if is_item {
+            if numbered.is_none() {
+                numbered = Some(num.is_some());
+            }
+            if let Some(n) = num {
+                expected = n + 1;
+            }
+            let body = mark
+                .as_ref()
+                .and_then(|c| c.get(0))
+                .map_or(l.text, |m| l.text.get(m.end()..).unwrap_or(""));
+            items.push((l.no, body.to_string(), Vec::new()));
+        } else if let Some(last) = items.last_mut() {
+            // A time frame wrapped onto its own line belongs to the item line.
+            if last.2.is_empty() && !TIME_FRAME_RE.is_match(&last.1) && has_tf && l.text.starts_with('[') {
+                last.1.push(' ');
+                last.1.push_str(l.text);
+            } else {
+                last.2.push(l);
+            }
+        }
+        k += 1;
+    }
+    for (no, body, desc) in items {
+        let time_frame = TIME_FRAME_RE
+            .captures(&body)
+            .and_then(|c| c.get(1))
+            .and_then(|m| Raw::non_empty(m.as_str(), no));
+        let cut = TIME_FRAME_RE.find(&body).map_or(body.len(), |m| m.start());
+        let measure_text = body.get(..cut).unwrap_or(&body);
+        let measure_text = SAFETY_RE.replace_all(measure_text, "");
+        let Some(measure) = Raw::non_empty(measure_text.as_ref(), no) else {
+            finding(r, Severity::Warning, "outcomes", no, "outcome item without a measure title".to_string());
+            continue;
+        };
+        let description = join_block(&desc).map(|(t, line)| Raw::new(t, line));
+        r.outcomes.push(RawOutcome { kind, measure, description, time_frame });
+    }
+    k
+}
+
+/// The 2014 "Intervention Details:" list: `Type: name` lines, each followed by its
+/// description lines.
+fn intervention_details(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    let (b, next) = block(lines, from);
+    let mut current: Option<usize> = None;
+    let mut desc: Vec<&Line<'_>> = Vec::new();
+    let flush = |r: &mut RawRecord, current: Option<usize>, desc: &mut Vec<&Line<'_>>| {
+        if let (Some(c), Some((t, line))) = (current, join_block(desc)) {
+            if let Some(iv) = r.interventions.get_mut(c) {
+                if iv.description.is_none() {
+                    iv.description = Some(Raw::new(t, line));
+                }
+            }
+        }
+        desc.clear();
+    };
+    for l in b {
+        if l.is_blank() {
+            continue;
+        }
+        if let Some((ty, name)) = typed_line(l.text, INTERVENTION_TYPES) {
+            flush(r, current, &mut desc);
+            intervention_mut(r, Some(Raw::new(ty, l.no)), name, l.no);
+            current = r.interventions.iter().position(|iv| iv.name.text.eq_ignore_ascii_case(name.trim()));
+        } else if let Some(v) = other_names_line(&l.norm) {
+            if let Some(iv) = current.and_then(|c| r.interventions.get_mut(c)) {
+                push_other_names(iv, v, l.no);
+            }
+        } else if current.is_some() {
+            desc.push(l);
+        } else {
+            finding(r, Severity::Info, "interventions", l.no, "line under 'Intervention Details' before any intervention".to_string());
+        }
+    }
+    flush(r, current, &mut desc);
+    next
+}
+
+fn other_names_line(norm: &str) -> Option<&str> {
+    label_colon(norm, "Other Names").or_else(|| label_colon(norm, "Other Name"))
+}
+
+fn push_other_names(iv: &mut RawIntervention, v: &str, no: u32) {
+    for part in v.split(';') {
+        if let Some(n) = Raw::non_empty(part, no) {
+            if !iv.other_names.iter().any(|o| o.text == n.text) {
+                iv.other_names.push(n);
+            }
+        }
+    }
+}
+
+/// The arm table ("Arm Intervention/treatment"): `Experimental: label`, description lines,
+/// then `Biological: name` lines with their description lines.
+fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    let (b, next) = block(lines, from);
+    let mut arm: Option<usize> = None;
+    let mut arm_desc: Vec<&Line<'_>> = Vec::new();
+    let mut iv: Option<usize> = None;
+    let mut iv_desc: Vec<&Line<'_>> = Vec::new();
+    let mut last_was_iv = false;
+    let mut in_other_names = false;
+
+    fn flush(
+        r: &mut RawRecord,
+        arm: Option<usize>,
+        arm_desc: &mut Vec<&Line<'_>>,
+        iv: Option<usize>,
+        iv_desc: &mut Vec<&Line<'_>>,
+    ) {
+        if let (Some(a), Some((t, line))) = (arm, join_block(arm_desc)) {
+            if let Some(x) = r.arms.get_mut(a) {
+                if x.description.is_none() {
+                    x.description = Some(Raw::new(t, line));
+                }
+            }
+        }
+        if let (Some(v), Some((t, line))) = (iv, join_block(iv_desc)) {
+            if let Some(x) = r.interventions.get_mut(v) {
+                if x.description.is_none() {
+                    x.description = Some(Raw::new(t, line));
+                }
+            }
+        }
+        arm_desc.clear();
+        iv_desc.clear();
+    }
+
+    for l in b {
+        if l.is_blank() {
+            continue;
+        }
+        let arm_line = typed_line(l.text, ARM_TYPES);
+        let iv_line = typed_line(l.text, INTERVENTION_TYPES);
+        let is_other = arm_line.is_some_and(|(t, _)| t.eq_ignore_ascii_case("Other"));
+        let treat_as_arm = match (arm_line, iv_line) {
+            (Some(_), None) => true,
+            (Some(_), Some(_)) if is_other => {
+                // "Other:" is both an arm type and an intervention type.
+                match arm {
+                    None => true,
+                    Some(a) => {
+                        let has_iv = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty());
+                        has_iv && !last_was_iv
+                    }
+                }
+            }
+            _ => false,
+        };
+        if treat_as_arm {
+            if let Some((ty, label)) = arm_line {
+                flush(r, arm, &mut arm_desc, iv, &mut iv_desc);
+                r.arms.push(RawArm {
+                    label: Raw::new(label, l.no),
+                    arm_type: Raw::non_empty(ty, l.no),
+                    description: None,
+                    intervention_names: Vec::new(),
+                });
+                arm = Some(r.arms.len() - 1);
+                iv = None;
+                last_was_iv = false;
+                in_other_names = false;
+                continue;
+            }
+        }
+        if let Some((ty, name)) = iv_line {
+            flush(r, arm, &mut arm_desc, iv, &mut iv_desc);
+            intervention_mut(r, Some(Raw::new(ty, l.no)), name, l.no);
+            let idx = r.interventions.iter().position(|x| x.name.text.eq_ignore_ascii_case(name.trim()));
+            if let (Some(a), Some(v)) = (arm, idx) {
+                let label = r.arms.get(a).map(|x| x.label.clone());
+                if let (Some(label), Some(x)) = (label, r.interventions.get_mut(v)) {
+                    if !x.arm_labels.iter().any(|y| y.text == label.text) {
+                        x.arm_labels.push(label);
+                    }
+                }
+                if let Some(x) = r.arms.get_mut(a) {
+                    if !x.intervention_names.iter().any(|y| y.text.eq_ignore_ascii_case(name.trim())) {
+                        x.intervention_names.push(Raw::new(name, l.no));
+                    }
+                }
+            }
+            iv = idx;
+            last_was_iv = true;
+            in_other_names = false;
+            continue;
+        }
+        last_was_iv = false;
+        if let Some(v) = other_names_line(&l.norm) {
+            if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                push_other_names(x, v, l.no);
+                in_other_names = v.is_empty();
+                continue;
+            }
+        }
+        if in_other_names {
+            if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                let t = ITEM_MARK_RE.replace(l.text, "");
+                push_other_names(x, &t, l.no);
+                continue;
+            }
+        }
+        if iv.is_some() {
+            iv_desc.push(l);
+        } else if arm.is_some() {
+            arm_desc.push(l);
+        } else {
+            finding(r, Severity::Info, "arms", l.no, "line in the arm table before any arm".to_string());
+        }
+    }
+    flush(r, arm, &mut arm_desc, iv, &mut iv_desc);
+    next
+}
+
+/// Makes sure every arm -> intervention link has its reverse link.
+fn link_arms(r: &mut RawRecord) {
+    let links: Vec<(Raw, String)> = r
+        .arms
+        .iter()
+        .flat_map(|a| a.intervention_names.iter().map(move |n| (a.label.clone(), n.text.clone())))
+        .collect();
+    for (label, name) in links {
+        if let Some(iv) = r.interventions.iter_mut().find(|iv| iv.name.text.eq_ignore_ascii_case(&name)) {
+            if !iv.arm_labels.iter().any(|l| l.text == label.text) {
+                iv.arm_labels.push(label);
+            }
+        }
+    }
+}
+
+/// Citation lines under a "Publications" heading, one reference per line.
+fn publications(r: &mut RawRecord, lines: &[Line<'_>], from: usize, ty: Option<Raw>) -> usize {
+    let mut k = from;
+    while let Some(l) = lines.get(k) {
+        if l.is_blank() {
+            k += 1;
+            continue;
+        }
+        if is_stop(&l.norm) {
+            break;
+        }
+        let text = ITEM_MARK_RE.replace(l.text, "");
+        if let Some(c) = Raw::non_empty(text.as_ref(), l.no) {
+            r.references.push(RawReference { pmid: None, doi: None, citation: Some(c), reference_type: ty.clone() });
+        }
+        k += 1;
+    }
+    k
+}

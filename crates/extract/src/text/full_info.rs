@@ -1,0 +1,635 @@
+//! A third-party registry's "Full info" page saved as text. The page opens with a summary
+//! block (status, phase, study type, sponsor as label line / value line pairs), then the
+//! record in numbered sections ("1. Study Identification" ... "12. IPD Sharing Statement"),
+//! each a list of label lines ("Study Phase") followed by value lines ("Phase 1, Phase 2").
+//! The numbered sections are the main statement of each field; the summary block's values
+//! become [`AlsoStated`] entries (or the value itself when the sections do not state it), so
+//! normalize can report the page contradicting itself.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{find_nct, is_full_info_section, is_type_word, join_block, split_trailing_paren, Line};
+use crate::model::{
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
+    RawReference, Severity, SourceFormat,
+};
+
+/// What a label line of the numbered sections means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    NctId,
+    BriefTitle,
+    OfficialTitle,
+    StudyType,
+    OverallStatus,
+    LastKnownStatus,
+    StartDate,
+    PrimaryCompletionDate,
+    CompletionDate,
+    FirstPosted,
+    LastUpdate,
+    Sponsor,
+    BriefSummary,
+    DetailedDescription,
+    Conditions,
+    Keywords,
+    PrimaryPurpose,
+    Phase,
+    Model,
+    Masking,
+    Allocation,
+    Enrollment,
+    ArmTitle,
+    ArmType,
+    ArmDescription,
+    InterventionType,
+    InterventionName,
+    InterventionOtherNames,
+    InterventionDescription,
+    PrimaryOutcomes,
+    SecondaryOutcomes,
+    OtherOutcomes,
+    Title,
+    TimeFrame,
+    Description,
+    Sex,
+    MinAge,
+    MaxAge,
+    HealthyVolunteers,
+    Citations,
+    Pmid,
+    Citation,
+    ReferenceType,
+    /// A context heading with nothing read under it ("Links:", "Facility Information:").
+    OtherContext,
+    /// A known label whose value is not part of the raw record.
+    Ignored,
+}
+
+const LABELS: &[(&str, Label)] = &[
+    ("Unique Protocol Identification Number", Label::NctId),
+    ("NCT Number", Label::NctId),
+    ("NCT ID", Label::NctId),
+    ("ClinicalTrials.gov Identifier", Label::NctId),
+    ("Brief Title", Label::BriefTitle),
+    ("Official Title", Label::OfficialTitle),
+    ("Study Type", Label::StudyType),
+    ("Overall Recruitment Status", Label::OverallStatus),
+    ("Last Known Status", Label::LastKnownStatus),
+    ("Study Start Date", Label::StartDate),
+    ("Primary Completion Date", Label::PrimaryCompletionDate),
+    ("Study Completion Date", Label::CompletionDate),
+    ("First Posted Date", Label::FirstPosted),
+    ("First Posted", Label::FirstPosted),
+    ("Last Update Posted Date", Label::LastUpdate),
+    ("Name of the Sponsor", Label::Sponsor),
+    ("Brief Summary", Label::BriefSummary),
+    ("Detailed Description", Label::DetailedDescription),
+    ("Primary Disease or Condition Being Studied in the Trial, or the Focus of the Study", Label::Conditions),
+    ("Conditions", Label::Conditions),
+    ("Keywords", Label::Keywords),
+    ("Primary Purpose", Label::PrimaryPurpose),
+    ("Study Phase", Label::Phase),
+    ("Interventional Study Model", Label::Model),
+    ("Masking", Label::Masking),
+    ("Allocation", Label::Allocation),
+    ("Enrollment", Label::Enrollment),
+    ("Arm Title", Label::ArmTitle),
+    ("Arm Type", Label::ArmType),
+    ("Arm Description", Label::ArmDescription),
+    ("Intervention Type", Label::InterventionType),
+    ("Intervention Name(s)", Label::InterventionName),
+    ("Intervention Name", Label::InterventionName),
+    ("Other Intervention Name(s)", Label::InterventionOtherNames),
+    ("Intervention Description", Label::InterventionDescription),
+    ("Primary Outcome Measure Information", Label::PrimaryOutcomes),
+    ("Secondary Outcome Measure Information", Label::SecondaryOutcomes),
+    ("Other Pre-specified Outcome Measures", Label::OtherOutcomes),
+    ("Other Outcome Measure Information", Label::OtherOutcomes),
+    ("Title", Label::Title),
+    ("Time Frame", Label::TimeFrame),
+    ("Description", Label::Description),
+    ("Sex", Label::Sex),
+    ("Gender", Label::Sex),
+    ("Minimum Age & Unit of Time", Label::MinAge),
+    ("Minimum Age", Label::MinAge),
+    ("Maximum Age & Unit of Time", Label::MaxAge),
+    ("Maximum Age", Label::MaxAge),
+    ("Accepts Healthy Volunteers", Label::HealthyVolunteers),
+    ("Citations", Label::Citations),
+    ("PubMed Identifier", Label::Pmid),
+    ("Citation", Label::Citation),
+    ("Results Reference", Label::ReferenceType),
+    ("Reference Type", Label::ReferenceType),
+    ("Links", Label::OtherContext),
+    ("Overall Study Officials", Label::OtherContext),
+    ("Facility Information", Label::OtherContext),
+    ("Facility Contact", Label::OtherContext),
+    ("Central Contact Person", Label::OtherContext),
+    ("Central Contact Backup", Label::OtherContext),
+    ("Available IPD/Information", Label::OtherContext),
+    ("Record Verification Date", Label::Ignored),
+    ("First Submitted Date", Label::Ignored),
+    ("Responsible Party, by Official Title", Label::Ignored),
+    ("Investigator Name", Label::Ignored),
+    ("Investigator Title", Label::Ignored),
+    ("Investigator Affiliation", Label::Ignored),
+    ("Collaborators", Label::Ignored),
+    ("Why Stopped", Label::Ignored),
+    ("Data Monitoring Committee", Label::Ignored),
+    ("U.S. FDA-regulated Drug", Label::Ignored),
+    ("U.S. FDA-regulated Device", Label::Ignored),
+    ("Secondary IDs", Label::Ignored),
+    ("Acronym", Label::Ignored),
+    ("Number of Arms", Label::Ignored),
+    ("Model Description", Label::Ignored),
+    ("Masking Description", Label::Ignored),
+    ("Observational Study Model", Label::Ignored),
+    ("Time Perspective", Label::Ignored),
+    ("Biospecimen Retention", Label::Ignored),
+    ("Biospecimen Description", Label::Ignored),
+    ("Study Population", Label::Ignored),
+    ("Sampling Method", Label::Ignored),
+    ("Gender Based", Label::Ignored),
+    ("Eligibility Criteria", Label::Ignored),
+    ("First Name & Middle Initial & Last Name & Degree", Label::Ignored),
+    ("Organizational Affiliation", Label::Ignored),
+    ("Official's Role", Label::Ignored),
+    ("Facility Name", Label::Ignored),
+    ("City", Label::Ignored),
+    ("State/Province", Label::Ignored),
+    ("ZIP/Postal Code", Label::Ignored),
+    ("Country", Label::Ignored),
+    ("Individual Site Status", Label::Ignored),
+    ("Phone", Label::Ignored),
+    ("Phone Extension", Label::Ignored),
+    ("Email", Label::Ignored),
+    ("Plan to Share IPD", Label::Ignored),
+    ("IPD Sharing Plan Description", Label::Ignored),
+    ("URL", Label::Ignored),
+    ("Other Study ID Numbers", Label::Ignored),
+];
+
+/// Summary-block labels (before the numbered sections).
+const HEADER_LABELS: &[&str] = &[
+    "Status",
+    "Phase",
+    "Locations",
+    "Study Type",
+    "Intervention",
+    "Sponsored by",
+    "First Posted",
+    "Last Updated",
+    "Sponsor",
+    "Primary Purpose",
+];
+
+/// Lines that end the numbered sections (page footer).
+const FOOTER: &[&str] = &["Learn more about this trial", "We'll reach out to this number within 24 hrs"];
+
+const NAV: &[&str] = &["search", "Back to results", "Back", "Menu", "Full info", "About", "Eligibility", "Arms", "Outcomes"];
+
+static HEADER_AGES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let age = r"\d+(?:\.\d+)?\s+(?:Years?|Months?|Weeks?|Days?|Hours?|Minutes?)";
+    Regex::new(&format!(r"(?i)^({age})\s*(?:-|to)\s*({age})|^({age})\s+(?:and|or)\s+(?:older|over)"))
+        .expect("valid regex")
+});
+
+fn label_of(norm: &str) -> Option<Label> {
+    let t = norm.trim_end_matches(':').trim();
+    LABELS.iter().find(|(l, _)| t.eq_ignore_ascii_case(l)).map(|(_, k)| *k)
+}
+
+struct Pair<'b, 'a> {
+    label: Label,
+    name: &'b str,
+    no: u32,
+    values: Vec<&'b Line<'a>>,
+}
+
+fn finding(r: &mut RawRecord, severity: Severity, field: &str, line: u32, message: String) {
+    r.findings.push(Finding { severity, field: Some(field.to_string()), line, message });
+}
+
+/// Reads a "Full info" page.
+pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
+    let start = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
+    let mut r = RawRecord::new(path, SourceFormat::ThirdPartyFullInfo, start);
+    let first_section = lines.iter().position(|l| is_full_info_section(&l.norm));
+    // Without numbered sections (a variant that lost them), the label pairs are read from
+    // the whole text.
+    let (header, body) = match first_section {
+        Some(p) => lines.split_at(p),
+        None => (&lines[..0], lines),
+    };
+    let pairs = pairs(body);
+    read_pairs(&mut r, &pairs);
+    read_header(&mut r, header);
+    r
+}
+
+fn pairs<'b, 'a>(body: &'b [Line<'a>]) -> Vec<Pair<'b, 'a>> {
+    let mut out: Vec<Pair<'b, 'a>> = Vec::new();
+    let mut in_section = true;
+    for l in body {
+        if l.is_blank() {
+            continue;
+        }
+        if FOOTER.iter().any(|f| l.norm.eq_ignore_ascii_case(f)) {
+            in_section = false;
+            continue;
+        }
+        if is_full_info_section(&l.norm) {
+            in_section = true;
+            out.push(Pair { label: Label::OtherContext, name: l.text, no: l.no, values: Vec::new() });
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        if let Some(label) = label_of(&l.norm) {
+            out.push(Pair { label, name: l.text, no: l.no, values: Vec::new() });
+        } else if let Some(p) = out.last_mut() {
+            p.values.push(l);
+        }
+    }
+    out
+}
+
+/// The one-line value of a pair; extra lines are reported, not silently dropped.
+fn scalar(r: &mut RawRecord, p: &Pair<'_, '_>, field: &str) -> Option<Raw> {
+    let first = p.values.first()?;
+    if p.values.len() > 1 {
+        let extra: Vec<u32> = p.values.iter().skip(1).map(|l| l.no).collect();
+        finding(
+            r,
+            Severity::Warning,
+            field,
+            first.no,
+            format!(
+                "{} unrecognised line(s) after '{}' (lines {:?}) not read",
+                extra.len(),
+                p.name.trim_end_matches(':'),
+                extra
+            ),
+        );
+    }
+    Raw::non_empty(first.text, first.no)
+}
+
+fn text_block(p: &Pair<'_, '_>) -> Option<Raw> {
+    join_block(&p.values).map(|(t, no)| Raw::new(t, no))
+}
+
+fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, v: Option<Raw>) {
+    let Some(v) = v else { return };
+    match slot {
+        None => *slot = Some(v),
+        Some(_) => also.push(AlsoStated { field: field.to_string(), value: v }),
+    }
+}
+
+/// Splits "December 2013 (Anticipated)" into the value and its type word.
+fn with_type(v: Raw) -> (Raw, Option<Raw>) {
+    let (a, paren) = split_trailing_paren(&v.text);
+    match paren {
+        Some(p) if is_type_word(p) => (Raw::new(a, v.line), Some(Raw::new(p, v.line))),
+        _ => (v, None),
+    }
+}
+
+#[derive(Default)]
+struct RefBuilder {
+    r: Option<RawReference>,
+}
+
+impl RefBuilder {
+    fn cur(&mut self, out: &mut Vec<RawReference>, clash: impl Fn(&RawReference) -> bool) -> &mut RawReference {
+        if self.r.as_ref().is_some_and(&clash) {
+            if let Some(done) = self.r.take() {
+                out.push(done);
+            }
+        }
+        self.r.get_or_insert(RawReference { pmid: None, doi: None, citation: None, reference_type: None })
+    }
+    fn finish(&mut self, out: &mut Vec<RawReference>) {
+        if let Some(done) = self.r.take() {
+            out.push(done);
+        }
+    }
+}
+
+fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
+    let mut kind: Option<OutcomeKind> = None;
+    let mut in_citations = false;
+    let mut arm: Option<usize> = None;
+    let mut iv: Option<usize> = None;
+    let mut refs = RefBuilder::default();
+    let mut references: Vec<RawReference> = Vec::new();
+    for p in pairs {
+        match p.label {
+            Label::OtherContext => {
+                kind = None;
+                in_citations = false;
+            }
+            Label::Ignored => {}
+            Label::NctId => {
+                let found = p.values.iter().find_map(|l| find_nct(l.text).map(|n| Raw::new(n, l.no)));
+                match found {
+                    Some(n) => put(&mut r.nct_id, &mut Vec::new(), "nct_id", Some(n)),
+                    None => {
+                        if p.name.to_ascii_lowercase().starts_with("nct") {
+                            finding(r, Severity::Warning, "nct_id", p.no, "NCT label without an NCT number".into());
+                        }
+                    }
+                }
+            }
+            Label::BriefTitle => {
+                let v = text_block(p);
+                put(&mut r.brief_title, &mut r.also_stated, "brief_title", v)
+            }
+            Label::OfficialTitle => {
+                let v = text_block(p);
+                put(&mut r.official_title, &mut r.also_stated, "official_title", v)
+            }
+            Label::StudyType => {
+                let v = scalar(r, p, "study_type");
+                put(&mut r.study_type, &mut r.also_stated, "study_type", v)
+            }
+            Label::OverallStatus => {
+                let v = scalar(r, p, "overall_status");
+                put(&mut r.overall_status, &mut r.also_stated, "overall_status", v)
+            }
+            Label::LastKnownStatus => {
+                let v = scalar(r, p, "last_known_status");
+                put(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v)
+            }
+            Label::StartDate | Label::PrimaryCompletionDate | Label::CompletionDate => {
+                let (field, field_ty) = match p.label {
+                    Label::StartDate => ("start_date", "start_date_type"),
+                    Label::PrimaryCompletionDate => ("primary_completion_date", "primary_completion_date_type"),
+                    _ => ("completion_date", "completion_date_type"),
+                };
+                if let Some(v) = scalar(r, p, field) {
+                    let (d, t) = with_type(v);
+                    let (slot, slot_ty) = match p.label {
+                        Label::StartDate => (&mut r.start_date, &mut r.start_date_type),
+                        Label::PrimaryCompletionDate => {
+                            (&mut r.primary_completion_date, &mut r.primary_completion_date_type)
+                        }
+                        _ => (&mut r.completion_date, &mut r.completion_date_type),
+                    };
+                    put(slot, &mut r.also_stated, field, Some(d));
+                    put(slot_ty, &mut r.also_stated, field_ty, t);
+                }
+            }
+            Label::FirstPosted => {
+                let v = scalar(r, p, "first_posted_date");
+                put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v)
+            }
+            Label::LastUpdate => {
+                let v = scalar(r, p, "last_update_date");
+                put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v)
+            }
+            Label::Sponsor => {
+                let v = scalar(r, p, "lead_sponsor");
+                put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v)
+            }
+            Label::BriefSummary => {
+                let v = text_block(p);
+                put(&mut r.brief_summary, &mut r.also_stated, "brief_summary", v)
+            }
+            Label::DetailedDescription => {
+                let v = text_block(p);
+                put(&mut r.detailed_description, &mut r.also_stated, "detailed_description", v)
+            }
+            Label::Conditions => {
+                r.conditions.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
+            }
+            Label::Keywords => {
+                r.keywords.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
+            }
+            Label::PrimaryPurpose => {
+                let v = scalar(r, p, "primary_purpose");
+                put(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v)
+            }
+            Label::Phase => {
+                if let Some(v) = scalar(r, p, "phase") {
+                    r.phases.push(v);
+                }
+            }
+            Label::Model => {
+                let v = scalar(r, p, "intervention_model");
+                put(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v)
+            }
+            Label::Masking => {
+                let v = scalar(r, p, "masking");
+                put(&mut r.masking, &mut r.also_stated, "masking", v)
+            }
+            Label::Allocation => {
+                let v = scalar(r, p, "allocation");
+                put(&mut r.allocation, &mut r.also_stated, "allocation", v)
+            }
+            Label::Enrollment => {
+                if let Some(v) = scalar(r, p, "enrollment") {
+                    let (n, t) = with_type(v);
+                    put(&mut r.enrollment, &mut r.also_stated, "enrollment", Some(n));
+                    put(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t);
+                }
+            }
+            Label::ArmTitle => {
+                kind = None;
+                if let Some(label) = text_block(p) {
+                    r.arms.push(RawArm { label, arm_type: None, description: None, intervention_names: Vec::new() });
+                    arm = Some(r.arms.len() - 1);
+                    iv = None;
+                }
+            }
+            Label::ArmType => {
+                let v = scalar(r, p, "arms");
+                match arm.and_then(|a| r.arms.get_mut(a)) {
+                    Some(a) if a.arm_type.is_none() => a.arm_type = v,
+                    _ => finding(r, Severity::Warning, "arms", p.no, "'Arm Type' outside an arm".into()),
+                }
+            }
+            Label::ArmDescription => {
+                let v = text_block(p);
+                match arm.and_then(|a| r.arms.get_mut(a)) {
+                    Some(a) if a.description.is_none() => a.description = v,
+                    _ => finding(r, Severity::Warning, "arms", p.no, "'Arm Description' outside an arm".into()),
+                }
+            }
+            Label::InterventionType => {
+                let v = scalar(r, p, "interventions");
+                let need_new = iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| x.intervention_type.is_some());
+                if need_new {
+                    // The type comes before the name: a placeholder name until it is read.
+                    r.interventions.push(RawIntervention {
+                        intervention_type: v,
+                        name: Raw::new("", p.no),
+                        description: None,
+                        other_names: Vec::new(),
+                        arm_labels: Vec::new(),
+                    });
+                    iv = Some(r.interventions.len() - 1);
+                } else if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    x.intervention_type = v;
+                }
+            }
+            Label::InterventionName => {
+                let Some(name) = text_block(p) else { continue };
+                let has_name = iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| !x.name.text.is_empty());
+                if has_name {
+                    r.interventions.push(RawIntervention {
+                        intervention_type: None,
+                        name: name.clone(),
+                        description: None,
+                        other_names: Vec::new(),
+                        arm_labels: Vec::new(),
+                    });
+                    iv = Some(r.interventions.len() - 1);
+                } else if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    x.name = name.clone();
+                }
+                // The arm this intervention is listed under receives it.
+                if let Some(a) = arm.and_then(|a| r.arms.get_mut(a)) {
+                    a.intervention_names.push(name);
+                    let label = a.label.clone();
+                    if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                        x.arm_labels.push(label);
+                    }
+                }
+            }
+            Label::InterventionOtherNames => {
+                if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    x.other_names.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
+                } else {
+                    finding(r, Severity::Warning, "interventions", p.no, "other names outside an intervention".into());
+                }
+            }
+            Label::InterventionDescription => {
+                let v = text_block(p);
+                match iv.and_then(|i| r.interventions.get_mut(i)) {
+                    Some(x) if x.description.is_none() => x.description = v,
+                    _ => finding(r, Severity::Warning, "interventions", p.no, "description outside an intervention".into()),
+                }
+            }
+            Label::PrimaryOutcomes => kind = Some(OutcomeKind::Primary),
+            Label::SecondaryOutcomes => kind = Some(OutcomeKind::Secondary),
+            Label::OtherOutcomes => kind = Some(OutcomeKind::Other),
+            Label::Title => match (kind, text_block(p)) {
+                (Some(k), Some(measure)) => {
+                    r.outcomes.push(RawOutcome { kind: k, measure, description: None, time_frame: None })
+                }
+                _ => finding(r, Severity::Info, "outcomes", p.no, "'Title' outside an outcome list not read".into()),
+            },
+            Label::TimeFrame => {
+                let v = text_block(p);
+                match (kind, r.outcomes.last_mut()) {
+                    (Some(_), Some(o)) if o.time_frame.is_none() => o.time_frame = v,
+                    _ => finding(r, Severity::Warning, "outcomes", p.no, "'Time Frame' without its outcome title".into()),
+                }
+            }
+            Label::Description => {
+                if kind.is_some() {
+                    let v = text_block(p);
+                    match r.outcomes.last_mut() {
+                        Some(o) if o.description.is_none() => o.description = v,
+                        _ => finding(r, Severity::Warning, "outcomes", p.no, "'Description' without its outcome title".into()),
+                    }
+                } else if in_citations || arm.is_some() {
+                    // Link descriptions and stray descriptions are not part of the record.
+                }
+            }
+            Label::Sex => {
+                let v = scalar(r, p, "sex");
+                put(&mut r.sex, &mut r.also_stated, "sex", v)
+            }
+            Label::MinAge => {
+                let v = scalar(r, p, "min_age_years");
+                put(&mut r.min_age, &mut r.also_stated, "min_age_years", v)
+            }
+            Label::MaxAge => {
+                let v = scalar(r, p, "max_age_years");
+                put(&mut r.max_age, &mut r.also_stated, "max_age_years", v)
+            }
+            Label::HealthyVolunteers => {
+                let v = scalar(r, p, "healthy_volunteers");
+                put(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v)
+            }
+            Label::Citations => {
+                kind = None;
+                in_citations = true;
+            }
+            Label::Pmid => {
+                let v = scalar(r, p, "references");
+                let cur = refs.cur(&mut references, |x| x.pmid.is_some() || x.reference_type.is_some());
+                cur.pmid = v;
+            }
+            Label::Citation => {
+                let v = text_block(p);
+                let cur = refs.cur(&mut references, |x| x.citation.is_some() || x.reference_type.is_some());
+                cur.citation = v;
+            }
+            Label::ReferenceType => {
+                let v = scalar(r, p, "references");
+                let cur = refs.cur(&mut references, |x| x.reference_type.is_some());
+                cur.reference_type = v;
+            }
+        }
+    }
+    refs.finish(&mut references);
+    r.references.extend(references);
+    // An intervention whose name was never stated cannot be kept under an empty name.
+    let before = r.interventions.len();
+    r.interventions.retain(|x| !x.name.text.is_empty());
+    if r.interventions.len() != before {
+        finding(r, Severity::Warning, "interventions", 0, "'Intervention Type' without an intervention name".into());
+    }
+}
+
+/// The summary block above the numbered sections.
+fn read_header(r: &mut RawRecord, header: &[Line<'_>]) {
+    let nonblank: Vec<&Line<'_>> = header.iter().filter(|l| !l.is_blank()).collect();
+    let is_header_label = |s: &str| HEADER_LABELS.iter().any(|h| s.eq_ignore_ascii_case(h));
+    let title = nonblank.iter().find(|l| {
+        !NAV.iter().any(|n| l.norm.eq_ignore_ascii_case(n)) && !is_header_label(&l.norm)
+    });
+    if let Some(t) = title {
+        put(&mut r.brief_title, &mut r.also_stated, "brief_title", Raw::non_empty(t.text, t.no));
+    }
+    for (n, l) in nonblank.iter().enumerate() {
+        if let Some(c) = HEADER_AGES_RE.captures(&l.norm) {
+            let min = c.get(1).or_else(|| c.get(3)).and_then(|m| Raw::non_empty(m.as_str(), l.no));
+            let max = c.get(2).and_then(|m| Raw::non_empty(m.as_str(), l.no));
+            put(&mut r.min_age, &mut r.also_stated, "min_age_years", min);
+            put(&mut r.max_age, &mut r.also_stated, "max_age_years", max);
+            continue;
+        }
+        let Some(next) = nonblank.get(n + 1) else { continue };
+        if is_header_label(&next.norm) {
+            continue;
+        }
+        let v = Raw::non_empty(next.text, next.no);
+        let label = l.norm.as_str();
+        if label.eq_ignore_ascii_case("Status") {
+            put(&mut r.overall_status, &mut r.also_stated, "overall_status", v);
+        } else if label.eq_ignore_ascii_case("Phase") {
+            match v {
+                Some(v) if r.phases.is_empty() => r.phases.push(v),
+                Some(v) => r.also_stated.push(AlsoStated { field: "phase".into(), value: v }),
+                None => {}
+            }
+        } else if label.eq_ignore_ascii_case("Study Type") {
+            put(&mut r.study_type, &mut r.also_stated, "study_type", v);
+        } else if label.eq_ignore_ascii_case("Sponsored by") || label.eq_ignore_ascii_case("Sponsor") {
+            put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v);
+        } else if label.eq_ignore_ascii_case("First Posted") {
+            put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v);
+        } else if label.eq_ignore_ascii_case("Last Updated") {
+            put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Column builders shared by the table functions: each takes the rows and a getter, so a
+//! table's batch is a list of (field, column) pairs in schema order.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder, StringDictionaryBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray};
+
+pub fn utf8<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
+    Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
+}
+
+pub fn dict<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
+    let mut b = StringDictionaryBuilder::<Int32Type>::new();
+    for r in rows {
+        match f(r) {
+            Some(v) => {
+                b.append_value(v);
+            }
+            None => b.append_null(),
+        }
+    }
+    Arc::new(b.finish())
+}
+
+pub fn i64c<T>(rows: &[T], f: impl Fn(&T) -> Option<i64>) -> ArrayRef {
+    Arc::new(rows.iter().map(|r| f(r)).collect::<Int64Array>())
+}
+
+pub fn f64c<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> ArrayRef {
+    Arc::new(rows.iter().map(|r| f(r)).collect::<Float64Array>())
+}
+
+pub fn boolc<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> ArrayRef {
+    Arc::new(rows.iter().map(|r| f(r)).collect::<BooleanArray>())
+}
+
+pub fn date32<T>(rows: &[T], f: impl Fn(&T) -> Option<i32>) -> ArrayRef {
+    Arc::new(rows.iter().map(|r| f(r)).collect::<Date32Array>())
+}
+
+pub fn list_utf8<T>(rows: &[T], f: impl Fn(&T) -> &[String]) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for r in rows {
+        for v in f(r) {
+            b.values().append_value(v);
+        }
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}

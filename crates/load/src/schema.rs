@@ -1,0 +1,284 @@
+//! The output tables. One function per table builds its `RecordBatch` from rows; called with
+//! no rows it gives the table's schema, so the schema and the columns can never drift apart.
+//! Every field carries a `description` in its Arrow metadata (the data dictionary is generated
+//! from it). Enums are dictionary-encoded strings in API v2 spellings; dates are `date32`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{Field, Schema, SchemaRef};
+use trialtables_normalize::model::*;
+
+use crate::columns::*;
+use crate::writer::Tables;
+
+/// A column: name, nullability, description and values.
+struct Col {
+    name: &'static str,
+    nullable: bool,
+    desc: &'static str,
+    values: ArrayRef,
+}
+
+fn c(name: &'static str, desc: &'static str, values: ArrayRef) -> Col {
+    Col { name, nullable: true, desc, values }
+}
+
+fn key(name: &'static str, desc: &'static str, values: ArrayRef) -> Col {
+    Col { name, nullable: false, desc, values }
+}
+
+fn batch(table_desc: &'static str, cols: Vec<Col>) -> RecordBatch {
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|c| {
+            Field::new(c.name, c.values.data_type().clone(), c.nullable)
+                .with_metadata(HashMap::from([("description".to_string(), c.desc.to_string())]))
+        })
+        .collect();
+    let schema = Schema::new(fields)
+        .with_metadata(HashMap::from([("description".to_string(), table_desc.to_string())]));
+    let arrays = cols.into_iter().map(|c| c.values).collect();
+    // The columns are built from the same rows, so lengths and types always agree.
+    RecordBatch::try_new(Arc::new(schema), arrays).expect("table columns agree with their schema")
+}
+
+fn d(p: &Option<PartialDate>) -> Option<i32> {
+    p.map(|d| d.days)
+}
+
+fn prec(p: &Option<PartialDate>) -> Option<&'static str> {
+    p.map(|d| d.precision.as_str())
+}
+
+/// `trials`: one row per trial.
+pub fn trials(rows: &[Trial]) -> RecordBatch {
+    batch(
+        "One row per trial: identification, status, design, dates, eligibility and cell product.",
+        vec![
+            key("nct_id", "ClinicalTrials.gov identifier (NCT + 8 digits).", utf8(rows, |r| Some(&r.nct_id))),
+            c("brief_title", "Brief title as stated.", utf8(rows, |r| r.brief_title.as_deref())),
+            c("official_title", "Official title as stated.", utf8(rows, |r| r.official_title.as_deref())),
+            c("overall_status", "Overall recruitment status, API v2 spelling (RECRUITING, COMPLETED, UNKNOWN, ...).", dict(rows, |r| r.overall_status.as_deref())),
+            c("last_known_status", "Last known status when overall_status is UNKNOWN.", dict(rows, |r| r.last_known_status.as_deref())),
+            c("study_type", "INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS.", dict(rows, |r| r.study_type.as_deref())),
+            c("phase", "Phases joined with '/', e.g. PHASE1/PHASE2; NA when not applicable.", dict(rows, |r| r.phase.as_deref())),
+            c("allocation", "RANDOMIZED, NON_RANDOMIZED or NA.", dict(rows, |r| r.allocation.as_deref())),
+            c("intervention_model", "SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL.", dict(rows, |r| r.intervention_model.as_deref())),
+            c("masking", "NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE.", dict(rows, |r| r.masking.as_deref())),
+            c("primary_purpose", "TREATMENT, PREVENTION, SUPPORTIVE_CARE, ... (API v2).", dict(rows, |r| r.primary_purpose.as_deref())),
+            c("enrollment", "Number of participants (actual or estimated, see enrollment_type).", i64c(rows, |r| r.enrollment)),
+            c("enrollment_type", "ACTUAL or ESTIMATED ('Anticipated' is ESTIMATED); null when unstated.", dict(rows, |r| r.enrollment_type.as_deref())),
+            c("start_date", "Study start: first day of the stated period (see start_date_precision).", date32(rows, |r| d(&r.start_date))),
+            c("start_date_precision", "DAY, MONTH or YEAR: how precise the stated start date is.", dict(rows, |r| prec(&r.start_date))),
+            c("start_date_type", "ACTUAL or ESTIMATED; null when unstated.", dict(rows, |r| r.start_date_type.as_deref())),
+            c("start_date_raw", "Start date as stated in the source.", utf8(rows, |r| r.start_date_raw.as_deref())),
+            c("primary_completion_date", "Primary completion date (first day of the stated period).", date32(rows, |r| d(&r.primary_completion_date))),
+            c("primary_completion_date_precision", "DAY, MONTH or YEAR.", dict(rows, |r| prec(&r.primary_completion_date))),
+            c("primary_completion_date_type", "ACTUAL or ESTIMATED; null when unstated.", dict(rows, |r| r.primary_completion_date_type.as_deref())),
+            c("primary_completion_date_raw", "Primary completion date as stated.", utf8(rows, |r| r.primary_completion_date_raw.as_deref())),
+            c("completion_date", "Study completion date (first day of the stated period).", date32(rows, |r| d(&r.completion_date))),
+            c("completion_date_precision", "DAY, MONTH or YEAR.", dict(rows, |r| prec(&r.completion_date))),
+            c("completion_date_type", "ACTUAL or ESTIMATED; null when unstated.", dict(rows, |r| r.completion_date_type.as_deref())),
+            c("completion_date_raw", "Completion date as stated.", utf8(rows, |r| r.completion_date_raw.as_deref())),
+            c("first_posted_date", "First posted (or first received) date.", date32(rows, |r| d(&r.first_posted_date))),
+            c("first_posted_date_precision", "DAY, MONTH or YEAR.", dict(rows, |r| prec(&r.first_posted_date))),
+            c("first_posted_date_raw", "First posted date as stated.", utf8(rows, |r| r.first_posted_date_raw.as_deref())),
+            c("last_update_date", "Last update posted date.", date32(rows, |r| d(&r.last_update_date))),
+            c("last_update_date_precision", "DAY, MONTH or YEAR.", dict(rows, |r| prec(&r.last_update_date))),
+            c("last_update_date_raw", "Last update date as stated.", utf8(rows, |r| r.last_update_date_raw.as_deref())),
+            c("lead_sponsor", "Lead sponsor name.", utf8(rows, |r| r.lead_sponsor.as_deref())),
+            c("min_age_years", "Minimum age in years ('6 Months' = 0.5); null when none.", f64c(rows, |r| r.min_age_years)),
+            c("min_age_raw", "Minimum age as stated.", utf8(rows, |r| r.min_age_raw.as_deref())),
+            c("max_age_years", "Maximum age in years; null when none.", f64c(rows, |r| r.max_age_years)),
+            c("max_age_raw", "Maximum age as stated.", utf8(rows, |r| r.max_age_raw.as_deref())),
+            c("sex", "ALL, FEMALE or MALE ('Both' is ALL).", dict(rows, |r| r.sex.as_deref())),
+            c("healthy_volunteers", "Whether healthy volunteers are accepted.", boolc(rows, |r| r.healthy_volunteers)),
+            c("cell_source", "Tissue source of the cell product: UMBILICAL_CORD, BONE_MARROW, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER, or UNSPECIFIED (cells given, tissue not stated); null when no cell product.", dict(rows, |r| r.cell_source.as_deref())),
+            c("cell_origin", "ALLOGENEIC or AUTOLOGOUS; null when unstated.", dict(rows, |r| r.cell_origin.as_deref())),
+            key("source_format", "Input form or page layout the record was read from.", dict(rows, |r| Some(&r.source_format))),
+            key("source_path", "Input file (archive members as archive!member).", utf8(rows, |r| Some(&r.source_path))),
+            key("source_line", "Line of the input where the record starts (0 = unknown).", i64c(rows, |r| Some(r.source_line))),
+        ],
+    )
+}
+
+/// `conditions`: one row per trial x condition.
+pub fn conditions(rows: &[Condition]) -> RecordBatch {
+    batch(
+        "One row per trial x condition, in stated order.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("condition_index", "0-based position in the record's condition list.", i64c(rows, |r| Some(r.condition_index))),
+            key("condition", "Condition as stated.", utf8(rows, |r| Some(&r.condition))),
+            c("category", "Category from the conditions vocabulary in pipeline.toml; null when none matches.", dict(rows, |r| r.category.as_deref())),
+        ],
+    )
+}
+
+/// `arms`: one row per arm.
+pub fn arms(rows: &[Arm]) -> RecordBatch {
+    batch(
+        "One row per arm (group) of a trial.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("arm_index", "0-based position in the record's arm list.", i64c(rows, |r| Some(r.arm_index))),
+            key("label", "Arm label as stated.", utf8(rows, |r| Some(&r.label))),
+            c("arm_type", "EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, SHAM_COMPARATOR, NO_INTERVENTION or OTHER.", dict(rows, |r| r.arm_type.as_deref())),
+            c("description", "Arm description as stated.", utf8(rows, |r| r.description.as_deref())),
+        ],
+    )
+}
+
+/// `interventions`: one row per intervention.
+pub fn interventions(rows: &[Intervention]) -> RecordBatch {
+    batch(
+        "One row per intervention of a trial.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("intervention_index", "0-based position in the record's intervention list.", i64c(rows, |r| Some(r.intervention_index))),
+            c("intervention_type", "BIOLOGICAL, DRUG, DEVICE, PROCEDURE, ... (API v2).", dict(rows, |r| r.intervention_type.as_deref())),
+            key("name", "Intervention name as stated.", utf8(rows, |r| Some(&r.name))),
+            c("description", "Intervention description as stated.", utf8(rows, |r| r.description.as_deref())),
+            key("other_names", "Other names of the intervention (may be empty).", list_utf8(rows, |r| &r.other_names)),
+        ],
+    )
+}
+
+/// `arm_interventions`: one row per arm-intervention link.
+pub fn arm_interventions(rows: &[ArmIntervention]) -> RecordBatch {
+    batch(
+        "One row per link between an arm and an intervention it receives.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("arm_label", "Arm label (joins arms.label).", utf8(rows, |r| Some(&r.arm_label))),
+            key("intervention_name", "Intervention name (joins interventions.name).", utf8(rows, |r| Some(&r.intervention_name))),
+        ],
+    )
+}
+
+/// `doses`: one row per stated cell dose level.
+pub fn doses(rows: &[Dose]) -> RecordBatch {
+    batch(
+        "One row per stated cell dose level, with the text it was read from.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("dose_index", "0-based ordinal within the trial.", i64c(rows, |r| Some(r.dose_index))),
+            c("arm_label", "Arm the dose belongs to, when known.", utf8(rows, |r| r.arm_label.as_deref())),
+            c("intervention_name", "Intervention the dose belongs to, when known.", utf8(rows, |r| r.intervention_name.as_deref())),
+            c("cell_source", "Tissue source of the cells dosed (see trials.cell_source).", dict(rows, |r| r.cell_source.as_deref())),
+            c("cell_origin", "ALLOGENEIC or AUTOLOGOUS; null when unstated.", dict(rows, |r| r.cell_origin.as_deref())),
+            c("dose_per_kg", "Cells per kg of body weight per administration (low end of a range).", f64c(rows, |r| r.dose_per_kg)),
+            c("dose_per_kg_high", "High end of a per-kg range; null when a single value.", f64c(rows, |r| r.dose_per_kg_high)),
+            c("dose_total", "Total cells per administration (low end of a range).", f64c(rows, |r| r.dose_total)),
+            c("dose_total_high", "High end of a total range; null when a single value.", f64c(rows, |r| r.dose_total_high)),
+            c("dose_per_m2", "Cells per m2 of body surface per administration.", f64c(rows, |r| r.dose_per_m2)),
+            c("administrations", "Number of administrations; null when unstated.", i64c(rows, |r| r.administrations)),
+            c("interval_days", "Days between administrations (month = 30.4375 days); null when unstated.", f64c(rows, |r| r.interval_days)),
+            c("route", "INTRAVENOUS, INTRATHECAL, INTRA_ARTICULAR, INTRAMUSCULAR, SUBCUTANEOUS, LOCAL, INTRACORONARY, INTRA_ARTERIAL or OTHER; null when unstated.", dict(rows, |r| r.route.as_deref())),
+            c("vehicle", "Vehicle the cells are suspended in, when stated.", utf8(rows, |r| r.vehicle.as_deref())),
+            c("volume_ml", "Volume per administration in mL, when stated.", f64c(rows, |r| r.volume_ml)),
+            key("source_text", "The text the dose was read from.", utf8(rows, |r| Some(&r.source_text))),
+            key("source_field", "Which field that text is (arm.description, intervention.description, ...).", dict(rows, |r| Some(&r.source_field))),
+        ],
+    )
+}
+
+/// `outcomes`: one row per outcome measure.
+pub fn outcomes(rows: &[Outcome]) -> RecordBatch {
+    batch(
+        "One row per outcome measure: primary, then secondary, then other.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("outcome_index", "0-based ordinal over all the trial's outcomes.", i64c(rows, |r| Some(r.outcome_index))),
+            key("outcome_type", "PRIMARY, SECONDARY or OTHER.", dict(rows, |r| Some(&r.outcome_type))),
+            key("measure", "Outcome measure (title) as stated.", utf8(rows, |r| Some(&r.measure))),
+            c("description", "Outcome description as stated.", utf8(rows, |r| r.description.as_deref())),
+            c("time_frame", "Time frame as stated (parsed into outcome_timepoints).", utf8(rows, |r| r.time_frame.as_deref())),
+            c("time_frame_parsed", "Whether the time frame was understood; null when there is none.", boolc(rows, |r| r.time_frame_parsed)),
+        ],
+    )
+}
+
+/// `outcome_timepoints`: one row per parsed timepoint.
+pub fn outcome_timepoints(rows: &[Timepoint]) -> RecordBatch {
+    batch(
+        "One row per timepoint read from an outcome's time frame.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("outcome_index", "Outcome (joins outcomes.outcome_index).", i64c(rows, |r| Some(r.outcome_index))),
+            key("timepoint_index", "0-based ordinal within the outcome.", i64c(rows, |r| Some(r.timepoint_index))),
+            key("kind", "BASELINE, AT (a time point), UP_TO (a window ending then) or EVERY (a repeat interval).", dict(rows, |r| Some(&r.kind))),
+            c("value", "Number of units; null for BASELINE.", f64c(rows, |r| r.value)),
+            c("unit", "MINUTE, HOUR, DAY, WEEK, MONTH or YEAR; null for BASELINE.", dict(rows, |r| r.unit.as_deref())),
+            c("days", "Value in days (week = 7, month = 30.4375, year = 365.25); 0 for BASELINE.", f64c(rows, |r| r.days)),
+            key("label", "The piece of the time frame text the timepoint was read from.", utf8(rows, |r| Some(&r.label))),
+        ],
+    )
+}
+
+/// `references`: one row per literature reference.
+pub fn references(rows: &[Reference]) -> RecordBatch {
+    batch(
+        "One row per literature reference of a trial.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("reference_index", "0-based ordinal within the trial.", i64c(rows, |r| Some(r.reference_index))),
+            c("pmid", "PubMed identifier; null when not stated.", utf8(rows, |r| r.pmid.as_deref())),
+            c("doi", "DOI (lower case), from the DOI field or found in the citation.", utf8(rows, |r| r.doi.as_deref())),
+            c("citation", "Citation text as stated.", utf8(rows, |r| r.citation.as_deref())),
+            c("reference_type", "BACKGROUND, RESULT or DERIVED; null if unstated.", dict(rows, |r| r.reference_type.as_deref())),
+        ],
+    )
+}
+
+/// `record_issues`: one row per data-quality finding.
+pub fn record_issues(rows: &[RecordIssue]) -> RecordBatch {
+    batch(
+        "One row per data-quality finding: unreadable inputs, unknown spellings, conflicts, unparsed time frames and doses.",
+        vec![
+            key("source_path", "Input file (archive members as archive!member).", utf8(rows, |r| Some(&r.source_path))),
+            key("line", "1-based line in the input (0 = whole file or unknown).", i64c(rows, |r| Some(r.line))),
+            c("nct_id", "Trial, when known.", utf8(rows, |r| r.nct_id.as_deref())),
+            key("severity", "ERROR (data lost), WARNING (value doubtful or null), INFO.", dict(rows, |r| Some(&r.severity))),
+            c("field", "Column or field concerned.", dict(rows, |r| r.field.as_deref())),
+            key("message", "What was found; conflicts name both values.", utf8(rows, |r| Some(&r.message))),
+            c("raw_value", "The raw value concerned, when there is one.", utf8(rows, |r| r.raw_value.as_deref())),
+        ],
+    )
+}
+
+/// An output table: its file name, what a row is, and how to build it.
+pub struct TableDef {
+    /// Table (and file stem) name.
+    pub name: &'static str,
+    /// Builds the table's batch from all rows.
+    pub build: fn(&Tables) -> RecordBatch,
+}
+
+impl TableDef {
+    /// The table's schema (with column descriptions).
+    pub fn schema(&self) -> SchemaRef {
+        (self.build)(&Tables::default()).schema()
+    }
+}
+
+/// Every output table, in the order they are written and documented.
+pub const TABLES: &[TableDef] = &[
+    TableDef { name: "trials", build: |t| trials(&t.trials) },
+    TableDef { name: "conditions", build: |t| conditions(&t.conditions) },
+    TableDef { name: "arms", build: |t| arms(&t.arms) },
+    TableDef { name: "interventions", build: |t| interventions(&t.interventions) },
+    TableDef { name: "arm_interventions", build: |t| arm_interventions(&t.arm_interventions) },
+    TableDef { name: "doses", build: |t| doses(&t.doses) },
+    TableDef { name: "outcomes", build: |t| outcomes(&t.outcomes) },
+    TableDef { name: "outcome_timepoints", build: |t| outcome_timepoints(&t.timepoints) },
+    TableDef { name: "references", build: |t| references(&t.references) },
+    TableDef { name: "record_issues", build: |t| record_issues(&t.issues) },
+];
+
+/// Names of all output tables.
+pub fn table_names() -> Vec<&'static str> {
+    TABLES.iter().map(|t| t.name).collect()
+}
