@@ -81,8 +81,7 @@ pub(crate) fn collapse_ws(s: &str) -> String {
 /// label does not match or is only the start of a longer word ("Phase" in "Phases").
 pub(crate) fn match_prefix<'a>(text: &'a str, label: &str) -> Option<&'a str> {
     let mut rest = text;
-    let mut label_chars = label.chars().peekable();
-    while let Some(lc) = label_chars.next() {
+    for lc in label.chars() {
         if lc == ' ' {
             let trimmed = rest.trim_start();
             if trimmed.len() == rest.len() {
@@ -309,7 +308,7 @@ fn detect_lines(lines: &[Line<'_>]) -> Option<SourceFormat> {
             continue;
         }
         // Strictly greater: on a tie the earlier (more specific) layout wins.
-        if best.map_or(true, |(_, b)| total > b) {
+        if best.is_none_or(|(_, b)| total > b) {
             best = Some((format, total));
         }
     }

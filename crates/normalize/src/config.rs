@@ -1,9 +1,9 @@
 //! Options of the normalize stage, read from `pipeline.toml` (`[normalize]`).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Options of the normalize stage.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeConfig {
     /// Conditions vocabulary: each category lists case-insensitive substrings; the first
@@ -13,7 +13,7 @@ pub struct NormalizeConfig {
 }
 
 /// One category of the conditions vocabulary.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionCategory {
     /// Category name written to `conditions.category` (e.g. "SLE").

@@ -73,7 +73,7 @@ pub fn parse_time_frame(text: &str) -> Result<Vec<ParsedTimepoint>, String> {
     // Main text = text with parenthesised/bracketed parts blanked out.
     let (main, asides) = split_asides(&norm.s);
     let mut found = scan(&main, &norm, text);
-    if found.is_empty() {
+    if found.iter().all(|t| t.kind == "BASELINE") {
         for (start, aside) in asides {
             // Blank everything but this aside so offsets stay valid.
             let mut only = " ".repeat(start);
@@ -115,7 +115,8 @@ impl Norm {
                 '½' => Some(".5"),
                 '¼' => Some(".25"),
                 '¾' => Some(".75"),
-                '–' | '—' | '−' | '‐' | '‑' | '～' | '~' => Some("-"),
+                '–' | '—' | '−' | '‐' | '‑' => Some("-"),
+                '～' => Some("~"),
                 '，' | '、' => Some(","),
                 '；' => Some(";"),
                 '：' => Some(":"),
@@ -145,6 +146,9 @@ impl Norm {
         }
         map.push(text.len());
         let mut n = Norm { s, map };
+        // "2 ~ 3 days" is a range; any other "~" means "about".
+        n.replace(re(r"(\d)\s*~\s*(\d)"), |c| format!("{}-{}", &c[1], &c[2]));
+        n.replace(re(r"~"), |_| " ".to_string());
         // "15 .5 months" -> "15.5 months"
         n.replace(re(r"(\d) \.(\d)"), |c| format!("{}.{}", &c[1], &c[2]));
         n.replace(re(r"\bhalf[- ]?(?:a[- ])?year\b"), |_| "6 months".to_string());
@@ -162,7 +166,7 @@ impl Norm {
             |c| format!("{}{}", ordinal_value(&c[1]), &c[2]),
         );
         // "1st", "24th", "3rd" -> bare numbers.
-        n.replace(re(r"(\d)(?:st|nd|rd|th)\b"), |c| c[1].to_string());
+        n.replace(re(r"(\d)\s?(?:st|nd|rd|th)\b"), |c| c[1].to_string());
         // "a year", "an hour" -> "1 year" (not after once/twice/per/every: frequencies).
         n.replace(
             re(r"\b(once|twice|times|per|every|each)?(\s*)\ban?\s+(year|month|week|day|hour)\b"),
@@ -356,9 +360,9 @@ fn suffix_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         let item = format!(r"{NUM}-?");
-        let sep = r"(?:\s*(?:,|\band\b|\bor\b|&|/|\bto\b|-|\bthrough\b)\s*)";
+        let sep = r"(?:\s*(?:,|\band|\bor\b|&|/|\bto\b|-|\bthrough\b)\s*)+";
         let pat = format!(
-            r"(?:^|[^\w.])(?P<list>{item}(?:{sep}{item})*)\s*-?\s*(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b|(?:^|[^\w.])(?P<list2>{NUM})(?P<unit2>h|d|w|m|y)\b"
+            r"(?:^|[^\w.])(?P<list>{item}(?:{sep}{item})*)\.?\s*-?\s*(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b|(?:^|[^\w.])(?P<list2>{NUM})(?P<unit2>h|d|w|m|y)\b"
         );
         Regex::new(&pat).expect("valid suffix regex")
     })
@@ -367,7 +371,7 @@ fn suffix_re() -> &'static Regex {
 fn prefix_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        let sep = r"(?:\s*(?:,|\band\b|\bor\b|&|/|\bto\b|-|\bthrough\b)\s*)";
+        let sep = r"(?:\s*(?:,|\band|\bor\b|&|/|\bto\b|-|\bthrough\b)\s*)+";
         let pat = format!(
             r"\b(?:(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?)\s*[:#]?\s*|(?P<unit2>d|w|m)[+-]?)(?P<list>{NUM}(?:{sep}{NUM})*)\b"
         );
@@ -380,7 +384,6 @@ fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
     let mut items: Vec<(f64, Option<f64>)> = Vec::new();
     // Walk numbers and the separators between them.
     let mut prev_end = 0;
-    let mut pending_range = false;
     for m in num.find_iter(list) {
         let sep = list.get(prev_end..m.start()).unwrap_or("");
         let raw = m.as_str();
@@ -392,11 +395,8 @@ fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
             (raw, false)
         };
         let Ok(v) = raw.trim_start_matches('+').parse::<f64>() else { continue };
-        let sep_t = sep.trim().trim_end_matches('-').trim();
-        let is_range = dash_range
-            || pending_range
-            || ((sep.contains('-') && sep_t.is_empty() && !items.is_empty())
-                || matches!(sep_t, "to" | "through"));
+        let sep_t = sep.trim();
+        let is_range = dash_range || matches!(sep_t, "-" | "to" | "through");
         if is_range && !items.is_empty() {
             if let Some(last) = items.last_mut() {
                 if last.1.is_none() {
@@ -408,7 +408,6 @@ fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
         } else {
             items.push((v, None));
         }
-        pending_range = false;
         prev_end = m.end();
     }
     items
@@ -481,7 +480,7 @@ fn kind_before(before: &str) -> (&'static str, Option<usize>) {
     static UPTO: OnceLock<Regex> = OnceLock::new();
     let upto = UPTO.get_or_init(|| {
         Regex::new(
-            r"(?:\bup\s*to|\bupto|\bup\s*till|\buntil|\buntill|\btill|\bthrough|\bthru|\bthroughout|\bwithin|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bless\s+than|\bfor|\bover|\bduring|\baverage(?:\s+of)?|\bmedian(?:\s+of)?|\bmean\s+of|\blasting|\bduration\s+of|\bacross)(?:\s+(?:approximately|approx\.?|about|around|roughly|an?|the|first|total\s+of|period\s+of|course\s+of|~|-|\+/-|a\s+total\s+of|follow-?up\s+of|of))*\s*:?\s*$",
+            r"(?:\bup\s*to|\bupto|\bup\s*till|\buntil|\buntill|\btill|\bthrough|\bthru|\bthroughout|\bwithin|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bless\s+than|\bfor|\bover|\bduring|\bfirst\s|\baverage(?:\s+of)?|\bmedian(?:\s+of)?|\bmean\s+of|\blasting|\bduration\s+of|\bacross)(?:\s+(?:approximately|approx\.?|about|around|roughly|an?|the|first|total\s+of|period\s+of|duration|course\s+of|~|-|\+/-|a\s+total\s+of|follow-?up\s+of|of))*\s*:?\s*$",
         )
         .expect("valid regex")
     });
@@ -531,6 +530,11 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
     for m in &mentions {
         let before = s.get(prev_end..m.start).unwrap_or("");
         let (mut kind, kstart) = kind_before(before);
+        // "average of week 3 and 4" averages data at weeks 3 and 4; "an average of 1 year"
+        // is the registry's "through study completion" template.
+        if m.prefix_form && kind == "UP_TO" && re(r"\b(?:average|median|mean)\b[^,;]*$").is_match(before) {
+            kind = "AT";
+        }
         let label_start = kstart.map(|k| prev_end + k).unwrap_or(m.start);
         let label = norm.original(text, label_start, m.end);
         let after = s.get(m.end..).unwrap_or("");

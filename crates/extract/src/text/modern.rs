@@ -1,0 +1,844 @@
+//! Modern ClinicalTrials.gov page text (2023+ site, as saved by readers of it). Each section
+//! is a heading ("Basic Information") followed by the site's helper sentence ("Get a concise
+//! snapshot of the trial, ...") and then the values, either labelled ("Recruitment Status" /
+//! "UNKNOWN", "Group Type EXPERIMENTAL") or bare ("RECRUITING", "PHASE1/PHASE2",
+//! "18 participants"). Bare values are assigned by their shape (a status word, a phase, a
+//! count of participants, a study type, an ISO date), never by their position on one page.
+//! Sections about other trials ("Related Clinical Trials", "More Related Trials") are skipped
+//! so their titles and NCT numbers never become this record's data. Backslash escapes left
+//! by a markdown-aware save (`\>`, `\^`) are removed from every value.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{find_nct, label_opt_colon, match_prefix, split_trailing_paren, unescape_md, Line};
+use crate::model::{
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
+    RawReference, Severity, SourceFormat,
+};
+
+/// Section headings of the modern page.
+const HEADINGS: &[&str] = &[
+    "Study Results",
+    "Basic Information",
+    "Brief Summary",
+    "Related Clinical Trials",
+    "Detailed Description",
+    "Conditions",
+    "Keywords",
+    "Study Design",
+    "Study Groups",
+    "Interventions",
+    "Other Intervention Names",
+    "Outcome Measures",
+    "Primary Outcome Measures",
+    "Primary Outcomes",
+    "Secondary Outcome Measures",
+    "Secondary Outcomes",
+    "Other Outcome Measures",
+    "Other Outcomes",
+    "Eligibility Criteria",
+    "Sponsors",
+    "Collaborators",
+    "Responsible Party",
+    "Principal Investigators",
+    "Locations",
+    "Countries",
+    "Central Contacts",
+    "Facility Contacts",
+    "References",
+    "Related Links",
+    "Other Identifiers",
+    "More Related Trials",
+    "Study Documents",
+];
+
+/// First words of the site's helper sentences under headings.
+const HELPER_STARTS: &[&str] = &[
+    "Review ", "Get ", "Explore ", "Dive ", "See ", "Understand ", "Learn ", "Discover ", "Check ",
+    "Meet ", "Identify ", "Reach ", "Find ", "Access ", "Additional clinical trials",
+];
+
+const STATUS_WORDS: &[&str] = &[
+    "RECRUITING",
+    "NOT_YET_RECRUITING",
+    "ACTIVE_NOT_RECRUITING",
+    "COMPLETED",
+    "ENROLLING_BY_INVITATION",
+    "SUSPENDED",
+    "TERMINATED",
+    "WITHDRAWN",
+    "UNKNOWN",
+    "UNKNOWN_STATUS",
+    "AVAILABLE",
+    "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE",
+    "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+];
+
+const STUDY_TYPES: &[&str] = &["INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"];
+const ALLOCATIONS: &[&str] = &["RANDOMIZED", "NON_RANDOMIZED"];
+const MODELS: &[&str] = &["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"];
+const MASKINGS: &[&str] = &["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"];
+const PURPOSES: &[&str] = &[
+    "TREATMENT",
+    "PREVENTION",
+    "DIAGNOSTIC",
+    "SUPPORTIVE_CARE",
+    "SCREENING",
+    "HEALTH_SERVICES_RESEARCH",
+    "BASIC_SCIENCE",
+    "DEVICE_FEASIBILITY",
+    "ECT",
+    "OTHER",
+];
+const SEXES: &[&str] = &["ALL", "FEMALE", "MALE", "BOTH"];
+const SPONSOR_CLASSES: &[&str] =
+    &["OTHER", "INDUSTRY", "NIH", "FED", "OTHER_GOV", "INDIV", "NETWORK", "AMBIG", "UNKNOWN"];
+
+static PHASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:EARLY_PHASE1|PHASE\d(?:\s*/\s*PHASE\d)*|NA|Early Phase 1|Phase \d(?:\s*/\s*Phase \d)*|Not Applicable)$")
+        .expect("valid regex")
+});
+static ENROLL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d[\d,]*\s+participants?(?:\s*\((?:estimated|actual|anticipated)\))?$").expect("valid regex")
+});
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\d{4}-\d{2}(?:-\d{2})?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},\s*)?\d{4})$")
+        .expect("valid regex")
+});
+static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex")
+});
+static PMID_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^PMID\s*:?\s*(\d{1,9})\b").expect("valid regex"));
+
+/// An enum word as the site prints it, compared with spaces, hyphens and commas as `_`.
+fn in_vocab(s: &str, vocab: &[&str]) -> bool {
+    let key: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',')
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_uppercase() })
+        .collect();
+    vocab.contains(&key.as_str())
+}
+
+/// A content line of a section, with escapes removed.
+#[derive(Debug, Clone)]
+struct V {
+    text: String,
+    no: u32,
+}
+
+impl V {
+    fn raw(&self) -> Raw {
+        Raw::new(&self.text, self.no)
+    }
+}
+
+struct Section {
+    heading: String,
+    no: u32,
+    lines: Vec<V>,
+}
+
+fn is_heading(norm: &str) -> Option<&'static str> {
+    let t = norm.trim_end_matches(':').trim();
+    HEADINGS.iter().find(|h| t.eq_ignore_ascii_case(h)).copied()
+}
+
+fn is_helper(text: &str) -> bool {
+    HELPER_STARTS.iter().any(|h| text.starts_with(h)) && text.ends_with('.') && text.len() < 220
+}
+
+fn finding(r: &mut RawRecord, severity: Severity, field: &str, line: u32, message: String) {
+    r.findings.push(Finding { severity, field: Some(field.to_string()), line, message });
+}
+
+fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, v: Raw) {
+    match slot {
+        None => *slot = Some(v),
+        Some(old) if old.text != v.text => also.push(AlsoStated { field: field.to_string(), value: v }),
+        Some(_) => {}
+    }
+}
+
+/// Reads a modern page.
+pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
+    let start = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
+    let mut r = RawRecord::new(path, SourceFormat::CtgovModern, start);
+    let (pre, sections) = split_sections(lines);
+    read_preamble(&mut r, &pre);
+
+    let find = |names: &[&str]| -> Vec<&Section> {
+        sections.iter().filter(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n))).collect()
+    };
+    for s in find(&["Basic Information"]) {
+        basic_information(&mut r, s);
+    }
+    for s in find(&["Brief Summary"]) {
+        if let Some(v) = joined(&s.lines) {
+            put(&mut r.brief_summary, &mut r.also_stated, "brief_summary", v);
+        }
+    }
+    for s in find(&["Detailed Description"]) {
+        if let Some(v) = joined(&s.lines) {
+            put(&mut r.detailed_description, &mut r.also_stated, "detailed_description", v);
+        }
+    }
+    for s in find(&["Conditions"]) {
+        r.conditions.extend(s.lines.iter().map(V::raw));
+    }
+    for s in find(&["Keywords"]) {
+        r.keywords.extend(s.lines.iter().map(V::raw));
+    }
+    for s in find(&["Study Design"]) {
+        study_design(&mut r, s);
+    }
+    for s in find(&["Interventions"]) {
+        interventions(&mut r, s);
+    }
+    for s in find(&["Study Groups"]) {
+        study_groups(&mut r, s);
+    }
+    for s in find(&["Other Intervention Names"]) {
+        other_names(&mut r, s);
+    }
+    for s in find(&["Outcome Measures", "Primary Outcome Measures", "Primary Outcomes"]) {
+        outcomes(&mut r, s, OutcomeKind::Primary);
+    }
+    for s in find(&["Secondary Outcome Measures", "Secondary Outcomes"]) {
+        outcomes(&mut r, s, OutcomeKind::Secondary);
+    }
+    for s in find(&["Other Outcome Measures", "Other Outcomes"]) {
+        outcomes(&mut r, s, OutcomeKind::Other);
+    }
+    // Outcomes are listed primary, then secondary, then other.
+    r.outcomes.sort_by_key(|o| o.kind);
+    for s in find(&["Eligibility Criteria"]) {
+        eligibility(&mut r, s);
+    }
+    for s in find(&["Sponsors"]) {
+        sponsors(&mut r, s);
+    }
+    for s in find(&["References"]) {
+        references(&mut r, s);
+    }
+    r
+}
+
+/// Lines before the first heading, and the sections (helper sentence removed).
+fn split_sections(lines: &[Line<'_>]) -> (Vec<V>, Vec<Section>) {
+    let mut pre = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut expect_helper = false;
+    for l in lines {
+        if l.is_blank() {
+            continue;
+        }
+        if let Some(h) = is_heading(&l.norm) {
+            sections.push(Section { heading: h.to_string(), no: l.no, lines: Vec::new() });
+            expect_helper = true;
+            continue;
+        }
+        let v = V { text: unescape_md(l.text), no: l.no };
+        match sections.last_mut() {
+            Some(s) => {
+                if expect_helper && is_helper(l.text) {
+                    expect_helper = false;
+                    continue;
+                }
+                expect_helper = false;
+                s.lines.push(v);
+            }
+            None => pre.push(v),
+        }
+    }
+    (pre, sections)
+}
+
+fn joined(lines: &[V]) -> Option<Raw> {
+    let first = lines.first()?;
+    let text: Vec<&str> = lines.iter().map(|v| v.text.as_str()).collect();
+    Raw::non_empty(text.join("\n"), first.no)
+}
+
+fn read_preamble(r: &mut RawRecord, pre: &[V]) {
+    for v in pre {
+        if let Some(x) = label_opt_colon(&v.text, "NCT ID") {
+            if let Some(n) = find_nct(x) {
+                r.nct_id = Some(Raw::new(n, v.no));
+            }
+        } else if let Some(x) = label_opt_colon(&v.text, "Last Updated") {
+            put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", Raw::new(x, v.no));
+        } else if let Some(x) = label_opt_colon(&v.text, "First Posted") {
+            put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", Raw::new(x, v.no));
+        } else if r.brief_title.is_none() {
+            r.brief_title = Raw::non_empty(&v.text, v.no);
+        }
+    }
+}
+
+/// Labelled values: a label line followed by its value line, or "Label VALUE" on one line.
+/// Returns the (key, value) pairs and the lines that were not part of a labelled value.
+fn labelled<'s, K: Copy>(lines: &'s [V], labels: &[(&str, K)]) -> (Vec<(K, Raw)>, Vec<&'s V>) {
+    let mut sorted: Vec<&(&str, K)> = labels.iter().collect();
+    sorted.sort_by_key(|(l, _)| std::cmp::Reverse(l.len()));
+    let label_of = |text: &str| -> Option<(K, String)> {
+        sorted.iter().find_map(|(l, k)| label_opt_colon(text, l).map(|rest| (*k, rest.to_string())))
+    };
+    let mut pairs = Vec::new();
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while let Some(v) = lines.get(i) {
+        match label_of(&v.text) {
+            Some((k, inline)) if !inline.is_empty() => {
+                pairs.push((k, Raw::new(inline, v.no)));
+                i += 1;
+            }
+            Some((k, _)) => match lines.get(i + 1) {
+                Some(next) if label_of(&next.text).is_none() => {
+                    pairs.push((k, next.raw()));
+                    i += 2;
+                }
+                _ => i += 1,
+            },
+            None => {
+                rest.push(v);
+                i += 1;
+            }
+        }
+    }
+    (pairs, rest)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Basic {
+    Status,
+    Phase,
+    Enrollment,
+    StudyType,
+    Start,
+    PrimaryCompletion,
+    Completion,
+    FirstPosted,
+    LastUpdate,
+}
+
+fn set_basic(r: &mut RawRecord, k: Basic, v: Raw) {
+    match k {
+        Basic::Status => put(&mut r.overall_status, &mut r.also_stated, "overall_status", v),
+        Basic::Phase => {
+            if r.phases.is_empty() {
+                r.phases.push(v)
+            } else if !r.phases.iter().any(|p| p.text == v.text) {
+                r.also_stated.push(AlsoStated { field: "phase".into(), value: v })
+            }
+        }
+        Basic::Enrollment => {
+            let (n, t) = split_trailing_paren(&v.text);
+            let (n, t) = (Raw::new(n, v.line), t.map(|t| Raw::new(t, v.line)));
+            put(&mut r.enrollment, &mut r.also_stated, "enrollment", n);
+            if let Some(t) = t {
+                put(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t);
+            }
+        }
+        Basic::StudyType => put(&mut r.study_type, &mut r.also_stated, "study_type", v),
+        Basic::Start => put(&mut r.start_date, &mut r.also_stated, "start_date", v),
+        Basic::PrimaryCompletion => {
+            put(&mut r.primary_completion_date, &mut r.also_stated, "primary_completion_date", v)
+        }
+        Basic::Completion => put(&mut r.completion_date, &mut r.also_stated, "completion_date", v),
+        Basic::FirstPosted => put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v),
+        Basic::LastUpdate => put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v),
+    }
+}
+
+fn basic_information(r: &mut RawRecord, s: &Section) {
+    const LABELS: &[(&str, Basic)] = &[
+        ("Recruitment Status", Basic::Status),
+        ("Overall Status", Basic::Status),
+        ("Clinical Phase", Basic::Phase),
+        ("Study Phase", Basic::Phase),
+        ("Total Enrollment", Basic::Enrollment),
+        ("Enrollment", Basic::Enrollment),
+        ("Study Classification", Basic::StudyType),
+        ("Study Type", Basic::StudyType),
+        ("Study Start Date", Basic::Start),
+        ("Start Date", Basic::Start),
+        ("Primary Completion Date", Basic::PrimaryCompletion),
+        ("Study Completion Date", Basic::Completion),
+        ("Completion Date", Basic::Completion),
+        ("First Posted", Basic::FirstPosted),
+        ("Last Updated", Basic::LastUpdate),
+    ];
+    let (pairs, rest) = labelled(&s.lines, LABELS);
+    for (k, v) in pairs {
+        set_basic(r, k, v);
+    }
+    let mut dates: Vec<Raw> = Vec::new();
+    for v in rest {
+        let t = v.text.as_str();
+        let k = if in_vocab(t, STATUS_WORDS) {
+            Some(Basic::Status)
+        } else if PHASE_RE.is_match(t) {
+            Some(Basic::Phase)
+        } else if ENROLL_RE.is_match(t) {
+            Some(Basic::Enrollment)
+        } else if in_vocab(t, STUDY_TYPES) {
+            Some(Basic::StudyType)
+        } else if DATE_RE.is_match(t) {
+            dates.push(v.raw());
+            continue;
+        } else {
+            None
+        };
+        match k {
+            Some(k) => set_basic(r, k, v.raw()),
+            None => finding(r, Severity::Info, "basic_information", v.no, format!("value '{t}' not recognised")),
+        }
+    }
+    if dates.is_empty() {
+        return;
+    }
+    // Bare dates: the site lists start, (primary completion,) completion in that order.
+    let order: &[Basic] = if dates.len() >= 3 {
+        &[Basic::Start, Basic::PrimaryCompletion, Basic::Completion]
+    } else {
+        &[Basic::Start, Basic::Completion]
+    };
+    let free: Vec<Basic> = order
+        .iter()
+        .copied()
+        .filter(|k| match k {
+            Basic::Start => r.start_date.is_none(),
+            Basic::PrimaryCompletion => r.primary_completion_date.is_none(),
+            _ => r.completion_date.is_none(),
+        })
+        .collect();
+    let mut free = free.into_iter();
+    let mut assigned = Vec::new();
+    for d in dates {
+        match free.next() {
+            Some(k) => assigned.push((k, d)),
+            None => finding(r, Severity::Warning, "dates", d.line, format!("bare date '{}' left unassigned", d.text)),
+        }
+    }
+    let n = assigned.len();
+    for (k, d) in assigned {
+        set_basic(r, k, d);
+    }
+    finding(
+        r,
+        Severity::Info,
+        "dates",
+        s.no,
+        format!("{n} unlabelled date(s) assigned by order: start, then completion"),
+    );
+}
+
+#[derive(Clone, Copy)]
+enum Design {
+    Allocation,
+    Model,
+    Purpose,
+    Masking,
+    Ignored,
+}
+
+fn study_design(r: &mut RawRecord, s: &Section) {
+    const LABELS: &[(&str, Design)] = &[
+        ("Allocation Method", Design::Allocation),
+        ("Allocation", Design::Allocation),
+        ("Intervention Model", Design::Model),
+        ("Interventional Model", Design::Model),
+        ("Primary Study Purpose", Design::Purpose),
+        ("Primary Purpose", Design::Purpose),
+        ("Blinding Strategy", Design::Masking),
+        ("Masking", Design::Masking),
+        ("Observational Model", Design::Ignored),
+        ("Time Perspective", Design::Ignored),
+    ];
+    let (pairs, rest) = labelled(&s.lines, LABELS);
+    let set = |r: &mut RawRecord, k: Design, v: Raw| match k {
+        Design::Allocation => put(&mut r.allocation, &mut r.also_stated, "allocation", v),
+        Design::Model => put(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v),
+        Design::Purpose => put(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v),
+        Design::Masking => put(&mut r.masking, &mut r.also_stated, "masking", v),
+        Design::Ignored => {}
+    };
+    for (k, v) in pairs {
+        set(r, k, v);
+    }
+    for v in rest {
+        let t = v.text.as_str();
+        let k = if in_vocab(t, ALLOCATIONS) || (t == "NA" && r.allocation.is_none()) {
+            Design::Allocation
+        } else if in_vocab(t, MODELS) {
+            Design::Model
+        } else if in_vocab(t, MASKINGS) {
+            Design::Masking
+        } else if in_vocab(t, PURPOSES) {
+            Design::Purpose
+        } else {
+            finding(r, Severity::Info, "study_design", v.no, format!("value '{t}' not recognised"));
+            continue;
+        };
+        set(r, k, v.raw());
+    }
+}
+
+fn group_type(text: &str) -> Option<&str> {
+    label_opt_colon(text, "Group Type").or_else(|| label_opt_colon(text, "Arm Type")).filter(|v| !v.is_empty())
+}
+
+fn intervention_type(text: &str) -> Option<&str> {
+    label_opt_colon(text, "Intervention Type").filter(|v| !v.is_empty())
+}
+
+fn other_name_line(text: &str) -> Option<&str> {
+    label_opt_colon(text, "Other Names")
+        .or_else(|| label_opt_colon(text, "Other Name"))
+        .filter(|v| !v.is_empty())
+}
+
+/// The Interventions section: name, description and "Intervention Type X" per intervention.
+fn interventions(r: &mut RawRecord, s: &Section) {
+    for v in &s.lines {
+        if let Some(t) = intervention_type(&v.text) {
+            match r.interventions.last_mut() {
+                Some(iv) if iv.intervention_type.is_none() => iv.intervention_type = Some(Raw::new(t, v.no)),
+                _ => finding(r, Severity::Warning, "interventions", v.no, "'Intervention Type' without its intervention".into()),
+            }
+            continue;
+        }
+        if let Some(o) = other_name_line(&v.text) {
+            if let Some(iv) = r.interventions.last_mut() {
+                iv.other_names.extend(o.split(';').filter_map(|x| Raw::non_empty(x, v.no)));
+                continue;
+            }
+        }
+        let new = r.interventions.last().is_none_or(|iv| iv.description.is_some());
+        if new {
+            r.interventions.push(RawIntervention {
+                intervention_type: None,
+                name: v.raw(),
+                description: None,
+                other_names: Vec::new(),
+                arm_labels: Vec::new(),
+            });
+        } else if let Some(iv) = r.interventions.last_mut() {
+            iv.description = Some(v.raw());
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum G {
+    Start,
+    ArmLabel,
+    ArmDesc,
+    IntName,
+    IntDesc,
+}
+
+/// The Study Groups section: per arm its label, description, "Group Type X", then its
+/// interventions (name, "Intervention Type X", description).
+fn study_groups(r: &mut RawRecord, s: &Section) {
+    let labelled_mode = s.lines.iter().any(|v| intervention_type(&v.text).is_some());
+    let known: Vec<String> = r.interventions.iter().map(|iv| iv.name.text.to_lowercase()).collect();
+    if !labelled_mode && known.is_empty() && !s.lines.is_empty() {
+        finding(
+            r,
+            Severity::Warning,
+            "arms",
+            s.no,
+            "Study Groups without intervention labels or an Interventions section: every line \
+             pair is read as an arm (label, description)"
+                .into(),
+        );
+    }
+    // (arm index, name, type, description)
+    let mut group_ivs: Vec<(usize, Raw, Option<Raw>, Option<Raw>)> = Vec::new();
+    let mut state = G::Start;
+    for (i, v) in s.lines.iter().enumerate() {
+        if let Some(t) = group_type(&v.text) {
+            match r.arms.last_mut() {
+                Some(a) if a.arm_type.is_none() => a.arm_type = Some(Raw::new(t, v.no)),
+                _ => finding(r, Severity::Warning, "arms", v.no, "'Group Type' without its arm".into()),
+            }
+            continue;
+        }
+        if let Some(t) = intervention_type(&v.text) {
+            match group_ivs.last_mut() {
+                Some(g) if g.2.is_none() => g.2 = Some(Raw::new(t, v.no)),
+                _ => finding(r, Severity::Warning, "interventions", v.no, "'Intervention Type' without its intervention".into()),
+            }
+            continue;
+        }
+        let is_int = if labelled_mode {
+            s.lines.get(i + 1).is_some_and(|n| intervention_type(&n.text).is_some())
+        } else {
+            known.contains(&v.text.to_lowercase())
+        };
+        let new_arm = |r: &mut RawRecord| {
+            r.arms.push(RawArm { label: v.raw(), arm_type: None, description: None, intervention_names: Vec::new() });
+        };
+        state = match state {
+            G::Start => {
+                new_arm(r);
+                G::ArmLabel
+            }
+            G::ArmLabel | G::ArmDesc | G::IntName | G::IntDesc if is_int && !r.arms.is_empty() => {
+                group_ivs.push((r.arms.len() - 1, v.raw(), None, None));
+                G::IntName
+            }
+            G::ArmLabel => {
+                if let Some(a) = r.arms.last_mut() {
+                    a.description = Some(v.raw());
+                }
+                G::ArmDesc
+            }
+            G::IntName => {
+                if let Some(g) = group_ivs.last_mut() {
+                    g.3 = Some(v.raw());
+                }
+                G::IntDesc
+            }
+            G::ArmDesc | G::IntDesc => {
+                new_arm(r);
+                G::ArmLabel
+            }
+        };
+    }
+    for (arm_idx, name, ty, desc) in group_ivs {
+        let Some(label) = r.arms.get(arm_idx).map(|a| a.label.clone()) else { continue };
+        if let Some(a) = r.arms.get_mut(arm_idx) {
+            a.intervention_names.push(name.clone());
+        }
+        let pos = r.interventions.iter().position(|iv| iv.name.text.eq_ignore_ascii_case(&name.text));
+        match pos.and_then(|p| r.interventions.get_mut(p)) {
+            Some(iv) => {
+                if iv.intervention_type.is_none() {
+                    iv.intervention_type = ty;
+                }
+                if iv.description.is_none() {
+                    iv.description = desc;
+                }
+                if !iv.arm_labels.iter().any(|l| l.text == label.text) {
+                    iv.arm_labels.push(label);
+                }
+            }
+            None => r.interventions.push(RawIntervention {
+                intervention_type: ty,
+                name,
+                description: desc,
+                other_names: Vec::new(),
+                arm_labels: vec![label],
+            }),
+        }
+    }
+}
+
+/// "Other Intervention Names": lines under an intervention's name are its other names.
+fn other_names(r: &mut RawRecord, s: &Section) {
+    let mut current: Option<usize> = None;
+    for v in &s.lines {
+        if let Some(p) = r.interventions.iter().position(|iv| iv.name.text.eq_ignore_ascii_case(&v.text)) {
+            current = Some(p);
+            continue;
+        }
+        let text = other_name_line(&v.text).unwrap_or(&v.text);
+        match current.and_then(|c| r.interventions.get_mut(c)) {
+            Some(iv) => iv.other_names.push(Raw::new(text, v.no)),
+            None => finding(r, Severity::Warning, "interventions", v.no, format!("other name '{text}' not attached to an intervention")),
+        }
+    }
+}
+
+/// Outcome sections (not present in the seeds): a measure line, then optional
+/// "Time Frame ..." and description lines.
+fn outcomes(r: &mut RawRecord, s: &Section, default_kind: OutcomeKind) {
+    let mut kind = default_kind;
+    let mut current: Option<RawOutcome> = None;
+    for v in &s.lines {
+        let t = v.text.as_str();
+        let sub = [
+            ("Primary Outcome", OutcomeKind::Primary),
+            ("Secondary Outcome", OutcomeKind::Secondary),
+            ("Other Outcome", OutcomeKind::Other),
+        ]
+        .iter()
+        .find(|(p, _)| match_prefix(t, p).is_some_and(|rest| rest.trim_start_matches(['s', 'S', ':']).trim().is_empty()))
+        .map(|(_, k)| *k);
+        if let Some(k) = sub {
+            if let Some(o) = current.take() {
+                r.outcomes.push(o);
+            }
+            kind = k;
+            continue;
+        }
+        if let Some(tf) = label_opt_colon(t, "Time Frame") {
+            match current.as_mut() {
+                Some(o) if o.time_frame.is_none() => o.time_frame = Raw::non_empty(tf, v.no),
+                _ => finding(r, Severity::Warning, "outcomes", v.no, "'Time Frame' without its measure".into()),
+            }
+            continue;
+        }
+        let desc_label = label_opt_colon(t, "Description");
+        match current.as_mut() {
+            Some(o) if o.time_frame.is_none() && o.description.is_none() => {
+                o.description = Some(Raw::new(desc_label.unwrap_or(t), v.no));
+            }
+            _ => {
+                if let Some(o) = current.take() {
+                    r.outcomes.push(o);
+                }
+                current = Some(RawOutcome { kind, measure: v.raw(), description: None, time_frame: None });
+            }
+        }
+    }
+    if let Some(o) = current.take() {
+        r.outcomes.push(o);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Elig {
+    Min,
+    Max,
+    Sex,
+    Healthy,
+}
+
+fn eligibility(r: &mut RawRecord, s: &Section) {
+    const LABELS: &[(&str, Elig)] = &[
+        ("Minimum Eligible Age", Elig::Min),
+        ("Minimum Age", Elig::Min),
+        ("Maximum Eligible Age", Elig::Max),
+        ("Maximum Age", Elig::Max),
+        ("Eligible Sex", Elig::Sex),
+        ("Sex", Elig::Sex),
+        ("Gender", Elig::Sex),
+        ("Accepts Healthy Volunteers", Elig::Healthy),
+        ("Healthy Volunteers", Elig::Healthy),
+    ];
+    // Labels count only on their own line (or with a short value): criteria text may start
+    // with these words.
+    let lines: Vec<V> = s.lines.clone();
+    let label_lines: Vec<V> = lines
+        .iter()
+        .filter(|v| {
+            LABELS.iter().any(|(l, _)| label_opt_colon(&v.text, l).is_some_and(|rest| rest.len() <= 20))
+        })
+        .cloned()
+        .collect();
+    let set = |r: &mut RawRecord, k: Elig, v: Raw| match k {
+        Elig::Min => put(&mut r.min_age, &mut r.also_stated, "min_age_years", v),
+        Elig::Max => put(&mut r.max_age, &mut r.also_stated, "max_age_years", v),
+        Elig::Sex => put(&mut r.sex, &mut r.also_stated, "sex", v),
+        Elig::Healthy => put(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v),
+    };
+    if !label_lines.is_empty() {
+        // Read label/value pairs from the first label line on.
+        let from = lines.iter().position(|v| v.no == label_lines[0].no).unwrap_or(lines.len());
+        let (pairs, _) = labelled(lines.get(from..).unwrap_or(&[]), LABELS);
+        for (k, v) in pairs {
+            set(r, k, v);
+        }
+        return;
+    }
+    // Bare values at the end of the section: ages, sex, healthy volunteers.
+    let shape = |t: &str| -> Option<Elig> {
+        if AGE_RE.is_match(t) {
+            Some(Elig::Min)
+        } else if in_vocab(t, SEXES) {
+            Some(Elig::Sex)
+        } else if ["yes", "no", "true", "false"].iter().any(|w| t.eq_ignore_ascii_case(w)) {
+            Some(Elig::Healthy)
+        } else {
+            None
+        }
+    };
+    let mut tail: Vec<(Elig, &V)> = Vec::new();
+    for v in lines.iter().rev() {
+        match shape(&v.text) {
+            Some(k) => tail.push((k, v)),
+            None => break,
+        }
+    }
+    tail.reverse();
+    let ages: Vec<&V> = tail.iter().filter(|(k, _)| matches!(k, Elig::Min)).map(|(_, v)| *v).collect();
+    match ages.as_slice() {
+        [] => {}
+        [one] => {
+            set(r, Elig::Min, one.raw());
+            finding(r, Severity::Info, "min_age_years", one.no, "one unlabelled age read as the minimum age".into());
+        }
+        [min, max, rest @ ..] => {
+            set(r, Elig::Min, min.raw());
+            set(r, Elig::Max, max.raw());
+            for x in rest {
+                finding(r, Severity::Warning, "max_age_years", x.no, format!("extra unlabelled age '{}' not read", x.text));
+            }
+        }
+    }
+    for (k, v) in tail {
+        if !matches!(k, Elig::Min) {
+            set(r, k, v.raw());
+        }
+    }
+}
+
+fn sponsors(r: &mut RawRecord, s: &Section) {
+    // (name, is lead)
+    let mut entries: Vec<(Raw, bool)> = Vec::new();
+    for v in &s.lines {
+        if let Some(role) = label_opt_colon(&v.text, "Sponsor Role") {
+            if let Some(e) = entries.last_mut() {
+                e.1 = role.eq_ignore_ascii_case("lead");
+            }
+            continue;
+        }
+        if in_vocab(&v.text, SPONSOR_CLASSES) || label_opt_colon(&v.text, "Sponsor Class").is_some() {
+            continue;
+        }
+        entries.push((v.raw(), false));
+    }
+    let lead = entries.iter().find(|e| e.1).or(entries.first());
+    if let Some((name, _)) = lead {
+        put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", name.clone());
+    }
+}
+
+fn references(r: &mut RawRecord, s: &Section) {
+    for v in &s.lines {
+        if let Some(t) = label_opt_colon(&v.text, "Reference Type") {
+            match r.references.last_mut() {
+                Some(x) if x.reference_type.is_none() => x.reference_type = Raw::non_empty(t, v.no),
+                _ => finding(r, Severity::Warning, "references", v.no, "'Reference Type' without its citation".into()),
+            }
+            continue;
+        }
+        if let Some(c) = PMID_RE.captures(&v.text) {
+            let pmid = c.get(1).map(|m| Raw::new(m.as_str(), v.no));
+            match r.references.last_mut() {
+                Some(x) if x.pmid.is_none() => x.pmid = pmid,
+                _ => r.references.push(RawReference { pmid, doi: None, citation: None, reference_type: None }),
+            }
+            continue;
+        }
+        if let Some(d) = label_opt_colon(&v.text, "DOI").filter(|d| !d.is_empty() && !d.contains(' ')) {
+            if let Some(x) = r.references.last_mut() {
+                if x.doi.is_none() {
+                    x.doi = Some(Raw::new(d, v.no));
+                    continue;
+                }
+            }
+        }
+        r.references.push(RawReference { pmid: None, doi: None, citation: Some(v.raw()), reference_type: None });
+    }
+}
