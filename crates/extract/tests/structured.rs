@@ -97,7 +97,12 @@ fn json_studies(bytes: &[u8]) -> Vec<Value> {
         },
         _ => vec![],
     };
-    list.iter().map(unwrap_jsonlite).collect()
+    list.iter()
+        .map(|s| match s.pointer("/protocolSection/identificationModule/nctId") {
+            Some(Value::Array(_)) => unwrap_jsonlite(s),
+            _ => s.clone(),
+        })
+        .collect()
 }
 
 fn count_xml_studies(bytes: &[u8]) -> usize {
@@ -376,7 +381,7 @@ fn tags(s: &str, tag: &str) -> Vec<(String, Option<String>)> {
     re.captures_iter(s)
         .map(|c| {
             let attr = c.get(1).and_then(|a| ty.captures(a.as_str())).map(|t| t[1].to_string());
-            (xml_unescape(c[2].trim()), attr)
+            (xml_unescape(c[2].trim()).trim().to_string(), attr)
         })
         .collect()
 }
@@ -602,9 +607,9 @@ fn mismatched_file_name_uses_the_id_inside() {
 fn array_download_lines_and_intervention_links() {
     let x = extract(ARRAY10, &fixture(ARRAY10));
     assert_eq!(x.records.len(), 10);
-    // One study per line after the opening "[ ".
+    // "[" alone on line 1, then one study per line.
     for (i, r) in x.records.iter().enumerate() {
-        assert_eq!(r.line, i as u32 + 1, "study {i}");
+        assert_eq!(r.line, i as u32 + 2, "study {i}");
         assert_eq!(r.nct_id.as_ref().unwrap().line, r.line);
     }
     // Every arm's intervention name joins an intervention of the same study.
@@ -670,7 +675,8 @@ fn json_lines() {
     }
     // A broken line costs only itself.
     let mut lines: Vec<&str> = jsonl.lines().collect();
-    let cut = &lines[3][..lines[3].len() / 2];
+    let at = lines[3].find("\"nctId\"").unwrap() + 40;
+    let cut = &lines[3][..at];
     lines[3] = cut;
     let broken = lines.join("\n");
     let x = extract("s.jsonl", broken.as_bytes());
@@ -785,15 +791,16 @@ fn corrupt_archives() {
 fn truncated_json_keeps_complete_studies() {
     let bytes = fixture(ARRAY10);
     let text = String::from_utf8(bytes).unwrap();
-    // Cut in the middle of the 6th study (line 6).
-    let start6: usize = text.lines().take(5).map(|l| l.len() + 1).sum();
-    let cut = &text[..start6 + 500];
+    // Cut in the 6th study (line 7: line 1 is "["), after its nctId.
+    let start6: usize = text.lines().take(6).map(|l| l.len() + 1).sum();
+    let at = start6 + text[start6..].find("\"nctId\"").unwrap() + 40;
+    let cut = &text[..at];
     let x = extract("cut.json", cut.as_bytes());
     assert_eq!(x.records.len(), 5);
     assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
     let i = &x.issues[0];
     assert_eq!(i.severity, Severity::Error);
-    assert_eq!(i.line, 6);
+    assert_eq!(i.line, 7);
     assert!(i.nct_id.is_some());
     assert!(i.message.contains("EOF"), "{}", i.message);
 
@@ -806,12 +813,17 @@ fn truncated_json_keeps_complete_studies() {
     assert_eq!(x.issues[0].nct_id.as_deref(), Some("NCT03475563"));
     assert!(x.issues[0].line > 100, "{:?}", x.issues[0]);
 
-    // A page object cut off after its first study.
-    let p = "ctgov_v2_json/aact_fixtures/json_data_NCT03281889.json";
-    let b = fixture(p);
-    let x = extract(p, &b[..b.len() - 40]);
-    assert_eq!(x.records.len(), 1, "{:?}", x.issues);
+    // A pretty-printed page object cut off in its third study.
+    let studies: Vec<Value> = serde_json::from_slice(&fixture(ARRAY10)).unwrap();
+    let page = serde_json::json!({"studies": &studies[..3], "nextPageToken": "abc"});
+    let page = serde_json::to_string_pretty(&page).unwrap();
+    let third = page.match_indices("\"protocolSection\"").nth(2).unwrap().0;
+    let x = extract("page.json", &page.as_bytes()[..third + 200]);
+    assert_eq!(x.records.len(), 2, "{:?}", x.issues);
     assert_eq!(errors(&x), 1, "{:?}", x.issues);
+    let whole = extract("page.json", page.as_bytes());
+    assert_eq!((whole.records.len(), whole.issues.len()), (3, 0));
+    assert!(whole.records[1].line > whole.records[0].line);
 
     // Garbage after the document.
     let mut b = fixture("ctgov_v2_json/aact_fixtures/NCT00465816.json");
@@ -961,7 +973,6 @@ fn empty_and_binary_inputs() {
         ("lonely.json", &b"{"[..]),
         ("lonely.xml", &b"<"[..]),
         ("num.json", &b"[1,2]"[..]),
-        ("str.json", &b"\"x\""[..]),
     ] {
         let x = extract(name, bytes);
         assert_eq!(x.records.len(), 0, "{name}");

@@ -615,3 +615,177 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- pages never seen
+
+/// An older 2014 print: design on one line with semicolons, open-ended ages, an arm table,
+/// two interventions, a completed status sentence, publications.
+const CLASSIC_2014_OLDER: &str = "\
+Mesenchymal Stem Cells in Crohn's Fistula
+This study has been completed.
+Sponsor:
+Leiden University Medical Center
+Information provided by (Responsible Party):
+Leiden University Medical Center
+ClinicalTrials.gov Identifier:
+NCT01144962
+First received: June 10, 2010
+Last updated: March 3, 2014
+  Purpose
+Local injection of bone marrow MSC in perianal fistulas.
+
+Condition\tIntervention\tPhase
+Crohn's Disease
+Perianal Fistula
+Biological: bone marrow MSC
+Drug: placebo
+Phase 1
+Phase 2
+
+Study Type: Interventional
+Study Design: Allocation: Randomized;   Endpoint Classification: Safety/Efficacy Study;   Intervention Model: Parallel Assignment;   Masking: Double Blind (Subject, Investigator);   Primary Purpose: Treatment
+Official Title: A Randomized Trial of MSC for Perianal Fistulas
+
+Primary Outcome Measures:
+  • Fistula closure [ Time Frame: week 6 ] [ Designated as safety issue: No ]
+    Closure of all treated fistula tracts.
+Secondary Outcome Measures:
+  • Adverse events
+Enrollment: 21
+Study Start Date: September 2010
+Study Completion Date: December 2013
+Primary Completion Date: December 2012 (Final data collection date for primary outcome measure)
+
+Arms\tAssigned Interventions
+Experimental: MSC 3x10^7
+Three dose levels were tested in sequence.
+Biological: bone marrow MSC
+3x10^7 cells in 20 mL, single injection
+Other Name: MSC-Leiden
+Placebo Comparator: placebo
+Drug: placebo
+saline
+
+  Eligibility
+Ages Eligible for Study:   18 Years and older
+Genders Eligible for Study:   Both
+Accepts Healthy Volunteers:   No
+
+  More Information
+Publications:
+Molendijk I, et al. Allogeneic Bone Marrow-Derived MSC Promote Healing of Refractory Perianal Fistulas. Gastroenterology. 2015;149(4):918-27.
+Responsible Party: Leiden University Medical Center
+";
+
+#[test]
+fn classic_2014_older_print_never_seen() {
+    assert_eq!(detect_layout(CLASSIC_2014_OLDER), Some(SourceFormat::CtgovClassic2014));
+    let r = read("older.txt", CLASSIC_2014_OLDER).records.remove(0);
+    assert_eq!(t(&r.nct_id), Some("NCT01144962"));
+    assert_eq!(t(&r.overall_status), Some("Completed"));
+    assert_eq!(t(&r.lead_sponsor), Some("Leiden University Medical Center"));
+    let conds: Vec<&str> = r.conditions.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(conds, vec!["Crohn's Disease", "Perianal Fistula"]);
+    assert_eq!(phases(&r), vec!["Phase 1", "Phase 2"]);
+    assert_eq!(t(&r.allocation), Some("Randomized"));
+    assert_eq!(t(&r.intervention_model), Some("Parallel Assignment"));
+    assert_eq!(t(&r.masking), Some("Double Blind (Subject, Investigator)"));
+    assert_eq!(t(&r.primary_purpose), Some("Treatment"));
+    assert_eq!(t(&r.enrollment), Some("21"));
+    assert_eq!(r.enrollment_type, None);
+    assert_eq!(t(&r.primary_completion_date), Some("December 2012"));
+    assert_eq!(t(&r.min_age), Some("18 Years"));
+    assert_eq!(r.max_age, None);
+    assert_eq!(r.outcomes.len(), 2);
+    assert_eq!(t(&r.outcomes[0].description), Some("Closure of all treated fistula tracts."));
+    assert_eq!(r.outcomes[0].measure.text, "Fistula closure");
+    assert_eq!(r.outcomes[1].measure.text, "Adverse events");
+    assert_eq!(r.outcomes[1].time_frame, None);
+    let arms: Vec<(&str, Option<&str>)> = r.arms.iter().map(|a| (a.label.text.as_str(), t(&a.arm_type))).collect();
+    assert_eq!(arms, vec![("MSC 3x10^7", Some("Experimental")), ("placebo", Some("Placebo Comparator"))]);
+    assert_eq!(r.interventions.len(), 2);
+    let msc = &r.interventions[0];
+    assert_eq!(msc.name.text, "bone marrow MSC");
+    assert_eq!(t(&msc.description), Some("3x10^7 cells in 20 mL, single injection"));
+    assert_eq!(msc.other_names.len(), 1);
+    assert_eq!(msc.arm_labels.len(), 1);
+    assert_eq!(r.interventions[1].arm_labels[0].text, "placebo");
+    assert_eq!(r.references.len(), 1);
+}
+
+/// A modern page with three bare dates, a labelled primary completion, an unknown section,
+/// outcome measures, and related trials that must not leak.
+const MODERN_NEVER_SEEN: &str = "\
+Adipose MSC in Lupus Nephritis
+NCT ID: NCT09999999
+Last Updated: 2025-02-01
+Basic Information
+Get a concise snapshot of the trial, including recruitment status, study phase, enrollment targets, and key timeline milestones.
+COMPLETED
+PHASE2
+64 participants
+INTERVENTIONAL
+2019-03-01
+2021-06
+2022-01-15
+Something New
+Text of a section this reader does not know.
+Conditions
+See the medical conditions and disease areas that this research is targeting or investigating.
+Lupus Nephritis
+Systemic Lupus Erythematosus
+Study Groups
+Review each arm or cohort in the study, along with the interventions and objectives associated with them.
+High dose
+Two infusions.
+Group Type EXPERIMENTAL
+AD-MSC
+Intervention Type BIOLOGICAL
+2x10\\^6 cells/kg
+Eligibility Criteria
+Check the participation requirements, including inclusion and exclusion rules, age limits, and whether healthy volunteers are accepted.
+* Age \\>= 18
+12 Years
+65 Years
+FEMALE
+No
+Related Clinical Trials
+Explore similar clinical trials based on study characteristics and research focus.
+Another trial entirely
+NCT01111111
+";
+
+#[test]
+fn modern_page_never_seen() {
+    assert_eq!(detect_layout(MODERN_NEVER_SEEN), Some(SourceFormat::CtgovModern));
+    let r = read("m.txt", MODERN_NEVER_SEEN).records.remove(0);
+    assert_eq!(t(&r.nct_id), Some("NCT09999999"));
+    assert_eq!(t(&r.overall_status), Some("COMPLETED"));
+    assert_eq!(phases(&r), vec!["PHASE2"]);
+    assert_eq!(t(&r.start_date), Some("2019-03-01"));
+    assert_eq!(t(&r.primary_completion_date), Some("2021-06"));
+    assert_eq!(t(&r.completion_date), Some("2022-01-15"));
+    assert_eq!(r.conditions.len(), 2);
+    assert_eq!(r.arms.len(), 1);
+    assert_eq!(t(&r.arms[0].arm_type), Some("EXPERIMENTAL"));
+    assert_eq!(r.interventions.len(), 1);
+    assert_eq!(t(&r.interventions[0].description), Some("2x10^6 cells/kg"));
+    assert_eq!(t(&r.min_age), Some("12 Years"));
+    assert_eq!(t(&r.max_age), Some("65 Years"));
+    assert_eq!(t(&r.sex), Some("FEMALE"));
+    let json = serde_json::to_string(&r).expect("json");
+    assert!(!json.contains("NCT01111111") && !json.contains("Another trial"));
+}
+
+#[test]
+fn modern_references_skip_other_trials() {
+    let (name, text) = seed_text("002_");
+    // The related-trials list lost its heading and follows the references.
+    let text2 = text.replace(
+        "Related Links\n",
+        "Feasibility Study of Cells in Multiple Sclerosis\nNCT02034188\nRelated Links\n",
+    );
+    let r = read(&name, &text2).records.remove(0);
+    assert_eq!(r.references.len(), 2);
+    assert!(r.findings.iter().any(|f| f.message.contains("NCT02034188")));
+}

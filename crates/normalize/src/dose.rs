@@ -442,7 +442,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         while b0 > 0 && !s.is_char_boundary(b0) {
             b0 -= 1;
         }
-        if s.get(b0..a.start).is_some_and(|b| b.contains("fraction")) {
+        // Nor are bounds ("the lowest dose is 1x10^5 cells/kg").
+        if s.get(b0..a.start).is_some_and(|b| rx!(r"fraction|lowest|highest|minimum|maximum").is_match(b)) {
             pending.clear();
             continue;
         }

@@ -307,3 +307,71 @@ fn dump_doses() {
         }
     }
 }
+
+/// (basis: 'k' per kg / 't' total / 'm' per m², low, high, administrations, route).
+type Lv = (char, f64, Option<f64>, Option<i64>, Option<&'static str>);
+
+/// Every real sentence of the corpus that states a cell dose, with what a reader takes from
+/// it (checked by hand). Every other corpus sentence must give no dose.
+#[test]
+fn dose_sentences_hand_checked() {
+    let iv = Some("INTRAVENOUS");
+    let im = Some("INTRAMUSCULAR");
+    let k = |v: f64| ('k', v, None, None, None);
+    let t = |v: f64| ('t', v, None, None, None);
+    let table: Vec<(&str, Vec<Lv>)> = vec![
+        ("15-20 Million mature dendritic cells per dose", vec![('t', 15e6, Some(20e6), None, iv)]),
+        ("2 \\* 10\\^7 cells (2ml)", vec![t(2e7)]),
+        ("Dose Level 1: FT538 at 1 x10^8 cells/dose", vec![t(1e8)]),
+        ("Dose Level 2: FT538 at 3 x10^8 cells/dose", vec![t(3e8)]),
+        ("Dose Level 3: FT538 at 1 x10^9 cells/dose", vec![t(1e9)]),
+        ("Dose Level 4: FT538 at 1.5 x10^9 cells/dose", vec![t(1.5e9)]),
+        ("High dose TG-C 1.5 x 10e7 cells", vec![t(1.5e7)]),
+        ("Low dose TG-C 1.5 x 10e6 cells", vec![t(1.5e6)]),
+        ("Middle dose TG-C 5.0 x 10e6 cells", vec![t(5e6)]),
+        ("IM19 CAR-T cells will be administered at dose level:", vec![k(5e4), k(1e5), k(3e5), k(1e6)]),
+        ("NK510 will be administered once a week for a total of six weeks.12", vec![('t', 12e9, None, Some(6), None)]),
+        ("NK510 will be administered once a week for a total of six weeks.1×", vec![('t', 1e9, None, Some(6), None)]),
+        ("NK510 will be administered once a week for a total of six weeks.9", vec![('t', 9e9, None, Some(6), None)]),
+        ("Participants will receive rexlemestrocel-L 2.0 mL injection", vec![t(6e6)]),
+        ("Subjects \\<50kg will receive 0.2-1 x 10", vec![('k', 2e6, Some(1e7), None, None), ('t', 1e8, Some(5e8), None, None)]),
+        ("Subjects in the high dose arm", vec![('t', 24e6, None, Some(1), im)]),
+        ("Subjects in the low dose arm", vec![('t', 6e6, None, Some(1), im)]),
+        ("Subjects in the medium dose arm", vec![('t', 12e6, None, Some(1), im)]),
+        ("Subjects will be pretreated with chemotherapy prior to infusion of CAR T cells", vec![k(5e5), k(1e6)]),
+        ("The study population was relapsed/refractory acute myeloid leukemia", vec![('k', 1e6, None, None, iv), ('k', 3e6, None, None, iv), ('k', 6e6, None, None, iv), ('k', 1e7, None, None, iv)]),
+        ("The study was divided into two phases: dose climbing", vec![k(3e5), k(1e6), k(3e6), k(6e6), k(1e7)]),
+        ("They were divided into three dose groups", vec![('k', 1e6, None, Some(6), None), ('k', 5e6, None, Some(6), None), ('k', 3e7, None, Some(6), None)]),
+    ];
+    let corpus = read_corpus(DOSE_FILE);
+    let mut stating = 0;
+    let mut bad = Vec::new();
+    for s in &corpus {
+        let got: Vec<Lv> = trialtables_normalize::dose::parse_dose_text(s)
+            .into_iter()
+            .map(|d| {
+                let (b, lo, hi) = match (d.per_kg, d.total, d.per_m2) {
+                    (Some(v), _, _) => ('k', v, d.per_kg_high),
+                    (_, Some(v), _) => ('t', v, d.total_high),
+                    (_, _, Some(v)) => ('m', v, None),
+                    _ => ('?', f64::NAN, None),
+                };
+                (b, lo, hi, d.administrations, d.route)
+            })
+            .collect();
+        let want: Vec<Lv> = table
+            .iter()
+            .filter(|(p, _)| s.starts_with(p))
+            .flat_map(|(_, w)| w.clone())
+            .collect();
+        if !want.is_empty() {
+            stating += 1;
+        }
+        if got != want {
+            bad.push(format!("{s:?}\n   got  {got:?}\n   want {want:?}"));
+        }
+    }
+    println!("dose sentences: {} in corpus, {} state a cell dose", corpus.len(), stating);
+    assert_eq!(stating, table.len(), "every table row must match one corpus sentence");
+    assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
+}

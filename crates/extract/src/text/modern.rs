@@ -816,6 +816,19 @@ fn sponsors(r: &mut RawRecord, s: &Section) {
 
 fn references(r: &mut RawRecord, s: &Section) {
     for v in &s.lines {
+        // A bare NCT number is another trial (a related-trials list that lost its heading):
+        // it and the title line before it are not references of this record.
+        if find_nct(&v.text).is_some_and(|n| n == v.text.trim()) {
+            let title_before = r
+                .references
+                .last()
+                .is_some_and(|x| x.pmid.is_none() && x.reference_type.is_none() && x.doi.is_none());
+            if title_before {
+                r.references.pop();
+            }
+            finding(r, Severity::Info, "references", v.no, format!("other trial {} in References not read", v.text));
+            continue;
+        }
         if let Some(t) = label_opt_colon(&v.text, "Reference Type") {
             match r.references.last_mut() {
                 Some(x) if x.reference_type.is_none() => x.reference_type = Raw::non_empty(t, v.no),
