@@ -1002,9 +1002,9 @@ fn hostile_fixture_files() {
 
 #[test]
 fn snapshot_json_record() {
-    let p = "ctgov_v2_json/aact_fixtures/NCT00465816.json";
+    let p = "ctgov_v2_json/aact_fixtures/NCT06171568.json";
     let x = extract(p, &fixture(p));
-    insta::assert_yaml_snapshot!("json_NCT00465816", x.records[0]);
+    insta::assert_yaml_snapshot!("json_NCT06171568", x.records[0]);
 }
 
 #[test]
