@@ -53,11 +53,20 @@ pub struct RunConfig {
     /// "error" (default), "warning", or "never".
     #[serde(default = "default_fail_on")]
     pub fail_on: FailOn,
+    /// Worker threads for reading and parsing (default: the number of CPUs). The output does
+    /// not depend on it.
+    #[serde(default)]
+    pub threads: Option<usize>,
+    /// Reuse the normalized rows of inputs whose content is unchanged since the last
+    /// published run (cached under `<output>/.cache/`). The output is byte-identical to a
+    /// full run.
+    #[serde(default)]
+    pub incremental: bool,
 }
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig { fail_on: default_fail_on() }
+        RunConfig { fail_on: default_fail_on(), threads: None, incremental: false }
     }
 }
 
@@ -107,7 +116,7 @@ impl std::fmt::Display for ConfigProblem {
 }
 
 /// Valid keys per table, for "did you mean" hints.
-const KEYS: &[&str] = &["input", "output", "run", "normalize", "paths", "dir", "fail_on", "condition_categories", "name", "patterns"];
+const KEYS: &[&str] = &["input", "output", "run", "normalize", "paths", "dir", "fail_on", "threads", "incremental", "condition_categories", "name", "patterns"];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -131,14 +140,209 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// The nearest valid key to `unknown`, when one is close.
 pub fn nearest_key(unknown: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|k| (levenshtein(unknown, k), *k))
+    nearest(unknown, KEYS)
+}
+
+/// The nearest of `candidates` to `word`, when one is close.
+fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|k| (levenshtein(word, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3))
         .min()
         .map(|(_, k)| k)
 }
 
-/// Parses config text. On error, the problem carries line, column and a hint.
+/// Where `key` is set inside `[section]` (or at top level when `section` is empty), as
+/// 1-based line and column; falls back to the section header, then to (0, 0).
+pub fn locate(text: &str, section: &str, key: &str) -> (usize, usize) {
+    let mut current = String::new();
+    let mut header: Option<(usize, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        if t.starts_with('[') {
+            let name = t.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string();
+            if name == section && header.is_none() {
+                header = Some((i + 1, indent + 1));
+            }
+            current = name;
+            continue;
+        }
+        let sect_ok = current == section;
+        let dotted = format!("{section}.{key}");
+        let hit = |k: &str| t.starts_with(k) && t[k.len()..].trim_start().starts_with('=');
+        if key.is_empty() {
+            continue;
+        }
+        if (sect_ok && hit(key)) || (current.is_empty() && !section.is_empty() && hit(&dotted)) {
+            return (i + 1, indent + 1);
+        }
+    }
+    header.unwrap_or((0, 0))
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "an integer",
+        toml::Value::Float(_) => "a float",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date-time",
+        toml::Value::Array(_) => "an array",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, section: &str, key: &str, message: String, hint: Option<String>) {
+        let (line, column) = locate(self.text, section, key);
+        self.problems.push(ConfigProblem { file: self.file.to_path_buf(), line, column, message, hint });
+    }
+
+    fn unknown_keys(&mut self, section: &str, table: &toml::Table, valid: &[&str]) {
+        for k in table.keys() {
+            if !valid.contains(&k.as_str()) {
+                let hint = match nearest(k, valid) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("valid keys{}: {}", if section.is_empty() { String::new() } else { format!(" in [{section}]") }, valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                };
+                self.push(section, k, format!("unknown field `{k}`"), Some(hint));
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, section: &str, key: &str, expected: &str, found: &toml::Value, example: &str) {
+        self.push(
+            section,
+            key,
+            format!("wrong type for `{key}`: expected {expected}, found {}", type_name(found)),
+            Some(format!("write it as `{example}`")),
+        );
+    }
+
+    fn table<'t>(&mut self, root: &'t toml::Table, name: &str, required: bool, example: &str) -> Option<&'t toml::Table> {
+        match root.get(name) {
+            None => {
+                if required {
+                    self.problems.push(ConfigProblem {
+                        file: self.file.to_path_buf(),
+                        line: 0,
+                        column: 0,
+                        message: format!("missing table [{name}]"),
+                        hint: Some(format!("add:\n[{name}]\n{example}")),
+                    });
+                }
+                None
+            }
+            Some(toml::Value::Table(t)) => Some(t),
+            Some(other) => {
+                self.wrong_type("", name, "a table", other, &format!("[{name}]"));
+                None
+            }
+        }
+    }
+}
+
+/// Checks config text and returns every problem found at once (unknown keys with the
+/// nearest valid key, wrong types, missing keys, unknown `fail_on` values), each located by
+/// line and column. When there is none, returns the parsed config.
+pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
+    let root: toml::Table = match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            return Err(vec![ConfigProblem {
+                file: file.to_path_buf(),
+                line,
+                column,
+                message: format!("TOML syntax error: {}", e.message().trim()),
+                hint: Some("see https://toml.io for the syntax".into()),
+            }]);
+        }
+    };
+    let mut c = Checker { file, text, problems: Vec::new() };
+    c.unknown_keys("", &root, &["input", "output", "run", "normalize"]);
+    if let Some(input) = c.table(&root, "input", true, "paths = [\"data/**/*.json\"]") {
+        c.unknown_keys("input", input, &["paths"]);
+        match input.get("paths") {
+            None => c.push("input", "", "missing key `paths` in [input]".into(), Some("add `paths = [\"data/**/*.json\"]`".into())),
+            Some(toml::Value::Array(a)) => {
+                if let Some(bad) = a.iter().find(|v| !v.is_str()) {
+                    c.wrong_type("input", "paths", "an array of strings", bad, "paths = [\"data/**/*.json\"]");
+                }
+            }
+            Some(other) => c.wrong_type("input", "paths", "an array of strings", other, "paths = [\"data/**/*.json\"]"),
+        }
+    }
+    if let Some(output) = c.table(&root, "output", true, "dir = \"out\"") {
+        c.unknown_keys("output", output, &["dir"]);
+        match output.get("dir") {
+            None => c.push("output", "", "missing key `dir` in [output]".into(), Some("add `dir = \"out\"`".into())),
+            Some(toml::Value::String(d)) if d.trim().is_empty() => c.push("output", "dir", "`dir` is empty".into(), Some("name the output directory, e.g. `dir = \"out\"`".into())),
+            Some(toml::Value::String(_)) => {}
+            Some(other) => c.wrong_type("output", "dir", "a string", other, "dir = \"out\""),
+        }
+    }
+    if let Some(run) = c.table(&root, "run", false, "") {
+        c.unknown_keys("run", run, &["fail_on", "threads", "incremental"]);
+        const LEVELS: &[&str] = &["error", "warning", "never"];
+        match run.get("fail_on") {
+            None => {}
+            Some(toml::Value::String(s)) if LEVELS.contains(&s.as_str()) => {}
+            Some(toml::Value::String(s)) => {
+                let lower = s.to_lowercase();
+                let prefixed = LEVELS.iter().copied().find(|l| !lower.is_empty() && (l.starts_with(&lower) || lower.starts_with(l)));
+                let hint = match prefixed.or_else(|| nearest(&lower, LEVELS)) {
+                    Some(n) => format!("did you mean \"{n}\"? valid values: \"error\", \"warning\", \"never\""),
+                    None => "valid values: \"error\", \"warning\", \"never\"".into(),
+                };
+                c.push("run", "fail_on", format!("unknown fail_on value \"{s}\""), Some(hint));
+            }
+            Some(other) => c.wrong_type("run", "fail_on", "a string", other, "fail_on = \"error\""),
+        }
+        match run.get("threads") {
+            None => {}
+            Some(toml::Value::Integer(n)) if (1..=1024).contains(n) => {}
+            Some(toml::Value::Integer(n)) => c.push("run", "threads", format!("`threads` must be between 1 and 1024, found {n}"), Some("leave it out to use one thread per CPU".into())),
+            Some(other) => c.wrong_type("run", "threads", "an integer", other, "threads = 4"),
+        }
+        match run.get("incremental") {
+            None | Some(toml::Value::Boolean(_)) => {}
+            Some(other) => c.wrong_type("run", "incremental", "a boolean", other, "incremental = true"),
+        }
+    }
+    if let Some(norm) = c.table(&root, "normalize", false, "") {
+        c.unknown_keys("normalize", norm, &["condition_categories"]);
+        if norm.contains_key("condition_categories") {
+            if let Err(e) = toml::Value::Table(norm.clone()).try_into::<NormalizeConfig>() {
+                let msg = e.message().trim().to_string();
+                let hint = msg
+                    .strip_prefix("unknown field `")
+                    .and_then(|r| r.split('`').next())
+                    .and_then(nearest_key)
+                    .map(|k| format!("did you mean `{k}`?"))
+                    .or_else(|| Some("each entry is `{ name = \"SLE\", patterns = [\"lupus\"] }`".into()));
+                c.push("normalize", "condition_categories", format!("in condition_categories: {msg}"), hint);
+            }
+        }
+    }
+    if !c.problems.is_empty() {
+        c.problems.sort_by_key(|p| (p.line == 0, p.line, p.column));
+        return Err(c.problems);
+    }
+    // Everything checked: the typed parse must agree; if it does not, report its error.
+    parse(file, text).map_err(|p| vec![p])
+}
+
+/// Parses config text with serde only (first error). On error, the problem carries line,
+/// column and a hint. [`check`] reports every problem at once and is what the CLI uses.
 pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigProblem> {
     toml::from_str::<Config>(text).map_err(|e| {
         let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
@@ -152,16 +356,18 @@ pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigProblem> {
     })
 }
 
-/// Reads and parses a config file.
-pub fn load(file: &Path) -> Result<Config, ConfigProblem> {
-    let text = std::fs::read_to_string(file).map_err(|e| ConfigProblem {
-        file: file.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read config: {e}"),
-        hint: Some("pass the path of pipeline.toml with --config".into()),
+/// Reads a config file and checks it ([`check`]): every problem at once.
+pub fn load(file: &Path) -> Result<Config, Vec<ConfigProblem>> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![ConfigProblem {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read config: {e}"),
+            hint: Some("pass the path of pipeline.toml with --config".into()),
+        }]
     })?;
-    parse(file, &text)
+    check(file, &text)
 }
 
 /// Line of the first occurrence of `needle` in the config text (for locating path problems).
@@ -187,6 +393,49 @@ mod tests {
         let e = parse(Path::new("p.toml"), "[input]\npaths = \"a\"\n[output]\ndir = \"o\"\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.to_string().starts_with("p.toml:2:"), "{e}");
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        check(Path::new("p.toml"), text).unwrap_err().iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn check_reports_every_problem_at_once() {
+        let p = problems("[input]\npaths = \"data\"\n[output]\ndri = \"o\"\n[run]\nfail_on = \"warn\"\nthreads = \"4\"\n");
+        assert_eq!(
+            p,
+            vec![
+                "p.toml:2:1: wrong type for `paths`: expected an array of strings, found a string (hint: write it as `paths = [\"data/**/*.json\"]`)",
+                "p.toml:3:1: missing key `dir` in [output] (hint: add `dir = \"out\"`)",
+                "p.toml:4:1: unknown field `dri` (hint: did you mean `dir`?)",
+                "p.toml:6:1: unknown fail_on value \"warn\" (hint: did you mean \"warning\"? valid values: \"error\", \"warning\", \"never\")",
+                "p.toml:7:1: wrong type for `threads`: expected an integer, found a string (hint: write it as `threads = 4`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_syntax_error_and_missing_tables() {
+        let p = problems("[input\npaths = 1\n");
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("p.toml:1:") && p[0].contains("TOML syntax error"), "{p:?}");
+        let p = problems("");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].contains("missing table [input]"));
+        let p = problems("[input]\npaths = [\"a\"]\n[output]\ndir = \"o\"\n[normalize]\ncondition_categories = [{ name = \"SLE\", patern = [\"lupus\"] }]\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("p.toml:6:1: in condition_categories: unknown field `patern`"), "{p:?}");
+        assert!(p[0].contains("did you mean `patterns`?"), "{p:?}");
+    }
+
+    #[test]
+    fn check_accepts_a_full_config() {
+        let c = check(
+            Path::new("p.toml"),
+            "[input]\npaths = [\"a\"]\n[output]\ndir = \"o\"\n[run]\nfail_on = \"never\"\nthreads = 2\nincremental = true\n",
+        )
+        .unwrap();
+        assert_eq!((c.run.fail_on, c.run.threads, c.run.incremental), (FailOn::Never, Some(2), true));
     }
 
     #[test]

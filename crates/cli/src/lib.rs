@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod inputs;
+pub mod inspect_text;
 pub mod pipeline;
 pub mod publish;
 pub mod schema_cmd;
@@ -72,6 +73,10 @@ pub enum Command {
         /// Write here instead of `[output] dir`.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Files read and parsed at once (overrides `[run] threads`; default: one per CPU).
+        /// The output does not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
     },
     /// Check the configuration and the inputs it names, without writing anything; reports
     /// every problem at once with file, line and column.
@@ -89,6 +94,9 @@ pub enum Command {
     Inspect {
         /// The file to read.
         file: PathBuf,
+        /// Output format: readable text, or JSON for tools.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
     },
     /// Print the output tables, columns, types and descriptions.
     ///
@@ -98,6 +106,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = schema_cmd::SchemaFormat::Text)]
         format: schema_cmd::SchemaFormat,
     },
+    /// Print a shell completion script.
+    ///
+    /// Example: trialtables completions bash > ~/.local/share/bash-completion/completions/trialtables
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Output format of `inspect`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum InspectFormat {
+    /// Readable text: layout, raw fields with their line numbers, normalized rows.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// An error with the exit code it should give.
@@ -141,8 +165,13 @@ fn init_logging(cli: &Cli) {
 }
 
 /// Resolves a config into a run plan. Returns every problem found.
-fn plan(config_path: &Path, inputs_override: &[String], output_override: Option<&Path>) -> Result<pipeline::RunPlan, Vec<String>> {
-    let cfg = config::load(config_path).map_err(|p| vec![p.to_string()])?;
+fn plan(
+    config_path: &Path,
+    inputs_override: &[String],
+    output_override: Option<&Path>,
+    threads_override: Option<u16>,
+) -> Result<(pipeline::RunPlan, config::Config), Vec<String>> {
+    let cfg = config::load(config_path).map_err(|ps| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
     let text = std::fs::read_to_string(config_path).unwrap_or_default();
     let cfg_dir = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let cfg_dir = if cfg_dir.as_os_str().is_empty() { PathBuf::from(".") } else { cfg_dir };
@@ -157,43 +186,74 @@ fn plan(config_path: &Path, inputs_override: &[String], output_override: Option<
     for p in problems {
         if inputs_override.is_empty() {
             let (line, col) = config::line_of(&text, &format!("\"{}\"", p.pattern));
-            errors.push(format!("{}:{line}:{col}: input {:?}: {} (hint: paths are relative to the directory holding the config file)", config_path.display(), p.pattern, p.message));
+            let hint = if p.message.contains("matches no file") {
+                "check the pattern; `**` matches any depth and paths are relative to the directory holding the config file"
+            } else {
+                "paths are relative to the directory holding the config file"
+            };
+            errors.push(format!("{}:{line}:{col}: input {:?}: {} (hint: {hint})", config_path.display(), p.pattern, p.message));
         } else {
             errors.push(format!("--input {:?}: {}", p.pattern, p.message));
         }
     }
     if cfg.input.paths.is_empty() && inputs_override.is_empty() {
-        let (line, col) = config::line_of(&text, "paths");
-        errors.push(format!("{}:{line}:{col}: [input] paths is empty: nothing to read", config_path.display()));
+        let (line, col) = config::locate(&text, "input", "paths");
+        errors.push(format!("{}:{line}:{col}: [input] paths is empty: nothing to read (hint: list files, directories or globs, e.g. `paths = [\"data/**/*.json\"]`)", config_path.display()));
     }
     let output = match output_override {
         Some(o) => o.to_path_buf(),
         None => cfg_dir.join(&cfg.output.dir),
     };
     if output.is_file() {
-        let (line, col) = config::line_of(&text, "dir");
-        errors.push(format!("{}:{line}:{col}: output {} is a file, not a directory", config_path.display(), output.display()));
+        let (line, col) = config::locate(&text, "output", "dir");
+        errors.push(format!("{}:{line}:{col}: output {} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)", config_path.display(), output.display()));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let config_hash = pipeline::config_hash(&(&patterns, &cfg.normalize, &cfg.run));
+    // Only what can change the tables is hashed: thread count and incremental mode give the
+    // same bytes, so they must not change the hash written into every Parquet file.
+    let config_hash = pipeline::config_hash(&(&patterns, &cfg.normalize, &cfg.run.fail_on));
     // source_path is written relative to the base, so outputs do not depend on where the
     // checkout lives.
     let base = std::fs::canonicalize(&base).unwrap_or(base);
     let files = files.into_iter().map(|f| std::fs::canonicalize(&f).unwrap_or(f)).collect();
-    Ok(pipeline::RunPlan { files, base, output, normalize: cfg.normalize, config_hash })
+    let threads = threads_override
+        .map(usize::from)
+        .or(cfg.run.threads)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let plan = pipeline::RunPlan {
+        files,
+        base,
+        output,
+        normalize: cfg.normalize.clone(),
+        config_hash,
+        threads,
+        incremental: cfg.run.incremental,
+        progress: false,
+    };
+    Ok((plan, cfg))
+}
+
+fn exceeds(fail_on: config::FailOn, errors: usize, warnings: usize) -> bool {
+    match fail_on {
+        config::FailOn::Error => errors > 0,
+        config::FailOn::Warning => errors + warnings > 0,
+        config::FailOn::Never => false,
+    }
 }
 
 /// Runs the command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Exit> {
     init_logging(&cli);
     match cli.command {
-        Command::Run { config, input, output } => {
-            let fail_on = config::load(&config).map(|c| c.run.fail_on).map_err(|p| usage(p.to_string()))?;
-            let plan = plan(&config, &input, output.as_deref()).map_err(|errs| usage(errs.join("\n")))?;
+        Command::Run { config, input, output, threads } => {
+            let (mut plan, cfg) = plan(&config, &input, output.as_deref(), threads)
+                .map_err(|errs| usage(format!("{} problem(s):\n{}", errs.len(), errs.join("\n"))))?;
+            plan.progress = !cli.quiet && cli.log_format == LogFormat::Pretty && std::io::stderr().is_terminal();
             let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+                .worker_threads(plan.threads.clamp(1, 64))
+                .max_blocking_threads(plan.threads.max(1))
                 .enable_all()
                 .build()
                 .context("starting the async runtime")
@@ -203,21 +263,48 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             let m = &outcome.manifest;
             let errors = m.issues_by_severity.get("ERROR").copied().unwrap_or(0);
             let warnings = m.issues_by_severity.get("WARNING").copied().unwrap_or(0);
-            let code = match fail_on {
-                config::FailOn::Error if errors > 0 => exit::ISSUES,
-                config::FailOn::Warning if errors + warnings > 0 => exit::ISSUES,
-                _ => exit::OK,
-            };
-            Ok(code)
+            Ok(if exceeds(cfg.run.fail_on, errors, warnings) { exit::ISSUES } else { exit::OK })
         }
-        Command::Validate { config } => match plan(&config, &[], None) {
-            Ok(p) => {
-                println!("{}: ok ({} input files, output {})", config.display(), p.files.len(), p.output.display());
-                Ok(exit::OK)
+        Command::Validate { config } => match plan(&config, &[], None, None) {
+            Ok((p, cfg)) => {
+                // Read every input as a run would (nothing is written) and report what would
+                // be lost.
+                let base = p.base.clone();
+                let (mut records, mut errors, mut warnings) = (0usize, 0usize, 0usize);
+                for f in &p.files {
+                    let shown = f.strip_prefix(&base).unwrap_or(f).to_string_lossy().to_string();
+                    match std::fs::read(f) {
+                        Ok(bytes) => {
+                            let ex = trialtables_extract::extract(&shown, &bytes);
+                            records += ex.records.len();
+                            for i in &ex.issues {
+                                match i.severity {
+                                    trialtables_extract::Severity::Error => errors += 1,
+                                    trialtables_extract::Severity::Warning => warnings += 1,
+                                    _ => {}
+                                }
+                                if i.severity != trialtables_extract::Severity::Info {
+                                    println!("{}: {}:{}: {}", i.severity.as_str().to_lowercase(), i.source_path, i.line, i.message);
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            errors += 1;
+                            println!("error: {shown}: cannot read file: {e}");
+                        }
+                    }
+                }
+                println!(
+                    "{}: ok ({} input files, {records} records, {errors} input errors, {warnings} input warnings, output {})",
+                    config.display(),
+                    p.files.len(),
+                    p.output.display()
+                );
+                Ok(if exceeds(cfg.run.fail_on, errors, warnings) { exit::ISSUES } else { exit::OK })
             }
             Err(errs) => Err(usage(format!("{} problem(s):\n{}", errs.len(), errs.join("\n")))),
         },
-        Command::Inspect { file } => {
+        Command::Inspect { file, format } => {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display())).map_err(failure)?;
             let shown = file.to_string_lossy().to_string();
             let ex = trialtables_extract::extract(&shown, &bytes);
@@ -232,7 +319,15 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                 }))
                 .collect();
             let out = serde_json::json!({ "file": shown, "records": records, "input_issues": ex.issues });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            match format {
+                InspectFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
+                InspectFormat::Text => print!("{}", inspect_text::render(&out)),
+            }
+            Ok(exit::OK)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "trialtables", &mut std::io::stdout());
             Ok(exit::OK)
         }
         Command::Schema { format } => {
@@ -244,7 +339,9 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
 
 fn print_summary(o: &pipeline::RunOutcome) {
     let m = &o.manifest;
-    println!("trialtables {}: {} input files -> {}", m.trialtables_version, m.inputs.len(), o.output.display());
+    let cached = m.inputs.iter().filter(|i| i.from_cache).count();
+    let cached = if m.incremental { format!(" ({cached} unchanged, reused from cache)") } else { String::new() };
+    println!("trialtables {}: {} input files{cached} -> {}", m.trialtables_version, m.inputs.len(), o.output.display());
     for (t, n) in &m.tables {
         println!("  {t:<20} {n:>8} rows");
     }

@@ -103,15 +103,95 @@ pub fn recover(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Swaps a complete staging directory in as `out`: the previous output is renamed aside,
-/// the staging directory renamed into place, then the previous output removed. A crash
-/// between the renames is repaired by [`recover`] on the next run.
+/// Test hook: when the environment variable `TRIALTABLES_TEST_PAUSE_AT` names `stage`, the
+/// process prints `test hook: paused at <stage>` on stderr and sleeps for a minute, so a test
+/// can SIGKILL it at exactly that point. Stages, in order: `after_read`, `after_load`,
+/// `after_metrics`, `after_manifest` (staging complete, nothing swapped),
+/// `between_renames` (two-rename swap only: the old output moved aside, the new one not yet
+/// in place), `after_swap` (new output in place, the old one not yet removed). Not for
+/// production use; does nothing when the variable is unset.
+pub fn test_pause(stage: &str) {
+    if std::env::var("TRIALTABLES_TEST_PAUSE_AT").ok().as_deref() == Some(stage) {
+        eprintln!("test hook: paused at {stage}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+/// Flushes every file and directory under `dir` to disk, so a power cut after the swap
+/// cannot leave a published directory whose files are empty.
+pub fn sync_tree(dir: &Path) -> Result<()> {
+    for e in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let p = e.with_context(|| format!("listing {}", dir.display()))?.path();
+        if p.is_dir() {
+            sync_tree(&p)?;
+        } else {
+            fs::File::open(&p).and_then(|f| f.sync_all()).with_context(|| format!("flushing {}", p.display()))?;
+        }
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    // Directory fsync is best effort (not supported everywhere).
+    if let Ok(f) = fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// Atomically exchanges two existing paths (Linux `renameat2(RENAME_EXCHANGE)`). Returns
+/// `Ok(false)` when the system or file system does not support it.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    if std::env::var_os("TRIALTABLES_TEST_NO_EXCHANGE").is_some() {
+        return Ok(false);
+    }
+    let ca = CString::new(a.as_os_str().as_bytes()).context("path holds a NUL byte")?;
+    let cb = CString::new(b.as_os_str().as_bytes()).context("path holds a NUL byte")?;
+    // SAFETY: both pointers are valid NUL-terminated strings that live across the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err).with_context(|| format!("exchanging {} and {}", a.display(), b.display())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> Result<bool> {
+    Ok(false)
+}
+
+/// Swaps a complete staging directory in as `out`.
+///
+/// On Linux the two directories are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`:
+/// at every instant `out` is either the whole previous output or the whole new one. The
+/// staging directory then holds the previous output and is removed (a crash before that
+/// leaves it to [`recover`]). Where the exchange is not supported, the previous output is
+/// renamed aside, the staging directory renamed into place, then the previous output
+/// removed; a crash between the two renames is repaired by [`recover`] on the next run.
 pub fn swap_in(staging: &Path, out: &Path) -> Result<()> {
+    sync_tree(staging)?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if out.exists() && exchange(staging, out)? {
+        sync_dir(parent);
+        test_pause("after_swap");
+        fs::remove_dir_all(staging).with_context(|| format!("removing the previous output, now at {}", staging.display()))?;
+        return Ok(());
+    }
     let old = sibling(out, "previous");
     if out.exists() {
         fs::rename(out, &old).with_context(|| format!("moving the previous output {} aside", out.display()))?;
+        test_pause("between_renames");
     }
     fs::rename(staging, out).with_context(|| format!("publishing {} as {}", staging.display(), out.display()))?;
+    sync_dir(parent);
+    test_pause("after_swap");
     if old.exists() {
         fs::remove_dir_all(&old).with_context(|| format!("removing the previous output {}", old.display()))?;
     }
@@ -149,6 +229,14 @@ mod tests {
         fs::write(st.join("a"), "new").unwrap();
         swap_in(&st, &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "new");
+        assert!(!st.exists(), "the previous output (exchanged into staging) is removed");
+        // A second swap over an existing output (exchange path on Linux).
+        let st = staging_dir(&out).unwrap();
+        fs::write(st.join("a"), "newer").unwrap();
+        swap_in(&st, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "newer");
+        assert!(!st.exists() && !sibling(&out, "previous").exists());
+        fs::write(out.join("a"), "new").unwrap();
         // Simulate a crash between the two renames.
         fs::rename(&out, sibling(&out, "previous")).unwrap();
         recover(&out).unwrap();

@@ -81,17 +81,12 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// A module read on its own, so that a module of an unexpected shape costs only itself.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 enum Lenient<T> {
+    #[default]
     Absent,
     Ok(T),
     Bad { error: String, ptr: usize },
-}
-
-impl<T> Default for Lenient<T> {
-    fn default() -> Self {
-        Lenient::Absent
-    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
@@ -472,7 +467,7 @@ fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
         let key = type_key(prefix);
         let rest = rest.trim();
         if !rest.is_empty()
-            && (types.iter().any(|t| *t == key) || INTERVENTION_TYPES.contains(&key.as_str()))
+            && (types.contains(&key) || INTERVENTION_TYPES.contains(&key.as_str()))
         {
             return Raw { text: rest.to_string(), line: name.line };
         }

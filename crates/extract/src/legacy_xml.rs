@@ -353,6 +353,14 @@ impl Open {
     fn end(&mut self, stack: &[String], text: &str, line: u32, type_attr: Option<String>) {
         let rel = self.rel(stack);
         let names: Vec<&str> = rel.iter().map(String::as_str).collect();
+        // Line ends inside values are `\n` (AllPublicXML writes CR as `&#xD;`).
+        let normalized;
+        let text = if text.contains('\r') {
+            normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+            normalized.as_str()
+        } else {
+            text
+        };
         let v = || Raw::non_empty(text, line);
         let t = || type_attr.as_deref().and_then(|t| Raw::non_empty(t, line));
         let r = &mut self.rec;
@@ -368,6 +376,21 @@ impl Open {
             ["study_design_info", "intervention_model"] => r.intervention_model = v(),
             ["study_design_info", "masking"] => r.masking = v(),
             ["study_design_info", "primary_purpose"] => r.primary_purpose = v(),
+            // Older files have one `<study_design>` string of "Label: value" pairs instead.
+            ["study_design"] => {
+                for (label, value) in study_design_pairs(text) {
+                    let slot = match label {
+                        "Allocation" => &mut r.allocation,
+                        "Intervention Model" => &mut r.intervention_model,
+                        "Masking" => &mut r.masking,
+                        "Primary Purpose" => &mut r.primary_purpose,
+                        _ => continue,
+                    };
+                    if slot.is_none() {
+                        *slot = Raw::non_empty(value, line);
+                    }
+                }
+            }
             ["enrollment"] => {
                 r.enrollment = v();
                 r.enrollment_type = t();
@@ -581,5 +604,69 @@ impl Open {
             self.warn("nct_id", line, "<clinical_study> states no <id_info><nct_id>".to_string());
         }
         self.rec
+    }
+}
+
+/// Labels of the old single-string `<study_design>` ("Allocation: Randomized, Masking:
+/// Double Blind (Subject, Investigator), Primary Purpose: Treatment").
+const STUDY_DESIGN_LABELS: &[&str] = &[
+    "Allocation",
+    "Control",
+    "Endpoint Classification",
+    "Intervention Model",
+    "Masking",
+    "Primary Purpose",
+    "Observational Model",
+    "Time Perspective",
+];
+
+/// Splits an old `<study_design>` string into (label, value) pairs at the known labels, so
+/// commas inside a value ("Double Blind (Subject, Investigator)") are kept.
+fn study_design_pairs(text: &str) -> Vec<(&'static str, &str)> {
+    let mut starts: Vec<(usize, &'static str)> = Vec::new();
+    for label in STUDY_DESIGN_LABELS {
+        let pat = format!("{label}:");
+        let mut from = 0;
+        while let Some(i) = text[from..].find(&pat) {
+            let at = from + i;
+            let boundary = at == 0 || text[..at].trim_end().ends_with(',');
+            if boundary {
+                starts.push((at, label));
+            }
+            from = at + pat.len();
+        }
+    }
+    starts.sort();
+    let mut out = Vec::new();
+    for (k, (at, label)) in starts.iter().enumerate() {
+        let value_start = at + label.len() + 1;
+        let end = starts.get(k + 1).map(|(n, _)| *n).unwrap_or(text.len());
+        if value_start <= end {
+            let value = text[value_start..end].trim().trim_end_matches(',').trim();
+            out.push((*label, value));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod study_design_tests {
+    use super::study_design_pairs;
+
+    #[test]
+    fn old_study_design_string() {
+        let p = study_design_pairs("Allocation: Randomized, Control: Placebo Control, Intervention Model: Parallel Assignment, Masking: Double Blind (Subject, Caregiver, Investigator), Primary Purpose: Treatment");
+        assert_eq!(
+            p,
+            vec![
+                ("Allocation", "Randomized"),
+                ("Control", "Placebo Control"),
+                ("Intervention Model", "Parallel Assignment"),
+                ("Masking", "Double Blind (Subject, Caregiver, Investigator)"),
+                ("Primary Purpose", "Treatment"),
+            ]
+        );
+        assert_eq!(study_design_pairs("Primary Purpose: Treatment"), vec![("Primary Purpose", "Treatment")]);
+        assert!(study_design_pairs("free text, no labels").is_empty());
     }
 }

@@ -158,7 +158,7 @@ fn every_real_file_is_accounted_for() {
 // JSON: every field against serde_json::Value lookups.
 // ---------------------------------------------------------------------------------------
 
-fn vstr<'a>(v: &'a Value, ptr: &str) -> Option<String> {
+fn vstr(v: &Value, ptr: &str) -> Option<String> {
     match v.pointer(ptr)? {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
         Value::Null => None,
@@ -358,7 +358,8 @@ fn json_fields_match_the_source_structure() {
 // ---------------------------------------------------------------------------------------
 
 fn xml_unescape(s: &str) -> String {
-    let num = Regex::new(r"&#(x[0-9a-fA-F]+|[0-9]+);").unwrap();
+    static NUM: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let num = NUM.get_or_init(|| Regex::new(r"&#(x[0-9a-fA-F]+|[0-9]+);").unwrap());
     let s = num.replace_all(s, |c: &regex::Captures<'_>| {
         let n = &c[1];
         let v = match n.strip_prefix('x') {
@@ -374,16 +375,34 @@ fn xml_unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Text and attribute of every `<tag ...>text</tag>` in `s`.
+/// Text and `type` attribute of every `<tag ...>text</tag>` in `s` (plain string search).
 fn tags(s: &str, tag: &str) -> Vec<(String, Option<String>)> {
-    let re = Regex::new(&format!(r"(?s)<{tag}(\s[^>]*)?>(.*?)</{tag}>")).unwrap();
-    let ty = Regex::new(r#"type="([^"]*)""#).unwrap();
-    re.captures_iter(s)
-        .map(|c| {
-            let attr = c.get(1).and_then(|a| ty.captures(a.as_str())).map(|t| t[1].to_string());
-            (xml_unescape(c[2].trim()).trim().to_string(), attr)
-        })
-        .collect()
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(at) = s[i..].find(&open) {
+        let start = i + at;
+        let after = start + open.len();
+        i = after;
+        let Some(next) = s[after..].chars().next() else { break };
+        if next != '>' && !next.is_whitespace() {
+            continue; // a longer name (<condition_browse>)
+        }
+        let Some(gt) = s[after..].find('>') else { break };
+        let attrs = &s[after..after + gt];
+        let body_start = after + gt + 1;
+        let Some(end) = s[body_start..].find(&close) else { break };
+        let ty = attrs
+            .split("type=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .map(str::to_string);
+        let text = xml_unescape(s[body_start..body_start + end].trim());
+        out.push((text.trim().replace("\r\n", "\n").replace('\r', "\n"), ty));
+        i = body_start + end + close.len();
+    }
+    out
 }
 
 fn tag1(s: &str, tag: &str) -> Option<String> {
@@ -395,8 +414,16 @@ fn tag_list(s: &str, tag: &str) -> Vec<String> {
 }
 
 fn blocks(s: &str, tag: &str) -> Vec<String> {
-    let re = Regex::new(&format!(r"(?s)<{tag}>(.*?)</{tag}>")).unwrap();
-    re.captures_iter(s).map(|c| c[1].to_string()).collect()
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(at) = s[i..].find(&open) {
+        let body = i + at + open.len();
+        let Some(end) = s[body..].find(&close) else { break };
+        out.push(s[body..body + end].to_string());
+        i = body + end + close.len();
+    }
+    out
 }
 
 fn check_xml_record(r: &RawRecord, doc: &str, src_lines: &[&str], ctx: &str) {
@@ -992,6 +1019,14 @@ fn hostile_fixture_files() {
         let x = extract(&name, &std::fs::read(&p).unwrap());
         if name.starts_with("err_") {
             assert!(errors(&x) >= 1, "{name}: {:?}", x.issues);
+        }
+        if name == "jsonl_with_bad_line.jsonl" {
+            assert_eq!((x.records.len(), errors(&x)), (2, 1), "{:?}", x.issues);
+            assert_eq!(x.issues[0].line, 2);
+            assert_eq!(x.records[1].line, 3);
+        }
+        if name == "billion_laughs_in_study.xml" {
+            assert_eq!(txt(&x.records[0].brief_title), Some("&lol9;"));
         }
     }
 }

@@ -789,3 +789,260 @@ fn modern_references_skip_other_trials() {
     assert_eq!(r.references.len(), 2);
     assert!(r.findings.iter().any(|f| f.message.contains("NCT02034188")));
 }
+
+// ---------------------------------------------------------------------------------------
+// Real records rendered in every page layout, read back.
+// ---------------------------------------------------------------------------------------
+
+#[path = "text_layouts/render.rs"]
+mod render;
+
+use render::{Expected, Layout};
+
+fn norm_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn phase_tokens(texts: &[&str]) -> Vec<String> {
+    let re = regex::Regex::new(r"(?i)early[ _]?phase ?1|phase ?([0-9])|\bn/?a\b|not applicable").expect("re");
+    let mut out = Vec::new();
+    for t in texts {
+        for c in re.captures_iter(t) {
+            let all = c.get(0).map_or("", |m| m.as_str()).to_ascii_lowercase();
+            out.push(if all.starts_with("early") {
+                "E1".to_string()
+            } else if let Some(d) = c.get(1) {
+                d.as_str().to_string()
+            } else {
+                "NA".to_string()
+            });
+        }
+    }
+    out
+}
+
+/// Compares what the page printed with what the reader gave; returns (field, message) per
+/// difference.
+fn compare(e: &Expected, r: &RawRecord) -> Vec<(&'static str, String)> {
+    let mut bad: Vec<(&'static str, String)> = Vec::new();
+    let mut eq = |field: &'static str, want: &Option<String>, got: Option<&str>, ci: bool| {
+        if let Some(w) = want {
+            let g = got.map(norm_ws).unwrap_or_default();
+            let w = norm_ws(w);
+            let same = if ci { g.eq_ignore_ascii_case(&w) } else { g == w };
+            if !same {
+                bad.push((field, format!("want {w:?} got {g:?}")));
+            }
+        }
+    };
+    eq("nct_id", &e.nct_id, t(&r.nct_id), false);
+    eq("brief_title", &e.brief_title, t(&r.brief_title), false);
+    eq("official_title", &e.official_title, t(&r.official_title), false);
+    eq("status", &e.status, t(&r.overall_status), true);
+    let st = t(&r.study_type).map(|s| trialtables_extract_split_paren(s));
+    eq("study_type", &e.study_type, st.as_deref(), true);
+    let enr = t(&r.enrollment).map(|s| s.chars().filter(char::is_ascii_digit).collect::<String>());
+    eq("enrollment", &e.enrollment, enr.as_deref(), false);
+    eq("enrollment_type", &e.enrollment_type, t(&r.enrollment_type), true);
+    eq("start_date", &e.start_date, t(&r.start_date), false);
+    eq("start_type", &e.start_type, t(&r.start_date_type), true);
+    eq("primary_completion", &e.primary_completion, t(&r.primary_completion_date), false);
+    eq("completion", &e.completion, t(&r.completion_date), false);
+    eq("completion_type", &e.completion_type, t(&r.completion_date_type), true);
+    eq("allocation", &e.allocation, t(&r.allocation), true);
+    eq("masking", &e.masking, t(&r.masking), true);
+    eq("min_age", &e.min_age, t(&r.min_age), false);
+    eq("max_age", &e.max_age, t(&r.max_age), false);
+    eq("sex", &e.sex, t(&r.sex), true);
+    eq("healthy", &e.healthy, t(&r.healthy_volunteers), true);
+    let got_ph = phase_tokens(&phases(r));
+    if got_ph != e.phases {
+        bad.push(("phases", format!("want {:?} got {:?} ({:?})", e.phases, got_ph, phases(r))));
+    }
+    if let Some(c) = &e.conditions {
+        let got: Vec<String> = r.conditions.iter().map(|x| norm_ws(&x.text)).collect();
+        let want: Vec<String> = c.iter().map(|x| norm_ws(x)).collect();
+        if got != want {
+            bad.push(("conditions", format!("want {want:?} got {got:?}")));
+        }
+    }
+    let got_arms: Vec<(String, Option<String>)> =
+        r.arms.iter().map(|a| (norm_ws(&a.label.text), a.arm_type.as_ref().map(|x| x.text.to_lowercase()))).collect();
+    let want_arms: Vec<(String, Option<String>)> = e
+        .arms
+        .iter()
+        .zip(got_arms.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|((l, ty), g)| (norm_ws(l), ty.as_ref().map(|x| x.to_lowercase()).or_else(|| g.and_then(|g| g.1.clone()))))
+        .collect();
+    if got_arms != want_arms {
+        bad.push(("arms", format!("want {want_arms:?} got {got_arms:?}")));
+    }
+    let got_iv: Vec<(String, Option<String>)> = r
+        .interventions
+        .iter()
+        .map(|a| (norm_ws(&a.name.text), a.intervention_type.as_ref().map(|x| x.text.to_lowercase())))
+        .collect();
+    let want_iv: Vec<(String, Option<String>)> = e
+        .interventions
+        .iter()
+        .zip(got_iv.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|((l, ty), g)| (norm_ws(l), ty.as_ref().map(|x| x.to_lowercase()).or_else(|| g.and_then(|g| g.1.clone()))))
+        .collect();
+    // The order of interventions may follow the arm table: compare as sets.
+    let mut a = got_iv.clone();
+    let mut b = want_iv.clone();
+    a.sort();
+    b.sort();
+    a.dedup();
+    b.dedup();
+    if a != b {
+        bad.push(("interventions", format!("want {b:?} got {a:?}")));
+    }
+    if let Some(links) = &e.links {
+        for (label, names) in links {
+            let got: Option<Vec<String>> = r
+                .arms
+                .iter()
+                .find(|a| norm_ws(&a.label.text) == norm_ws(label))
+                .map(|a| a.intervention_names.iter().map(|n| norm_ws(&n.text)).collect());
+            let want: Vec<String> = names.iter().map(|n| norm_ws(n)).collect();
+            if got.as_ref() != Some(&want) {
+                bad.push(("arm_links", format!("{label:?}: want {want:?} got {got:?}")));
+            }
+        }
+    }
+    if let Some(on) = &e.other_names {
+        for (name, others) in on.iter().filter(|(_, o)| !o.is_empty()) {
+            let got: Option<Vec<String>> = r
+                .interventions
+                .iter()
+                .find(|x| norm_ws(&x.name.text) == norm_ws(name))
+                .map(|x| x.other_names.iter().map(|n| norm_ws(&n.text)).collect());
+            let want: Vec<String> = others.iter().map(|n| norm_ws(n)).collect();
+            if got.as_ref() != Some(&want) {
+                bad.push(("other_names", format!("{name:?}: want {want:?} got {got:?}")));
+            }
+        }
+    }
+    if let Some(outs) = &e.outcomes {
+        let got: Vec<(String, String, Option<String>)> = r
+            .outcomes
+            .iter()
+            .map(|o| {
+                let k = match o.kind {
+                    OutcomeKind::Primary => "P",
+                    OutcomeKind::Secondary => "S",
+                    OutcomeKind::Other => "O",
+                };
+                (k.to_string(), norm_ws(&o.measure.text), o.time_frame.as_ref().map(|x| norm_ws(&x.text)))
+            })
+            .collect();
+        let want: Vec<(String, String, Option<String>)> =
+            outs.iter().map(|(k, m, tf)| (k.clone(), norm_ws(m), tf.as_ref().map(|x| norm_ws(x)))).collect();
+        if got != want {
+            let first = got.iter().zip(want.iter()).position(|(a, b)| a != b);
+            bad.push(("outcomes", format!("{} vs {} items; first diff at {first:?}: {:?} / {:?}", want.len(), got.len(), first.and_then(|i| want.get(i)), first.and_then(|i| got.get(i)))));
+        }
+    }
+    if let Some(n) = e.ref_count {
+        if r.references.len() != n {
+            bad.push(("references", format!("want {n} got {}", r.references.len())));
+        }
+    }
+    if let Some(p) = &e.pmids {
+        let got: Vec<String> = r.references.iter().filter_map(|x| x.pmid.as_ref().map(|p| p.text.clone())).collect();
+        if &got != p {
+            bad.push(("pmids", format!("want {p:?} got {got:?}")));
+        }
+    }
+    bad
+}
+
+fn trialtables_extract_split_paren(s: &str) -> String {
+    match s.find('(') {
+        Some(i) if i > 0 => s[..i].trim().to_string(),
+        _ => s.trim().to_string(),
+    }
+}
+
+fn render_sources() -> Vec<(String, serde_json::Value)> {
+    let dir = fixtures().join("text/render_src");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("render_src dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).expect("read")).expect("json");
+            (p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string(), v)
+        })
+        .collect()
+}
+
+/// Renders every record of `studies` in every layout, reads it back and tallies the
+/// differences. Returns (pages, pages read exactly, report lines).
+fn round_trip(studies: &[(String, serde_json::Value)]) -> (usize, usize, Vec<String>) {
+    let mut pages = 0;
+    let mut clean = 0;
+    let mut report = Vec::new();
+    let mut per_layout: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut per_field: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for (name, study) in studies {
+        for layout in Layout::ALL {
+            let (page, want) = render::render(study, layout);
+            pages += 1;
+            if let Ok(dir) = std::env::var("RENDER_DUMP") {
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(format!("{dir}/{name}.{}.txt", layout.name()), &page);
+            }
+            let ex = read(name, &page);
+            let detected = detect_layout(&page);
+            let entry = per_layout.entry(layout.name()).or_default();
+            entry.0 += 1;
+            let Some(r) = ex.records.first() else {
+                report.push(format!("{name} {}: no record ({:?})", layout.name(), ex.issues));
+                continue;
+            };
+            let mut bad = compare(&want, r);
+            let want_fmt = match layout {
+                Layout::Classic2014 => SourceFormat::CtgovClassic2014,
+                Layout::Classic2018 => SourceFormat::CtgovClassic2018,
+                Layout::FullInfo => SourceFormat::ThirdPartyFullInfo,
+                _ => SourceFormat::CtgovModern,
+            };
+            if detected != Some(want_fmt) {
+                bad.push(("layout", format!("detected {detected:?}")));
+            }
+            if bad.is_empty() {
+                clean += 1;
+                entry.1 += 1;
+            }
+            for (f, m) in bad {
+                *per_field.entry((layout.name(), f)).or_default() += 1;
+                report.push(format!("{name} {} {f}: {m}", layout.name()));
+            }
+        }
+    }
+    for (l, (n, ok)) in &per_layout {
+        report.push(format!("SUMMARY {l}: {ok}/{n} pages read back exactly"));
+    }
+    for ((l, f), n) in &per_field {
+        report.push(format!("SUMMARY {l} {f}: {n} pages differ"));
+    }
+    (pages, clean, report)
+}
+
+#[test]
+fn real_records_rendered_in_every_layout_read_back() {
+    let studies = render_sources();
+    assert!(studies.len() >= 20, "render sources: {}", studies.len());
+    let (pages, clean, report) = round_trip(&studies);
+    for l in &report {
+        eprintln!("{l}");
+    }
+    eprintln!("round trip: {clean}/{pages} pages read back exactly");
+    assert_eq!(clean, pages, "pages whose values did not read back: {}", pages - clean);
+}

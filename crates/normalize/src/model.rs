@@ -2,10 +2,10 @@
 //! ClinicalTrials.gov API v2 spellings. The load stage turns these into Arrow columns one to
 //! one, so a field added here is a column added there.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A date as precise as the source states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PartialDate {
     /// Days since 1970-01-01 of the first day the statement covers ("June 2009" = 2009-06-01).
     pub days: i32,
@@ -14,7 +14,7 @@ pub struct PartialDate {
 }
 
 /// Precision of a stated date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Precision {
     /// Day stated.
     Day,
@@ -36,7 +36,7 @@ impl Precision {
 }
 
 /// A row of `trials`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trial {
     /// NCT number.
     pub nct_id: String,
@@ -117,7 +117,7 @@ pub struct Trial {
 }
 
 /// A row of `conditions`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     /// NCT number.
     pub nct_id: String,
@@ -130,7 +130,7 @@ pub struct Condition {
 }
 
 /// A row of `arms`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Arm {
     /// NCT number.
     pub nct_id: String,
@@ -146,7 +146,7 @@ pub struct Arm {
 }
 
 /// A row of `interventions`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Intervention {
     /// NCT number.
     pub nct_id: String,
@@ -163,7 +163,7 @@ pub struct Intervention {
 }
 
 /// A row of `arm_interventions`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ArmIntervention {
     /// NCT number.
     pub nct_id: String,
@@ -174,7 +174,7 @@ pub struct ArmIntervention {
 }
 
 /// A row of `doses`: one stated cell dose level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dose {
     /// NCT number.
     pub nct_id: String,
@@ -216,7 +216,7 @@ pub struct Dose {
 }
 
 /// A row of `outcomes`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// NCT number.
     pub nct_id: String,
@@ -235,7 +235,7 @@ pub struct Outcome {
 }
 
 /// A row of `outcome_timepoints`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timepoint {
     /// NCT number.
     pub nct_id: String,
@@ -256,7 +256,7 @@ pub struct Timepoint {
 }
 
 /// A row of `references`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     /// NCT number.
     pub nct_id: String,
@@ -273,7 +273,7 @@ pub struct Reference {
 }
 
 /// A row of `record_issues`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RecordIssue {
     /// Input path.
     pub source_path: String,
@@ -292,7 +292,7 @@ pub struct RecordIssue {
 }
 
 /// Everything normalize made of one raw record.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Normalized {
     /// The trial row.
     pub trial: Trial,

@@ -63,16 +63,108 @@ pub fn unit_days(unit: &str) -> Option<f64> {
     })
 }
 
-/// Parses a time frame. `Err` carries the reason when no timepoint can be read; never
-/// invents one.
-pub fn parse_time_frame(text: &str) -> Result<Vec<ParsedTimepoint>, String> {
+/// What a time frame says: its timepoints, the event it is anchored to, and the calendar
+/// date or period it names. At least one of the three is present in every `Ok` reading.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeFrameReading {
+    /// Timepoints read from the stated durations (may be empty when the frame states none).
+    pub timepoints: Vec<ParsedTimepoint>,
+    /// The event the frame is anchored to, one of [`ANCHORS`] (see there for each meaning);
+    /// `None` when the frame names no such event.
+    pub anchor: Option<&'static str>,
+    /// A calendar date or period named by the frame ("December 2017", "2019.7-2022.7",
+    /// "August 1, 2022"), as written: the original text from the first to the last date.
+    pub calendar: Option<String>,
+}
+
+/// The anchor vocabulary, in priority order: when a frame names several events, the first
+/// of this list wins (events that *end* a frame outrank the events that *start* it, so
+/// "from surgery until recurrence or death" is `EVENT_OR_DEATH`).
+///
+/// * `EVENT_OR_DEATH` — until death, disease progression, relapse or recurrence (survival
+///   and time-to-event frames: "From randomization till the date of death").
+/// * `END_OF_TREATMENT` — the end of the study treatment or the treatment period as a whole
+///   ("End of treatment", "Post-Treatment", "Up to completion of chemotherapy", "last dose",
+///   "during treatment").
+/// * `STUDY_COMPLETION` — the end or the whole duration of the study ("Through study
+///   completion", "duration of the study", "end of study visit", "throughout the study").
+/// * `DISCHARGE` — hospital discharge or the hospital stay ("Hospital discharge", "At the end
+///   of hospitalization", "length of stay").
+/// * `FOLLOW_UP` — the (long-term) follow-up period ("Long-Term", "long-term follow-up",
+///   "end of follow-up", "extension study").
+/// * `PROCEDURE` — the intervention event itself: surgery or operation (intraoperative,
+///   perioperative, post-op, anaesthesia, extubation, "-ectomy"/"-otomy"/"-plasty" words),
+///   transplantation, implantation, infusion, injection, a dose ("post-dose", "after 5
+///   doses"), administration or application, "time of treatment".
+/// * `VISIT` — one study visit or a one-time, cross-sectional assessment ("Measured at a
+///   single study visit", "During first study visit", "Cross-sectional analysis",
+///   "One time-point", "consultation").
+///
+/// Randomization, enrolment and screening are not anchors: they are read as `BASELINE`.
+pub const ANCHORS: [&str; 7] = [
+    "EVENT_OR_DEATH",
+    "END_OF_TREATMENT",
+    "STUDY_COMPLETION",
+    "DISCHARGE",
+    "FOLLOW_UP",
+    "PROCEDURE",
+    "VISIT",
+];
+
+/// Reads a time frame: its timepoints (see the module rules), the event it is anchored to
+/// (one of [`ANCHORS`]) and the calendar date/period it names.
+///
+/// `Err` carries the reason when the frame is empty or states none of the three (an
+/// IPD-sharing sentence, "See Plan Description", "1-"); nothing is invented, so a frame that
+/// only names an event ("Through study completion") gives an anchor and no timepoint, and a
+/// combined frame keeps both ("up to 5 years or until death" gives `UP_TO 5 YEAR` and
+/// `EVENT_OR_DEATH`).
+pub fn read_time_frame(text: &str) -> Result<TimeFrameReading, String> {
     if text.trim().is_empty() {
         return Err("time frame is empty".to_string());
     }
     let norm = Norm::new(text);
+    let reading = TimeFrameReading {
+        timepoints: timepoints(&norm, text),
+        anchor: anchor_of(&norm.s),
+        calendar: calendar_of(&norm, text),
+    };
+    if reading.timepoints.is_empty() && reading.anchor.is_none() && reading.calendar.is_none() {
+        return Err(format!(
+            "no timepoint, anchoring event or calendar date stated in time frame {text:?}"
+        ));
+    }
+    Ok(reading)
+}
+
+/// Parses a time frame into its timepoints only (the `timepoints` of [`read_time_frame`]).
+///
+/// `Err` carries the reason when no timepoint can be read — also when the frame only names
+/// an event or a calendar date (the reason then says which), since a timepoint list cannot
+/// express those; callers that keep anchors and dates use [`read_time_frame`]. Never invents
+/// a timepoint.
+pub fn parse_time_frame(text: &str) -> Result<Vec<ParsedTimepoint>, String> {
+    let reading = read_time_frame(text)?;
+    if !reading.timepoints.is_empty() {
+        return Ok(reading.timepoints);
+    }
+    Err(match (reading.anchor, reading.calendar) {
+        (Some(a), Some(c)) => format!(
+            "no timepoint stated in time frame {text:?} (anchored to {a}, calendar date {c:?})"
+        ),
+        (Some(a), None) => format!("no timepoint stated in time frame {text:?} (anchored to {a})"),
+        (None, Some(c)) => {
+            format!("no timepoint stated in time frame {text:?} (calendar date {c:?})")
+        }
+        (None, None) => format!("no timepoint stated in time frame {text:?}"),
+    })
+}
+
+/// The timepoints of a normalized time frame (deduplicated, in text order).
+fn timepoints(norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
     // Main text = text with parenthesised/bracketed parts blanked out.
     let (main, asides) = split_asides(&norm.s);
-    let mut found = scan(&main, &norm, text);
+    let mut found = scan(&main, norm, text);
     if found.iter().all(|t| t.kind == "BASELINE") {
         for (start, aside) in asides {
             // Blank everything but this aside so offsets stay valid.
@@ -80,23 +172,105 @@ pub fn parse_time_frame(text: &str) -> Result<Vec<ParsedTimepoint>, String> {
             only.push_str(&aside);
             let pad = norm.s.len().saturating_sub(only.len());
             only.push_str(&" ".repeat(pad));
-            found.extend(scan(&only, &norm, text));
+            found.extend(scan(&only, norm, text));
         }
     }
     let mut out: Vec<ParsedTimepoint> = Vec::new();
     for tp in found {
-        let dup = out.iter().any(|o| {
-            o.kind == tp.kind && o.unit == tp.unit && o.value == tp.value
-        });
+        let dup = out.iter().any(|o| o.kind == tp.kind && o.unit == tp.unit && o.value == tp.value);
         if !dup {
             out.push(tp);
         }
     }
-    if out.is_empty() {
-        Err(format!("no timepoint stated in time frame {text:?}"))
-    } else {
-        Ok(out)
+    out
+}
+
+/// The anchor of a normalized (lower-cased) time frame: the first of [`ANCHORS`] whose
+/// words occur in it.
+fn anchor_of(s: &str) -> Option<&'static str> {
+    static RES: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    let res = RES.get_or_init(|| {
+        let pats: [(&'static str, &str); 7] = [
+            (
+                "EVENT_OR_DEATH",
+                r"\b(?:death|deaths|died|progression|progressed|progressive\s+disease|relapses?|relapsed|recurrences?|(?:until|till|to)\s+(?:the\s+)?(?:first\s+)?(?:occurrence\s+of\s+(?:an?\s+)?)?event)\b",
+            ),
+            (
+                "END_OF_TREATMENT",
+                r"\b(?:end\s+of\s+(?:the\s+)?(?:protocol\s+|study\s+|trial\s+)?(?:treatment|therapy|chemotherapy|intervention|dosing)|eot|post-?\s*(?:treatment|therapy|intervention)|after\s+(?:the\s+)?(?:treatment|therapy|intervention)|(?:completion|completed|termination|discontinuation)\s+(?:of\s+)?(?:the\s+)?(?:trial\s+|study\s+|protocol\s+)?(?:treatment|therapy|chemotherapy|intervention)|(?:last|final)\s+(?:dose|treatment|infusion|injection|administration)|treatment\s+(?:period|duration|phase)|(?:during|throughout)\s+(?:the\s+)?(?:treatment|intervention|therapy))\b",
+            ),
+            (
+                "STUDY_COMPLETION",
+                r"\b(?:(?:study|trial)\s+(?:completion|end|closure|termination|duration|period)|(?:end|completion|duration|length|conclusion)\s+of\s+(?:the\s+)?(?:study|trial)|(?:study|trial)\s+(?:has\s+been\s+|had\s+been\s+|was\s+|is\s+)?completed|(?:throughout|during|through)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:study|trial)\b(?:\s+period)?|last\s+(?:participant|patient|subject)(?:'s)?\s+last\s+visit)\b",
+            ),
+            (
+                "DISCHARGE",
+                r"\b(?:discharged?|hospitali[sz]ation|hospital\s+stay|length\s+of\s+(?:the\s+)?(?:hospital\s+)?stay)\b",
+            ),
+            (
+                "FOLLOW_UP",
+                r"\b(?:long[- ]?term|end\s+of\s+(?:the\s+)?follow[- ]?up|(?:throughout|during|through)\s+(?:the\s+)?(?:entire\s+)?follow[- ]?up|follow[- ]?up\s+period|extension\s+(?:study|phase|period))\b",
+            ),
+            (
+                "PROCEDURE",
+                r"\b(?:surgery|surgeries|surgical|operations?|operative|operatively|intra-?\s*op\w*|peri-?\s*op\w*|post-?\s*op\w*|pre-?\s*op\w*|an(?:a)?esthesia|extubation|operating\s+room|transplant\w*|implant\w*|infusions?|injections?|procedures?|\w+(?:ectomy|otomy|ostomy|plasty)|post-?\s*dose|pre-?\s*dose|(?:after|following)\s+(?:the\s+)?(?:\d+\s+|first\s+|each\s+)?doses?|administration|application|vaccination|time\s+of\s+treatment)\b",
+            ),
+            (
+                "VISIT",
+                r"\b(?:single\s+(?:study\s+)?(?:visit|evaluation|assessment|time[- ]?point|measurement|session)|(?:one|1)\s+time[- ]?point|cross[- ]?sectional|(?:study|outpatient|clinic|first|initial)\s+visit|consultation)\b",
+            ),
+        ];
+        pats.iter()
+            .map(|(a, p)| (*a, Regex::new(p).expect("valid anchor regex")))
+            .collect()
+    });
+    // "during study visit" is one visit, not the whole study.
+    let visit_after = re(r"^\s+visits?\b");
+    res.iter()
+        .find(|(a, r)| {
+            r.find_iter(s).any(|m| {
+                !(*a == "STUDY_COMPLETION"
+                    && m.as_str().ends_with("study")
+                    && visit_after.is_match(s.get(m.end()..).unwrap_or("")))
+            })
+        })
+        .map(|(a, _)| *a)
+}
+
+/// The calendar date or period a normalized time frame names: original text from the first
+/// date to the last. A bare year counts only when no unit follows ("2009", "2023-2024",
+/// "(2011-2021)", not "2000 days").
+fn calendar_of(norm: &Norm, text: &str) -> Option<String> {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let date = DATE.get_or_init(|| {
+        let month = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?";
+        let year = r"(?:19|20)\d{2}";
+        let pat = format!(
+            r"\b(?:\d{{1,2}}\s+{month},?\s+{year}|{month}\s+\d{{1,2}}\s*,?\s*{year}|{month},?\s+{year}|{year}\s*[./-]\s*{year}|{year}[./]\d{{1,2}}|(?P<bare>{year}))\b"
+        );
+        Regex::new(&pat).expect("valid date regex")
+    });
+    let s = &norm.s;
+    let mut first: Option<usize> = None;
+    let mut last: Option<usize> = None;
+    for c in date.captures_iter(s) {
+        let Some(m) = c.get(0) else { continue };
+        if c.name("bare").is_some() {
+            let before = s.get(..m.start()).unwrap_or("");
+            let after = s.get(m.end()..).unwrap_or("");
+            // "NCT2009...", "n=2000", "2000 days", "2010 mg": not a year.
+            if re(r"[\w=+.#/-]$").is_match(before)
+                || !re(r"^\s*(?:$|[-,.;:)\]]|\(|(?:and|to|through|until|or)\b)").is_match(after)
+            {
+                continue;
+            }
+        }
+        first.get_or_insert(m.start());
+        last = Some(m.end());
     }
+    let (a, b) = (first?, last?);
+    let t = norm.original(text, a, b);
+    (!t.is_empty()).then_some(t)
 }
 
 /// Lower-cased, canonicalised text with a map back to byte offsets of the original.
@@ -165,6 +339,36 @@ impl Norm {
             re(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)(\s+(?:day|week|month|year|hour))"),
             |c| format!("{}{}", ordinal_value(&c[1]), &c[2]),
         );
+        // "first postoperative day" -> "day 1 postoperative" (a study day).
+        n.replace(
+            re(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\s+(post-?\s?operative|post-?op|postop)\s+(day|week|month)\b"),
+            |c| format!("{} {} {}", &c[3], ordinal_value(&c[1]), &c[2]),
+        );
+        // "POD 3" (post-operative day) -> "day 3".
+        n.replace(re(r"\bpod\s?(\d+)\b"), |c| format!("day {}", &c[1]));
+        // Seconds are below the smallest unit of the contract (MINUTE): "10 seconds" becomes
+        // 10/60 minutes (the label keeps "10 seconds").
+        n.replace_some(re(r"(\d+(?:\.\d+)?)\s*(?:seconds?|secs?)\b"), |c| {
+            let v: f64 = c[1].parse().ok()?;
+            Some(format!("{} minutes", v / 60.0))
+        });
+        // French hour/day of the intervention: "H0+1h30", "J0+180 days" -> the offset only;
+        // "1h30" -> 1.5 hours; "24 h" -> 24 hours; bare "H0" -> hour 0; "J1" -> day 1.
+        n.replace(re(r"\b[hj]0\s*\+\s*(\d)"), |c| c[1].to_string());
+        n.replace_some(re(r"\b(\d+)\s?h\s?([0-5]\d)\b"), |c| {
+            let h: f64 = c[1].parse().ok()?;
+            let m: f64 = c[2].parse().ok()?;
+            Some(format!("{} hours", h + m / 60.0))
+        });
+        n.replace(re(r"(\d)\s+h\b"), |c| format!("{} hours", &c[1]));
+        n.replace(re(r"\bh0\b"), |_| "hour 0".to_string());
+        n.replace(re(r"(^|[^\w.+-])j\s?([+-]?\d{1,3})\b"), |c| {
+            format!("{}day {}", &c[1], c[2].trim_start_matches('+'))
+        });
+        // Unit typos after a number: "1 yeare", "6 monhts", "2 weeeks".
+        n.replace_some(re(r"(\d\s*-?\s*)([a-z]{4,9})\b"), |c| {
+            fix_unit_typo(&c[2]).map(|u| format!("{}{}", &c[1], u))
+        });
         // "1st", "24th", "3rd" -> bare numbers.
         n.replace(re(r"(\d)\s?(?:st|nd|rd|th)\b"), |c| c[1].to_string());
         // "a year", "an hour" -> "1 year" (not after once/twice/per/every: frequencies).
@@ -176,6 +380,30 @@ impl Norm {
             },
         );
         n
+    }
+
+    /// Replaces the matches for which `f` gives a replacement, keeping the offset map
+    /// consistent (other matches stay as they are, with their offsets).
+    fn replace_some(&mut self, re: &Regex, f: impl Fn(&regex::Captures) -> Option<String>) {
+        let mut s = String::with_capacity(self.s.len());
+        let mut map = Vec::with_capacity(self.map.len());
+        let mut last = 0;
+        for c in re.captures_iter(&self.s) {
+            let Some(m) = c.get(0) else { continue };
+            let Some(rep) = f(&c) else { continue };
+            s.push_str(&self.s[last..m.start()]);
+            map.extend_from_slice(&self.map[last..m.start()]);
+            let o = self.map[m.start()];
+            for _ in 0..rep.len() {
+                map.push(o);
+            }
+            s.push_str(&rep);
+            last = m.end();
+        }
+        s.push_str(&self.s[last..]);
+        map.extend_from_slice(&self.map[last..]);
+        self.s = s;
+        self.map = map;
     }
 
     /// Replaces every match, keeping the offset map consistent.
@@ -216,6 +444,57 @@ impl Norm {
             _ => self.s.get(a..b).unwrap_or("").trim().to_string(),
         }
     }
+}
+
+/// The unit word a misspelt word after a number stands for ("yeare" -> "years", "monhts"
+/// -> "months", "weeeks" -> "weeks"): same first letter, and an edit distance (insert,
+/// delete, substitute, swap two neighbours) of 1 for words up to 5 letters, 2 for longer
+/// ones. Words that are already units, and adverbs ("weekly"), are left alone.
+fn fix_unit_typo(w: &str) -> Option<&'static str> {
+    if unit_of(w).is_some() || w.ends_with("ly") {
+        return None;
+    }
+    const WORDS: [&str; 12] = [
+        "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+        "year", "years",
+    ];
+    let allowed = if w.chars().count() <= 5 { 1 } else { 2 };
+    let mut best: Option<(usize, &'static str)> = None;
+    for u in WORDS {
+        if u.chars().next() != w.chars().next() {
+            continue;
+        }
+        let d = edit_distance(w, u);
+        if d <= allowed && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, u));
+        }
+    }
+    best.map(|(_, u)| u)
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus swaps of two neighbours).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }
 
 fn word_value(w: &str) -> u32 {
@@ -596,7 +875,7 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
     static BASE: OnceLock<Regex> = OnceLock::new();
     let base = BASE.get_or_init(|| {
         Regex::new(
-            r"\b(?:baseline|base-line|screening|pre-\s*(?P<pre>[a-z]*)[a-z-]*(?:\s+(?:msc|cell|stem)?\s*(?:transplantation|transplant|infusion|injection|treatment|therapy|surgery))?|pre(?:dose|treatment|op|operative|operatively|operation|intervention|injection|infusion|transplant|transplantation|randomi[sz]ation|surgery|procedure|therapy|enrollment|enrolment)\b|(?:before|prior\s+to)\s+(?:the\s+)?(?:start\s+of\s+)?(?:treatment|intervention|surgery|infusion|injection|transplant\w*|therapy|first\s+dose|dosing|randomi[sz]ation|procedure|operation|enrol?lment|study\s+(?:drug|treatment|start))\b|at\s+(?:enrol?lment|inclusion|admission|randomi[sz]ation|study\s+entry|entry|intake)\b|on\s+admission\b|at\s+the\s+beginning\s+of\s+the\s+study)",
+            r"\b(?:baseline|base-line|screening|pre-\s*(?P<pre>[a-z]*)[a-z-]*(?:\s+(?:msc|cell|stem)?\s*(?:transplantation|transplant|infusion|injection|treatment|therapy|surgery))?|pre(?:dose|treatment|op|operative|operatively|operation|intervention|injection|infusion|transplant|transplantation|randomi[sz]ation|surgery|procedure|therapy|enrollment|enrolment)\b|(?:before|prior\s+to)(?:\s+and\s+after)?\s+(?:the\s+)?(?:start\s+of\s+)?(?:treatment|intervention|surgery|infusion|injection|transplant\w*|therapy|first\s+dose|dosing|randomi[sz]ation|procedure|operation|enrol?lment|study\s+(?:drug|treatment|start))\b|at\s+(?:enrol?lment|inclusion|admission|randomi[sz]ation|study\s+entry|entry|intake)\b|on\s+admission\b|at\s+the\s+beginning\s+of\s+the\s+study)",
         )
         .expect("valid regex")
     });

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use std::collections::BTreeSet;
-use trialtables_normalize::timeframe::parse_time_frame;
+use trialtables_normalize::timeframe::{parse_time_frame, read_time_frame};
 
 const TF_FILE: &str = "time_frames.txt";
 
@@ -206,21 +206,27 @@ fn time_frame_hand_labelled_sample() {
     assert!(bad.is_empty(), "{} of {} wrong:\n{}", bad.len(), table.len(), bad.join("\n"));
 }
 
-/// Prints every parse (for review): `cargo test --test corpus dump_time_frames -- --ignored --nocapture`.
+/// Prints every reading (for review): `cargo test --test corpus dump_time_frames -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn dump_time_frames() {
     for t in read_corpus(TF_FILE) {
-        match parse_time_frame(&t) {
-            Ok(tps) => {
-                let s: Vec<String> = tps
+        match read_time_frame(&t) {
+            Ok(r) => {
+                let s: Vec<String> = r
+                    .timepoints
                     .iter()
                     .map(|p| match (p.value, p.unit) {
-                        (Some(v), Some(u)) => format!("{} {} {}", p.kind, v, u),
-                        _ => p.kind.to_string(),
+                        (Some(v), Some(u)) => format!("{} {} {} [{}]", p.kind, v, u, p.label),
+                        _ => format!("{} [{}]", p.kind, p.label),
                     })
                     .collect();
-                println!("{t}\n    => {}", s.join(" | "));
+                println!(
+                    "{t}\n    => {} || anchor {} || calendar {}",
+                    s.join(" | "),
+                    r.anchor.unwrap_or("-"),
+                    r.calendar.as_deref().unwrap_or("-")
+                );
             }
             Err(_) => println!("{t}\n    => ERR"),
         }

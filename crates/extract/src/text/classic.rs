@@ -45,8 +45,23 @@ const INTERVENTION_TYPES: &[&str] = &[
     "Other",
 ];
 
+/// Headings of the observational studies' group table, whose rows start with a bare group
+/// label (no "Experimental:"-style type).
+const GROUP_HEADINGS: &[&str] = &[
+    "Group/Cohort Intervention/treatment",
+    "Groups/Cohorts Assigned Interventions",
+    "Group/Cohort Intervention",
+    "Groups/Cohorts Interventions",
+    "Groups/Cohorts",
+    "Group/Cohort",
+];
+
 /// Whole-line headings: each ends the block before it.
 const HEADINGS: &[&str] = &[
+    "Group/Cohort Intervention/treatment",
+    "Groups/Cohorts Assigned Interventions",
+    "Group/Cohort Intervention",
+    "Groups/Cohorts Interventions",
     "Purpose",
     "Eligibility",
     "Criteria",
@@ -191,7 +206,7 @@ static ITEM_MARK_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:(\d{1,3})[.)]|[•·▪◦*\-–])\s*").expect("valid regex"));
 
 static TIME_FRAME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*([^\]]*)\]").expect("valid regex")
+    Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*(.*?)\s*\](?:\s*\[|\s*$)").expect("valid regex")
 });
 
 static SAFETY_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -541,7 +556,10 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
         .iter()
         .any(|h| is_line(norm, h))
     {
-        return arm_table(r, lines, i + 1);
+        return arm_table(r, lines, i + 1, false);
+    }
+    if GROUP_HEADINGS.iter().any(|h| is_line(norm, h)) {
+        return arm_table(r, lines, i + 1, true);
     }
 
     // Eligibility.
@@ -641,6 +659,11 @@ static INTERVENTION_TYPE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) {
+    // A copy of the table may print each cell as a bullet item ("  • Drug: X").
+    let cell = cell.trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
+    if cell.is_empty() {
+        return;
+    }
     let collapsed = super::collapse_ws(cell);
     let mut rest = collapsed.as_str();
     // Phases at the end.
@@ -785,7 +808,13 @@ fn ages(r: &mut RawRecord, v: &str, no: u32) {
     let (body, _groups) = split_trailing_paren(v);
     let body = super::collapse_ws(body);
     let is_age = |s: &str| AGE_RE.is_match(s.trim());
-    let (min, max): (Option<String>, Option<String>) = if let Some((a, b)) = body.split_once(" to ") {
+    // Age groups alone ("Child, Adult, Older Adult") or "N/A" state no limits.
+    if body.eq_ignore_ascii_case("N/A") || is_age_groups(&body) {
+        return;
+    }
+    let (min, max): (Option<String>, Option<String>) = if let Some(b) = match_prefix(&body, "up to") {
+        (None, Some(b.trim().to_string()))
+    } else if let Some((a, b)) = body.split_once(" to ") {
         (Some(a.trim().to_string()), Some(b.trim().to_string()))
     } else if let Some(a) = ["and older", "or older", "and over", "and above"]
         .iter()
@@ -793,8 +822,6 @@ fn ages(r: &mut RawRecord, v: &str, no: u32) {
     {
         (Some(a.trim().to_string()), None)
     } else if let Some(b) = ["and younger", "or younger", "and under"].iter().find_map(|s| body.strip_suffix(s)) {
-        (None, Some(b.trim().to_string()))
-    } else if let Some(b) = match_prefix(&body, "up to") {
         (None, Some(b.trim().to_string()))
     } else {
         (None, None)
@@ -810,6 +837,20 @@ fn ages(r: &mut RawRecord, v: &str, no: u32) {
     if let Some(m) = max {
         set(&mut r.max_age, &mut r.also_stated, "max_age_years", &m, no);
     }
+}
+
+/// "Child, Adult, Older Adult" (or the 2014 "Senior"): the age groups the page prints with
+/// or instead of the limits.
+fn is_age_groups(s: &str) -> bool {
+    let mut any = false;
+    for part in s.split(',') {
+        let p = part.trim();
+        if !["child", "adult", "older adult", "senior"].iter().any(|g| p.eq_ignore_ascii_case(g)) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// An outcome list: bullet items (2014) or numbered items (2018) with `[ Time Frame: ... ]`
@@ -831,11 +872,14 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
         let mark = ITEM_MARK_RE.captures(l.text);
         let has_tf = TIME_FRAME_RE.is_match(l.text);
         let num: Option<u32> = mark.as_ref().and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok());
+        // Once the list's items carry time frames, a marked line without one is a bullet or a
+        // numbered line of the description above it, not a new item.
+        let uses_tf = items.first().is_some_and(|it| TIME_FRAME_RE.is_match(&it.1));
         let is_item = match (numbered, &mark) {
             (None, Some(_)) => true,
             (None, None) => has_tf || items.is_empty(),
-            (Some(true), Some(_)) => num == Some(expected) || (num.is_some() && has_tf),
-            (Some(false), Some(_)) => num.is_none(),
+            (Some(true), Some(_)) => (num == Some(expected) && (has_tf || !uses_tf)) || (num.is_some() && has_tf),
+            (Some(false), Some(_)) => num.is_none() && (has_tf || !uses_tf),
             (Some(_), None) => has_tf && items.last().is_none_or(|it| TIME_FRAME_RE.is_match(&it.1)),
         };
         if is_item {
@@ -931,9 +975,21 @@ fn push_other_names(iv: &mut RawIntervention, v: &str, no: u32) {
     }
 }
 
+/// A line that can be a bare group label: short, not a sentence, not a list item.
+fn label_like(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= 100
+        && !t.ends_with(['.', ':', ';', ','])
+        && !ITEM_MARK_RE.is_match(t)
+        && other_names_line(t).is_none()
+}
+
 /// The arm table ("Arm Intervention/treatment"): `Experimental: label`, description lines,
-/// then `Biological: name` lines with their description lines.
-fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+/// then `Biological: name` lines with their description lines. With `groups` (an
+/// observational study's "Group/Cohort" table) a row starts with a bare group label
+/// instead: the first line, or a short non-sentence line after the group's description or
+/// interventions.
+fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -> usize {
     let (b, next) = block(lines, from);
     let mut arm: Option<usize> = None;
     let mut arm_desc: Vec<&Line<'_>> = Vec::new();
@@ -971,15 +1027,34 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
         if l.is_blank() {
             continue;
         }
-        let arm_line = typed_line(l.text, ARM_TYPES);
         let iv_line = typed_line(l.text, INTERVENTION_TYPES);
+        let arm_line = if groups {
+            let starts_group = match arm {
+                None => iv_line.is_none(),
+                Some(a) => {
+                    let has_content = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty())
+                        || !arm_desc.is_empty();
+                    iv_line.is_none() && has_content && label_like(l.text) && !in_other_names
+                }
+            };
+            if starts_group {
+                Some(("", l.text))
+            } else {
+                None
+            }
+        } else {
+            typed_line(l.text, ARM_TYPES)
+        };
         let is_other = arm_line.is_some_and(|(t, _)| t.eq_ignore_ascii_case("Other"));
+        // Names the condition block listed as interventions.
+        let known_iv = |name: &str| r.interventions.iter().any(|x| x.name.text.eq_ignore_ascii_case(name.trim()));
         let treat_as_arm = match (arm_line, iv_line) {
             (Some(_), None) => true,
-            (Some(_), Some(_)) if is_other => {
+            (Some(_), Some((_, name))) if is_other => {
                 // "Other:" is both an arm type and an intervention type.
                 match arm {
                     None => true,
+                    _ if known_iv(name) => false,
                     Some(a) => {
                         let has_iv = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty());
                         has_iv && !last_was_iv

@@ -493,8 +493,11 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                 } else if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
                     x.name = name.clone();
                 }
-                // The arm this intervention is listed under receives it.
-                if let Some(a) = arm.and_then(|a| r.arms.get_mut(a)) {
+                // The one arm of a single-arm study receives it. With several arms the page
+                // lists every arm, then every intervention, without saying which arm gets
+                // which: no link is made rather than a guessed one.
+                let single_arm = r.arms.len() == 1;
+                if let Some(a) = arm.filter(|_| single_arm).and_then(|a| r.arms.get_mut(a)) {
                     a.intervention_names.push(name);
                     let label = a.label.clone();
                     if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {

@@ -550,6 +550,13 @@ enum G {
 fn study_groups(r: &mut RawRecord, s: &Section) {
     let labelled_mode = s.lines.iter().any(|v| intervention_type(&v.text).is_some());
     let known: Vec<String> = r.interventions.iter().map(|iv| iv.name.text.to_lowercase()).collect();
+    // (name, description) of the Interventions section: under a group, an intervention's
+    // name is followed by its description, which tells it from an arm with the same label.
+    let known_desc: Vec<(String, Option<String>)> = r
+        .interventions
+        .iter()
+        .map(|iv| (iv.name.text.to_lowercase(), iv.description.as_ref().map(|d| d.text.clone())))
+        .collect();
     if !labelled_mode && known.is_empty() && !s.lines.is_empty() {
         finding(
             r,
@@ -582,7 +589,16 @@ fn study_groups(r: &mut RawRecord, s: &Section) {
         let is_int = if labelled_mode {
             s.lines.get(i + 1).is_some_and(|n| intervention_type(&n.text).is_some())
         } else {
-            known.contains(&v.text.to_lowercase())
+            let lower = v.text.to_lowercase();
+            let next = s.lines.get(i + 1).map(|n| n.text.as_str());
+            let fits = |d: &Option<String>| match d {
+                Some(d) => next == Some(d.as_str()),
+                None => true,
+            };
+            let by_desc = known_desc.iter().any(|(n, d)| *n == lower && fits(d));
+            // A known name that starts a group (no arm yet, or right after an arm label) is
+            // still read as the intervention only when its description follows.
+            by_desc || (known.contains(&lower) && known_desc.iter().all(|(n, d)| *n != lower || d.is_none()))
         };
         let new_arm = |r: &mut RawRecord| {
             r.arms.push(RawArm { label: v.raw(), arm_type: None, description: None, intervention_names: Vec::new() });
