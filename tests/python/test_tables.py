@@ -114,7 +114,7 @@ def test_arrow_field_metadata_carries_the_descriptions(table):
 
 def test_row_counts_match_manifest(table, manifest):
     name, _, path = table
-    assert duckdb.sql(f"select count(*) from '{path}'").fetchone()[0] == manifest["tables"][name]
+    assert duckdb.sql(f"select count(*) from '{path}'").fetchall()[0][0] == manifest["tables"][name]
     assert len(pd.read_parquet(path, engine="pyarrow")) == manifest["tables"][name]
 
 
@@ -206,7 +206,7 @@ def test_metric_types_counts_and_metadata(metric, out, manifest):
     path = out / "metrics" / f"{metric}.parquet"
     assert duckdb_types(path) == METRIC_TYPES[metric]
     assert list(duckdb_types(path)) == list(METRIC_TYPES[metric]), "column order"
-    n = duckdb.sql(f"select count(*) from '{path}'").fetchone()[0]
+    n = duckdb.sql(f"select count(*) from '{path}'").fetchall()[0][0]
     assert n == manifest["metrics"][metric]
     df = pd.read_parquet(path)
     assert len(df) == n
@@ -256,10 +256,10 @@ def test_metrics_agree_with_the_tables(out):
         f"select year(start_date)::bigint, overall_status::varchar, count(*) from '{t}' group by all order by all nulls last"
     ).fetchall()
     assert duckdb.sql(f"select * from '{out / 'metrics/trials_by_start_year_status.parquet'}' order by all nulls last").fetchall() == years
-    total = duckdb.sql(f"select sum(trials) from '{out / 'metrics/enrollment_by_cell_origin.parquet'}'").fetchone()[0]
-    assert total == duckdb.sql(f"select count(*) from '{t}'").fetchone()[0]
-    refs = duckdb.sql(f"select sum(\"references\") from '{out / 'metrics/references_per_trial.parquet'}'").fetchone()[0]
-    assert refs == duckdb.sql(f"select count(*) from '{out / 'references.parquet'}'").fetchone()[0]
+    total = duckdb.sql(f"select sum(trials) from '{out / 'metrics/enrollment_by_cell_origin.parquet'}'").fetchall()[0][0]
+    assert total == duckdb.sql(f"select count(*) from '{t}'").fetchall()[0][0]
+    refs = duckdb.sql(f"select sum(\"references\") from '{out / 'metrics/references_per_trial.parquet'}'").fetchall()[0][0]
+    assert refs == duckdb.sql(f"select count(*) from '{out / 'references.parquet'}'").fetchall()[0][0]
 
 
 # ------------------------------------------------------------------------------ the seeds

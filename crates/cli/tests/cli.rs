@@ -409,7 +409,7 @@ fn data_dictionary_is_current() {
 #[test]
 fn inspect_shows_layout_raw_and_normalized() {
     let o = Command::new(env!("CARGO_BIN_EXE_trialtables"))
-        .args(["inspect", repo().join("fixtures/seeds/000_06cd87bbc5196893.txt").to_str().unwrap()])
+        .args(["inspect", "--format", "json", repo().join("fixtures/seeds/000_06cd87bbc5196893.txt").to_str().unwrap()])
         .output()
         .unwrap();
     assert!(o.status.success());
@@ -419,3 +419,72 @@ fn inspect_shows_layout_raw_and_normalized() {
     assert!(v["records"][0]["raw"]["nct_id"]["line"].as_u64().unwrap() > 0);
     assert_eq!(v["records"][0]["normalized"]["trial"]["phase"], "PHASE1/PHASE2");
 }
+
+// ---- shared helpers for the test modules below -------------------------------------------
+
+/// The binary, run in `dir` with `args` and extra environment; no inherited log filter.
+fn cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_trialtables"));
+    c.args(args).current_dir(dir).env_remove("TRIALTABLES_LOG").env_remove("TRIALTABLES_TEST_PAUSE_AT");
+    c
+}
+
+/// Runs to the end; returns (exit code, stdout, stderr).
+fn exec(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = cmd(dir, args).output().unwrap();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+/// Copies a file or directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p).unwrap();
+        }
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// Every file under `dir` (relative path -> bytes), hidden ones included.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn go(root: &Path, d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                go(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    go(dir, dir, &mut out);
+    out
+}
+
+/// The Parquet files of an output (everything but manifest.json and the cache).
+fn tables_of(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(out).into_iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "parquet")).collect()
+}
+
+/// Names of the entries of a directory, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    v.sort();
+    v
+}
+
+#[path = "cli/atomic.rs"]
+mod atomic;
+#[path = "cli/fuzz_props.rs"]
+mod fuzz_props;
+#[path = "cli/hostile.rs"]
+mod hostile;
+#[path = "cli/ops.rs"]
+mod ops;

@@ -69,8 +69,18 @@ pub fn kind(bytes: &[u8]) -> Kind {
 /// a flagged-but-read member yields both a Warning issue and the member.
 pub fn members<'a>(path: &str, bytes: &'a [u8]) -> Vec<Result<Member<'a>, InputIssue>> {
     let mut out = Vec::new();
-    expand(path, Cow::Borrowed(bytes), 0, &mut out);
+    for_each_member(path, bytes, &mut |m| out.push(m));
     out
+}
+
+/// Like [`members`], but hands each member to `f` as soon as it is decompressed, so a zip of
+/// many members is read in memory bounded by its largest member, not its total size.
+pub fn for_each_member<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    f: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
+) {
+    expand(path, Cow::Borrowed(bytes), 0, f);
 }
 
 fn issue(path: &str, severity: Severity, message: String) -> InputIssue {
@@ -81,15 +91,15 @@ fn expand<'a>(
     path: &str,
     bytes: Cow<'a, [u8]>,
     depth: u32,
-    out: &mut Vec<Result<Member<'a>, InputIssue>>,
+    out: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
 ) {
     let k = kind(&bytes);
     if k == Kind::Plain {
-        out.push(Ok(Member { path: path.to_string(), bytes }));
+        out(Ok(Member { path: path.to_string(), bytes }));
         return;
     }
     if depth >= MAX_DEPTH {
-        out.push(Err(issue(
+        out(Err(issue(
             path,
             Severity::Error,
             format!(
@@ -140,7 +150,7 @@ fn gunzip<'a>(
     path: &str,
     bytes: &[u8],
     depth: u32,
-    out: &mut Vec<Result<Member<'a>, InputIssue>>,
+    out: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
 ) {
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
     let inner_name = decoder
@@ -165,16 +175,16 @@ fn gunzip<'a>(
     match read_bounded(decoder, limit) {
         Ok(Some(data)) => {
             if let Some(w) = name_warning(&member_path, &member_name) {
-                out.push(Err(w));
+                out(Err(w));
             }
             expand(&member_path, Cow::Owned(data), depth + 1, out)
         }
-        Ok(None) => out.push(Err(issue(
+        Ok(None) => out(Err(issue(
             &member_path,
             Severity::Error,
             format!("gzip member {}", refused_message(bytes.len() as u64, limit)),
         ))),
-        Err(e) => out.push(Err(issue(
+        Err(e) => out(Err(issue(
             path,
             Severity::Error,
             format!("corrupt or truncated gzip stream: {e}; its records are not read"),
@@ -202,11 +212,11 @@ fn name_warning(member_path: &str, name: &str) -> Option<InputIssue> {
     }
 }
 
-fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut Vec<Result<Member<'a>, InputIssue>>) {
+fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut dyn FnMut(Result<Member<'a>, InputIssue>)) {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
-            out.push(Err(issue(
+            out(Err(issue(
                 path,
                 Severity::Error,
                 format!("unreadable zip archive: {e}; its records are not read"),
@@ -218,7 +228,7 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut Vec<Result<Member<'
         let mut file = match archive.by_index(i) {
             Ok(f) => f,
             Err(e) => {
-                out.push(Err(issue(
+                out(Err(issue(
                     &format!("{path}!#{i}"),
                     Severity::Error,
                     format!("unreadable zip member number {i}: {e}; its records are not read"),
@@ -232,14 +242,14 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut Vec<Result<Member<'
             continue;
         }
         if let Some(w) = name_warning(&member_path, &name) {
-            out.push(Err(w));
+            out(Err(w));
         }
         let compressed = file.compressed_size();
         let limit = limit_for(compressed);
         // The declared size can lie; it is only used to refuse early. The bounded read below
         // is what actually protects memory.
         if file.size() > limit {
-            out.push(Err(issue(
+            out(Err(issue(
                 &member_path,
                 Severity::Error,
                 format!("zip member {}", refused_message(compressed, limit)),
@@ -251,12 +261,12 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut Vec<Result<Member<'
                 drop(file);
                 expand(&member_path, Cow::Owned(data), depth + 1, out);
             }
-            Ok(None) => out.push(Err(issue(
+            Ok(None) => out(Err(issue(
                 &member_path,
                 Severity::Error,
                 format!("zip member {}", refused_message(compressed, limit)),
             ))),
-            Err(e) => out.push(Err(issue(
+            Err(e) => out(Err(issue(
                 &member_path,
                 Severity::Error,
                 format!("unreadable zip member: {e}; its records are not read"),

@@ -21,17 +21,20 @@ pub use model::*;
 /// (it is written to `source_path` and to every issue); the form is detected from `bytes`.
 pub fn extract(path: &str, bytes: &[u8]) -> Extracted {
     let mut out = Extracted::default();
-    for member in archive::members(path, bytes) {
-        match member {
-            Ok(m) => {
-                let one = extract_one(&m.path, &m.bytes);
-                out.records.extend(one.records);
-                out.issues.extend(one.issues);
-            }
-            Err(issue) => out.issues.push(issue),
-        }
-    }
+    extract_each(path, bytes, &mut |one| {
+        out.records.extend(one.records);
+        out.issues.extend(one.issues);
+    });
     out
+}
+
+/// Like [`extract`], but hands over what each document (archive member) gave as soon as it
+/// is read, so the caller can stream: memory stays bounded by the largest member.
+pub fn extract_each(path: &str, bytes: &[u8], f: &mut dyn FnMut(Extracted)) {
+    archive::for_each_member(path, bytes, &mut |member| match member {
+        Ok(m) => f(extract_one(&m.path, &m.bytes)),
+        Err(issue) => f(Extracted { records: Vec::new(), issues: vec![issue] }),
+    });
 }
 
 /// Reads one plain (already decompressed) document.

@@ -1046,3 +1046,101 @@ fn real_records_rendered_in_every_layout_read_back() {
     eprintln!("round trip: {clean}/{pages} pages read back exactly");
     assert_eq!(clean, pages, "pages whose values did not read back: {}", pages - clean);
 }
+
+#[test]
+fn real_classic_2014_page_head_reads() {
+    let path = fixtures().join("text/real/classic_2014/NCT01006616_head.txt");
+    let text = std::fs::read_to_string(&path).expect("real page");
+    assert_eq!(detect_layout(&text), Some(SourceFormat::CtgovClassic2014));
+    let ex = read("NCT01006616_head.txt", &text);
+    assert!(ex.issues.is_empty(), "{:?}", ex.issues);
+    let r = ex.records.first().expect("record");
+    assert_eq!(t(&r.nct_id), Some("NCT01006616"));
+    assert_eq!(
+        t(&r.brief_title),
+        Some("Long-Term Study of the Effects of Navarixin (SCH 527123, MK-7123) in Participants With Moderate to Severe COPD (MK-7123-019)")
+    );
+    assert_eq!(t(&r.overall_status), Some("Terminated"));
+    assert_eq!(t(&r.lead_sponsor), Some("Merck Sharp & Dohme Corp."));
+    assert_eq!(t(&r.first_posted_date), Some("October 1, 2009"));
+    assert_eq!(t(&r.last_update_date), Some("November 14, 2014"));
+    assert!(t(&r.brief_summary).is_some_and(|s| s.starts_with("Neutrophils") && s.contains("Hypothesis: navarixin")));
+    let conds: Vec<&str> = r.conditions.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(conds, ["COPD"]);
+    let ivs: Vec<(&str, Option<&str>)> =
+        r.interventions.iter().map(|i| (i.name.text.as_str(), t(&i.intervention_type))).collect();
+    assert_eq!(ivs, [("Navarixin", Some("Drug")), ("Placebo", Some("Drug")), ("Rescue medication", Some("Drug"))]);
+    assert_eq!(phases(r), ["Phase 2"]);
+    assert_eq!(t(&r.study_type), Some("Interventional"));
+    assert_eq!(t(&r.allocation), Some("Randomized"));
+    assert_eq!(t(&r.intervention_model), Some("Parallel Assignment"));
+    assert_eq!(t(&r.masking), Some("Double Blind (Subject, Investigator)"));
+    assert_eq!(t(&r.primary_purpose), Some("Treatment"));
+    // The saved text stops mid-word: the title is kept as stated, nothing is completed.
+    assert_eq!(t(&r.official_title), Some("A 2-Year, Dose Range-Finding, Adaptive-De"));
+    assert!(r.findings.iter().all(|f| f.severity != Severity::Error), "{:?}", r.findings);
+}
+
+/// Every real API v2 study in the shared data (when it is beside the checkout), rendered in
+/// every layout and read back. Reports the pass rate; fails under 95 % of pages exact (measured 95.3 % when written).
+#[test]
+fn shared_real_records_round_trip_rate() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata/ctgov_v2_json");
+    if !dir.is_dir() {
+        eprintln!("no shared realdata at {}: skipped", dir.display());
+        return;
+    }
+    fn studies(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        match v {
+            serde_json::Value::Array(a) => a.iter().for_each(|x| studies(x, out)),
+            serde_json::Value::Object(m) if m.contains_key("protocolSection") => out.push(v.clone()),
+            serde_json::Value::Object(m) => {
+                if let Some(s) = m.get("studies") {
+                    studies(s, out)
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut all: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for f in files {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&f).unwrap_or_default()) else { continue };
+        let mut out = Vec::new();
+        studies(&v, &mut out);
+        for s in out {
+            let id = s.pointer("/protocolSection/identificationModule/nctId").and_then(|x| x.as_str()).map(str::to_string);
+            // Records whose fields are wrapped in arrays (a re-serialised download) are not
+            // API v2 studies as the site prints them.
+            let Some(id) = id else { continue };
+            if seen.insert(id.clone()) {
+                all.push((id, s));
+            }
+        }
+    }
+    let (pages, clean, report) = round_trip(&all);
+    for l in report.iter().filter(|l| l.starts_with("SUMMARY")) {
+        eprintln!("{l}");
+    }
+    let rate = clean as f64 / pages.max(1) as f64;
+    eprintln!("shared round trip: {clean}/{pages} pages ({:.1} %) over {} studies", rate * 100.0, all.len());
+    if rate < 0.95 {
+        for l in report.iter().filter(|l| !l.starts_with("SUMMARY")).take(60) {
+            eprintln!("{l}");
+        }
+    }
+    assert!(rate >= 0.95, "round-trip rate {rate:.3}");
+}

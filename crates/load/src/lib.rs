@@ -6,10 +6,12 @@
 
 mod columns;
 pub mod schema;
+pub mod stream;
 pub mod writer;
 
 pub use schema::{table_names, TableDef, TABLES};
-pub use writer::{write_tables, FileMeta, LoadError, TableSummary, Tables};
+pub use stream::StreamWriter;
+pub use writer::{write_tables, writer_properties, FileMeta, LoadError, TableSummary, Tables};
 
 /// Version of the output contract, written to every file's key-value metadata. Bump it when a
 /// column is renamed, removed or changes type (adding a column does not).

@@ -356,7 +356,9 @@ fn timepoint_coverage(tp: LazyFrame) -> PolarsResult<DataFrame> {
     let mut share = Vec::new();
     for m in MONTH_MARKS {
         let target = m as f64 * DAYS_PER_MONTH;
-        let (low, high) = (target * (1.0 - MARK_TOLERANCE), target * (1.0 + MARK_TOLERANCE));
+        // Rounded to a millionth of a day so the file shows 100.44375, not 100.44375000000001.
+        let round = |x: f64| (x * 1e6).round() / 1e6;
+        let (low, high) = (round(target * (1.0 - MARK_TOLERANCE)), round(target * (1.0 + MARK_TOLERANCE)));
         let hit = at
             .clone()
             .filter(col("days").gt_eq(lit(low)).and(col("days").lt_eq(lit(high))))

@@ -317,7 +317,9 @@ fn timepoint_coverage_by_hand() {
     assert_eq!(got, want);
     let low = df.column("window_low_days").expect("low").f64().expect("f64").get(0).expect("value");
     let high = df.column("window_high_days").expect("high").f64().expect("f64").get(0).expect("value");
-    assert!((low - 27.39375).abs() < 1e-9 && (high - 33.48125).abs() < 1e-9, "{low} {high}");
+    assert_eq!((low, high), (27.39375, 33.48125));
+    let high3 = df.column("window_high_days").expect("high").f64().expect("f64").get(2).expect("value");
+    assert_eq!(high3, 100.44375, "3 months x 1.1, rounded to a millionth of a day");
 }
 
 #[test]

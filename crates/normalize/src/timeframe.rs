@@ -238,8 +238,9 @@ fn anchor_of(s: &str) -> Option<&'static str> {
 }
 
 /// The calendar date or period a normalized time frame names: original text from the first
-/// date to the last. A bare year counts only when no unit follows ("2009", "2023-2024",
-/// "(2011-2021)", not "2000 days").
+/// date to the last. A bare year counts only when no unit follows and no unit or word
+/// character comes right before ("2009", "2023-2024", "(2011-2021)"; not "2000 days",
+/// "Week 2019", "NCT2009").
 fn calendar_of(norm: &Norm, text: &str) -> Option<String> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let date = DATE.get_or_init(|| {
@@ -260,6 +261,7 @@ fn calendar_of(norm: &Norm, text: &str) -> Option<String> {
             let after = s.get(m.end()..).unwrap_or("");
             // "NCT2009...", "n=2000", "2000 days", "2010 mg": not a year.
             if re(r"[\w=+.#/-]$").is_match(before)
+                || re(r"\b(?:days?|weeks?|wks?|months?|years?|hours?|visits?|cycles?|doses?|d|w|m|n)\s*[:#=]?\s*$").is_match(before)
                 || !re(r"^\s*(?:$|[-,.;:)\]]|\(|(?:and|to|through|until|or)\b)").is_match(after)
             {
                 continue;

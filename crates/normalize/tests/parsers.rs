@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use trialtables_extract::{Raw, RawArm, RawIntervention, RawRecord, SourceFormat};
 use trialtables_normalize::cell::{classify_record, CellProduct};
 use trialtables_normalize::dose::{doses_for_record, parse_dose_text, DoseLevel};
-use trialtables_normalize::timeframe::{parse_time_frame, unit_days};
+use trialtables_normalize::timeframe::{parse_time_frame, read_time_frame, unit_days, ANCHORS};
 
 // ---------------------------------------------------------------- dose notations
 
@@ -498,7 +498,120 @@ fn time_frame_errors() {
     }
 }
 
+fn reading(t: &str) -> (Vec<(&'static str, Option<f64>, Option<&'static str>)>, Option<&'static str>, Option<String>) {
+    match read_time_frame(t) {
+        Ok(r) => (r.timepoints.into_iter().map(|p| (p.kind, p.value, p.unit)).collect(), r.anchor, r.calendar),
+        Err(e) => panic!("{t:?}: {e}"),
+    }
+}
+
+#[test]
+fn time_frame_anchors_and_dates() {
+    // Combined: a duration and an event both kept.
+    assert_eq!(reading("up to 5 years or until death"), (vec![upto(5.0, "YEAR")], Some("EVENT_OR_DEATH"), None));
+    assert_eq!(reading("Until disease progression"), (vec![], Some("EVENT_OR_DEATH"), None));
+    assert_eq!(reading("6 months after the end of treatment"), (vec![at(6.0, "MONTH")], Some("END_OF_TREATMENT"), None));
+    assert_eq!(reading("End of study"), (vec![], Some("STUDY_COMPLETION"), None));
+    assert_eq!(reading("At discharge"), (vec![], Some("DISCHARGE"), None));
+    assert_eq!(reading("Long term follow-up"), (vec![], Some("FOLLOW_UP"), None));
+    assert_eq!(reading("Immediately after the operation"), (vec![], Some("PROCEDURE"), None));
+    assert_eq!(reading("30 minutes post-dose"), (vec![at(30.0, "MINUTE")], Some("PROCEDURE"), None));
+    assert_eq!(reading("At the screening visit only, single visit"), (vec![B], Some("VISIT"), None));
+    // Priority: the event that ends the frame wins over the one that starts it.
+    assert_eq!(reading("From surgery until relapse").1, Some("EVENT_OR_DEATH"));
+    assert_eq!(reading("From infusion to hospital discharge").1, Some("DISCHARGE"));
+    // A study visit is not the whole study.
+    assert_eq!(reading("during study visit 3").1, Some("VISIT"));
+    // Nothing to anchor: randomization / baseline are timepoints, not anchors.
+    assert_eq!(reading("3 months after randomization"), (vec![at(3.0, "MONTH")], None, None));
+    // Calendar dates keep their text; a year next to a unit is not a date.
+    assert_eq!(reading("March 2020 to June 2021").2.as_deref(), Some("March 2020 to June 2021"));
+    assert_eq!(reading("Up to 15 Jan 2023").2.as_deref(), Some("15 Jan 2023"));
+    assert_eq!(reading("2018-2020").2.as_deref(), Some("2018-2020"));
+    assert_eq!(reading("2000 days").2, None);
+    assert_eq!(reading("Week 2019").2, None);
+    assert!(read_time_frame("NCT2009 n=2010").is_err());
+    // "may" is a month only before a year.
+    assert!(read_time_frame("Data may be shared").is_err());
+    // parse_time_frame keeps giving timepoints only, and says why there are none.
+    let e = parse_time_frame("Through study completion").err().unwrap_or_default();
+    assert!(e.contains("STUDY_COMPLETION"), "{e}");
+    let e = parse_time_frame("December 2017").err().unwrap_or_default();
+    assert!(e.contains("December 2017"), "{e}");
+    assert_eq!(parse_time_frame("up to 5 years or until death"), read_time_frame("up to 5 years or until death").map(|r| r.timepoints));
+}
+
+#[test]
+fn time_frame_notations_typos_seconds() {
+    // French: J<n> is study day n (J0, like Day 0, is BASELINE); H0 is the hour of the
+    // intervention and "H0+1h30" 1.5 hours after it.
+    assert_eq!(tf("J7"), vec![at(7.0, "DAY")]);
+    assert_eq!(tf("J0"), vec![B]);
+    assert_eq!(tf("J-1"), vec![at(-1.0, "DAY")]);
+    assert_eq!(tf("at J0+1 day"), vec![at(1.0, "DAY")]);
+    assert_eq!(tf("at H0+1h30"), vec![at(1.5, "HOUR")]);
+    assert_eq!(tf("at H0+6h"), vec![at(6.0, "HOUR")]);
+    assert_eq!(tf("at H0+24 h"), vec![at(24.0, "HOUR")]);
+    assert_eq!(tf("at H0"), vec![B]);
+    assert_eq!(tf("POD 3"), vec![at(3.0, "DAY")]);
+    assert_eq!(tf("second postoperative day"), vec![at(2.0, "DAY")]);
+    // Unit typos after a number.
+    assert_eq!(tf("1 yeare"), vec![at(1.0, "YEAR")]);
+    assert_eq!(tf("6 monhts"), vec![at(6.0, "MONTH")]);
+    assert_eq!(tf("2 weeeks"), vec![at(2.0, "WEEK")]);
+    assert_eq!(tf("up to 3 dyas"), vec![upto(3.0, "DAY")]);
+    assert_eq!(tf("12 hoursd"), vec![at(12.0, "HOUR")]);
+    // ... but not other words, nor typos without a number.
+    for t in ["2 ways", "3 doses", "2 dogs", "yeare", "5 mice", "4 yeast"] {
+        assert!(parse_time_frame(t).is_err(), "{t:?}");
+    }
+    assert_eq!(tf("3 weekly"), vec![every(1.0, "WEEK")]);
+    // Seconds become minutes (the contract stops at MINUTE); the label keeps the text.
+    let t = parse_time_frame("10 seconds").unwrap_or_default();
+    assert_eq!(t.len(), 1);
+    assert_eq!((t[0].kind, t[0].unit, t[0].label.as_str()), ("AT", Some("MINUTE"), "10 seconds"));
+    assert!((t[0].value.unwrap_or(f64::NAN) - 10.0 / 60.0).abs() < 1e-12);
+    assert_eq!(tf("90 sec after injection"), vec![at(1.5, "MINUTE")]);
+}
+
 // ---------------------------------------------------------------- properties
+
+/// A reading is Ok only when it holds something; its anchor is from the vocabulary; its
+/// calendar date is text of the input; every timepoint has days == value * unit_days; and
+/// parse_time_frame gives exactly its timepoints.
+fn check_reading(s: &str) -> Result<(), TestCaseError> {
+    match read_time_frame(s) {
+        Ok(r) => {
+            prop_assert!(!r.timepoints.is_empty() || r.anchor.is_some() || r.calendar.is_some());
+            if let Some(a) = r.anchor {
+                prop_assert!(ANCHORS.contains(&a), "anchor {} not in vocabulary", a);
+            }
+            if let Some(c) = &r.calendar {
+                prop_assert!(!c.is_empty() && s.contains(c.as_str()), "calendar {:?} not in {:?}", c, s);
+            }
+            for p in &r.timepoints {
+                prop_assert!(!p.label.is_empty());
+                match (p.kind, p.value, p.unit, p.days) {
+                    ("BASELINE", None, None, Some(d)) => prop_assert_eq!(d, 0.0),
+                    ("AT" | "UP_TO" | "EVERY", Some(v), Some(u), Some(d)) => {
+                        prop_assert!(v.is_finite());
+                        prop_assert!((v * unit_days(u).unwrap_or(f64::NAN) - d).abs() <= 1e-9 * (1.0 + d.abs()), "{:?}", p);
+                    }
+                    other => prop_assert!(false, "inconsistent {:?}", other),
+                }
+            }
+            match parse_time_frame(s) {
+                Ok(t) => prop_assert_eq!(t, r.timepoints),
+                Err(_) => prop_assert!(r.timepoints.is_empty()),
+            }
+        }
+        Err(e) => {
+            prop_assert!(!e.is_empty());
+            prop_assert!(parse_time_frame(s).is_err());
+        }
+    }
+    Ok(())
+}
 
 proptest! {
     #[test]
@@ -518,6 +631,16 @@ proptest! {
                 }
             }
         }
+    }
+
+    #[test]
+    fn read_time_frame_never_panics_and_is_consistent(s in "\\PC{0,200}") {
+        check_reading(&s)?;
+    }
+
+    #[test]
+    fn read_time_frame_consistent_on_time_words(s in "(up to|until|through study completion|end of treatment|death|after surgery|discharge|long-term|single visit|baseline|J[0-9]|H0\\+[0-9]h[0-9]{2}|[0-9]{1,3} (seconds|yeare|monhts|days|weeks)|May 20[0-9]{2}|20[0-9]{2}|week|day|month|[0-9]{1,3}|-|,|and|or|\\(|\\)|½|six|first|every| )*") {
+        check_reading(&s)?;
     }
 
     #[test]

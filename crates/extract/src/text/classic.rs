@@ -325,18 +325,25 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>], format: SourceFormat) -> RawR
 }
 
 fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
+    // The title is the last content line before the status / sponsor block: site banners
+    // ("Now Available for Public Comment: ...") may stand above it, the 2018 disclaimer
+    // below it.
+    let mut title: Option<&Line<'_>> = None;
     for l in lines {
         if l.is_blank()
             || NAV_LINES.iter().any(|n| l.norm.eq_ignore_ascii_case(n))
             || TRIAL_RECORD_RE.is_match(&l.norm)
+            || match_prefix(&l.norm, "The safety and scientific validity of this study").is_some()
         {
             continue;
         }
         if is_stop(&l.norm) || STATUS_SENTENCES.iter().any(|(s, _)| match_prefix(&l.norm, s).is_some()) {
-            return;
+            break;
         }
+        title = Some(l);
+    }
+    if let Some(l) = title {
         r.brief_title = Raw::non_empty(l.text, l.no);
-        return;
     }
 }
 
@@ -1047,7 +1054,14 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
         };
         let is_other = arm_line.is_some_and(|(t, _)| t.eq_ignore_ascii_case("Other"));
         // Names the condition block listed as interventions.
-        let known_iv = |name: &str| r.interventions.iter().any(|x| x.name.text.eq_ignore_ascii_case(name.trim()));
+        // Names the condition block listed as "Other:" interventions (an intervention of
+        // another type with the same name does not make "Other: name" an intervention).
+        let known_iv = |name: &str| {
+            r.interventions.iter().any(|x| {
+                x.name.text.eq_ignore_ascii_case(name.trim())
+                    && x.intervention_type.as_ref().is_none_or(|t| t.text.eq_ignore_ascii_case("Other"))
+            })
+        };
         let treat_as_arm = match (arm_line, iv_line) {
             (Some(_), None) => true,
             (Some(_), Some((_, name))) if is_other => {
@@ -1055,6 +1069,8 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
                 match arm {
                     None => true,
                     _ if known_iv(name) => false,
+                    // The condition block listed the interventions and this is not one.
+                    _ if !r.interventions.is_empty() => true,
                     Some(a) => {
                         let has_iv = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty());
                         has_iv && !last_was_iv
