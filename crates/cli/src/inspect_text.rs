@@ -113,7 +113,7 @@ pub fn render(doc: &Value) -> String {
         s.push_str(&format!("\n-- input issues: {}\n", issues.len()));
         for i in &issues {
             let g = |k: &str| i.get(k).map(scalar).unwrap_or_default();
-            s.push_str(&format!("  {} {}:{}: {}\n", g("severity").trim_matches('"'), g("source_path"), g("line"), g("message")));
+            s.push_str(&format!("  {} {}:{}: {}\n", g("severity").to_uppercase(), g("source_path"), g("line"), g("message")));
         }
     }
     s

@@ -144,7 +144,39 @@ fn default_connect_timeout_ms() -> u64 {
     20_000
 }
 
+/// Every key of `[input.api]`, for "did you mean" hints in a config checker.
+pub const CONFIG_KEYS: &[&str] = &[
+    "base_url",
+    "raw_dir",
+    "page_size",
+    "since_last_success",
+    "resume",
+    "max_concurrency",
+    "max_tries",
+    "backoff_initial_ms",
+    "backoff_max_ms",
+    "max_retry_after_ms",
+    "request_timeout_ms",
+    "connect_timeout_ms",
+    "user_agent",
+    "query",
+];
+
+/// Every key of `[[input.api.query]]`.
+pub const QUERY_KEYS: &[&str] = &["name", "cond", "intr", "term", "overall_status", "advanced", "fields"];
+
 impl ApiConfig {
+    /// The same configuration with a relative `raw_dir` resolved against `dir` (the CLI
+    /// passes the directory holding `pipeline.toml`).
+    pub fn with_base_dir(&self, dir: &std::path::Path) -> ApiConfig {
+        let mut c = self.clone();
+        let raw = std::path::Path::new(&self.raw_dir);
+        if raw.is_relative() {
+            c.raw_dir = dir.join(raw).to_string_lossy().into_owned();
+        }
+        c
+    }
+
     /// A configuration with every default, writing to `raw_dir`, with the given queries.
     pub fn new(raw_dir: impl Into<String>, queries: Vec<ApiQuery>) -> ApiConfig {
         ApiConfig {

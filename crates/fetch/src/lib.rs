@@ -170,7 +170,12 @@ pub async fn fetch(config: &ApiConfig, options: &FetchOptions) -> Result<Vec<Fet
         set.spawn(
             async move {
                 let _permit = sem.acquire_owned().await;
-                (i, fetch_query(&cfg, &client, &q, &bar).await)
+                let r = fetch_query(&cfg, &client, &q, &bar).await;
+                if let Err(e) = &r {
+                    bar.abandon_with_message(format!("{}: failed", q.name));
+                    tracing::error!(error = %e, "fetch failed");
+                }
+                (i, r)
             }
             .instrument(span),
         );
@@ -400,14 +405,25 @@ async fn get_page(client: &reqwest::Client, cfg: &ApiConfig, url: &str) -> Resul
     let mut tries = 0u32;
     loop {
         tries += 1;
-        let (last, status, retry_after) = match client.get(url).header("Accept", "application/json").send().await {
+        let request = client
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+        let (last, status, retry_after) = match request.send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 if resp.status().is_success() {
+                    let encoding = resp
+                        .headers()
+                        .get(reqwest::header::CONTENT_ENCODING)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_ascii_lowercase());
                     match resp.bytes().await {
-                        Ok(b) => match serde_json::from_slice::<PageProbe>(&b) {
-                            Ok(probe) => return Ok(Got { body: b.to_vec(), probe, tries }),
-                            Err(e) => (format!("HTTP {status} but the body is not an API v2 page ({e})"), Some(status), None),
+                        Ok(b) => match decode_body(&b, encoding.as_deref()) {
+                            Ok(body) => match serde_json::from_slice::<PageProbe>(&body) {
+                                Ok(probe) => return Ok(Got { body, probe, tries }),
+                                Err(e) => (format!("HTTP {status} but the body is not an API v2 page ({e})"), Some(status), None),
+                            },
+                            Err(e) => (format!("HTTP {status} but the body could not be decoded: {e}"), Some(status), None),
                         },
                         Err(e) => (format!("HTTP {status} but reading the body failed: {}", chain(&e)), Some(status), None),
                     }
@@ -458,6 +474,28 @@ async fn get_page(client: &reqwest::Client, cfg: &ApiConfig, url: &str) -> Resul
     }
 }
 
+/// Largest decoded page accepted (a full page of 1000 whole studies is well under 100 MiB).
+pub const MAX_PAGE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Undoes the `Content-Encoding` of a body (`gzip` is asked for; no encoding or `identity`
+/// is taken as is). The decoded size is bounded by [`MAX_PAGE_BYTES`].
+pub fn decode_body(body: &[u8], encoding: Option<&str>) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    match encoding {
+        None | Some("") | Some("identity") => Ok(body.to_vec()),
+        Some("gzip") | Some("x-gzip") => {
+            let mut out = Vec::with_capacity(body.len().saturating_mul(6));
+            let mut dec = flate2::read::MultiGzDecoder::new(body).take(MAX_PAGE_BYTES + 1);
+            dec.read_to_end(&mut out).map_err(|e| format!("gzip: {e}"))?;
+            if out.len() as u64 > MAX_PAGE_BYTES {
+                return Err(format!("more than {MAX_PAGE_BYTES} bytes once decompressed"));
+            }
+            Ok(out)
+        }
+        Some(other) => Err(format!("unsupported Content-Encoding {other:?} (only gzip was asked for)")),
+    }
+}
+
 /// Progress bars: one per query, drawn only on a terminal.
 struct Progress {
     multi: Option<indicatif::MultiProgress>,
@@ -473,8 +511,8 @@ impl Progress {
         let Some(multi) = &self.multi else {
             return indicatif::ProgressBar::hidden();
         };
-        let bar = multi.add(indicatif::ProgressBar::new(0));
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg:40} {pos}/{len} studies [{elapsed_precise}]") {
+        let bar = multi.add(indicatif::ProgressBar::no_length());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg:32} {pos}/{len} studies [{elapsed_precise}]") {
             bar.set_style(style);
         }
         bar.set_message(name.to_string());

@@ -196,7 +196,9 @@ pub fn outcomes(rows: &[Outcome]) -> RecordBatch {
             key("measure", "Outcome measure (title) as stated.", utf8(rows, |r| Some(&r.measure))),
             c("description", "Outcome description as stated.", utf8(rows, |r| r.description.as_deref())),
             c("time_frame", "Time frame as stated (parsed into outcome_timepoints).", utf8(rows, |r| r.time_frame.as_deref())),
-            c("time_frame_parsed", "Whether the time frame was understood; null when there is none.", boolc(rows, |r| r.time_frame_parsed)),
+            c("time_frame_parsed", "Whether the time frame was understood (timepoints, an anchor event or a calendar date); null when there is none.", boolc(rows, |r| r.time_frame_parsed)),
+            c("time_frame_anchor", "Event the time frame is anchored to: STUDY_COMPLETION, END_OF_TREATMENT, PROCEDURE, DISCHARGE, EVENT_OR_DEATH, VISIT or FOLLOW_UP; null when it names none.", dict(rows, |r| r.time_frame_anchor.as_deref())),
+            c("time_frame_calendar", "Calendar date or period, as written, when the time frame is one rather than a duration.", utf8(rows, |r| r.time_frame_calendar.as_deref())),
         ],
     )
 }

@@ -11,6 +11,7 @@
 //!   (a trial comparing UC-MSC with BM-MSC), the source is `OTHER` — one value cannot name
 //!   two tissues, and the per-dose rows keep each tissue. Origin follows the same levels; a
 //!   level stating both origins ("autologous or allogeneic") leaves the origin unknown.
+//!   Keywords only refine the tissue: on their own they never make a trial a cell trial.
 //! * Eligibility criteria, summaries and descriptions are not read: they mention past
 //!   treatments ("prior hematopoietic stem cell transplantation") and other studies.
 
@@ -188,8 +189,10 @@ fn levels(raw: &RawRecord) -> (Vec<Level>, bool) {
         titles.push((t.text.clone(), true));
     }
     let mut kw: Level = Vec::new();
+    // Keywords may name the tissue of a product stated elsewhere, but do not by themselves
+    // make a trial a cell-therapy trial ("Stem cell transplant" is a keyword of chemotherapy
+    // trials whose patients later receive a transplant).
     for k in &raw.keywords {
-        any_cells |= mentions_cells(&k.text);
         kw.push((k.text.clone(), true));
     }
     (vec![inter, arms, titles, kw], any_cells)

@@ -232,6 +232,11 @@ pub struct Outcome {
     pub time_frame: Option<String>,
     /// Whether the time frame was understood (null when there is none).
     pub time_frame_parsed: Option<bool>,
+    /// Event the time frame is anchored to (STUDY_COMPLETION, END_OF_TREATMENT, PROCEDURE,
+    /// DISCHARGE, EVENT_OR_DEATH, VISIT, FOLLOW_UP), when it names one.
+    pub time_frame_anchor: Option<String>,
+    /// Calendar date or period when the time frame is one ("December 2017"), as written.
+    pub time_frame_calendar: Option<String>,
 }
 
 /// A row of `outcome_timepoints`.

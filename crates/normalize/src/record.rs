@@ -372,11 +372,15 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     ordered.sort_by_key(|o| o.kind);
     for (i, o) in ordered.into_iter().enumerate() {
         let mut parsed = None;
+        let mut anchor = None;
+        let mut calendar = None;
         if let Some(tf) = &o.time_frame {
-            match timeframe::parse_time_frame(&tf.text) {
-                Ok(tps) => {
+            match timeframe::read_time_frame(&tf.text) {
+                Ok(reading) => {
                     parsed = Some(true);
-                    for (j, tp) in tps.into_iter().enumerate() {
+                    anchor = reading.anchor.map(str::to_string);
+                    calendar = reading.calendar;
+                    for (j, tp) in reading.timepoints.into_iter().enumerate() {
                         timepoints.push(Timepoint {
                             nct_id: nct.clone(),
                             outcome_index: i as i64,
@@ -403,6 +407,8 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             description: text(&o.description),
             time_frame: text(&o.time_frame),
             time_frame_parsed: parsed,
+            time_frame_anchor: anchor,
+            time_frame_calendar: calendar,
         });
     }
 

@@ -29,8 +29,22 @@
 //!   months after MSCT)" or "(±3 days)" adds nothing.
 //! * The same (kind, value, unit) is reported once, at its first place in the text.
 //!
-//! A text with no time mention ("End of treatment", "After publication") is an `Err` with the
-//! reason; no timepoint is invented.
+//! * French notations: `J<n>` is study day n ("J1" = `AT 1 DAY`; "J0", like "Day 0", is
+//!   `BASELINE`); `H0` is the hour of the intervention (`BASELINE`) and "H0+1h30" / "H0+24 h"
+//!   / "J0+180 days" are the offset after it (`AT 1.5 HOUR`, `AT 24 HOUR`, `AT 180 DAY`).
+//!   "POD 3" and "first postoperative day" are study days.
+//! * A misspelt unit right after a number ("1 yeare", "6 monhts", "2 weeeks") is read as the
+//!   unit it is one edit (two for words longer than 5 letters) away from, with the same
+//!   first letter; adverbs ("3 weekly") and other words ("2 ways", "3 doses") are not.
+//! * Seconds are below the smallest unit of the contract (MINUTE): "10 seconds" is
+//!   `AT 10/60 MINUTE` (value 0.1667), the label keeping "10 seconds".
+//!
+//! Besides timepoints, [`read_time_frame`] reads the *event* a frame is anchored to (one of
+//! [`ANCHORS`]: "Through study completion", "End of treatment", "intraoperative", "until
+//! death", ...) and the *calendar date* it names ("December 2017", "2019.7-2022.7"). Many real
+//! frames state no duration at all; such a frame gives an anchor or a date and no timepoint,
+//! which is the honest reading. A text with none of the three ("After publication", "See Plan
+//! Description", "1-") is an `Err` with the reason; no timepoint is ever invented.
 
 use regex::Regex;
 use std::sync::OnceLock;
@@ -357,7 +371,7 @@ impl Norm {
         // French hour/day of the intervention: "H0+1h30", "J0+180 days" -> the offset only;
         // "1h30" -> 1.5 hours; "24 h" -> 24 hours; bare "H0" -> hour 0; "J1" -> day 1.
         n.replace(re(r"\b[hj]0\s*\+\s*(\d)"), |c| c[1].to_string());
-        n.replace_some(re(r"\b(\d+)\s?h\s?([0-5]\d)\b"), |c| {
+        n.replace_some(re(r"\b(\d+)\s?h([0-5]\d)\b"), |c| {
             let h: f64 = c[1].parse().ok()?;
             let m: f64 = c[2].parse().ok()?;
             Some(format!("{} hours", h + m / 60.0))
@@ -432,7 +446,7 @@ impl Norm {
     }
 
     /// The original text behind normalized bytes `a..b`.
-    fn original<'t>(&self, text: &'t str, a: usize, b: usize) -> String {
+    fn original(&self, text: &str, a: usize, b: usize) -> String {
         let oa = self.map.get(a).copied().unwrap_or(text.len());
         let ob = self.map.get(b).copied().unwrap_or(text.len());
         // A replaced span maps its bytes to the match start; extend to the next char start.
@@ -483,8 +497,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    if let Some(first) = d.first_mut() {
+        for (j, cell) in first.iter_mut().enumerate() {
+            *cell = j;
+        }
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -854,7 +870,7 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         let Some(whole) = c.get(0) else { continue };
         let label = norm.original(text, whole.start(), whole.end());
         let (v, unit) = if let Some(w) = c.name("w") {
-            match w.as_str().replace('-', "").replace(' ', "").as_str() {
+            match w.as_str().replace(['-', ' '], "").as_str() {
                 "daily" => (1.0, "DAY"),
                 "weekly" => (1.0, "WEEK"),
                 "monthly" => (1.0, "MONTH"),
@@ -890,7 +906,7 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         }
         // Qualifier of the mention just before it ("Day 1 pre-dose", "4 weeks from baseline",
         // "2 weeks before surgery")?
-        let prev = mentions.iter().filter(|m| m.end <= whole.start()).last();
+        let prev = mentions.iter().rfind(|m| m.end <= whole.start());
         if let Some(pm) = prev {
             let gap = s.get(pm.end..whole.start()).unwrap_or("");
             if re(r"^[\s:\-]*$").is_match(gap)

@@ -498,7 +498,10 @@ fn time_frame_errors() {
     }
 }
 
-fn reading(t: &str) -> (Vec<(&'static str, Option<f64>, Option<&'static str>)>, Option<&'static str>, Option<String>) {
+/// (timepoints, anchor, calendar) of a reading.
+type Reading = (Vec<(&'static str, Option<f64>, Option<&'static str>)>, Option<&'static str>, Option<String>);
+
+fn reading(t: &str) -> Reading {
     match read_time_frame(t) {
         Ok(r) => (r.timepoints.into_iter().map(|p| (p.kind, p.value, p.unit)).collect(), r.anchor, r.calendar),
         Err(e) => panic!("{t:?}: {e}"),

@@ -187,7 +187,7 @@ fn json_logs_are_json_lines_with_one_span_per_stage_and_the_summary_is_exact() {
 
     // The summary on stdout.
     let m = manifest(&run.out());
-    let mut expect = format!("trialtables {}: 5 input files -> out\n", env!("CARGO_PKG_VERSION"));
+    let mut expect = format!("trialtables {}: 5 input files -> ./out\n", env!("CARGO_PKG_VERSION"));
     for (t, n) in m["tables"].as_object().unwrap() {
         expect.push_str(&format!("  {t:<20} {:>8} rows\n", n.as_u64().unwrap()));
     }
@@ -325,9 +325,6 @@ fn mixed_inputs_give_identical_parquet_whatever_threads_or_file_order() {
     let (code, _, err) = exec(b.path(), &["run", "--threads", "4"]);
     assert_eq!(code, 0, "{err}");
     assert!(first == tables_of(&b.path().join("out")), "threads 1 vs 4, files created in reverse order");
-    let (code, _, err) = exec(a.path(), &["run", "--threads", "3"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(first == tables_of(&a.path().join("out")), "second run");
 }
 
 // ---- incremental ---------------------------------------------------------------------------
@@ -392,7 +389,7 @@ fn incremental_runs_reuse_unchanged_inputs_and_give_the_bytes_of_a_full_run() {
     for name in entries(&cache) {
         let p = cache.join(&name);
         let t = std::fs::read_to_string(&p).unwrap();
-        if t.contains("\"nct_id\":\"NCT02278341\"") {
+        if t.contains("\"brief_title\":\"CHANGED ") {
             let mut v: serde_json::Value = serde_json::from_str(&t).unwrap();
             v["records"][0]["trial"]["brief_title"] = "FROM CACHE".into();
             std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
