@@ -1,0 +1,8 @@
+//! Arbitrary strings into `trialtables_normalize::dates::parse_date`: it must return, never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let _ = trialtables_normalize::dates::parse_date(text);
+});
