@@ -137,6 +137,10 @@ pub struct FetchOutcome {
     pub origin: Origin,
     /// The saved page files of this fetch, in order: inputs for the extract stage.
     pub pages: Vec<PathBuf>,
+    /// The page files that together give the current state of the query: the latest full
+    /// fetch, then every later incremental one (oldest first). Equal to `pages` unless
+    /// `since_last_success` is used; a study in several of them must be taken from the last.
+    pub snapshot: Vec<PathBuf>,
     /// Pages fetched over the network by this call (0 for a replay).
     pub pages_fetched: u32,
 }
@@ -220,6 +224,7 @@ pub fn replay(raw_dir: &Path, query: &ApiQuery, base_url: &str) -> Result<FetchO
         manifest: f.manifest.clone(),
         origin: Origin::Replay,
         pages: f.page_paths(),
+        snapshot: rawzone::snapshot_of(&all, f),
         pages_fetched: 0,
     })
 }
@@ -397,7 +402,8 @@ async fn fetch_query(cfg: &ApiConfig, client: &reqwest::Client, q: &ApiQuery, ba
     span.record("studies", m.study_count);
     tracing::info!(pages = m.pages.len(), studies = m.study_count, pages_fetched, resumed = (origin == Origin::Resumed), "fetch complete");
     let saved = SavedFetch { dir: dir.clone(), manifest: m.clone() };
-    Ok(FetchOutcome { query: q.name.clone(), fetch_id: m.fetch_id.clone(), pages: saved.page_paths(), dir, manifest: m, origin, pages_fetched })
+    let snapshot = rawzone::snapshot_pages(&raw_dir, q, &m.base_url)?;
+    Ok(FetchOutcome { query: q.name.clone(), fetch_id: m.fetch_id.clone(), pages: saved.page_paths(), snapshot, dir, manifest: m, origin, pages_fetched })
 }
 
 /// GETs one page, retrying what is worth retrying.

@@ -234,9 +234,23 @@ pub fn last_complete(raw_dir: &Path, query: &ApiQuery, base_url: &str) -> Result
 /// (non-incremental) fetch, then each later complete incremental fetch, oldest first. A study
 /// found in several of them must be taken from the latest one.
 pub fn snapshot_pages(raw_dir: &Path, query: &ApiQuery, base_url: &str) -> Result<Vec<PathBuf>, FetchError> {
-    let all: Vec<SavedFetch> = fetches_of(raw_dir, query, base_url)?.into_iter().filter(|f| f.manifest.complete).collect();
-    let start = all.iter().rposition(|f| f.manifest.since.is_none()).unwrap_or(0);
-    Ok(all.get(start..).unwrap_or_default().iter().flat_map(SavedFetch::page_paths).collect())
+    let all = fetches_of(raw_dir, query, base_url)?;
+    Ok(match all.iter().rev().find(|f| f.manifest.complete) {
+        Some(last) => snapshot_of(&all, last),
+        None => Vec::new(),
+    })
+}
+
+/// [`snapshot_pages`] up to and including `last` (one of `all`, oldest first).
+pub fn snapshot_of(all: &[SavedFetch], last: &SavedFetch) -> Vec<PathBuf> {
+    let upto: Vec<&SavedFetch> = all
+        .iter()
+        .filter(|f| f.manifest.complete)
+        .take_while(|f| f.manifest.fetch_id != last.manifest.fetch_id)
+        .chain(std::iter::once(last))
+        .collect();
+    let start = upto.iter().rposition(|f| f.manifest.since.is_none()).unwrap_or(0);
+    upto.get(start..).unwrap_or_default().iter().flat_map(|f| f.page_paths()).collect()
 }
 
 /// Creates a new fetch directory `<raw_dir>/<name>-<stamp>` (with `-2`, `-3`, ... if taken).

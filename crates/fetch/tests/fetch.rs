@@ -328,6 +328,7 @@ async fn offline_replay_gives_the_same_bytes_without_network() {
     assert_eq!(out[0].pages_fetched, 0);
     assert_eq!(out[0].fetch_id, online_out[0].fetch_id);
     assert_eq!(out[0].pages, online_out[0].pages);
+    assert_eq!(out[0].snapshot, online_out[0].pages);
     let bytes: Vec<Vec<u8>> = out[0].saved().read_pages().unwrap().into_iter().map(|(_, b)| b).collect();
     assert_eq!(bytes, served, "replay is byte-identical to what the server sent");
     assert_eq!(requests, 3);
@@ -372,6 +373,12 @@ async fn since_last_success_adds_the_last_update_range() {
     // The snapshot is the full fetch then the incremental one.
     let snap = trialtables_fetch::rawzone::snapshot_pages(raw.path(), &q, &server.base_url).unwrap();
     assert_eq!(snap, [first[0].pages.clone(), second[0].pages.clone()].concat());
+    assert_eq!(second[0].snapshot, snap);
+    assert_eq!(first[0].snapshot, first[0].pages);
+    // Offline replay of an incremental fetch gives the same snapshot.
+    let replayed = fetch(&cfg, &FetchOptions { offline: true, progress: false }).await.unwrap();
+    assert_eq!(replayed[0].fetch_id, second[0].fetch_id);
+    assert_eq!(replayed[0].snapshot, snap);
 
     // Without a user filter the range is the whole filter; without the option, no range.
     let mut q2 = query("inc2");

@@ -8,7 +8,7 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray};
 
 pub fn utf8<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
+    Arc::new(rows.iter().map(f).collect::<StringArray>())
 }
 
 pub fn dict<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
@@ -25,19 +25,19 @@ pub fn dict<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
 }
 
 pub fn i64c<T>(rows: &[T], f: impl Fn(&T) -> Option<i64>) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| f(r)).collect::<Int64Array>())
+    Arc::new(rows.iter().map(f).collect::<Int64Array>())
 }
 
 pub fn f64c<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| f(r)).collect::<Float64Array>())
+    Arc::new(rows.iter().map(f).collect::<Float64Array>())
 }
 
 pub fn boolc<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| f(r)).collect::<BooleanArray>())
+    Arc::new(rows.iter().map(f).collect::<BooleanArray>())
 }
 
 pub fn date32<T>(rows: &[T], f: impl Fn(&T) -> Option<i32>) -> ArrayRef {
-    Arc::new(rows.iter().map(|r| f(r)).collect::<Date32Array>())
+    Arc::new(rows.iter().map(f).collect::<Date32Array>())
 }
 
 pub fn list_utf8<T>(rows: &[T], f: impl Fn(&T) -> &[String]) -> ArrayRef {

@@ -402,7 +402,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     for (re, name) in routes {
         for m in re.find_iter(s) {
             let d = m.start().abs_diff(anchor);
-            if best.map_or(true, |(bd, _)| d < bd) {
+            if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, name));
             }
         }
