@@ -1,6 +1,9 @@
-//! One run: read inputs (async I/O, bounded), extract + normalize each file on blocking
-//! threads, resolve duplicate trials, sort, write the tables and metrics into a staging
-//! directory, write the manifest, and swap the result in. One tracing span per stage.
+//! One run, streaming: inputs are read (async I/O) and parsed (extract + normalize on blocking
+//! threads) a bounded number at a time, and their rows flow in file order through bounded
+//! channels to one writer that appends row chunks to the staging tables; a slow writer slows
+//! the readers instead of letting rows queue up. Duplicate trials are resolved on the way
+//! (the newest by last update is kept). Then metrics, the manifest, and the swap-in. One
+//! tracing span per stage.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,8 +17,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::{debug, error, field, info_span, warn, Instrument};
-use trialtables_extract::{extract, InputIssue};
-use trialtables_load::{write_tables, FileMeta, Tables};
+use trialtables_extract::InputIssue;
+use trialtables_load::{FileMeta, StreamWriter};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
 use crate::publish;
@@ -217,86 +220,246 @@ fn failed_file(shown: String, bytes: u64, sha256: String, message: String) -> Fi
     }
 }
 
-/// Reads, extracts and normalizes every file (or takes its rows from the cache). File order
-/// is kept whatever the timing.
-pub async fn read_all(plan: &RunPlan, cache: Option<CacheDirs>, bar: ProgressBar) -> Result<Vec<FileResult>> {
+/// A piece of one input's output, sent from its reader to the writer.
+enum Msg {
+    /// Records and input-level issues of one document (archive member) of the file.
+    Chunk(Vec<(Normalized, u64)>, Vec<RecordIssue>),
+    /// The file is done.
+    Done(InputEntry),
+}
+
+/// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// A fingerprint of a record without its provenance, to tell whether two copies of a trial
+/// agree (deterministic within a run; never written).
+fn fingerprint(n: &Normalized) -> u64 {
+    use std::hash::Hasher;
+    struct W(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for W {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.write(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = W(std::collections::hash_map::DefaultHasher::new());
+    let c = strip_provenance(n);
+    let _ = serde_json::to_writer(&mut w, &c);
+    w.0.finish()
+}
+
+/// Parses one file on a blocking thread and sends its output in chunks (or replays it from
+/// the incremental cache).
+fn parse_file(
+    shown: String,
+    bytes: Vec<u8>,
+    cfg: &NormalizeConfig,
+    cache: Option<&CacheDirs>,
+    tx: &tokio::sync::mpsc::Sender<Msg>,
+) -> InputEntry {
+    let sha = hex(&Sha256::digest(&bytes));
+    let key = cache.map(|c| cache_key(&c.build, &c.normalize_hash, &shown, &sha));
+    let hit = match (cache, &key) {
+        (Some(c), Some(k)) => try_cached(c, k),
+        _ => None,
+    };
+    let from_cache = hit.is_some();
+    let mut records = 0usize;
+    let send = |recs: Vec<Normalized>, issues: Vec<RecordIssue>| {
+        let recs = recs.into_iter().map(|n| {
+            let f = fingerprint(&n);
+            (n, f)
+        });
+        // The writer hangs up only when the run is failing; nothing more to do then.
+        let _ = tx.blocking_send(Msg::Chunk(recs.collect(), issues));
+    };
+    match hit {
+        Some(e) => {
+            records = e.records.len();
+            send(e.records, e.input_issues);
+        }
+        None => {
+            // Keep a copy for the cache only in incremental runs.
+            let mut keep: Option<CacheEntry> = cache.map(|_| CacheEntry { records: Vec::new(), input_issues: Vec::new() });
+            trialtables_extract::extract_each(&shown, &bytes, &mut |ex| {
+                let recs: Vec<Normalized> = ex.records.iter().map(|r| normalize(r, cfg)).collect();
+                let issues: Vec<RecordIssue> = ex.issues.into_iter().map(input_issue_row).collect();
+                records += recs.len();
+                if let Some(k) = keep.as_mut() {
+                    k.records.extend(recs.iter().cloned());
+                    k.input_issues.extend(issues.iter().cloned());
+                }
+                send(recs, issues);
+            });
+            if let (Some(c), Some(k), Some(e)) = (cache, &key, &keep) {
+                store_cached(c, k, e);
+            }
+        }
+    }
+    debug!(path = %shown, records, from_cache, "input read");
+    InputEntry { path: shown, bytes: bytes.len() as u64, sha256: sha, records, from_cache }
+}
+
+/// Starts the readers: files are read (async I/O) and parsed (blocking threads) at most
+/// `threads` at a time, started in file order; each sends its output through its own bounded
+/// channel, and the channels are handed to the writer in file order, so the output order is
+/// the input order whatever the timing, and memory is bounded by the files in flight.
+async fn dispatch(
+    plan: &RunPlan,
+    cache: Option<Arc<CacheDirs>>,
+    bar: ProgressBar,
+    order: tokio::sync::mpsc::Sender<tokio::sync::mpsc::Receiver<Msg>>,
+) -> Result<()> {
     let sem = Arc::new(tokio::sync::Semaphore::new(plan.threads.max(1)));
     let cfg = Arc::new(plan.normalize.clone());
-    let cache = cache.map(Arc::new);
     let records_seen = Arc::new(AtomicUsize::new(0));
     let bytes_seen = Arc::new(AtomicU64::new(0));
-    let mut handles = Vec::with_capacity(plan.files.len());
     for file in &plan.files {
+        // Permits are taken in file order, so the file the writer waits for always runs.
+        let permit = sem.clone().acquire_owned().await.expect("semaphore is never closed");
+        let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(CHUNKS_IN_FLIGHT);
+        if order.send(rx).await.is_err() {
+            break; // the writer stopped: the run is failing
+        }
         let file = file.clone();
         let shown = display_path(&plan.base, &file);
-        let sem = sem.clone();
-        let cfg = cfg.clone();
-        let cache = cache.clone();
-        let bar = bar.clone();
-        let records_seen = records_seen.clone();
-        let bytes_seen = bytes_seen.clone();
-        handles.push(tokio::spawn(async move {
-            let _permit = sem.acquire_owned().await.expect("semaphore is never closed");
-            let bytes = match tokio::fs::read(&file).await {
-                Ok(b) => b,
-                Err(e) => {
-                    bar.inc(1);
-                    error!(path = %shown, "cannot read input file: {e}");
-                    return failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
-                }
-            };
-            let (shown2, len) = (shown.clone(), bytes.len() as u64);
-            let r = tokio::task::spawn_blocking(move || {
-                let sha = hex(&Sha256::digest(&bytes));
-                let key = cache.as_ref().map(|c| cache_key(&c.build, &c.normalize_hash, &shown, &sha));
-                let hit = match (&cache, &key) {
-                    (Some(c), Some(k)) => try_cached(c, k),
-                    _ => None,
-                };
-                let from_cache = hit.is_some();
-                let entry = match hit {
-                    Some(e) => e,
-                    None => {
-                        let ex = extract(&shown, &bytes);
-                        let e = CacheEntry {
-                            records: ex.records.iter().map(|r| normalize(r, &cfg)).collect(),
-                            input_issues: ex.issues.into_iter().map(input_issue_row).collect(),
-                        };
-                        if let (Some(c), Some(k)) = (&cache, &key) {
-                            store_cached(c, k, &e);
+        let (cfg, cache, bar) = (cfg.clone(), cache.clone(), bar.clone());
+        let (records_seen, bytes_seen) = (records_seen.clone(), bytes_seen.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            let entry = match tokio::fs::read(&file).await {
+                Ok(bytes) => {
+                    let (shown2, len, tx2) = (shown.clone(), bytes.len() as u64, tx.clone());
+                    let r = tokio::task::spawn_blocking(move || parse_file(shown, bytes, &cfg, cache.as_deref(), &tx2)).await;
+                    match r {
+                        Ok(e) => e,
+                        Err(e) => {
+                            // A panic in a reader is a bug, but it loses this file only.
+                            error!(path = %shown2, "internal error while reading this file: {e}");
+                            let f = failed_file(shown2, len, String::new(), format!("internal error while reading this file (please report it): {e}"));
+                            let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
+                            f.entry
                         }
-                        e
                     }
-                };
-                debug!(path = %shown, records = entry.records.len(), from_cache, "input read");
-                FileResult {
-                    entry: InputEntry { path: shown, bytes: bytes.len() as u64, sha256: sha, records: entry.records.len(), from_cache },
-                    records: entry.records,
-                    input_issues: entry.input_issues,
                 }
-            })
-            .await;
-            // A panic in a reader is a bug, but it loses this file only: the run goes on.
-            let r = match r {
-                Ok(r) => r,
                 Err(e) => {
-                    error!(path = %shown2, "internal error while reading this file: {e}");
-                    failed_file(shown2, len, String::new(), format!("internal error while reading this file (please report it): {e}"))
+                    error!(path = %shown, "cannot read input file: {e}");
+                    let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
+                    let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
+                    f.entry
                 }
             };
-            let recs = records_seen.fetch_add(r.records.len(), Ordering::Relaxed) + r.records.len();
-            let b = bytes_seen.fetch_add(r.entry.bytes, Ordering::Relaxed) + r.entry.bytes;
+            let recs = records_seen.fetch_add(entry.records, Ordering::Relaxed) + entry.records;
+            let b = bytes_seen.fetch_add(entry.bytes, Ordering::Relaxed) + entry.bytes;
             bar.inc(1);
             bar.set_message(format!("{recs} records, {:.1} MB", b as f64 / 1e6));
-            r
-        }));
+            let _ = tx.send(Msg::Done(entry)).await;
+        });
     }
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        let r = h.await.context("a reader task failed")?;
-        out.push(r);
+    Ok(())
+}
+
+/// What the writer made of the stream.
+struct Written {
+    writer: StreamWriter,
+    entries: Vec<InputEntry>,
+    by_severity: BTreeMap<String, usize>,
+    records: usize,
+    trials: usize,
+}
+
+/// The one writer: receives each file's output in file order, resolves trials read more than
+/// once (the newest by last update date is kept; the other is dropped and logged), and
+/// appends rows to the staging tables.
+fn write_stream(
+    mut order: tokio::sync::mpsc::Receiver<tokio::sync::mpsc::Receiver<Msg>>,
+    staging: &Path,
+    meta: &FileMeta,
+) -> Result<Written> {
+    struct Seen {
+        seq: usize,
+        last_update: Option<i32>,
+        last_update_raw: Option<String>,
+        source_path: String,
+        line: i64,
+        fingerprint: u64,
     }
-    Ok(out)
+    let mut w = StreamWriter::create(staging, meta).context("creating the tables")?;
+    let mut seen: std::collections::HashMap<String, Seen> = std::collections::HashMap::new();
+    let mut entries = Vec::new();
+    let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
+    let mut count = |issues: &[RecordIssue]| {
+        for i in issues {
+            *by_severity.entry(i.severity.clone()).or_default() += 1;
+        }
+    };
+    let mut records = 0usize;
+    let dup = |id: &str, dropped_path: &str, dropped_line: i64, dropped_raw: Option<String>, kept_path: &str, kept_raw: Option<&str>, agree: bool| RecordIssue {
+        source_path: dropped_path.to_string(),
+        line: dropped_line,
+        nct_id: Some(id.to_string()),
+        severity: "WARNING".into(),
+        field: Some("nct_id".into()),
+        message: format!(
+            "{id} is also read from {kept_path} (last update {}); that record was kept and this one dropped{}",
+            kept_raw.unwrap_or("unstated"),
+            if agree { "; the two records agree" } else { "; the two records differ" }
+        ),
+        raw_value: dropped_raw,
+    };
+    while let Some(mut rx) = order.blocking_recv() {
+        while let Some(msg) = rx.blocking_recv() {
+            match msg {
+                Msg::Done(entry) => entries.push(entry),
+                Msg::Chunk(recs, issues) => {
+                    count(&issues);
+                    w.push_issues(issues)?;
+                    for (n, fp) in recs {
+                        records += 1;
+                        count(&n.issues);
+                        if n.trial.nct_id.is_empty() {
+                            w.push_issues(n.issues)?;
+                            continue;
+                        }
+                        let id = n.trial.nct_id.clone();
+                        let lu = n.trial.last_update_date.map(|d| d.days);
+                        match seen.get(&id) {
+                            None => {
+                                let s = Seen { seq: 0, last_update: lu, last_update_raw: n.trial.last_update_date_raw.clone(), source_path: n.trial.source_path.clone(), line: n.trial.source_line, fingerprint: fp };
+                                let seq = w.push(n)?;
+                                seen.insert(id, Seen { seq, ..s });
+                            }
+                            Some(old) if lu > old.last_update => {
+                                // The new copy is newer: drop the one already written.
+                                let issue = dup(&id, &old.source_path, old.line, old.last_update_raw.clone(), &n.trial.source_path, n.trial.last_update_date_raw.as_deref(), old.fingerprint == fp);
+                                w.drop_record(old.seq);
+                                count(std::slice::from_ref(&issue));
+                                w.push_issues([issue])?;
+                                let s = Seen { seq: 0, last_update: lu, last_update_raw: n.trial.last_update_date_raw.clone(), source_path: n.trial.source_path.clone(), line: n.trial.source_line, fingerprint: fp };
+                                let seq = w.push(n)?;
+                                seen.insert(id, Seen { seq, ..s });
+                            }
+                            Some(old) => {
+                                // Not newer (ties keep the first in input order): drop this one.
+                                let issue = dup(&id, &n.trial.source_path, n.trial.source_line, n.trial.last_update_date_raw.clone(), &old.source_path, old.last_update_raw.as_deref(), old.fingerprint == fp);
+                                count(std::slice::from_ref(&issue));
+                                w.push_issues([issue])?;
+                                w.push_issues(n.issues)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let trials = seen.len();
+    for sev in ["ERROR", "WARNING", "INFO"] {
+        by_severity.entry(sev.to_string()).or_default();
+    }
+    Ok(Written { writer: w, entries, by_severity, records, trials })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -306,65 +469,6 @@ fn hex(bytes: &[u8]) -> String {
 /// Hash of a serializable value (the effective config).
 pub fn config_hash<T: Serialize>(v: &T) -> String {
     hex(&Sha256::digest(serde_json::to_vec(v).unwrap_or_default()))
-}
-
-/// Collects per-file results into sorted tables, resolving trials read more than once.
-pub fn assemble(results: Vec<FileResult>) -> (Tables, Vec<InputEntry>) {
-    let mut entries = Vec::new();
-    let mut issues: Vec<RecordIssue> = Vec::new();
-    // nct_id -> records in input order
-    let mut by_id: BTreeMap<String, Vec<Normalized>> = BTreeMap::new();
-    for r in results {
-        entries.push(r.entry);
-        issues.extend(r.input_issues);
-        for n in r.records {
-            if n.trial.nct_id.is_empty() {
-                issues.extend(n.issues);
-                continue;
-            }
-            by_id.entry(n.trial.nct_id.clone()).or_default().push(n);
-        }
-    }
-    let mut tables = Tables::default();
-    for (id, mut recs) in by_id {
-        if recs.len() > 1 {
-            // Keep the newest by last update date; ties keep the first in input order.
-            let mut best = 0;
-            for (i, r) in recs.iter().enumerate() {
-                let d = r.trial.last_update_date.map(|d| d.days);
-                if d > recs[best].trial.last_update_date.map(|d| d.days) {
-                    best = i;
-                }
-            }
-            let kept = recs.swap_remove(best);
-            for other in &recs {
-                let differs = strip_provenance(other) != strip_provenance(&kept);
-                issues.push(RecordIssue {
-                    source_path: other.trial.source_path.clone(),
-                    line: other.trial.source_line,
-                    nct_id: Some(id.clone()),
-                    severity: "WARNING".into(),
-                    field: Some("nct_id".into()),
-                    message: format!(
-                        "{id} is also read from {} (last update {}); that record was kept and this one dropped{}",
-                        kept.trial.source_path,
-                        kept.trial.last_update_date_raw.as_deref().unwrap_or("unstated"),
-                        if differs { "; the two records differ" } else { "; the two records agree" }
-                    ),
-                    raw_value: other.trial.last_update_date_raw.clone(),
-                });
-                issues.extend(other.issues.iter().cloned());
-            }
-            tables.push(kept);
-        } else if let Some(only) = recs.pop() {
-            tables.push(only);
-        }
-    }
-    // Keep only issues of kept/dropped records once, sorted for determinism.
-    tables.issues.extend(issues);
-    tables.issues.sort();
-    tables.issues.dedup();
-    (tables, entries)
 }
 
 fn strip_provenance(n: &Normalized) -> Normalized {
@@ -419,36 +523,45 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
         None
     };
 
+    let meta = FileMeta { tool_version: env!("CARGO_PKG_VERSION").to_string(), config_hash: plan.config_hash.clone() };
     let span = info_span!("read", files = plan.files.len(), records = field::Empty, megabytes = field::Empty, from_cache = field::Empty);
     let bar = progress_bar(plan.progress, plan.files.len());
-    let results = read_all(&plan, cache, bar.clone()).instrument(span.clone()).await?;
+    // Files in flight ahead of the writer: enough to keep every thread busy.
+    let (order_tx, order_rx) = tokio::sync::mpsc::channel(plan.threads.max(1) * 2);
+    let staging_w = staging.clone();
+    // The writer is a dedicated thread (not one of the blocking pool, which `threads` bounds
+    // for the parsers); its result comes back through a oneshot channel.
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let writer_span = span.clone();
+    std::thread::Builder::new()
+        .name("trialtables-writer".into())
+        .spawn(move || {
+            let _g = writer_span.enter();
+            let _ = done_tx.send(write_stream(order_rx, &staging_w, &meta));
+        })
+        .context("starting the writer thread")?;
+    dispatch(&plan, cache.map(Arc::new), bar.clone(), order_tx).instrument(span.clone()).await?;
+    let written = done_rx.await.context("the writer thread failed")??;
     bar.finish_and_clear();
-    span.record("records", results.iter().map(|r| r.records.len()).sum::<usize>());
-    span.record("megabytes", format!("{:.1}", results.iter().map(|r| r.entry.bytes).sum::<u64>() as f64 / 1e6).as_str());
-    span.record("from_cache", results.iter().filter(|r| r.entry.from_cache).count());
+    span.record("records", written.records);
+    span.record("megabytes", format!("{:.1}", written.entries.iter().map(|e| e.bytes).sum::<u64>() as f64 / 1e6).as_str());
+    span.record("from_cache", written.entries.iter().filter(|e| e.from_cache).count());
     drop(span);
     publish::test_pause("after_read");
-
-    let span = info_span!("assemble", trials = field::Empty, issues = field::Empty);
-    let (tables, entries) = span.in_scope(|| assemble(results));
-    span.record("trials", tables.trials.len());
-    span.record("issues", tables.issues.len());
-    drop(span);
-
-    let meta = FileMeta { tool_version: env!("CARGO_PKG_VERSION").to_string(), config_hash: plan.config_hash.clone() };
-    let staging2 = staging.clone();
-    let (tables, summaries) = tokio::task::spawn_blocking(move || {
-        let span = info_span!("load", tables = field::Empty, rows = field::Empty);
-        let s = span.in_scope(|| write_tables(&staging2, &tables, &meta));
+    let Written { writer, entries, by_severity: by_sev, trials, records } = written;
+    let summaries = tokio::task::spawn_blocking(move || {
+        // Closes the tables (and removes the rows of superseded duplicate records).
+        let span = info_span!("load", tables = field::Empty, rows = field::Empty, trials, dropped_duplicates = records.saturating_sub(trials));
+        let s = span.in_scope(|| writer.finish());
         if let Ok(s) = &s {
             span.record("tables", s.len());
             span.record("rows", s.iter().map(|t| t.rows).sum::<usize>());
         }
-        (tables, s)
+        s
     })
     .await
-    .context("load task failed")?;
-    let summaries = summaries.context("writing tables")?;
+    .context("load task failed")?
+    .context("writing tables")?;
     publish::test_pause("after_load");
 
     let staging3 = staging.clone();
@@ -465,13 +578,6 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     .context("computing metrics")?;
     publish::test_pause("after_metrics");
 
-    let mut by_sev: BTreeMap<String, usize> = BTreeMap::new();
-    for i in &tables.issues {
-        *by_sev.entry(i.severity.clone()).or_default() += 1;
-    }
-    for sev in ["ERROR", "WARNING", "INFO"] {
-        by_sev.entry(sev.to_string()).or_default();
-    }
     let manifest = Manifest {
         trialtables_version: env!("CARGO_PKG_VERSION").to_string(),
         schema_version: trialtables_load::SCHEMA_VERSION.to_string(),

@@ -384,11 +384,11 @@ async fn since_last_success_adds_the_last_update_range() {
     let mut q2 = query("inc2");
     q2.advanced = None;
     let mut cfg2 = config(&server.base_url, raw.path(), 10, vec![q2]);
-    fetch(&cfg2, &online()).await.unwrap();
+    let base2 = fetch(&cfg2, &online()).await.unwrap();
     cfg2.since_last_success = true;
     fetch(&cfg2, &online()).await.unwrap();
     let adv = server.log().last().unwrap().get("filter.advanced").map(str::to_string);
-    let today = trialtables_fetch::clock::Utc::now().rfc3339()[..10].to_string();
+    let today = base2[0].manifest.started_at[..10].to_string();
     assert_eq!(adv, Some(format!("AREA[LastUpdatePostDate]RANGE[{today},MAX]")));
     cfg2.since_last_success = false;
     fetch(&cfg2, &online()).await.unwrap();
