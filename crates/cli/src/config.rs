@@ -32,8 +32,13 @@ pub struct Config {
 pub struct InputConfig {
     /// Files, directories (read recursively) or glob patterns (`data/**/*.json`). Each file's
     /// form is detected from its content: page text, API v2 JSON (`.json`, `.jsonl`), legacy
-    /// XML, and `.gz` / `.zip` archives of these.
+    /// XML, and `.gz` / `.zip` archives of these. May be empty when `[input.api]` is set.
+    #[serde(default)]
     pub paths: Vec<String>,
+    /// Fetch studies from the ClinicalTrials.gov API v2 (`[input.api]` with
+    /// `[[input.api.query]]` tables); the saved pages are read like any other input.
+    #[serde(default)]
+    pub api: Option<trialtables_fetch::ApiConfig>,
 }
 
 /// `[output]`
@@ -270,8 +275,37 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
     let mut c = Checker { file, text, problems: Vec::new() };
     c.unknown_keys("", &root, &["input", "output", "run", "normalize"]);
     if let Some(input) = c.table(&root, "input", true, "paths = [\"data/**/*.json\"]") {
-        c.unknown_keys("input", input, &["paths"]);
+        c.unknown_keys("input", input, &["paths", "api"]);
+        if let Some(api) = input.get("api") {
+            match api {
+                toml::Value::Table(t) => {
+                    c.unknown_keys("input.api", t, trialtables_fetch::config::CONFIG_KEYS);
+                    if let Some(toml::Value::Array(qs)) = t.get("query") {
+                        for q in qs {
+                            if let toml::Value::Table(qt) = q {
+                                c.unknown_keys("input.api.query", qt, trialtables_fetch::config::QUERY_KEYS);
+                            }
+                        }
+                    }
+                    match toml::Value::Table(t.clone()).try_into::<trialtables_fetch::ApiConfig>() {
+                        Ok(a) => {
+                            if let Err(errs) = a.validate() {
+                                for e in errs {
+                                    c.push("input", "api", format!("[input.api]: {e}"), None);
+                                }
+                            }
+                        }
+                        Err(e) if !e.message().contains("unknown field") => {
+                            c.push("input", "api", format!("[input.api]: {}", e.message().trim()), Some("see README, \"Fetching from the ClinicalTrials.gov API\"".into()));
+                        }
+                        Err(_) => {}
+                    }
+                }
+                other => c.wrong_type("input", "api", "a table", other, "[input.api]"),
+            }
+        }
         match input.get("paths") {
+            None if input.contains_key("api") => {}
             None => c.push("input", "", "missing key `paths` in [input]".into(), Some("add `paths = [\"data/**/*.json\"]`".into())),
             Some(toml::Value::Array(a)) => {
                 if let Some(bad) = a.iter().find(|v| !v.is_str()) {

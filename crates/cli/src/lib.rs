@@ -77,6 +77,10 @@ pub enum Command {
         /// The output does not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
+        /// Use no network: read the last complete saved fetch of each `[[input.api.query]]`
+        /// from the raw zone instead of querying the API.
+        #[arg(long)]
+        offline: bool,
     },
     /// Check the configuration and the inputs it names, without writing anything; reports
     /// every problem at once with file, line and column.
@@ -196,7 +200,7 @@ fn plan(
             errors.push(format!("--input {:?}: {}", p.pattern, p.message));
         }
     }
-    if cfg.input.paths.is_empty() && inputs_override.is_empty() {
+    if cfg.input.paths.is_empty() && cfg.input.api.is_none() && inputs_override.is_empty() {
         let (line, col) = config::locate(&text, "input", "paths");
         errors.push(format!("{}:{line}:{col}: [input] paths is empty: nothing to read (hint: list files, directories or globs, e.g. `paths = [\"data/**/*.json\"]`)", config_path.display()));
     }
@@ -247,7 +251,7 @@ fn exceeds(fail_on: config::FailOn, errors: usize, warnings: usize) -> bool {
 pub fn run(cli: Cli) -> Result<u8, Exit> {
     init_logging(&cli);
     match cli.command {
-        Command::Run { config, input, output, threads } => {
+        Command::Run { config, input, output, threads, offline } => {
             let (mut plan, cfg) = plan(&config, &input, output.as_deref(), threads)
                 .map_err(|errs| usage(format!("{} problem(s):\n{}", errs.len(), errs.join("\n"))))?;
             plan.progress = !cli.quiet && cli.log_format == LogFormat::Pretty && std::io::stderr().is_terminal();
@@ -258,6 +262,21 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                 .build()
                 .context("starting the async runtime")
                 .map_err(failure)?;
+            if let Some(api) = &cfg.input.api {
+                // Fetch (or replay) first; the saved pages are inputs like any other file.
+                let cfg_dir = config.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
+                let api = api.with_base_dir(&cfg_dir);
+                let opts = trialtables_fetch::FetchOptions { offline, progress: plan.progress };
+                let outs = rt
+                    .block_on(trialtables_fetch::fetch(&api, &opts))
+                    .context("fetching from the ClinicalTrials.gov API")
+                    .map_err(failure)?;
+                for o in &outs {
+                    plan.files.extend(o.snapshot.iter().map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+                }
+                plan.files.sort();
+                plan.files.dedup();
+            }
             let outcome = rt.block_on(pipeline::run(plan)).map_err(failure)?;
             print_summary(&outcome);
             let m = &outcome.manifest;

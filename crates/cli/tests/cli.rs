@@ -488,3 +488,5 @@ mod fuzz_props;
 mod hostile;
 #[path = "cli/ops.rs"]
 mod ops;
+#[path = "cli/fetch.rs"]
+mod fetch;
