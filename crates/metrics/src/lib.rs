@@ -182,7 +182,19 @@ pub fn metric(name: &str) -> Option<&'static MetricDef> {
 fn read_table(tables_dir: &Path, name: &str) -> Result<LazyFrame, MetricsError> {
     let path = tables_dir.join(format!("{name}.parquet"));
     let file = File::open(&path).map_err(|source| MetricsError::Io { path: path.clone(), source })?;
+    // Only the columns the metrics use are read, so the stage's memory stays small on
+    // registry-scale tables (descriptions and citations are never loaded).
+    let columns: Option<Vec<String>> = match name {
+        "trials" => Some(&["nct_id", "cell_source", "cell_origin", "phase", "overall_status", "enrollment", "start_date"][..]),
+        "conditions" => Some(&["nct_id", "category"][..]),
+        "doses" => Some(&["nct_id", "cell_source", "dose_per_kg", "dose_per_kg_high", "dose_total", "dose_total_high"][..]),
+        "outcome_timepoints" => Some(&["nct_id", "kind", "days"][..]),
+        "references" => Some(&["nct_id", "pmid", "doi"][..]),
+        _ => None,
+    }
+    .map(|c| c.iter().map(|x| x.to_string()).collect());
     let df = ParquetReader::new(file)
+        .with_columns(columns)
         .finish()
         .map_err(|source| MetricsError::Polars { metric: "read", source })?;
     Ok(df.lazy())
