@@ -195,7 +195,17 @@ pub struct Design {
     pub study_type: Scalar,
     pub phases: Vec<Scalar>,
     pub design_info: Option<DesignInfo>,
-    pub enrollment_info: Option<DateStruct>,
+    pub enrollment_info: Option<Enrollment>,
+}
+
+/// `enrollmentInfo`.
+#[allow(missing_docs)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Enrollment {
+    pub count: Scalar,
+    #[serde(rename = "type")]
+    pub kind: Scalar,
 }
 
 /// `designInfo`.
@@ -341,7 +351,7 @@ impl Study {
                 n += d.masking_info.as_ref().map_or(0, |x| x.masking.n());
             }
             if let Some(e) = &m.enrollment_info {
-                n += e.date.n() + e.kind.n();
+                n += e.count.n() + e.kind.n();
             }
         }
         if let Some(m) = &p.arms_interventions_module {

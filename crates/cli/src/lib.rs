@@ -257,7 +257,8 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             plan.progress = !cli.quiet && cli.log_format == LogFormat::Pretty && std::io::stderr().is_terminal();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(plan.threads.clamp(1, 64))
-                .max_blocking_threads(plan.threads.max(1))
+                // Parsers (bounded by `threads`) plus the file reads of tokio::fs, which also run here.
+                .max_blocking_threads(plan.threads.max(1) * 2 + 2)
                 .enable_all()
                 .build()
                 .context("starting the async runtime")

@@ -49,6 +49,16 @@
 use regex::Regex;
 use std::sync::OnceLock;
 
+/// A compiled regex from a literal pattern, compiled once per call site (no shared lock on
+/// the hot path).
+macro_rules! re {
+    ($pat:expr) => {{
+        static R: OnceLock<Regex> = OnceLock::new();
+        // Patterns are literals of this module, covered by tests; a bad one is a bug.
+        R.get_or_init(|| Regex::new($pat).expect("valid literal regex"))
+    }};
+}
+
 /// One timepoint read from a time frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedTimepoint {
@@ -239,7 +249,7 @@ fn anchor_of(s: &str) -> Option<&'static str> {
             .collect()
     });
     // "during study visit" is one visit, not the whole study.
-    let visit_after = re(r"^\s+visits?\b");
+    let visit_after = re!(r"^\s+visits?\b");
     res.iter()
         .find(|(a, r)| {
             r.find_iter(s).any(|m| {
@@ -274,9 +284,9 @@ fn calendar_of(norm: &Norm, text: &str) -> Option<String> {
             let before = s.get(..m.start()).unwrap_or("");
             let after = s.get(m.end()..).unwrap_or("");
             // "NCT2009...", "n=2000", "2000 days", "2010 mg": not a year.
-            if re(r"[\w=+.#/-]$").is_match(before)
-                || re(r"\b(?:days?|weeks?|wks?|months?|years?|hours?|visits?|cycles?|doses?|d|w|m|n)\s*[:#=]?\s*$").is_match(before)
-                || !re(r"^\s*(?:$|[-,.;:)\]]|\(|(?:and|to|through|until|or)\b)").is_match(after)
+            if re!(r"[\w=+.#/-]$").is_match(before)
+                || re!(r"\b(?:days?|weeks?|wks?|months?|years?|hours?|visits?|cycles?|doses?|d|w|m|n)\s*[:#=]?\s*$").is_match(before)
+                || !re!(r"^\s*(?:$|[-,.;:)\]]|\(|(?:and|to|through|until|or)\b)").is_match(after)
             {
                 continue;
             }
@@ -337,13 +347,13 @@ impl Norm {
         map.push(text.len());
         let mut n = Norm { s, map };
         // "2 ~ 3 days" is a range; any other "~" means "about".
-        n.replace(re(r"(\d)\s*~\s*(\d)"), |c| format!("{}-{}", &c[1], &c[2]));
-        n.replace(re(r"~"), |_| " ".to_string());
+        n.replace(re!(r"(\d)\s*~\s*(\d)"), |c| format!("{}-{}", &c[1], &c[2]));
+        n.replace(re!(r"~"), |_| " ".to_string());
         // "15 .5 months" -> "15.5 months"
-        n.replace(re(r"(\d) \.(\d)"), |c| format!("{}.{}", &c[1], &c[2]));
-        n.replace(re(r"\bhalf[- ]?(?:a[- ])?year\b"), |_| "6 months".to_string());
+        n.replace(re!(r"(\d) \.(\d)"), |c| format!("{}.{}", &c[1], &c[2]));
+        n.replace(re!(r"\bhalf[- ]?(?:a[- ])?year\b"), |_| "6 months".to_string());
         n.replace(
-            re(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](one|two|three|four|five|six|seven|eight|nine)\b)?|(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))\b"),
+            re!(r"\b(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](one|two|three|four|five|six|seven|eight|nine)\b)?|(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))\b"),
             |c| {
                 let tens = c.get(1).map(|m| word_value(m.as_str())).unwrap_or(0);
                 let ones = c.get(2).map(|m| word_value(m.as_str())).unwrap_or(0);
@@ -352,44 +362,44 @@ impl Norm {
             },
         );
         n.replace(
-            re(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)(\s+(?:day|week|month|year|hour))"),
+            re!(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)(\s+(?:day|week|month|year|hour))"),
             |c| format!("{}{}", ordinal_value(&c[1]), &c[2]),
         );
         // "first postoperative day" -> "day 1 postoperative" (a study day).
         n.replace(
-            re(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\s+(post-?\s?operative|post-?op|postop)\s+(day|week|month)\b"),
+            re!(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\s+(post-?\s?operative|post-?op|postop)\s+(day|week|month)\b"),
             |c| format!("{} {} {}", &c[3], ordinal_value(&c[1]), &c[2]),
         );
         // "POD 3" (post-operative day) -> "day 3".
-        n.replace(re(r"\bpod\s?(\d+)\b"), |c| format!("day {}", &c[1]));
+        n.replace(re!(r"\bpod\s?(\d+)\b"), |c| format!("day {}", &c[1]));
         // Seconds are below the smallest unit of the contract (MINUTE): "10 seconds" becomes
         // 10/60 minutes (the label keeps "10 seconds").
-        n.replace_some(re(r"(\d+(?:\.\d+)?)\s*(?:seconds?|secs?)\b"), |c| {
+        n.replace_some(re!(r"(\d+(?:\.\d+)?)\s*(?:seconds?|secs?)\b"), |c| {
             let v: f64 = c[1].parse().ok()?;
             Some(format!("{} minutes", v / 60.0))
         });
         // French hour/day of the intervention: "H0+1h30", "J0+180 days" -> the offset only;
         // "1h30" -> 1.5 hours; "24 h" -> 24 hours; bare "H0" -> hour 0; "J1" -> day 1.
-        n.replace(re(r"\b[hj]0\s*\+\s*(\d)"), |c| c[1].to_string());
-        n.replace_some(re(r"\b(\d+)\s?h([0-5]\d)\b"), |c| {
+        n.replace(re!(r"\b[hj]0\s*\+\s*(\d)"), |c| c[1].to_string());
+        n.replace_some(re!(r"\b(\d+)\s?h([0-5]\d)\b"), |c| {
             let h: f64 = c[1].parse().ok()?;
             let m: f64 = c[2].parse().ok()?;
             Some(format!("{} hours", h + m / 60.0))
         });
-        n.replace(re(r"(\d)\s+h\b"), |c| format!("{} hours", &c[1]));
-        n.replace(re(r"\bh0\b"), |_| "hour 0".to_string());
-        n.replace(re(r"(^|[^\w.+-])j\s?([+-]?\d{1,3})\b"), |c| {
+        n.replace(re!(r"(\d)\s+h\b"), |c| format!("{} hours", &c[1]));
+        n.replace(re!(r"\bh0\b"), |_| "hour 0".to_string());
+        n.replace(re!(r"(^|[^\w.+-])j\s?([+-]?\d{1,3})\b"), |c| {
             format!("{}day {}", &c[1], c[2].trim_start_matches('+'))
         });
         // Unit typos after a number: "1 yeare", "6 monhts", "2 weeeks".
-        n.replace_some(re(r"(\d\s*-?\s*)([a-z]{4,9})\b"), |c| {
+        n.replace_some(re!(r"(\d\s*-?\s*)([a-z]{4,9})\b"), |c| {
             fix_unit_typo(&c[2]).map(|u| format!("{}{}", &c[1], u))
         });
         // "1st", "24th", "3rd" -> bare numbers.
-        n.replace(re(r"(\d)\s?(?:st|nd|rd|th)\b"), |c| c[1].to_string());
+        n.replace(re!(r"(\d)\s?(?:st|nd|rd|th)\b"), |c| c[1].to_string());
         // "a year", "an hour" -> "1 year" (not after once/twice/per/every: frequencies).
         n.replace(
-            re(r"\b(once|twice|times|per|every|each)?(\s*)\ban?\s+(year|month|week|day|hour)\b"),
+            re!(r"\b(once|twice|times|per|every|each)?(\s*)\ban?\s+(year|month|week|day|hour)\b"),
             |c| match c.get(1) {
                 Some(_) => c[0].to_string(),
                 None => format!("{}1 {}", &c[2], &c[3]),
@@ -566,24 +576,6 @@ fn ordinal_value(w: &str) -> u32 {
     }
 }
 
-/// A compiled regex from a literal pattern, cached per pattern.
-fn re(pat: &'static str) -> &'static Regex {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(&'static str, &'static Regex)>>> =
-        OnceLock::new();
-    let cache = CACHE.get_or_init(|| std::sync::Mutex::new(Vec::new()));
-    let mut guard = match cache.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    if let Some((_, r)) = guard.iter().find(|(p, _)| std::ptr::eq(*p, pat) || *p == pat) {
-        return r;
-    }
-    // Patterns are literals of this module, covered by tests; a bad one is a programming error.
-    let r: &'static Regex = Box::leak(Box::new(Regex::new(pat).expect("valid literal regex")));
-    guard.push((pat, r));
-    r
-}
-
 /// Blanks out `(...)` and `[...]` parts; returns the main text (same length) and the asides
 /// with their start offsets.
 fn split_asides(s: &str) -> (String, Vec<(usize, String)>) {
@@ -677,7 +669,7 @@ fn prefix_re() -> &'static Regex {
 }
 
 fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
-    let num = re(r"[+-]?\d+(?:\.\d+)?");
+    let num = re!(r"[+-]?\d+(?:\.\d+)?");
     let mut items: Vec<(f64, Option<f64>)> = Vec::new();
     // Walk numbers and the separators between them.
     let mut prev_end = 0;
@@ -727,7 +719,7 @@ fn find_mentions(s: &str) -> Vec<Mention> {
         let end = c.get(0).map(|m| m.end()).unwrap_or(list.end());
         out.push(Mention { start: list.start(), end, unit, items, prefix_form: false });
     }
-    let unit_after = re(r"^\s*-?\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b");
+    let unit_after = re!(r"^\s*-?\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b");
     for c in prefix_re().captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
         let Some(list) = c.name("list") else { continue };
@@ -739,7 +731,7 @@ fn find_mentions(s: &str) -> Vec<Mention> {
         let mut end = list.end();
         // "Week 12, 24 hours": the last number belongs to the next mention.
         if unit_after.is_match(s.get(end..).unwrap_or("")) {
-            let num = re(r"[+-]?\d+(?:\.\d+)?");
+            let num = re!(r"[+-]?\d+(?:\.\d+)?");
             let nums: Vec<_> = num.find_iter(&list_str).collect();
             if nums.len() < 2 {
                 continue;
@@ -750,7 +742,7 @@ fn find_mentions(s: &str) -> Vec<Mention> {
         }
         // Skip the day of a later cycle: "Cycle 2, Day 1" is not study day 1.
         let before = s.get(..whole.start()).unwrap_or("");
-        if let Some(cm) = re(r"cycles?\s*(\d+)[\s,:]*$").captures(before) {
+        if let Some(cm) = re!(r"cycles?\s*(\d+)[\s,:]*$").captures(before) {
             if cm.get(1).map(|m| m.as_str()) != Some("1") {
                 continue;
             }
@@ -829,14 +821,14 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         let (mut kind, kstart) = kind_before(before);
         // "average of week 3 and 4" averages data at weeks 3 and 4; "an average of 1 year"
         // is the registry's "through study completion" template.
-        if m.prefix_form && kind == "UP_TO" && re(r"\b(?:average|median|mean)\b[^,;]*$").is_match(before) {
+        if m.prefix_form && kind == "UP_TO" && re!(r"\b(?:average|median|mean)\b[^,;]*$").is_match(before) {
             kind = "AT";
         }
         let label_start = kstart.map(|k| prev_end + k).unwrap_or(m.start);
         let label = norm.original(text, label_start, m.end);
         let after = s.get(m.end..).unwrap_or("");
         let negate = !m.prefix_form
-            && re(r"^\s*(?:before|prior\s+to|pre-?\s*(?:dose|treatment|op|operat|surg|transpl|infus|inject|interv|proced|random))").is_match(after);
+            && re!(r"^\s*(?:before|prior\s+to|pre-?\s*(?:dose|treatment|op|operat|surg|transpl|infus|inject|interv|proced|random))").is_match(after);
         if kind == "EVERY" && m.items.len() > 1 {
             kind = "AT";
         }
@@ -909,8 +901,8 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         let prev = mentions.iter().rfind(|m| m.end <= whole.start());
         if let Some(pm) = prev {
             let gap = s.get(pm.end..whole.start()).unwrap_or("");
-            if re(r"^[\s:\-]*$").is_match(gap)
-                || re(r"^\s*(?:from|since|after|post|relative\s+to|compared\s+(?:to|with)|versus|vs\.?)\s*$")
+            if re!(r"^[\s:\-]*$").is_match(gap)
+                || re!(r"^\s*(?:from|since|after|post|relative\s+to|compared\s+(?:to|with)|versus|vs\.?)\s*$")
                     .is_match(gap)
             {
                 continue;
