@@ -58,7 +58,7 @@ pub struct RunConfig {
     /// "error" (default), "warning", or "never".
     #[serde(default = "default_fail_on")]
     pub fail_on: FailOn,
-    /// Worker threads for reading and parsing (default: the number of CPUs). The output does
+    /// Worker threads for reading and parsing (default: two per CPU). The output does
     /// not depend on it.
     #[serde(default)]
     pub threads: Option<usize>,
@@ -344,7 +344,7 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         match run.get("threads") {
             None => {}
             Some(toml::Value::Integer(n)) if (1..=1024).contains(n) => {}
-            Some(toml::Value::Integer(n)) => c.push("run", "threads", format!("`threads` must be between 1 and 1024, found {n}"), Some("leave it out to use one thread per CPU".into())),
+            Some(toml::Value::Integer(n)) => c.push("run", "threads", format!("`threads` must be between 1 and 1024, found {n}"), Some("leave it out to use two per CPU".into())),
             Some(other) => c.wrong_type("run", "threads", "an integer", other, "threads = 4"),
         }
         match run.get("incremental") {

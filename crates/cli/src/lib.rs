@@ -73,7 +73,7 @@ pub enum Command {
         /// Write here instead of `[output] dir`.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Files read and parsed at once (overrides `[run] threads`; default: one per CPU).
+        /// Files read and parsed at once (overrides `[run] threads`; default: two per CPU).
         /// The output does not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
@@ -220,12 +220,14 @@ fn plan(
     let config_hash = pipeline::config_hash(&(&patterns, &cfg.normalize, &cfg.run.fail_on));
     // source_path is written relative to the base, so outputs do not depend on where the
     // checkout lives.
-    let base = std::fs::canonicalize(&base).unwrap_or(base);
-    let files = files.into_iter().map(|f| std::fs::canonicalize(&f).unwrap_or(f)).collect();
+    // (Files keep the spelling of `base` they were resolved with, so stripping it needs no
+    // per-file canonicalize: that cost seven readlink calls a file on big inputs.)
     let threads = threads_override
         .map(usize::from)
         .or(cfg.run.threads)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+        // Two files in flight per CPU hide the per-file hand-offs and I/O waits (measured:
+        // 10k one-study XML files, 4 vs 2 on 2 cores: 3.5 s vs 4.6-6.0 s wall).
+        .unwrap_or_else(|| 2 * std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
     let plan = pipeline::RunPlan {
         files,
         base,
@@ -273,7 +275,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                     .context("fetching from the ClinicalTrials.gov API")
                     .map_err(failure)?;
                 for o in &outs {
-                    plan.files.extend(o.snapshot.iter().map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+                    plan.files.extend(o.snapshot.iter().cloned());
                 }
                 plan.files.sort();
                 plan.files.dedup();

@@ -330,24 +330,25 @@ async fn dispatch(
         let (records_seen, bytes_seen) = (records_seen.clone(), bytes_seen.clone());
         tokio::spawn(async move {
             let _permit = permit;
-            let entry = match tokio::fs::read(&file).await {
-                Ok(bytes) => {
-                    let (shown2, len, tx2) = (shown.clone(), bytes.len() as u64, tx.clone());
-                    let r = tokio::task::spawn_blocking(move || parse_file(shown, bytes, &cfg, cache.as_deref(), &tx2)).await;
-                    match r {
-                        Ok(e) => e,
-                        Err(e) => {
-                            // A panic in a reader is a bug, but it loses this file only.
-                            error!(path = %shown2, "internal error while reading this file: {e}");
-                            let f = failed_file(shown2, len, String::new(), format!("internal error while reading this file (please report it): {e}"));
-                            let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
-                            f.entry
-                        }
-                    }
+            // Read and parse on one blocking thread: one hand-off per file, not three.
+            let (shown2, tx2) = (shown.clone(), tx.clone());
+            let r = tokio::task::spawn_blocking(move || match std::fs::read(&file) {
+                Ok(bytes) => Ok(parse_file(shown, bytes, &cfg, cache.as_deref(), &tx2)),
+                Err(e) => Err(e),
+            })
+            .await;
+            let entry = match r {
+                Ok(Ok(e)) => e,
+                Ok(Err(e)) => {
+                    error!(path = %shown2, "cannot read input file: {e}");
+                    let f = failed_file(shown2, 0, String::new(), format!("cannot read file: {e}"));
+                    let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
+                    f.entry
                 }
                 Err(e) => {
-                    error!(path = %shown, "cannot read input file: {e}");
-                    let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
+                    // A panic in a reader is a bug, but it loses this file only.
+                    error!(path = %shown2, "internal error while reading this file: {e}");
+                    let f = failed_file(shown2, 0, String::new(), format!("internal error while reading this file (please report it): {e}"));
                     let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
                     f.entry
                 }

@@ -77,7 +77,7 @@ pipeline.toml:2:1: wrong type for `paths`: expected an array of strings, found a
 pipeline.toml:4:1: missing key `dir` in [output] (hint: add `dir = \"out\"`)\n\
 pipeline.toml:5:1: unknown field `dri` (hint: did you mean `dir`?)\n\
 pipeline.toml:8:1: unknown fail_on value \"warn\" (hint: did you mean \"warning\"? valid values: \"error\", \"warning\", \"never\")\n\
-pipeline.toml:9:1: `threads` must be between 1 and 1024, found 0 (hint: leave it out to use one thread per CPU)\n\
+pipeline.toml:9:1: `threads` must be between 1 and 1024, found 0 (hint: leave it out to use two per CPU)\n\
 pipeline.toml:10:1: wrong type for `incremental`: expected a boolean, found a string (hint: write it as `incremental = true`)\n"
     );
     assert_eq!(entries(d), vec!["pipeline.toml"], "validate writes nothing");
