@@ -46,12 +46,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn load(paths: &[PathBuf]) -> Vec<Input> {
-    paths
-        .iter()
-        .filter_map(|p| {
-            std::fs::read(p).ok().map(|bytes| Input { path: p.to_string_lossy().into_owned(), bytes })
-        })
-        .collect()
+    paths.iter().filter_map(|p| std::fs::read(p).ok().map(|bytes| Input { path: p.to_string_lossy().into_owned(), bytes })).collect()
 }
 
 /// The seed page-text records (`fixtures/seeds/*.txt`).

@@ -415,11 +415,7 @@ fn first_byte(bytes: &[u8]) -> Option<u8> {
 /// Typed floor: decodes every study (array, page object, single study or JSON Lines) into
 /// [`Study`] with owned strings.
 pub fn json_typed(bytes: &[u8]) -> Counts {
-    let sum = |studies: &[Study]| Counts {
-        records: studies.len() as u64,
-        values: studies.iter().map(Study::values).sum(),
-        errors: 0,
-    };
+    let sum = |studies: &[Study]| Counts { records: studies.len() as u64, values: studies.iter().map(Study::values).sum(), errors: 0 };
     match first_byte(bytes) {
         Some(b'[') => json_docs::<Vec<Study>, _>(bytes, |v| sum(&v)),
         Some(b'{') => json_docs::<Top, _>(bytes, |t| match t.studies {

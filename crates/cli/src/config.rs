@@ -121,7 +121,20 @@ impl std::fmt::Display for ConfigProblem {
 }
 
 /// Valid keys per table, for "did you mean" hints.
-const KEYS: &[&str] = &["input", "output", "run", "normalize", "paths", "dir", "fail_on", "threads", "incremental", "condition_categories", "name", "patterns"];
+const KEYS: &[&str] = &[
+    "input",
+    "output",
+    "run",
+    "normalize",
+    "paths",
+    "dir",
+    "fail_on",
+    "threads",
+    "incremental",
+    "condition_categories",
+    "name",
+    "patterns",
+];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -150,12 +163,7 @@ pub fn nearest_key(unknown: &str) -> Option<&'static str> {
 
 /// The nearest of `candidates` to `word`, when one is close.
 fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|k| (levenshtein(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
+    candidates.iter().map(|k| (levenshtein(word, k), *k)).filter(|(d, k)| *d <= 2.max(k.len() / 3)).min().map(|(_, k)| k)
 }
 
 /// Where `key` is set inside `[section]` (or at top level when `section` is empty), as
@@ -216,7 +224,11 @@ impl Checker<'_> {
             if !valid.contains(&k.as_str()) {
                 let hint = match nearest(k, valid) {
                     Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("valid keys{}: {}", if section.is_empty() { String::new() } else { format!(" in [{section}]") }, valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "valid keys{}: {}",
+                        if section.is_empty() { String::new() } else { format!(" in [{section}]") },
+                        valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.push(section, k, format!("unknown field `{k}`"), Some(hint));
             }
@@ -296,7 +308,12 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
                             }
                         }
                         Err(e) if !e.message().contains("unknown field") => {
-                            c.push("input", "api", format!("[input.api]: {}", e.message().trim()), Some("see README, \"Fetching from the ClinicalTrials.gov API\"".into()));
+                            c.push(
+                                "input",
+                                "api",
+                                format!("[input.api]: {}", e.message().trim()),
+                                Some("see README, \"Fetching from the ClinicalTrials.gov API\"".into()),
+                            );
                         }
                         Err(_) => {}
                     }
@@ -319,7 +336,9 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         c.unknown_keys("output", output, &["dir"]);
         match output.get("dir") {
             None => c.push("output", "", "missing key `dir` in [output]".into(), Some("add `dir = \"out\"`".into())),
-            Some(toml::Value::String(d)) if d.trim().is_empty() => c.push("output", "dir", "`dir` is empty".into(), Some("name the output directory, e.g. `dir = \"out\"`".into())),
+            Some(toml::Value::String(d)) if d.trim().is_empty() => {
+                c.push("output", "dir", "`dir` is empty".into(), Some("name the output directory, e.g. `dir = \"out\"`".into()))
+            }
             Some(toml::Value::String(_)) => {}
             Some(other) => c.wrong_type("output", "dir", "a string", other, "dir = \"out\""),
         }
@@ -344,7 +363,12 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         match run.get("threads") {
             None => {}
             Some(toml::Value::Integer(n)) if (1..=1024).contains(n) => {}
-            Some(toml::Value::Integer(n)) => c.push("run", "threads", format!("`threads` must be between 1 and 1024, found {n}"), Some("leave it out to use two per CPU".into())),
+            Some(toml::Value::Integer(n)) => c.push(
+                "run",
+                "threads",
+                format!("`threads` must be between 1 and 1024, found {n}"),
+                Some("leave it out to use two per CPU".into()),
+            ),
             Some(other) => c.wrong_type("run", "threads", "an integer", other, "threads = 4"),
         }
         match run.get("incremental") {

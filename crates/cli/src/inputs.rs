@@ -63,7 +63,8 @@ pub fn resolve(base: &Path, patterns: &[String]) -> (Vec<PathBuf>, Vec<InputProb
                 Err(e) => problems.push(InputProblem { pattern: pat.clone(), message: format!("bad glob pattern: {e}") }),
             }
             if files.len() == before {
-                problems.push(InputProblem { pattern: pat.clone(), message: format!("glob matches no file (looked for {})", full.display()) });
+                problems
+                    .push(InputProblem { pattern: pat.clone(), message: format!("glob matches no file (looked for {})", full.display()) });
             }
         } else if full.is_dir() {
             if let Err(e) = walk(&full, &mut files) {

@@ -32,7 +32,9 @@ pub mod exit {
 /// to analytics-ready Parquet tables.
 #[derive(Debug, Parser)]
 #[command(name = "trialtables", version, propagate_version = true)]
-#[command(after_help = "Example:\n  trialtables run --config pipeline.toml\n  trialtables validate --config pipeline.toml\n  trialtables inspect fixtures/seeds/000_06cd87bbc5196893.txt")]
+#[command(
+    after_help = "Example:\n  trialtables run --config pipeline.toml\n  trialtables validate --config pipeline.toml\n  trialtables inspect fixtures/seeds/000_06cd87bbc5196893.txt"
+)]
 pub struct Cli {
     /// Only print warnings and errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -180,11 +182,8 @@ fn plan(
     let cfg_dir = config_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let cfg_dir = if cfg_dir.as_os_str().is_empty() { PathBuf::from(".") } else { cfg_dir };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let (base, patterns) = if inputs_override.is_empty() {
-        (cfg_dir.clone(), cfg.input.paths.clone())
-    } else {
-        (cwd.clone(), inputs_override.to_vec())
-    };
+    let (base, patterns) =
+        if inputs_override.is_empty() { (cfg_dir.clone(), cfg.input.paths.clone()) } else { (cwd.clone(), inputs_override.to_vec()) };
     let (files, problems) = inputs::resolve(&base, &patterns);
     let mut errors: Vec<String> = Vec::new();
     for p in problems {
@@ -210,7 +209,11 @@ fn plan(
     };
     if output.is_file() {
         let (line, col) = config::locate(&text, "output", "dir");
-        errors.push(format!("{}:{line}:{col}: output {} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)", config_path.display(), output.display()));
+        errors.push(format!(
+            "{}:{line}:{col}: output {} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)",
+            config_path.display(),
+            output.display()
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -267,7 +270,8 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                 .map_err(failure)?;
             if let Some(api) = &cfg.input.api {
                 // Fetch (or replay) first; the saved pages are inputs like any other file.
-                let cfg_dir = config.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
+                let cfg_dir =
+                    config.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
                 let api = api.with_base_dir(&cfg_dir);
                 let opts = trialtables_fetch::FetchOptions { offline, progress: plan.progress };
                 let outs = rt
@@ -334,11 +338,13 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             let records: Vec<_> = ex
                 .records
                 .iter()
-                .map(|r| serde_json::json!({
-                    "source_format": r.source_format.as_str(),
-                    "raw": r,
-                    "normalized": trialtables_normalize::normalize(r, &cfg),
-                }))
+                .map(|r| {
+                    serde_json::json!({
+                        "source_format": r.source_format.as_str(),
+                        "raw": r,
+                        "normalized": trialtables_normalize::normalize(r, &cfg),
+                    })
+                })
                 .collect();
             let out = serde_json::json!({ "file": shown, "records": records, "input_issues": ex.issues });
             match format {

@@ -348,7 +348,8 @@ async fn dispatch(
                 Err(e) => {
                     // A panic in a reader is a bug, but it loses this file only.
                     error!(path = %shown2, "internal error while reading this file: {e}");
-                    let f = failed_file(shown2, 0, String::new(), format!("internal error while reading this file (please report it): {e}"));
+                    let f =
+                        failed_file(shown2, 0, String::new(), format!("internal error while reading this file (please report it): {e}"));
                     let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
                     f.entry
                 }
@@ -398,7 +399,13 @@ fn write_stream(
         }
     };
     let mut records = 0usize;
-    let dup = |id: &str, dropped_path: &str, dropped_line: i64, dropped_raw: Option<String>, kept_path: &str, kept_raw: Option<&str>, agree: bool| RecordIssue {
+    let dup = |id: &str,
+               dropped_path: &str,
+               dropped_line: i64,
+               dropped_raw: Option<String>,
+               kept_path: &str,
+               kept_raw: Option<&str>,
+               agree: bool| RecordIssue {
         source_path: dropped_path.to_string(),
         line: dropped_line,
         nct_id: Some(id.to_string()),
@@ -429,23 +436,53 @@ fn write_stream(
                         let lu = n.trial.last_update_date.map(|d| d.days);
                         match seen.get(&id) {
                             None => {
-                                let s = Seen { seq: 0, last_update: lu, last_update_raw: n.trial.last_update_date_raw.clone(), source_path: n.trial.source_path.clone(), line: n.trial.source_line, fingerprint: fp };
+                                let s = Seen {
+                                    seq: 0,
+                                    last_update: lu,
+                                    last_update_raw: n.trial.last_update_date_raw.clone(),
+                                    source_path: n.trial.source_path.clone(),
+                                    line: n.trial.source_line,
+                                    fingerprint: fp,
+                                };
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }
                             Some(old) if lu > old.last_update => {
                                 // The new copy is newer: drop the one already written.
-                                let issue = dup(&id, &old.source_path, old.line, old.last_update_raw.clone(), &n.trial.source_path, n.trial.last_update_date_raw.as_deref(), old.fingerprint == fp);
+                                let issue = dup(
+                                    &id,
+                                    &old.source_path,
+                                    old.line,
+                                    old.last_update_raw.clone(),
+                                    &n.trial.source_path,
+                                    n.trial.last_update_date_raw.as_deref(),
+                                    old.fingerprint == fp,
+                                );
                                 w.drop_record(old.seq);
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                let s = Seen { seq: 0, last_update: lu, last_update_raw: n.trial.last_update_date_raw.clone(), source_path: n.trial.source_path.clone(), line: n.trial.source_line, fingerprint: fp };
+                                let s = Seen {
+                                    seq: 0,
+                                    last_update: lu,
+                                    last_update_raw: n.trial.last_update_date_raw.clone(),
+                                    source_path: n.trial.source_path.clone(),
+                                    line: n.trial.source_line,
+                                    fingerprint: fp,
+                                };
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }
                             Some(old) => {
                                 // Not newer (ties keep the first in input order): drop this one.
-                                let issue = dup(&id, &n.trial.source_path, n.trial.source_line, n.trial.last_update_date_raw.clone(), &old.source_path, old.last_update_raw.as_deref(), old.fingerprint == fp);
+                                let issue = dup(
+                                    &id,
+                                    &n.trial.source_path,
+                                    n.trial.source_line,
+                                    n.trial.last_update_date_raw.clone(),
+                                    &old.source_path,
+                                    old.last_update_raw.as_deref(),
+                                    old.fingerprint == fp,
+                                );
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
                                 w.push_issues(n.issues)?;
@@ -514,12 +551,7 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     let cache = if plan.incremental {
         let next = staging.join(CACHE_DIR);
         std::fs::create_dir_all(&next).with_context(|| format!("creating {}", next.display()))?;
-        Some(CacheDirs {
-            previous: plan.output.join(CACHE_DIR),
-            next,
-            build: build_id(),
-            normalize_hash: config_hash(&plan.normalize),
-        })
+        Some(CacheDirs { previous: plan.output.join(CACHE_DIR), next, build: build_id(), normalize_hash: config_hash(&plan.normalize) })
     } else {
         None
     };
@@ -552,7 +584,8 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     let Written { writer, entries, by_severity: by_sev, trials, records } = written;
     let summaries = tokio::task::spawn_blocking(move || {
         // Closes the tables (and removes the rows of superseded duplicate records).
-        let span = info_span!("load", tables = field::Empty, rows = field::Empty, trials, dropped_duplicates = records.saturating_sub(trials));
+        let span =
+            info_span!("load", tables = field::Empty, rows = field::Empty, trials, dropped_duplicates = records.saturating_sub(trials));
         let s = span.in_scope(|| writer.finish());
         if let Ok(s) = &s {
             span.record("tables", s.len());
@@ -606,10 +639,7 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
 
 /// Current UTC time as RFC 3339 (seconds), without a date-time dependency.
 fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let days = secs.div_euclid(86400) as i32;
     let rem = secs.rem_euclid(86400);
     let (y, m, d) = trialtables_normalize::dates::civil_from_days(days);

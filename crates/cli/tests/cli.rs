@@ -44,12 +44,8 @@ fn run_cli(config: &str, args: &[&str]) -> Run {
 }
 
 fn run_in(dir: tempfile::TempDir, args: &[&str]) -> Run {
-    let o = Command::new(env!("CARGO_BIN_EXE_trialtables"))
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("TRIALTABLES_LOG")
-        .output()
-        .unwrap();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_trialtables")).args(args).current_dir(dir.path()).env_remove("TRIALTABLES_LOG").output().unwrap();
     Run {
         code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into(),
@@ -212,10 +208,8 @@ fn seeds_end_to_end() {
     // 001: ages, the phase conflict, references and timepoints.
     let t = &rows(&trials, "NCT01741857")[0];
     assert_eq!((f(t, "min_age_years"), f(t, "max_age_years")), (Some(15.0), Some(60.0)));
-    let conflict = rows_all(&issues)
-        .into_iter()
-        .filter(|r| get(r, "nct_id") == Some("NCT01741857") && get(r, "field") == Some("phase"))
-        .count();
+    let conflict =
+        rows_all(&issues).into_iter().filter(|r| get(r, "nct_id") == Some("NCT01741857") && get(r, "field") == Some("phase")).count();
     assert_eq!(conflict, 1, "001 phase conflict logged once");
     let r001 = rows(&refs, "NCT01741857");
     assert!(r001.iter().all(|r| get(r, "pmid").is_some()));
@@ -223,7 +217,10 @@ fn seeds_end_to_end() {
     assert_eq!(types.iter().filter(|t| **t == "BACKGROUND").count(), 8, "{types:?}");
     assert_eq!(types.iter().filter(|t| **t == "DERIVED").count(), 2, "{types:?}");
     let tp001 = rows(&tps, "NCT01741857");
-    let kinds: Vec<_> = tp001.iter().map(|r| (get(r, "outcome_index").unwrap().to_string(), get(r, "kind").unwrap().to_string(), get(r, "value").map(str::to_string))).collect();
+    let kinds: Vec<_> = tp001
+        .iter()
+        .map(|r| (get(r, "outcome_index").unwrap().to_string(), get(r, "kind").unwrap().to_string(), get(r, "value").map(str::to_string)))
+        .collect();
     assert_eq!(kinds[0], ("0".into(), "UP_TO".into(), Some("12".into())), "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| k.1 == "BASELINE").count(), 2, "{kinds:?}");
 
@@ -250,7 +247,10 @@ fn seeds_end_to_end() {
         assert_eq!(get(d, "administrations"), Some("4"));
         assert!((f(d, "interval_days").unwrap() - 91.3125).abs() < 0.01);
     }
-    let mut pm: Vec<_> = rows(&refs, "NCT01547091").iter().map(|r| (get(r, "pmid").unwrap().to_string(), get(r, "reference_type").map(str::to_string))).collect();
+    let mut pm: Vec<_> = rows(&refs, "NCT01547091")
+        .iter()
+        .map(|r| (get(r, "pmid").unwrap().to_string(), get(r, "reference_type").map(str::to_string)))
+        .collect();
     pm.sort();
     assert_eq!(pm, vec![("22138499".into(), Some("BACKGROUND".into())), ("23533920".into(), Some("BACKGROUND".into()))]);
 
@@ -268,15 +268,14 @@ fn seeds_end_to_end() {
     // Metrics.
     let m = read(&out.join("metrics/enrollment_by_cell_source_phase.parquet"));
     let got: Vec<_> = (0..m.num_rows())
-        .map(|i| (col(&m, "cell_source")[i].clone(), col(&m, "phase")[i].clone(), col(&m, "trials")[i].clone(), col(&m, "enrollment")[i].clone()))
+        .map(|i| {
+            (col(&m, "cell_source")[i].clone(), col(&m, "phase")[i].clone(), col(&m, "trials")[i].clone(), col(&m, "enrollment")[i].clone())
+        })
         .collect();
     let s = |x: &str| Some(x.to_string());
     assert_eq!(
         got,
-        vec![
-            (s("UMBILICAL_CORD"), s("PHASE1/PHASE2"), s("4"), s("268")),
-            (s("UNSPECIFIED"), s("PHASE1/PHASE2"), s("1"), s("20")),
-        ]
+        vec![(s("UMBILICAL_CORD"), s("PHASE1/PHASE2"), s("4"), s("268")), (s("UNSPECIFIED"), s("PHASE1/PHASE2"), s("1"), s("20")),]
     );
     // Manifest.
     let man: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
@@ -482,11 +481,11 @@ fn entries(dir: &Path) -> Vec<String> {
 
 #[path = "cli/atomic.rs"]
 mod atomic;
+#[path = "cli/fetch.rs"]
+mod fetch;
 #[path = "cli/fuzz_props.rs"]
 mod fuzz_props;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "cli/ops.rs"]
 mod ops;
-#[path = "cli/fetch.rs"]
-mod fetch;

@@ -19,8 +19,7 @@ use serde::de::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::model::{
-    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome,
-    RawRecord, RawReference, Severity, SourceFormat,
+    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -86,7 +85,10 @@ enum Lenient<T> {
     #[default]
     Absent,
     Ok(T),
-    Bad { error: String, ptr: usize },
+    Bad {
+        error: String,
+        ptr: usize,
+    },
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
@@ -114,10 +116,7 @@ impl<'de> Deserialize<'de> for TextList {
         if s.starts_with('[') {
             match serde_json::from_str::<Vec<&'de RawValue>>(s) {
                 Ok(items) => Ok(TextList(items.into_iter().map(|r| classify(r, 0)).collect())),
-                Err(e) => Ok(TextList(vec![Text::Odd {
-                    what: format!("an unreadable array ({e})"),
-                    ptr: s.as_ptr() as usize,
-                }])),
+                Err(e) => Ok(TextList(vec![Text::Odd { what: format!("an unreadable array ({e})"), ptr: s.as_ptr() as usize }])),
             }
         } else {
             Ok(TextList(vec![classify(raw, 1)]))
@@ -146,10 +145,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjList<T> {
         if s.starts_with('[') {
             match serde_json::from_str::<Vec<&'de RawValue>>(s) {
                 Ok(items) => Ok(ObjList(items.into_iter().map(|r| one(r.get())).collect())),
-                Err(e) => Ok(ObjList(vec![Lenient::Bad {
-                    error: e.to_string(),
-                    ptr: s.as_ptr() as usize,
-                }])),
+                Err(e) => Ok(ObjList(vec![Lenient::Bad { error: e.to_string(), ptr: s.as_ptr() as usize }])),
             }
         } else if s == "null" {
             Ok(ObjList(Vec::new()))
@@ -349,12 +345,7 @@ struct Lines {
 
 impl Lines {
     fn new(slice: &str, first_line: u32) -> Lines {
-        let newlines = slice
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i as u32)
-            .collect();
+        let newlines = slice.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32).collect();
         Lines { base: slice.as_ptr() as usize, len: slice.len(), first_line, newlines }
     }
 
@@ -425,12 +416,7 @@ impl Mapper<'_> {
     }
 
     fn missing(&mut self, field: &str, line: u32, what: &str) {
-        self.findings.push(Finding {
-            severity: Severity::Warning,
-            field: Some(field.to_string()),
-            line,
-            message: what.to_string(),
-        });
+        self.findings.push(Finding { severity: Severity::Warning, field: Some(field.to_string()), line, message: what.to_string() });
     }
 }
 
@@ -450,10 +436,7 @@ const INTERVENTION_TYPES: &[&str] = &[
 ];
 
 fn type_key(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
-        .collect()
+    s.trim().chars().map(|c| if c.is_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
 /// Strips a leading "Type: " from an arm's intervention name (API v2 spells them
@@ -466,9 +449,7 @@ fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
     if let Some((prefix, rest)) = name.text.split_once(": ") {
         let key = type_key(prefix);
         let rest = rest.trim();
-        if !rest.is_empty()
-            && (types.contains(&key) || INTERVENTION_TYPES.contains(&key.as_str()))
-        {
+        if !rest.is_empty() && (types.contains(&key) || INTERVENTION_TYPES.contains(&key.as_str())) {
             return Raw { text: rest.to_string(), line: name.line };
         }
     }
@@ -491,12 +472,9 @@ fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
         (rec.start_date, rec.start_date_type) = m.date(&s.start_date_struct, "startDateStruct");
         (rec.primary_completion_date, rec.primary_completion_date_type) =
             m.date(&s.primary_completion_date_struct, "primaryCompletionDateStruct");
-        (rec.completion_date, rec.completion_date_type) =
-            m.date(&s.completion_date_struct, "completionDateStruct");
-        (rec.first_posted_date, _) =
-            m.date(&s.study_first_post_date_struct, "studyFirstPostDateStruct");
-        (rec.last_update_date, _) =
-            m.date(&s.last_update_post_date_struct, "lastUpdatePostDateStruct");
+        (rec.completion_date, rec.completion_date_type) = m.date(&s.completion_date_struct, "completionDateStruct");
+        (rec.first_posted_date, _) = m.date(&s.study_first_post_date_struct, "studyFirstPostDateStruct");
+        (rec.last_update_date, _) = m.date(&s.last_update_post_date_struct, "lastUpdatePostDateStruct");
     }
     if let Some(s) = m.module(&p.sponsor_collaborators_module, "sponsorCollaboratorsModule") {
         if let Some(lead) = m.module(&s.lead_sponsor, "leadSponsor") {
@@ -535,25 +513,12 @@ fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
             let other_names = m.list(&iv.other_names, "intervention_other_names");
             let arm_labels = m.list(&iv.arm_group_labels, "intervention_arm_labels");
             match m.raw(&iv.name, "intervention_name") {
-                Some(name) => rec.interventions.push(RawIntervention {
-                    intervention_type,
-                    name,
-                    description,
-                    other_names,
-                    arm_labels,
-                }),
-                None => m.missing(
-                    "intervention_name",
-                    rec.line,
-                    &format!("interventions[{i}] has no name; this intervention is not kept"),
-                ),
+                Some(name) => rec.interventions.push(RawIntervention { intervention_type, name, description, other_names, arm_labels }),
+                None => m.missing("intervention_name", rec.line, &format!("interventions[{i}] has no name; this intervention is not kept")),
             }
         }
-        let types: Vec<String> = rec
-            .interventions
-            .iter()
-            .filter_map(|iv| iv.intervention_type.as_ref().map(|t| type_key(&t.text)))
-            .collect();
+        let types: Vec<String> =
+            rec.interventions.iter().filter_map(|iv| iv.intervention_type.as_ref().map(|t| type_key(&t.text))).collect();
         let names: Vec<String> = rec.interventions.iter().map(|iv| iv.name.text.clone()).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for (i, arm) in a.arm_groups.0.iter().enumerate() {
@@ -566,14 +531,8 @@ fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
                 .map(|n| strip_type_prefix(n, &types, &names))
                 .collect();
             match m.raw(&arm.label, "arm_label") {
-                Some(label) => {
-                    rec.arms.push(RawArm { label, arm_type, description, intervention_names })
-                }
-                None => m.missing(
-                    "arm_label",
-                    rec.line,
-                    &format!("armGroups[{i}] has no label; this arm is not kept"),
-                ),
+                Some(label) => rec.arms.push(RawArm { label, arm_type, description, intervention_names }),
+                None => m.missing("arm_label", rec.line, &format!("armGroups[{i}] has no label; this arm is not kept")),
             }
         }
     }
@@ -588,14 +547,8 @@ fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
                 let description = m.raw(&oc.description, "outcome_description");
                 let time_frame = m.raw(&oc.time_frame, "outcome_time_frame");
                 match m.raw(&oc.measure, "outcome_measure") {
-                    Some(measure) => {
-                        rec.outcomes.push(RawOutcome { kind, measure, description, time_frame })
-                    }
-                    None => m.missing(
-                        "outcome_measure",
-                        rec.line,
-                        &format!("{name}[{i}] has no measure; this outcome is not kept"),
-                    ),
+                    Some(measure) => rec.outcomes.push(RawOutcome { kind, measure, description, time_frame }),
+                    None => m.missing("outcome_measure", rec.line, &format!("{name}[{i}] has no measure; this outcome is not kept")),
                 }
             }
         }
@@ -687,8 +640,7 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
         }
         Some(_) => {
             let mut j = i;
-            while j < b.len() && !matches!(b[j], b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')
-            {
+            while j < b.len() && !matches!(b[j], b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t') {
                 j += 1;
             }
             Ok(j.max(i + 1))
@@ -727,13 +679,7 @@ fn guess_nct(b: &[u8]) -> Option<String> {
     let pos = b.windows(7).position(|w| w == b"\"nctId\"")?;
     let rest = b.get(pos + 7..)?;
     let start = rest.windows(3).take(40).position(|w| w == b"NCT")?;
-    let id: String = rest
-        .get(start..)?
-        .iter()
-        .take(11)
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|&c| c as char)
-        .collect();
+    let id: String = rest.get(start..)?.iter().take(11).take_while(|c| c.is_ascii_alphanumeric()).map(|&c| c as char).collect();
     (id.len() == 11).then_some(id)
 }
 
@@ -762,13 +708,7 @@ impl<'a> Reader<'a> {
     }
 
     fn issue(&mut self, line: u32, nct_id: Option<String>, message: String) {
-        self.out.issues.push(InputIssue {
-            source_path: self.path.to_string(),
-            line,
-            nct_id,
-            severity: Severity::Error,
-            message,
-        });
+        self.out.issues.push(InputIssue { source_path: self.path.to_string(), line, nct_id, severity: Severity::Error, message });
     }
 
     /// One study element at `start..end` (`complete` false when the input ended inside it).
@@ -778,11 +718,7 @@ impl<'a> Reader<'a> {
         let slice = self.doc.get(start..end).unwrap_or("");
         if b.get(start) != Some(&b'{') {
             let found: String = slice.chars().take(20).collect();
-            self.issue(
-                line,
-                None,
-                format!("{what} at line {line} is not a study object (starts with {found:?}); not read"),
-            );
+            self.issue(line, None, format!("{what} at line {line} is not a study object (starts with {found:?}); not read"));
             return;
         }
         match serde_json::from_str::<StudyDoc>(slice) {
@@ -793,24 +729,14 @@ impl<'a> Reader<'a> {
                     None => self.issue(
                         line,
                         guess_nct(slice.as_bytes()),
-                        format!(
-                            "{what} at line {line} has no protocolSection: not a ClinicalTrials.gov API v2 study; not read"
-                        ),
+                        format!("{what} at line {line} has no protocolSection: not a ClinicalTrials.gov API v2 study; not read"),
                     ),
                 }
             }
             Err(e) => {
                 let at = line + (e.line() as u32).saturating_sub(1);
-                let why = if complete {
-                    "could not be read"
-                } else {
-                    "is cut off (the document ends inside it)"
-                };
-                self.issue(
-                    at,
-                    guess_nct(slice.as_bytes()),
-                    format!("{what} starting at line {line} {why}: {e} (line {at})"),
-                );
+                let why = if complete { "could not be read" } else { "is cut off (the document ends inside it)" };
+                self.issue(at, guess_nct(slice.as_bytes()), format!("{what} starting at line {line} {why}: {e} (line {at})"));
             }
         }
     }
@@ -837,11 +763,7 @@ impl<'a> Reader<'a> {
         loop {
             if j >= b.len() {
                 let line = self.line_at(b.len());
-                self.issue(
-                    line,
-                    None,
-                    format!("JSON array ends early at line {line} (after {n} studies): the document is truncated"),
-                );
+                self.issue(line, None, format!("JSON array ends early at line {line} (after {n} studies): the document is truncated"));
                 return None;
             }
             n += 1;
@@ -872,11 +794,7 @@ impl<'a> Reader<'a> {
                 }
                 None => {
                     let line = self.line_at(b.len());
-                    self.issue(
-                        line,
-                        None,
-                        format!("JSON array is cut off after element {n} at line {line}: the document is truncated"),
-                    );
+                    self.issue(line, None, format!("JSON array is cut off after element {n} at line {line}: the document is truncated"));
                     return None;
                 }
             }
@@ -958,10 +876,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Extracted {
                     line: 1 + count_newlines(bytes.get(..e.valid_up_to()).unwrap_or(&[])),
                     nct_id: None,
                     severity: Severity::Warning,
-                    message: format!(
-                        "JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252",
-                        e.valid_up_to()
-                    ),
+                    message: format!("JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
                 },
             );
             out
@@ -1000,13 +915,7 @@ fn read_lines(r: &mut Reader<'_>) {
             continue;
         }
         let lineno = n as u32 + 1;
-        let mut sub = Reader {
-            path: r.path,
-            doc: line,
-            out: Extracted::default(),
-            mark: (0, lineno),
-            base_line: lineno,
-        };
+        let mut sub = Reader { path: r.path, doc: line, out: Extracted::default(), mark: (0, lineno), base_line: lineno };
         sub.values(first);
         r.out.records.append(&mut sub.out.records);
         for mut issue in sub.out.issues {

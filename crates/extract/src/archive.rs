@@ -75,11 +75,7 @@ pub fn members<'a>(path: &str, bytes: &'a [u8]) -> Vec<Result<Member<'a>, InputI
 
 /// Like [`members`], but hands each member to `f` as soon as it is decompressed, so a zip of
 /// many members is read in memory bounded by its largest member, not its total size.
-pub fn for_each_member<'a>(
-    path: &str,
-    bytes: &'a [u8],
-    f: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
-) {
+pub fn for_each_member<'a>(path: &str, bytes: &'a [u8], f: &mut dyn FnMut(Result<Member<'a>, InputIssue>)) {
     expand(path, Cow::Borrowed(bytes), 0, f);
 }
 
@@ -87,12 +83,7 @@ fn issue(path: &str, severity: Severity, message: String) -> InputIssue {
     InputIssue { source_path: path.to_string(), line: 0, nct_id: None, severity, message }
 }
 
-fn expand<'a>(
-    path: &str,
-    bytes: Cow<'a, [u8]>,
-    depth: u32,
-    out: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
-) {
+fn expand<'a>(path: &str, bytes: Cow<'a, [u8]>, depth: u32, out: &mut dyn FnMut(Result<Member<'a>, InputIssue>)) {
     let k = kind(&bytes);
     if k == Kind::Plain {
         out(Ok(Member { path: path.to_string(), bytes }));
@@ -102,9 +93,7 @@ fn expand<'a>(
         out(Err(issue(
             path,
             Severity::Error,
-            format!(
-                "archive nested more than {MAX_DEPTH} levels deep: not expanded, its records are not read"
-            ),
+            format!("archive nested more than {MAX_DEPTH} levels deep: not expanded, its records are not read"),
         )));
         return;
     }
@@ -140,30 +129,16 @@ fn refused_message(compressed: u64, limit: u64) -> String {
              (ratio above {MAX_RATIO}): refused as a likely decompression bomb, its records are not read"
         )
     } else {
-        format!(
-            "decompresses to more than {MAX_MEMBER_BYTES} bytes: refused (size cap), its records are not read"
-        )
+        format!("decompresses to more than {MAX_MEMBER_BYTES} bytes: refused (size cap), its records are not read")
     }
 }
 
-fn gunzip<'a>(
-    path: &str,
-    bytes: &[u8],
-    depth: u32,
-    out: &mut dyn FnMut(Result<Member<'a>, InputIssue>),
-) {
+fn gunzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut dyn FnMut(Result<Member<'a>, InputIssue>)) {
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    let inner_name = decoder
-        .header()
-        .and_then(|h| h.filename())
-        .map(|n| String::from_utf8_lossy(n).into_owned());
+    let inner_name = decoder.header().and_then(|h| h.filename()).map(|n| String::from_utf8_lossy(n).into_owned());
     let member_name = inner_name.unwrap_or_else(|| {
         let base = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
-        let stem = base
-            .strip_suffix(".gz")
-            .or_else(|| base.strip_suffix(".GZ"))
-            .or_else(|| base.strip_suffix(".gzip"))
-            .unwrap_or(base);
+        let stem = base.strip_suffix(".gz").or_else(|| base.strip_suffix(".GZ")).or_else(|| base.strip_suffix(".gzip")).unwrap_or(base);
         if stem.is_empty() || stem == base {
             format!("{base}.out")
         } else {
@@ -179,16 +154,8 @@ fn gunzip<'a>(
             }
             expand(&member_path, Cow::Owned(data), depth + 1, out)
         }
-        Ok(None) => out(Err(issue(
-            &member_path,
-            Severity::Error,
-            format!("gzip member {}", refused_message(bytes.len() as u64, limit)),
-        ))),
-        Err(e) => out(Err(issue(
-            path,
-            Severity::Error,
-            format!("corrupt or truncated gzip stream: {e}; its records are not read"),
-        ))),
+        Ok(None) => out(Err(issue(&member_path, Severity::Error, format!("gzip member {}", refused_message(bytes.len() as u64, limit))))),
+        Err(e) => out(Err(issue(path, Severity::Error, format!("corrupt or truncated gzip stream: {e}; its records are not read")))),
     }
 }
 
@@ -216,11 +183,7 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut dyn FnMut(Result<Me
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
-            out(Err(issue(
-                path,
-                Severity::Error,
-                format!("unreadable zip archive: {e}; its records are not read"),
-            )));
+            out(Err(issue(path, Severity::Error, format!("unreadable zip archive: {e}; its records are not read"))));
             return;
         }
     };
@@ -249,11 +212,7 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut dyn FnMut(Result<Me
         // The declared size can lie; it is only used to refuse early. The bounded read below
         // is what actually protects memory.
         if file.size() > limit {
-            out(Err(issue(
-                &member_path,
-                Severity::Error,
-                format!("zip member {}", refused_message(compressed, limit)),
-            )));
+            out(Err(issue(&member_path, Severity::Error, format!("zip member {}", refused_message(compressed, limit)))));
             continue;
         }
         match read_bounded(&mut file, limit) {
@@ -261,16 +220,8 @@ fn unzip<'a>(path: &str, bytes: &[u8], depth: u32, out: &mut dyn FnMut(Result<Me
                 drop(file);
                 expand(&member_path, Cow::Owned(data), depth + 1, out);
             }
-            Ok(None) => out(Err(issue(
-                &member_path,
-                Severity::Error,
-                format!("zip member {}", refused_message(compressed, limit)),
-            ))),
-            Err(e) => out(Err(issue(
-                &member_path,
-                Severity::Error,
-                format!("unreadable zip member: {e}; its records are not read"),
-            ))),
+            Ok(None) => out(Err(issue(&member_path, Severity::Error, format!("zip member {}", refused_message(compressed, limit))))),
+            Err(e) => out(Err(issue(&member_path, Severity::Error, format!("unreadable zip member: {e}; its records are not read")))),
         }
     }
 }

@@ -42,10 +42,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let ctrl = head
-        .iter()
-        .filter(|&&b| b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0c)
-        .count();
+    let ctrl = head.iter().filter(|&&b| b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0c).count();
     ctrl * 10 > head.len()
 }
 

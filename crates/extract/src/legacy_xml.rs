@@ -16,8 +16,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use crate::model::{
-    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome,
-    RawRecord, RawReference, Severity, SourceFormat,
+    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
 
 #[derive(Default)]
@@ -94,10 +93,7 @@ fn count_nl(b: &[u8]) -> u32 {
 }
 
 fn type_attr(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == b"type")
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"type").and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
 /// Reads a document holding one (or several) `<clinical_study>` elements.
@@ -115,10 +111,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Extracted {
                     line: 1 + count_nl(bytes.get(..e.valid_up_to()).unwrap_or(&[])),
                     nct_id: None,
                     severity: Severity::Warning,
-                    message: format!(
-                        "XML is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252",
-                        e.valid_up_to()
-                    ),
+                    message: format!("XML is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
                 },
             );
             out
@@ -151,18 +144,8 @@ fn read_str(path: &str, doc: &str) -> Extracted {
             Err(e) => {
                 let line = lines.at(reader.error_position() as usize);
                 let nct = open.as_ref().and_then(|o| o.rec.nct_id.as_ref().map(|r| r.text.clone()));
-                let lost = if open.is_some() {
-                    "the record it is in is not read"
-                } else {
-                    "the rest of the document is not read"
-                };
-                out.issues.push(issue(
-                    path,
-                    line,
-                    nct,
-                    Severity::Error,
-                    format!("XML syntax error at line {line}: {e}; {lost}"),
-                ));
+                let lost = if open.is_some() { "the record it is in is not read" } else { "the rest of the document is not read" };
+                out.issues.push(issue(path, line, nct, Severity::Error, format!("XML syntax error at line {line}: {e}; {lost}")));
                 return out;
             }
         };
@@ -272,9 +255,7 @@ fn read_str(path: &str, doc: &str) -> Extracted {
                         line,
                         None,
                         Severity::Warning,
-                        format!(
-                            "DOCTYPE at line {line} declares entities: they are never expanded (no DTD is read)"
-                        ),
+                        format!("DOCTYPE at line {line} declares entities: they are never expanded (no DTD is read)"),
                     ));
                 }
             }
@@ -291,9 +272,7 @@ fn read_str(path: &str, doc: &str) -> Extracted {
             end_line,
             nct,
             Severity::Error,
-            format!(
-                "document ends at line {end_line} inside <clinical_study> started at line {line} (truncated): record not read"
-            ),
+            format!("document ends at line {end_line} inside <clinical_study> started at line {line} (truncated): record not read"),
         ));
     }
     if studies_seen == 0 {
@@ -302,8 +281,7 @@ fn read_str(path: &str, doc: &str) -> Extracted {
             0,
             None,
             Severity::Error,
-            "XML document has no <clinical_study> element: not a legacy ClinicalTrials.gov record"
-                .to_string(),
+            "XML document has no <clinical_study> element: not a legacy ClinicalTrials.gov record".to_string(),
         ));
     }
     out
@@ -339,9 +317,7 @@ impl Open {
             "arm_group" => self.arm = Some(Arm::default()),
             "intervention" => self.intervention = Some(Intervention::default()),
             "primary_outcome" => self.outcome = Some((OutcomeKind::Primary, Outcome::default())),
-            "secondary_outcome" => {
-                self.outcome = Some((OutcomeKind::Secondary, Outcome::default()))
-            }
+            "secondary_outcome" => self.outcome = Some((OutcomeKind::Secondary, Outcome::default())),
             "other_outcome" => self.outcome = Some((OutcomeKind::Other, Outcome::default())),
             "reference" => self.reference = Some(("background", Reference::default())),
             "results_reference" => self.reference = Some(("result", Reference::default())),
@@ -499,27 +475,15 @@ impl Open {
     }
 
     fn warn(&mut self, field: &str, line: u32, message: String) {
-        self.rec.findings.push(Finding {
-            severity: Severity::Warning,
-            field: Some(field.to_string()),
-            line,
-            message,
-        });
+        self.rec.findings.push(Finding { severity: Severity::Warning, field: Some(field.to_string()), line, message });
     }
 
     fn push_arm(&mut self, a: Arm) {
         match a.label {
-            Some(label) => self.rec.arms.push(RawArm {
-                label,
-                arm_type: a.arm_type,
-                description: a.description,
-                intervention_names: Vec::new(),
-            }),
-            None => self.warn(
-                "arm_label",
-                a.line,
-                "<arm_group> without <arm_group_label>: this arm is not kept".to_string(),
-            ),
+            Some(label) => {
+                self.rec.arms.push(RawArm { label, arm_type: a.arm_type, description: a.description, intervention_names: Vec::new() })
+            }
+            None => self.warn("arm_label", a.line, "<arm_group> without <arm_group_label>: this arm is not kept".to_string()),
         }
     }
 
@@ -535,25 +499,15 @@ impl Open {
             None => self.warn(
                 "intervention_name",
                 iv.line,
-                "<intervention> without <intervention_name>: this intervention is not kept"
-                    .to_string(),
+                "<intervention> without <intervention_name>: this intervention is not kept".to_string(),
             ),
         }
     }
 
     fn push_outcome(&mut self, kind: OutcomeKind, o: Outcome) {
         match o.measure {
-            Some(measure) => self.rec.outcomes.push(RawOutcome {
-                kind,
-                measure,
-                description: o.description,
-                time_frame: o.time_frame,
-            }),
-            None => self.warn(
-                "outcome_measure",
-                o.line,
-                "outcome without <measure>: this outcome is not kept".to_string(),
-            ),
+            Some(measure) => self.rec.outcomes.push(RawOutcome { kind, measure, description: o.description, time_frame: o.time_frame }),
+            None => self.warn("outcome_measure", o.line, "outcome without <measure>: this outcome is not kept".to_string()),
         }
     }
 
@@ -574,9 +528,7 @@ impl Open {
                     severity: Severity::Info,
                     field: Some("first_posted_date".to_string()),
                     line,
-                    message: format!(
-                        "no <study_first_posted>: first posted date taken from <{name}> (older record)"
-                    ),
+                    message: format!("no <study_first_posted>: first posted date taken from <{name}> (older record)"),
                 });
             }
         }
@@ -593,9 +545,7 @@ impl Open {
                     severity: Severity::Info,
                     field: Some("last_update_date".to_string()),
                     line,
-                    message: format!(
-                        "no <last_update_posted>: last update date taken from <{name}> (older record)"
-                    ),
+                    message: format!("no <last_update_posted>: last update date taken from <{name}> (older record)"),
                 });
             }
         }

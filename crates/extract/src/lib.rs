@@ -48,13 +48,7 @@ pub fn extract_one(path: &str, bytes: &[u8]) -> Extracted {
         }
         detect::Form::Unknown(reason) => Extracted {
             records: Vec::new(),
-            issues: vec![InputIssue {
-                source_path: path.to_string(),
-                line: 0,
-                nct_id: None,
-                severity: Severity::Error,
-                message: reason,
-            }],
+            issues: vec![InputIssue { source_path: path.to_string(), line: 0, nct_id: None, severity: Severity::Error, message: reason }],
         },
     }
 }

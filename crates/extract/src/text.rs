@@ -152,9 +152,7 @@ pub(crate) fn split_trailing_paren(s: &str) -> (&str, Option<&str>) {
 
 /// Words that state whether a date or a count is actual or planned.
 pub(crate) fn is_type_word(s: &str) -> bool {
-    ["actual", "estimated", "anticipated", "expected", "undefined"]
-        .iter()
-        .any(|w| s.eq_ignore_ascii_case(w))
+    ["actual", "estimated", "anticipated", "expected", "undefined"].iter().any(|w| s.eq_ignore_ascii_case(w))
 }
 
 static NCT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bNCT\d{8}\b").expect("valid regex"));
@@ -275,10 +273,7 @@ static FULL_INFO_SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn count_markers(lines: &[Line<'_>], markers: &[&str]) -> usize {
-    markers
-        .iter()
-        .filter(|m| lines.iter().any(|l| match_prefix(&l.norm, m).is_some()))
-        .count()
+    markers.iter().filter(|m| lines.iter().any(|l| match_prefix(&l.norm, m).is_some())).count()
 }
 
 /// Numbered "Full info" section headings ("1. Study Identification").
@@ -343,9 +338,7 @@ pub fn read(path: &str, text: &str) -> Extracted {
         return out;
     };
     let mut record: RawRecord = match format {
-        SourceFormat::CtgovClassic2014 | SourceFormat::CtgovClassic2018 => {
-            classic::read(path, &lines, format)
-        }
+        SourceFormat::CtgovClassic2014 | SourceFormat::CtgovClassic2018 => classic::read(path, &lines, format),
         SourceFormat::ThirdPartyFullInfo => full_info::read(path, &lines),
         _ => modern::read(path, &lines),
     };

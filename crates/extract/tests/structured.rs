@@ -32,11 +32,8 @@ fn realdata() -> PathBuf {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read_dir {}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read_dir {}: {e}", dir.display())).flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -79,9 +76,7 @@ fn unwrap_jsonlite(v: &Value) -> Value {
     match v {
         Value::Array(a) if a.len() == 1 && !a[0].is_array() && !a[0].is_object() => a[0].clone(),
         Value::Array(a) => Value::Array(a.iter().map(unwrap_jsonlite).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), unwrap_jsonlite(v))).collect())
-        }
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), unwrap_jsonlite(v))).collect()),
         other => other.clone(),
     }
 }
@@ -147,10 +142,7 @@ fn every_real_file_is_accounted_for() {
         n_issues += x.issues.len();
         n_studies += expected;
     }
-    println!(
-        "realdata ({}): files={n_files} studies={n_studies} records={n_records} issues={n_issues}",
-        dir.display()
-    );
+    println!("realdata ({}): files={n_files} studies={n_studies} records={n_records} issues={n_issues}", dir.display());
     assert!(n_records >= 20);
 }
 
@@ -200,16 +192,8 @@ fn check_json_record(r: &RawRecord, s: &Value, src_lines: &[&str], ctx: &str) {
     eq(txt(&r.last_known_status), "/statusModule/lastKnownStatus", "last_known_status");
     eq(txt(&r.start_date), "/statusModule/startDateStruct/date", "start_date");
     eq(txt(&r.start_date_type), "/statusModule/startDateStruct/type", "start_date_type");
-    eq(
-        txt(&r.primary_completion_date),
-        "/statusModule/primaryCompletionDateStruct/date",
-        "pcd",
-    );
-    eq(
-        txt(&r.primary_completion_date_type),
-        "/statusModule/primaryCompletionDateStruct/type",
-        "pcd type",
-    );
+    eq(txt(&r.primary_completion_date), "/statusModule/primaryCompletionDateStruct/date", "pcd");
+    eq(txt(&r.primary_completion_date_type), "/statusModule/primaryCompletionDateStruct/type", "pcd type");
     eq(txt(&r.completion_date), "/statusModule/completionDateStruct/date", "cd");
     eq(txt(&r.completion_date_type), "/statusModule/completionDateStruct/type", "cd type");
     eq(txt(&r.first_posted_date), "/statusModule/studyFirstPostDateStruct/date", "first posted");
@@ -229,16 +213,8 @@ fn check_json_record(r: &RawRecord, s: &Value, src_lines: &[&str], ctx: &str) {
     eq(txt(&r.sex), "/eligibilityModule/sex", "sex");
     eq(txt(&r.healthy_volunteers), "/eligibilityModule/healthyVolunteers", "healthy");
     assert_eq!(texts(&r.phases), vlist(s, &format!("{ps}/designModule/phases")), "{ctx}: phases");
-    assert_eq!(
-        texts(&r.conditions),
-        vlist(s, &format!("{ps}/conditionsModule/conditions")),
-        "{ctx}: conditions"
-    );
-    assert_eq!(
-        texts(&r.keywords),
-        vlist(s, &format!("{ps}/conditionsModule/keywords")),
-        "{ctx}: keywords"
-    );
+    assert_eq!(texts(&r.conditions), vlist(s, &format!("{ps}/conditionsModule/conditions")), "{ctx}: conditions");
+    assert_eq!(texts(&r.keywords), vlist(s, &format!("{ps}/conditionsModule/keywords")), "{ctx}: keywords");
 
     // Interventions.
     let ivs = varr(s, &format!("{ps}/armsInterventionsModule/interventions"));
@@ -261,9 +237,7 @@ fn check_json_record(r: &RawRecord, s: &Value, src_lines: &[&str], ctx: &str) {
         let expected: Vec<String> = vlist(want, "/interventionNames")
             .into_iter()
             .map(|n| match n.split_once(": ") {
-                Some((_, rest)) if iv_names.iter().any(|x| x == rest.trim()) => {
-                    rest.trim().to_string()
-                }
+                Some((_, rest)) if iv_names.iter().any(|x| x == rest.trim()) => rest.trim().to_string(),
                 _ => n,
             })
             .collect();
@@ -279,18 +253,11 @@ fn check_json_record(r: &RawRecord, s: &Value, src_lines: &[&str], ctx: &str) {
     }
     // Outcomes.
     let mut want_outcomes = Vec::new();
-    for (kind, key) in [
-        (OutcomeKind::Primary, "primaryOutcomes"),
-        (OutcomeKind::Secondary, "secondaryOutcomes"),
-        (OutcomeKind::Other, "otherOutcomes"),
-    ] {
+    for (kind, key) in
+        [(OutcomeKind::Primary, "primaryOutcomes"), (OutcomeKind::Secondary, "secondaryOutcomes"), (OutcomeKind::Other, "otherOutcomes")]
+    {
         for o in varr(s, &format!("{ps}/outcomesModule/{key}")) {
-            want_outcomes.push((
-                kind,
-                vstr(o, "/measure"),
-                vstr(o, "/timeFrame"),
-                vstr(o, "/description"),
-            ));
+            want_outcomes.push((kind, vstr(o, "/measure"), vstr(o, "/timeFrame"), vstr(o, "/description")));
         }
     }
     let got_outcomes: Vec<_> = r
@@ -368,11 +335,7 @@ fn xml_unescape(s: &str) -> String {
         };
         char::from_u32(v).unwrap().to_string()
     });
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 /// Text and `type` attribute of every `<tag ...>text</tag>` in `s` (plain string search).
@@ -393,11 +356,7 @@ fn tags(s: &str, tag: &str) -> Vec<(String, Option<String>)> {
         let attrs = &s[after..after + gt];
         let body_start = after + gt + 1;
         let Some(end) = s[body_start..].find(&close) else { break };
-        let ty = attrs
-            .split("type=\"")
-            .nth(1)
-            .and_then(|t| t.split('"').next())
-            .map(str::to_string);
+        let ty = attrs.split("type=\"").nth(1).and_then(|t| t.split('"').next()).map(str::to_string);
         let text = xml_unescape(s[body_start..body_start + end].trim());
         out.push((text.trim().replace("\r\n", "\n").replace('\r', "\n"), ty));
         i = body_start + end + close.len();
@@ -468,13 +427,9 @@ fn check_xml_record(r: &RawRecord, doc: &str, src_lines: &[&str], ctx: &str) {
         assert_eq!(txt(got), t.as_ref().map(|t| t.0.as_str()), "{ctx}: {tag}");
         assert_eq!(txt(got_type), t.as_ref().and_then(|t| t.1.as_deref()), "{ctx}: {tag} type");
     }
-    let first = tag1(doc, "study_first_posted")
-        .or_else(|| tag1(doc, "firstreceived_date"))
-        .or_else(|| tag1(doc, "study_first_submitted"));
+    let first = tag1(doc, "study_first_posted").or_else(|| tag1(doc, "firstreceived_date")).or_else(|| tag1(doc, "study_first_submitted"));
     assert_eq!(txt(&r.first_posted_date), first.as_deref(), "{ctx}: first posted");
-    let last = tag1(doc, "last_update_posted")
-        .or_else(|| tag1(doc, "lastchanged_date"))
-        .or_else(|| tag1(doc, "last_update_submitted"));
+    let last = tag1(doc, "last_update_posted").or_else(|| tag1(doc, "lastchanged_date")).or_else(|| tag1(doc, "last_update_submitted"));
     assert_eq!(txt(&r.last_update_date), last.as_deref(), "{ctx}: last update");
     let lead = blocks(doc, "lead_sponsor").into_iter().next().unwrap_or_default();
     assert_eq!(txt(&r.lead_sponsor), tag1(&lead, "agency").as_deref(), "{ctx}: lead sponsor");
@@ -512,11 +467,9 @@ fn check_xml_record(r: &RawRecord, doc: &str, src_lines: &[&str], ctx: &str) {
         }
     }
     let mut want = Vec::new();
-    for (kind, tag) in [
-        (OutcomeKind::Primary, "primary_outcome"),
-        (OutcomeKind::Secondary, "secondary_outcome"),
-        (OutcomeKind::Other, "other_outcome"),
-    ] {
+    for (kind, tag) in
+        [(OutcomeKind::Primary, "primary_outcome"), (OutcomeKind::Secondary, "secondary_outcome"), (OutcomeKind::Other, "other_outcome")]
+    {
         for b in blocks(doc, tag) {
             want.push((kind, tag1(&b, "measure"), tag1(&b, "time_frame"), tag1(&b, "description")));
         }
@@ -600,8 +553,7 @@ fn xml_fields_match_the_source_structure() {
 // Particular real files.
 // ---------------------------------------------------------------------------------------
 
-const JSONLITE: &str =
-    "ctgov_v2_json/paged_responses/unl-stat351+screencast-public-data-jesusrod44__json_response.json";
+const JSONLITE: &str = "ctgov_v2_json/paged_responses/unl-stat351+screencast-public-data-jesusrod44__json_response.json";
 const ARRAY10: &str = "ctgov_v2_json/ctg_studies_download_arrays/Jinash-Rouniyar+trial-match-ai__ctg-studies.json";
 
 #[test]
@@ -703,10 +655,7 @@ fn json_lines() {
     assert!(x.issues.is_empty(), "{:?}", x.issues);
     for (i, (r, s)) in x.records.iter().zip(&studies).enumerate() {
         assert_eq!(r.line, i as u32 + 1);
-        assert_eq!(
-            txt(&r.nct_id),
-            s.pointer("/protocolSection/identificationModule/nctId").and_then(Value::as_str)
-        );
+        assert_eq!(txt(&r.nct_id), s.pointer("/protocolSection/identificationModule/nctId").and_then(Value::as_str));
     }
     // A broken line costs only itself.
     let mut lines: Vec<&str> = jsonl.lines().collect();
@@ -719,10 +668,7 @@ fn json_lines() {
     assert_eq!(x.issues.len(), 1, "{:?}", x.issues);
     let i = &x.issues[0];
     assert_eq!((i.line, i.severity), (4, Severity::Error));
-    assert_eq!(
-        i.nct_id.as_deref(),
-        studies[3].pointer("/protocolSection/identificationModule/nctId").and_then(Value::as_str)
-    );
+    assert_eq!(i.nct_id.as_deref(), studies[3].pointer("/protocolSection/identificationModule/nctId").and_then(Value::as_str));
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -733,8 +679,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in members {
         if name.ends_with('/') {
             w.add_directory(*name, opts).unwrap();
@@ -890,11 +835,7 @@ fn deeply_nested_json_does_not_overflow() {
         let r = &x.records[0];
         assert_eq!(txt(&r.nct_id), Some("NCT01234567"));
         assert!(r.conditions.is_empty());
-        assert!(
-            r.findings.iter().any(|f| f.severity == Severity::Error),
-            "the unreadable value is reported: {:?}",
-            r.findings
-        );
+        assert!(r.findings.iter().any(|f| f.severity == Severity::Error), "the unreadable value is reported: {:?}", r.findings);
 
         // serde_json's recursion limit (128) on a typed module.
         let deep = format!(
@@ -933,10 +874,8 @@ fn odd_json_shapes_become_findings_or_issues() {
     let x = extract("p.json", br#"{"studies":[],"nextPageToken":"x"}"#);
     assert_eq!((x.records.len(), x.issues.len()), (0, 0));
     // Latin-1 bytes: read, with a warning.
-    let x = extract(
-        "l.json",
-        b"{\"protocolSection\":{\"identificationModule\":{\"nctId\":\"NCT01234567\",\"briefTitle\":\"Sj\xf6gren\"}}}",
-    );
+    let x =
+        extract("l.json", b"{\"protocolSection\":{\"identificationModule\":{\"nctId\":\"NCT01234567\",\"briefTitle\":\"Sj\xf6gren\"}}}");
     assert_eq!(txt(&x.records[0].brief_title), Some("Sjögren"));
     assert_eq!(x.issues[0].severity, Severity::Warning);
 }

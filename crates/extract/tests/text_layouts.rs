@@ -103,10 +103,7 @@ fn seed_000_classic_2014() {
     assert_eq!(t(&r.primary_purpose), Some("Treatment"));
     assert_eq!(t(&r.first_posted_date), Some("August 4, 2009"));
     assert_eq!(t(&r.last_update_date), Some("August 19, 2009"));
-    assert_eq!(
-        t(&r.lead_sponsor),
-        Some("The Affiliated Nanjing Drum Tower Hospital of Nanjing University Medical School")
-    );
+    assert_eq!(t(&r.lead_sponsor), Some("The Affiliated Nanjing Drum Tower Hospital of Nanjing University Medical School"));
     assert!(t(&r.official_title).is_some_and(|x| x.starts_with("Clinical Trial of Allogeneic")));
     assert!(t(&r.brief_title).is_some_and(|x| x.starts_with("Allogeneic Mesenchymal Stem Cells Transplantation")));
     assert!(t(&r.brief_summary).is_some_and(|x| x.starts_with("This study will explore")));
@@ -134,8 +131,7 @@ fn seed_001_full_info() {
     assert_eq!(r.source_format, SourceFormat::ThirdPartyFullInfo);
     assert_eq!(t(&r.nct_id), Some("NCT01741857"));
     assert_eq!(phases(&r), vec!["Phase 1, Phase 2"]);
-    let phase_also: Vec<&str> =
-        r.also_stated.iter().filter(|a| a.field == "phase").map(|a| a.value.text.as_str()).collect();
+    let phase_also: Vec<&str> = r.also_stated.iter().filter(|a| a.field == "phase").map(|a| a.value.text.as_str()).collect();
     assert_eq!(phase_also, vec!["Phase 1"]);
     assert!(r.also_stated.iter().any(|a| a.field == "overall_status" && a.value.text == "Unknown status"));
     assert!(r.also_stated.iter().any(|a| a.field == "study_type"));
@@ -216,8 +212,7 @@ fn seed_002_modern_bare() {
     assert_eq!(r.interventions[1].arm_labels.len(), 1);
     assert!(r.outcomes.is_empty());
     assert_eq!(r.references.len(), 2);
-    assert!(r.references.iter().all(|x| x.pmid.is_none()
-        && x.citation.as_ref().is_some_and(|c| c.text.contains("doi: 10."))));
+    assert!(r.references.iter().all(|x| x.pmid.is_none() && x.citation.as_ref().is_some_and(|c| c.text.contains("doi: 10."))));
     // Related Clinical Trials are other trials: none of their data is this record's.
     let json = serde_json::to_string(&r).expect("json");
     for other in ["NCT02034188", "NCT05532943", "NCT01745783", "NCT00781872", "NCT04943289", "Multiple Sclerosis"] {
@@ -247,8 +242,7 @@ fn seed_003_modern_labelled() {
     assert_eq!(t(&r.healthy_volunteers), Some("No"));
     assert_eq!(t(&r.lead_sponsor), Some("Alliancells Bioscience Corporation Limited"));
     assert_eq!(r.conditions.len(), 1);
-    let arms: Vec<(&str, Option<&str>)> =
-        r.arms.iter().map(|a| (a.label.text.as_str(), t(&a.arm_type))).collect();
+    let arms: Vec<(&str, Option<&str>)> = r.arms.iter().map(|a| (a.label.text.as_str(), t(&a.arm_type))).collect();
     assert_eq!(
         arms,
         vec![
@@ -342,11 +336,7 @@ fn crlf_and_whitespace_variants_read_the_same() {
         let r = read(&name, &crlf).records.remove(0);
         assert_eq!(r, base, "{name} CRLF");
         // Indentation removed, tabs and no-break spaces added, trailing spaces.
-        let ws: String = text
-            .lines()
-            .map(|l| format!("\u{a0}{}\t ", l.trim_start()))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let ws: String = text.lines().map(|l| format!("\u{a0}{}\t ", l.trim_start())).collect::<Vec<_>>().join("\n");
         let r = read(&name, &ws).records.remove(0);
         assert_eq!(r.nct_id.as_ref().map(|x| &x.text), base.nct_id.as_ref().map(|x| &x.text), "{name}");
         assert_eq!(r.outcomes.len(), base.outcomes.len(), "{name} outcomes");
@@ -388,9 +378,20 @@ fn modern_sections_shuffled_or_removed() {
     let (name, text) = seed_text("003_");
     // Sections are "heading \n\n helper \n\n values"; regroup by heading.
     let lines: Vec<&str> = text.lines().collect();
-    let headings = ["Basic Information", "Brief Summary", "Detailed Description", "Conditions", "Study Design",
-        "Study Groups", "Interventions", "Eligibility Criteria", "Sponsors", "Responsible Party", "References",
-        "Other Identifiers"];
+    let headings = [
+        "Basic Information",
+        "Brief Summary",
+        "Detailed Description",
+        "Conditions",
+        "Study Design",
+        "Study Groups",
+        "Interventions",
+        "Eligibility Criteria",
+        "Sponsors",
+        "Responsible Party",
+        "References",
+        "Other Identifiers",
+    ];
     let mut preamble = Vec::new();
     let mut sections: Vec<Vec<&str>> = Vec::new();
     for l in lines {
@@ -443,10 +444,7 @@ fn classic_sections_shuffled_or_removed() {
     assert_eq!(t(&r.min_age), Some("15 Years"));
     assert_eq!(phases(&r), vec!["Phase 1", "Phase 2"]);
     // Drop the outcome blocks: the rest is still read, no outcome invented.
-    let without: Vec<String> = paragraphs(&text)
-        .into_iter()
-        .filter(|p| !p.contains("Outcome Measures:"))
-        .collect();
+    let without: Vec<String> = paragraphs(&text).into_iter().filter(|p| !p.contains("Outcome Measures:")).collect();
     let r = read(&name, &without.join("\n\n")).records.remove(0);
     assert!(r.outcomes.is_empty());
     assert_eq!(t(&r.enrollment), Some("20"));
@@ -489,7 +487,15 @@ fn latin1_text_reads() {
     // Encode as Windows-1252 bytes (characters outside it become '?'), decode back.
     let bytes: Vec<u8> = text
         .chars()
-        .map(|c| if (c as u32) < 256 && !(0x80..0xa0).contains(&(c as u32)) { c as u32 as u8 } else if c == '•' { 0x95 } else { b'?' })
+        .map(|c| {
+            if (c as u32) < 256 && !(0x80..0xa0).contains(&(c as u32)) {
+                c as u32 as u8
+            } else if c == '•' {
+                0x95
+            } else {
+                b'?'
+            }
+        })
         .collect();
     assert!(std::str::from_utf8(&bytes).is_err());
     let decoded = trialtables_extract::decode::to_text(&bytes);
@@ -781,10 +787,7 @@ fn modern_page_never_seen() {
 fn modern_references_skip_other_trials() {
     let (name, text) = seed_text("002_");
     // The related-trials list lost its heading and follows the references.
-    let text2 = text.replace(
-        "Related Links\n",
-        "Feasibility Study of Cells in Multiple Sclerosis\nNCT02034188\nRelated Links\n",
-    );
+    let text2 = text.replace("Related Links\n", "Feasibility Study of Cells in Multiple Sclerosis\nNCT02034188\nRelated Links\n");
     let r = read(&name, &text2).records.remove(0);
     assert_eq!(r.references.len(), 2);
     assert!(r.findings.iter().any(|f| f.message.contains("NCT02034188")));
@@ -877,11 +880,8 @@ fn compare(e: &Expected, r: &RawRecord) -> Vec<(&'static str, String)> {
     if got_arms != want_arms {
         bad.push(("arms", format!("want {want_arms:?} got {got_arms:?}")));
     }
-    let got_iv: Vec<(String, Option<String>)> = r
-        .interventions
-        .iter()
-        .map(|a| (norm_ws(&a.name.text), a.intervention_type.as_ref().map(|x| x.text.to_lowercase())))
-        .collect();
+    let got_iv: Vec<(String, Option<String>)> =
+        r.interventions.iter().map(|a| (norm_ws(&a.name.text), a.intervention_type.as_ref().map(|x| x.text.to_lowercase()))).collect();
     let want_iv: Vec<(String, Option<String>)> = e
         .interventions
         .iter()
@@ -941,7 +941,16 @@ fn compare(e: &Expected, r: &RawRecord) -> Vec<(&'static str, String)> {
             outs.iter().map(|(k, m, tf)| (k.clone(), norm_ws(m), tf.as_ref().map(|x| norm_ws(x)))).collect();
         if got != want {
             let first = got.iter().zip(want.iter()).position(|(a, b)| a != b);
-            bad.push(("outcomes", format!("{} vs {} items; first diff at {first:?}: {:?} / {:?}", want.len(), got.len(), first.and_then(|i| want.get(i)), first.and_then(|i| got.get(i)))));
+            bad.push((
+                "outcomes",
+                format!(
+                    "{} vs {} items; first diff at {first:?}: {:?} / {:?}",
+                    want.len(),
+                    got.len(),
+                    first.and_then(|i| want.get(i)),
+                    first.and_then(|i| got.get(i))
+                ),
+            ));
         }
     }
     if let Some(n) = e.ref_count {
@@ -1058,7 +1067,9 @@ fn real_classic_2014_page_head_reads() {
     assert_eq!(t(&r.nct_id), Some("NCT01006616"));
     assert_eq!(
         t(&r.brief_title),
-        Some("Long-Term Study of the Effects of Navarixin (SCH 527123, MK-7123) in Participants With Moderate to Severe COPD (MK-7123-019)")
+        Some(
+            "Long-Term Study of the Effects of Navarixin (SCH 527123, MK-7123) in Participants With Moderate to Severe COPD (MK-7123-019)"
+        )
     );
     assert_eq!(t(&r.overall_status), Some("Terminated"));
     assert_eq!(t(&r.lead_sponsor), Some("Merck Sharp & Dohme Corp."));
@@ -1067,8 +1078,7 @@ fn real_classic_2014_page_head_reads() {
     assert!(t(&r.brief_summary).is_some_and(|s| s.starts_with("Neutrophils") && s.contains("Hypothesis: navarixin")));
     let conds: Vec<&str> = r.conditions.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(conds, ["COPD"]);
-    let ivs: Vec<(&str, Option<&str>)> =
-        r.interventions.iter().map(|i| (i.name.text.as_str(), t(&i.intervention_type))).collect();
+    let ivs: Vec<(&str, Option<&str>)> = r.interventions.iter().map(|i| (i.name.text.as_str(), t(&i.intervention_type))).collect();
     assert_eq!(ivs, [("Navarixin", Some("Drug")), ("Placebo", Some("Drug")), ("Rescue medication", Some("Drug"))]);
     assert_eq!(phases(r), ["Phase 2"]);
     assert_eq!(t(&r.study_type), Some("Interventional"));

@@ -57,10 +57,7 @@ impl Utc {
 
     /// `20250301T101502Z`, for directory names.
     pub fn stamp(&self) -> String {
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
+        format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", self.year, self.month, self.day, self.hour, self.minute, self.second)
     }
 }
 

@@ -221,10 +221,7 @@ impl ApiConfig {
             p.push("max_tries: must be at least 1".to_string());
         }
         if self.backoff_max_ms < self.backoff_initial_ms {
-            p.push(format!(
-                "backoff_max_ms {}: must not be below backoff_initial_ms {}",
-                self.backoff_max_ms, self.backoff_initial_ms
-            ));
+            p.push(format!("backoff_max_ms {}: must not be below backoff_initial_ms {}", self.backoff_max_ms, self.backoff_initial_ms));
         }
         if self.request_timeout_ms == 0 || self.connect_timeout_ms == 0 {
             p.push("request_timeout_ms / connect_timeout_ms: must be above 0".to_string());
@@ -234,23 +231,17 @@ impl ApiConfig {
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, q) in self.queries.iter().enumerate() {
-            let valid = !q.name.is_empty()
-                && q.name.len() <= 64
-                && q.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let valid =
+                !q.name.is_empty() && q.name.len() <= 64 && q.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !valid {
-                p.push(format!(
-                    "query[{i}].name {:?}: use 1 to 64 letters, digits, '-' or '_'",
-                    q.name
-                ));
+                p.push(format!("query[{i}].name {:?}: use 1 to 64 letters, digits, '-' or '_'", q.name));
             }
             if !seen.insert(q.name.as_str()) {
                 p.push(format!("query[{i}].name {:?}: used by two queries", q.name));
             }
             for s in &q.overall_status {
                 if s.is_empty() || !s.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                    p.push(format!(
-                        "query[{i}].overall_status {s:?}: use API spellings such as \"RECRUITING\""
-                    ));
+                    p.push(format!("query[{i}].overall_status {s:?}: use API spellings such as \"RECRUITING\""));
                 }
             }
             for f in &q.fields {

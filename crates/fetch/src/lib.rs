@@ -195,10 +195,7 @@ pub async fn fetch(config: &ApiConfig, options: &FetchOptions) -> Result<Vec<Fet
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
     }
-    results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(FetchError::Client("a fetch task ended without a result".into()))))
-        .collect()
+    results.into_iter().map(|r| r.unwrap_or_else(|| Err(FetchError::Client("a fetch task ended without a result".into())))).collect()
 }
 
 /// Offline replay of one query: the latest complete saved fetch, its pages checked against
@@ -207,10 +204,7 @@ pub fn replay(raw_dir: &Path, query: &ApiQuery, base_url: &str) -> Result<FetchO
     let all = rawzone::fetches_of(raw_dir, query, base_url)?;
     let Some(f) = all.iter().rev().find(|f| f.manifest.complete) else {
         let hint = match all.last() {
-            Some(inc) => format!(
-                " (fetch {} is incomplete: run without --offline to resume it)",
-                inc.manifest.fetch_id
-            ),
+            Some(inc) => format!(" (fetch {} is incomplete: run without --offline to resume it)", inc.manifest.fetch_id),
             None => " (run once without --offline to fetch it; the query and base_url must match the saved fetch)".to_string(),
         };
         return Err(FetchError::NoSavedFetch { query: query.name.clone(), raw_dir: raw_dir.to_path_buf(), hint });
@@ -271,7 +265,12 @@ struct Got {
     tries: u32,
 }
 
-async fn fetch_query(cfg: &ApiConfig, client: &reqwest::Client, q: &ApiQuery, bar: &indicatif::ProgressBar) -> Result<FetchOutcome, FetchError> {
+async fn fetch_query(
+    cfg: &ApiConfig,
+    client: &reqwest::Client,
+    q: &ApiQuery,
+    bar: &indicatif::ProgressBar,
+) -> Result<FetchOutcome, FetchError> {
     let raw_dir = PathBuf::from(&cfg.raw_dir);
     let started = clock::Utc::now();
     let previous = rawzone::fetches_of(&raw_dir, q, &cfg.base_url)?;
@@ -284,11 +283,7 @@ async fn fetch_query(cfg: &ApiConfig, client: &reqwest::Client, q: &ApiQuery, ba
             (f.dir, m, Origin::Resumed)
         }
         None => {
-            let base = if cfg.since_last_success {
-                previous.iter().rev().find(|f| f.manifest.complete)
-            } else {
-                None
-            };
+            let base = if cfg.since_last_success { previous.iter().rev().find(|f| f.manifest.complete) } else { None };
             let since = match base {
                 Some(b) => Some(clock::date_of(&b.manifest.started_at).map(str::to_string).ok_or_else(|| FetchError::RawZone {
                     path: b.dir.join(rawzone::MANIFEST_FILE),
@@ -403,7 +398,16 @@ async fn fetch_query(cfg: &ApiConfig, client: &reqwest::Client, q: &ApiQuery, ba
     tracing::info!(pages = m.pages.len(), studies = m.study_count, pages_fetched, resumed = (origin == Origin::Resumed), "fetch complete");
     let saved = SavedFetch { dir: dir.clone(), manifest: m.clone() };
     let snapshot = rawzone::snapshot_pages(&raw_dir, q, &m.base_url)?;
-    Ok(FetchOutcome { query: q.name.clone(), fetch_id: m.fetch_id.clone(), pages: saved.page_paths(), snapshot, dir, manifest: m, origin, pages_fetched })
+    Ok(FetchOutcome {
+        query: q.name.clone(),
+        fetch_id: m.fetch_id.clone(),
+        pages: saved.page_paths(),
+        snapshot,
+        dir,
+        manifest: m,
+        origin,
+        pages_fetched,
+    })
 }
 
 /// GETs one page, retrying what is worth retrying.
@@ -411,10 +415,7 @@ async fn get_page(client: &reqwest::Client, cfg: &ApiConfig, url: &str) -> Resul
     let mut tries = 0u32;
     loop {
         tries += 1;
-        let request = client
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+        let request = client.get(url).header(reqwest::header::ACCEPT, "application/json").header(reqwest::header::ACCEPT_ENCODING, "gzip");
         let (last, status, retry_after) = match request.send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
@@ -470,7 +471,11 @@ async fn get_page(client: &reqwest::Client, cfg: &ApiConfig, url: &str) -> Resul
                     url: url.to_string(),
                     tries,
                     status,
-                    last: format!("{last}; Retry-After asks for {} s, more than max_retry_after_ms ({} ms)", ra.as_secs(), cfg.max_retry_after_ms),
+                    last: format!(
+                        "{last}; Retry-After asks for {} s, more than max_retry_after_ms ({} ms)",
+                        ra.as_secs(),
+                        cfg.max_retry_after_ms
+                    ),
                 });
             }
             wait = wait.max(ra);

@@ -103,10 +103,7 @@ mod tests {
     fn incremental_filter_is_and_combined_and_parenthesised() {
         assert_eq!(combine_advanced(None, None), None);
         assert_eq!(combine_advanced(Some("  "), None), None);
-        assert_eq!(
-            combine_advanced(None, Some("2024-03-05")).as_deref(),
-            Some("AREA[LastUpdatePostDate]RANGE[2024-03-05,MAX]")
-        );
+        assert_eq!(combine_advanced(None, Some("2024-03-05")).as_deref(), Some("AREA[LastUpdatePostDate]RANGE[2024-03-05,MAX]"));
         assert_eq!(
             combine_advanced(Some("AREA[Phase]PHASE2 OR AREA[Phase]PHASE3"), Some("2024-03-05")).as_deref(),
             Some("(AREA[Phase]PHASE2 OR AREA[Phase]PHASE3) AND AREA[LastUpdatePostDate]RANGE[2024-03-05,MAX]")
@@ -117,10 +114,7 @@ mod tests {
     fn params_in_fixed_order_and_empty_ones_left_out() {
         let p = build_params(&q(), 1000, None);
         let keys: Vec<&str> = p.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["format", "query.cond", "query.intr", "filter.overallStatus", "filter.advanced", "countTotal", "pageSize"]
-        );
+        assert_eq!(keys, ["format", "query.cond", "query.intr", "filter.overallStatus", "filter.advanced", "countTotal", "pageSize"]);
         assert_eq!(p[3].1, "RECRUITING,COMPLETED");
         let p = build_params(&q(), 7, Some("2020-01-31"));
         assert_eq!(p[4].1, "(AREA[Phase]PHASE2 OR AREA[Phase]PHASE3) AND AREA[LastUpdatePostDate]RANGE[2020-01-31,MAX]");

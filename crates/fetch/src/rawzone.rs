@@ -215,8 +215,7 @@ pub fn fetches_of(raw_dir: &Path, query: &ApiQuery, base_url: &str) -> Result<Ve
         }
     }
     out.sort_by(|a, b| {
-        (a.manifest.started_at.as_str(), a.manifest.fetch_id.as_str())
-            .cmp(&(b.manifest.started_at.as_str(), b.manifest.fetch_id.as_str()))
+        (a.manifest.started_at.as_str(), a.manifest.fetch_id.as_str()).cmp(&(b.manifest.started_at.as_str(), b.manifest.fetch_id.as_str()))
     });
     Ok(out)
 }

@@ -97,8 +97,7 @@ async fn pages_are_followed_saved_and_read_by_extract() {
     assert_eq!(m.pages[1].token.as_deref(), Some(token_for(3).as_str()));
     assert_eq!(m.pages[0].next_page_token.as_deref(), Some(token_for(3).as_str()));
     assert_eq!(m.pages[0].file, "page-00001.json.gz");
-    let on_disk: trialtables_fetch::Manifest =
-        serde_json::from_slice(&std::fs::read(o.dir.join("manifest.json")).unwrap()).unwrap();
+    let on_disk: trialtables_fetch::Manifest = serde_json::from_slice(&std::fs::read(o.dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(&on_disk, m);
     assert!(o.dir.starts_with(raw.path()));
     assert!(o.fetch_id.starts_with("msc-"));
@@ -144,10 +143,7 @@ async fn exactly_full_page_then_empty_page_stops_cleanly() {
 #[tokio::test]
 async fn retry_after_is_honoured_on_429() {
     let mut api = Api::new(studies(TEN_A));
-    api.faults.insert(
-        1,
-        Fault::Status(429, vec![("Retry-After".into(), "1".into())], "{\"message\":\"rate limited\"}".into()),
-    );
+    api.faults.insert(1, Fault::Status(429, vec![("Retry-After".into(), "1".into())], "{\"message\":\"rate limited\"}".into()));
     let server = Server::start(api).await;
     let raw = tempfile::tempdir().unwrap();
     let cfg = config(&server.base_url, raw.path(), 4, vec![query("ra")]);
@@ -362,10 +358,7 @@ async fn since_last_success_adds_the_last_update_range() {
     let date = &first[0].manifest.started_at[..10];
     let log = server.log();
     let adv = log.last().unwrap().get("filter.advanced").unwrap().to_string();
-    assert_eq!(
-        adv,
-        format!("(AREA[Phase]PHASE2 OR AREA[Phase]PHASE3) AND AREA[LastUpdatePostDate]RANGE[{date},MAX]")
-    );
+    assert_eq!(adv, format!("(AREA[Phase]PHASE2 OR AREA[Phase]PHASE3) AND AREA[LastUpdatePostDate]RANGE[{date},MAX]"));
     let m = &second[0].manifest;
     assert_eq!(m.since.as_deref(), Some(date));
     assert_eq!(m.since_fetch_id.as_deref(), Some(first[0].fetch_id.as_str()));

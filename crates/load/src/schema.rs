@@ -37,8 +37,7 @@ fn batch(table_desc: &'static str, cols: Vec<Col>) -> RecordBatch {
                 .with_metadata(HashMap::from([("description".to_string(), c.desc.to_string())]))
         })
         .collect();
-    let schema = Schema::new(fields)
-        .with_metadata(HashMap::from([("description".to_string(), table_desc.to_string())]));
+    let schema = Schema::new(fields).with_metadata(HashMap::from([("description".to_string(), table_desc.to_string())]));
     let arrays = cols.into_iter().map(|c| c.values).collect();
     // The columns are built from the same rows, so lengths and types always agree.
     RecordBatch::try_new(Arc::new(schema), arrays).expect("table columns agree with their schema")
@@ -112,7 +111,11 @@ pub fn conditions(rows: &[Condition]) -> RecordBatch {
             key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
             key("condition_index", "0-based position in the record's condition list.", i64c(rows, |r| Some(r.condition_index))),
             key("condition", "Condition as stated.", utf8(rows, |r| Some(&r.condition))),
-            c("category", "Category from the conditions vocabulary in pipeline.toml; null when none matches.", dict(rows, |r| r.category.as_deref())),
+            c(
+                "category",
+                "Category from the conditions vocabulary in pipeline.toml; null when none matches.",
+                dict(rows, |r| r.category.as_deref()),
+            ),
         ],
     )
 }
@@ -125,7 +128,11 @@ pub fn arms(rows: &[Arm]) -> RecordBatch {
             key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
             key("arm_index", "0-based position in the record's arm list.", i64c(rows, |r| Some(r.arm_index))),
             key("label", "Arm label as stated.", utf8(rows, |r| Some(&r.label))),
-            c("arm_type", "EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, SHAM_COMPARATOR, NO_INTERVENTION or OTHER.", dict(rows, |r| r.arm_type.as_deref())),
+            c(
+                "arm_type",
+                "EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, SHAM_COMPARATOR, NO_INTERVENTION or OTHER.",
+                dict(rows, |r| r.arm_type.as_deref()),
+            ),
             c("description", "Arm description as stated.", utf8(rows, |r| r.description.as_deref())),
         ],
     )
@@ -211,7 +218,11 @@ pub fn outcome_timepoints(rows: &[Timepoint]) -> RecordBatch {
             key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
             key("outcome_index", "Outcome (joins outcomes.outcome_index).", i64c(rows, |r| Some(r.outcome_index))),
             key("timepoint_index", "0-based ordinal within the outcome.", i64c(rows, |r| Some(r.timepoint_index))),
-            key("kind", "BASELINE, AT (a time point), UP_TO (a window ending then) or EVERY (a repeat interval).", dict(rows, |r| Some(&r.kind))),
+            key(
+                "kind",
+                "BASELINE, AT (a time point), UP_TO (a window ending then) or EVERY (a repeat interval).",
+                dict(rows, |r| Some(&r.kind)),
+            ),
             c("value", "Number of units; null for BASELINE.", f64c(rows, |r| r.value)),
             c("unit", "MINUTE, HOUR, DAY, WEEK, MONTH or YEAR; null for BASELINE.", dict(rows, |r| r.unit.as_deref())),
             c("days", "Value in days (week = 7, month = 30.4375, year = 365.25); 0 for BASELINE.", f64c(rows, |r| r.days)),

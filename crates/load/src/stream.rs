@@ -183,11 +183,8 @@ impl StreamWriter {
         let path = self.dir.join(format!("{name}.parquet"));
         let tmp = self.dir.join(format!(".{name}.rewrite"));
         let input = File::open(&path).map_err(io(&path))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(input)
-            .map_err(pq(&path))?
-            .with_batch_size(CHUNK_ROWS)
-            .build()
-            .map_err(pq(&path))?;
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(input).map_err(pq(&path))?.with_batch_size(CHUNK_ROWS).build().map_err(pq(&path))?;
         let out = File::create(&tmp).map_err(io(&tmp))?;
         let mut w = ArrowWriter::try_new(BufWriter::new(out), TABLES[t].schema(), Some(self.props.clone())).map_err(pq(&tmp))?;
         let mut pos = 0u64;

@@ -71,13 +71,9 @@ const fn mc(name: &'static str, sql_type: &'static str, description: &'static st
 }
 
 const TRIALS: MetricColumn = mc("trials", "BIGINT", "Number of trials in the group.");
-const WITH_ENROLLMENT: MetricColumn =
-    mc("trials_with_enrollment", "BIGINT", "Of these, trials that state an enrollment.");
-const ENROLLMENT: MetricColumn = mc(
-    "enrollment",
-    "BIGINT",
-    "Sum of the stated enrollments (actual or estimated); null when no trial of the group states one.",
-);
+const WITH_ENROLLMENT: MetricColumn = mc("trials_with_enrollment", "BIGINT", "Of these, trials that state an enrollment.");
+const ENROLLMENT: MetricColumn =
+    mc("enrollment", "BIGINT", "Sum of the stated enrollments (actual or estimated); null when no trial of the group states one.");
 
 /// Month marks reported by `timepoint_coverage`.
 pub const MONTH_MARKS: [i64; 11] = [1, 2, 3, 6, 9, 12, 18, 24, 36, 48, 60];
@@ -193,10 +189,7 @@ fn read_table(tables_dir: &Path, name: &str) -> Result<LazyFrame, MetricsError> 
         _ => None,
     }
     .map(|c| c.iter().map(|x| x.to_string()).collect());
-    let df = ParquetReader::new(file)
-        .with_columns(columns)
-        .finish()
-        .map_err(|source| MetricsError::Polars { metric: "read", source })?;
+    let df = ParquetReader::new(file).with_columns(columns).finish().map_err(|source| MetricsError::Polars { metric: "read", source })?;
     Ok(df.lazy())
 }
 
@@ -257,9 +250,7 @@ pub fn compute(tables_dir: &Path, name: &str) -> Result<DataFrame, MetricsError>
     };
     let lf = match def.name {
         "enrollment_by_cell_source_phase" => sorted(
-            null_unstated_enrollment(
-                trials()?.group_by([col("cell_source"), col("phase")]).agg(enrollment_aggs()),
-            ),
+            null_unstated_enrollment(trials()?.group_by([col("cell_source"), col("phase")]).agg(enrollment_aggs())),
             &["cell_source", "phase"],
         ),
         "enrollment_by_condition_category_phase" => {
@@ -278,10 +269,9 @@ pub fn compute(tables_dir: &Path, name: &str) -> Result<DataFrame, MetricsError>
                 &["category", "phase"],
             )
         }
-        "enrollment_by_cell_origin" => sorted(
-            null_unstated_enrollment(trials()?.group_by([col("cell_origin")]).agg(enrollment_aggs())),
-            &["cell_origin"],
-        ),
+        "enrollment_by_cell_origin" => {
+            sorted(null_unstated_enrollment(trials()?.group_by([col("cell_origin")]).agg(enrollment_aggs())), &["cell_origin"])
+        }
         "trials_by_start_year_status" => sorted(
             trials()?
                 .select([col("start_date").dt().year().cast(DataType::Int64).alias("start_year"), col("overall_status")])
@@ -295,21 +285,14 @@ pub fn compute(tables_dir: &Path, name: &str) -> Result<DataFrame, MetricsError>
             let refs = read_table(tables_dir, "references")?
                 .with_column(col("nct_id").cast(DataType::String))
                 .group_by([col("nct_id")])
-                .agg([
-                    count_as(len(), "references"),
-                    count_as(col("pmid").count(), "with_pmid"),
-                    count_as(col("doi").count(), "with_doi"),
-                ]);
+                .agg([count_as(len(), "references"), count_as(col("pmid").count(), "with_pmid"), count_as(col("doi").count(), "with_doi")]);
             sorted(
-                trials()?
-                    .select([col("nct_id")])
-                    .join(refs, [col("nct_id")], [col("nct_id")], JoinArgs::new(JoinType::Left))
-                    .select([
-                        col("nct_id"),
-                        col("references").fill_null(lit(0i64)),
-                        col("with_pmid").fill_null(lit(0i64)),
-                        col("with_doi").fill_null(lit(0i64)),
-                    ]),
+                trials()?.select([col("nct_id")]).join(refs, [col("nct_id")], [col("nct_id")], JoinArgs::new(JoinType::Left)).select([
+                    col("nct_id"),
+                    col("references").fill_null(lit(0i64)),
+                    col("with_pmid").fill_null(lit(0i64)),
+                    col("with_doi").fill_null(lit(0i64)),
+                ]),
                 &["nct_id"],
             )
         }
@@ -328,10 +311,8 @@ fn dose_summary(doses: LazyFrame) -> LazyFrame {
         col("dose_total").cast(DataType::Float64),
         col("dose_total_high").cast(DataType::Float64),
     ]);
-    let base = doses
-        .clone()
-        .group_by([col("cell_source")])
-        .agg([count_as(len(), "dose_rows"), count_as(col("nct_id").n_unique(), "trials")]);
+    let base =
+        doses.clone().group_by([col("cell_source")]).agg([count_as(len(), "dose_rows"), count_as(col("nct_id").n_unique(), "trials")]);
     // Distinct levels: the same trial stating the same dose in two fields counts once.
     let levels = |value: &str, high: &str, prefix: &str, n: &str| {
         doses
@@ -349,9 +330,14 @@ fn dose_summary(doses: LazyFrame) -> LazyFrame {
     };
     let by_source = || JoinArgs { nulls_equal: true, ..JoinArgs::new(JoinType::Left) };
     sorted(
-        base.join(levels("dose_per_kg", "dose_per_kg_high", "per_kg", "per_kg_levels"), [col("cell_source")], [col("cell_source")], by_source())
-            .join(levels("dose_total", "dose_total_high", "total", "total_levels"), [col("cell_source")], [col("cell_source")], by_source())
-            .with_columns([col("per_kg_levels").fill_null(lit(0i64)), col("total_levels").fill_null(lit(0i64))]),
+        base.join(
+            levels("dose_per_kg", "dose_per_kg_high", "per_kg", "per_kg_levels"),
+            [col("cell_source")],
+            [col("cell_source")],
+            by_source(),
+        )
+        .join(levels("dose_total", "dose_total_high", "total", "total_levels"), [col("cell_source")], [col("cell_source")], by_source())
+        .with_columns([col("per_kg_levels").fill_null(lit(0i64)), col("total_levels").fill_null(lit(0i64))]),
         &["cell_source"],
     )
 }
@@ -385,12 +371,12 @@ fn timepoint_coverage(tp: LazyFrame) -> PolarsResult<DataFrame> {
     }
     let height = marks.len();
     DataFrame::new_infer_height(vec![
-            Column::new("month".into(), marks),
-            Column::new("window_low_days".into(), lows),
-            Column::new("window_high_days".into(), highs),
-            Column::new("trials".into(), trials),
-            Column::new("trials_with_timepoints".into(), vec![n; height]),
-            Column::new("share_of_trials_with_timepoints".into(), share),
+        Column::new("month".into(), marks),
+        Column::new("window_low_days".into(), lows),
+        Column::new("window_high_days".into(), highs),
+        Column::new("trials".into(), trials),
+        Column::new("trials_with_timepoints".into(), vec![n; height]),
+        Column::new("share_of_trials_with_timepoints".into(), share),
     ])
 }
 

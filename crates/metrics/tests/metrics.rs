@@ -61,10 +61,7 @@ fn write(dir: &Path, name: &str, cols: Vec<Column>) {
 fn write_kv(dir: &Path, name: &str, cols: Vec<Column>, kv: Option<Vec<(String, String)>>) {
     let mut df = DataFrame::new_infer_height(cols).expect("columns of one length");
     let file = File::create(dir.join(format!("{name}.parquet"))).expect("create table file");
-    ParquetWriter::new(file)
-        .with_key_value_metadata(kv.map(KeyValueMetadata::from_static))
-        .finish(&mut df)
-        .expect("write table");
+    ParquetWriter::new(file).with_key_value_metadata(kv.map(KeyValueMetadata::from_static)).finish(&mut df).expect("write table");
 }
 
 /// The five tables the metrics read, and the key-value metadata of `trials.parquet`.
@@ -120,7 +117,10 @@ fn small_tables(dir: &Path) {
     Tables {
         trials: vec![
             txt("nct_id", &[Some("T1"), Some("T2"), Some("T3"), Some("T4"), Some("T5"), Some("T6")]),
-            enm("cell_source", &[Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("BONE_MARROW"), None, Some("BONE_MARROW")]),
+            enm(
+                "cell_source",
+                &[Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("BONE_MARROW"), None, Some("BONE_MARROW")],
+            ),
             enm("cell_origin", &[Some("ALLOGENEIC"), Some("AUTOLOGOUS"), None, Some("ALLOGENEIC"), None, None]),
             enm("phase", &[Some("PHASE1"), Some("PHASE1"), Some("PHASE2"), Some("PHASE2"), None, Some("PHASE2")]),
             enm("overall_status", &[Some("COMPLETED"), Some("RECRUITING"), Some("COMPLETED"), Some("COMPLETED"), None, None]),
@@ -133,16 +133,59 @@ fn small_tables(dir: &Path) {
         ],
         doses: vec![
             txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T2"), Some("T3"), Some("T4"), Some("T6")]),
-            enm("cell_source", &[Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("BONE_MARROW"), None]),
+            enm(
+                "cell_source",
+                &[
+                    Some("UMBILICAL_CORD"),
+                    Some("UMBILICAL_CORD"),
+                    Some("UMBILICAL_CORD"),
+                    Some("UMBILICAL_CORD"),
+                    Some("UMBILICAL_CORD"),
+                    Some("UMBILICAL_CORD"),
+                    Some("BONE_MARROW"),
+                    None,
+                ],
+            ),
             flt("dose_per_kg", &[Some(1e6), Some(1e6), Some(2e6), Some(1e6), None, Some(4e6), None, None]),
             flt("dose_per_kg_high", &[None, None, None, Some(5e6), None, None, None, None]),
             flt("dose_total", &[None, None, None, None, Some(1e8), None, Some(2e7), None]),
             flt("dose_total_high", &[None, None, None, None, None, None, Some(4e7), None]),
         ],
         timepoints: vec![
-            txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T2"), Some("T3"), Some("T4"), Some("T4"), Some("T5"), Some("T5")]),
-            enm("kind", &[Some("AT"), Some("AT"), Some("BASELINE"), Some("AT"), Some("UP_TO"), Some("BASELINE"), Some("AT"), Some("AT"), Some("EVERY"), Some("AT")]),
-            flt("days", &[Some(28.0), Some(30.4375), Some(0.0), Some(182.625), Some(365.25), Some(0.0), Some(168.0), Some(365.25), Some(30.4375), Some(27.0)]),
+            txt(
+                "nct_id",
+                &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T2"), Some("T3"), Some("T4"), Some("T4"), Some("T5"), Some("T5")],
+            ),
+            enm(
+                "kind",
+                &[
+                    Some("AT"),
+                    Some("AT"),
+                    Some("BASELINE"),
+                    Some("AT"),
+                    Some("UP_TO"),
+                    Some("BASELINE"),
+                    Some("AT"),
+                    Some("AT"),
+                    Some("EVERY"),
+                    Some("AT"),
+                ],
+            ),
+            flt(
+                "days",
+                &[
+                    Some(28.0),
+                    Some(30.4375),
+                    Some(0.0),
+                    Some(182.625),
+                    Some(365.25),
+                    Some(0.0),
+                    Some(168.0),
+                    Some(365.25),
+                    Some(30.4375),
+                    Some(27.0),
+                ],
+            ),
         ],
         references: vec![
             txt("nct_id", &[Some("T1"), Some("T1"), Some("T3")]),
@@ -348,7 +391,10 @@ fn seeds_enrollment_by_cell_source_phase() {
     let p = Some("PHASE1/PHASE2");
     t.trials = vec![
         txt("nct_id", &[Some("NCT00953485"), Some("NCT01547091"), Some("NCT01741857"), Some("NCT03562065"), Some("NCT04356287")]),
-        enm("cell_source", &[Some("UNSPECIFIED"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD")]),
+        enm(
+            "cell_source",
+            &[Some("UNSPECIFIED"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD"), Some("UMBILICAL_CORD")],
+        ),
         enm("cell_origin", &[Some("ALLOGENEIC"), None, Some("ALLOGENEIC"), Some("ALLOGENEIC"), None]),
         enm("phase", &[p, p, p, p, p]),
         enm("overall_status", &[Some("UNKNOWN"), Some("UNKNOWN"), Some("UNKNOWN"), Some("NOT_YET_RECRUITING"), Some("RECRUITING")]),
@@ -410,12 +456,8 @@ fn files_are_deterministic_and_carry_descriptions_and_provenance() {
 
         let mut reader = ParquetReader::new(File::open(a.join(format!("{}.parquet", m.name))).expect("open"));
         let md = reader.get_metadata().expect("metadata").clone();
-        let kv: std::collections::BTreeMap<String, String> = md
-            .key_value_metadata
-            .iter()
-            .flatten()
-            .filter_map(|kv| kv.value.clone().map(|v| (kv.key.clone(), v)))
-            .collect();
+        let kv: std::collections::BTreeMap<String, String> =
+            md.key_value_metadata.iter().flatten().filter_map(|kv| kv.value.clone().map(|v| (kv.key.clone(), v))).collect();
         assert_eq!(kv.get("trialtables.metric").map(String::as_str), Some(m.name));
         assert_eq!(kv.get("trialtables.description").map(String::as_str), Some(m.description));
         assert_eq!(kv.get("trialtables.version").map(String::as_str), Some("9.9.9"));

@@ -102,11 +102,11 @@ pub fn origin_in(text: &str) -> Option<&'static str> {
     static ALLO: OnceLock<Regex> = OnceLock::new();
     static AUTO: OnceLock<Regex> = OnceLock::new();
     let allo = ALLO.get_or_init(|| {
-        compile(r"(?i)\ballo(?:geneic|genic|genous|geneous|genetic)?\b|\ballo[\s-]|\bdonor[\s-]*derived|\bthird[\s-]*party|\bhealthy\s+donors?")
+        compile(
+            r"(?i)\ballo(?:geneic|genic|genous|geneous|genetic)?\b|\ballo[\s-]|\bdonor[\s-]*derived|\bthird[\s-]*party|\bhealthy\s+donors?",
+        )
     });
-    let auto = AUTO.get_or_init(|| {
-        compile(r"(?i)\bauto(?:logous|logic|genous|genic)\b|\bpatients?'?s?'?\s+own\b|\bself[\s-]*derived")
-    });
+    let auto = AUTO.get_or_init(|| compile(r"(?i)\bauto(?:logous|logic|genous|genic)\b|\bpatients?'?s?'?\s+own\b|\bself[\s-]*derived"));
     match (allo.is_match(text), auto.is_match(text)) {
         (true, false) => Some("ALLOGENEIC"),
         (false, true) => Some("AUTOLOGOUS"),
@@ -229,10 +229,7 @@ pub fn classify_record(raw: &RawRecord) -> CellProduct {
     let (levels, any_cells) = levels(raw);
     let mut source = None;
     for level in &levels {
-        let found: Vec<(&'static str, bool)> = level
-            .iter()
-            .flat_map(|(t, e)| sources_in(t).into_iter().map(move |s| (s, *e)))
-            .collect();
+        let found: Vec<(&'static str, bool)> = level.iter().flat_map(|(t, e)| sources_in(t).into_iter().map(move |s| (s, *e))).collect();
         if let Some(s) = pick(found) {
             source = Some(s);
             break;
@@ -240,8 +237,7 @@ pub fn classify_record(raw: &RawRecord) -> CellProduct {
     }
     let mut origin = None;
     for level in &levels {
-        let found: Vec<(&'static str, bool)> =
-            level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
+        let found: Vec<(&'static str, bool)> = level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
         if found.is_empty() {
             continue;
         }

@@ -31,10 +31,7 @@ impl NormalizeConfig {
             for p in &cat.patterns {
                 let p = p.to_lowercase();
                 if p.chars().count() <= 3 {
-                    if lower
-                        .split(|c: char| !c.is_alphanumeric())
-                        .any(|w| w == p)
-                    {
+                    if lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p) {
                         return Some(&cat.name);
                     }
                 } else if lower.contains(&p) {
@@ -53,10 +50,7 @@ mod tests {
     #[test]
     fn categories() {
         let cfg = NormalizeConfig {
-            condition_categories: vec![ConditionCategory {
-                name: "SLE".into(),
-                patterns: vec!["lupus".into(), "sle".into()],
-            }],
+            condition_categories: vec![ConditionCategory { name: "SLE".into(), patterns: vec!["lupus".into(), "sle".into()] }],
         };
         assert_eq!(cfg.category_of("Systemic Lupus Erythematosus"), Some("SLE"));
         assert_eq!(cfg.category_of("Refractory SLE"), Some("SLE"));

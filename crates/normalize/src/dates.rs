@@ -4,9 +4,7 @@
 
 use crate::model::{PartialDate, Precision};
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// Days since 1970-01-01 of a civil date, or `None` when the date does not exist.
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
@@ -52,10 +50,7 @@ fn month_of(word: &str) -> Option<u32> {
     if w.len() < 3 {
         return None;
     }
-    MONTHS
-        .iter()
-        .position(|m| w.starts_with(m) && (w.len() == 3 || full_month(m).starts_with(&w)))
-        .map(|i| i as u32 + 1)
+    MONTHS.iter().position(|m| w.starts_with(m) && (w.len() == 3 || full_month(m).starts_with(&w))).map(|i| i as u32 + 1)
 }
 
 fn full_month(abbr: &str) -> &'static str {
@@ -124,10 +119,7 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         let words: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
         if let [d, m, y] = words.as_slice() {
             let m = month_of(m)?;
-            return Some(PartialDate {
-                days: days_from_civil(y.parse().ok()?, m, d.parse().ok()?)?,
-                precision: Precision::Day,
-            });
+            return Some(PartialDate { days: days_from_civil(y.parse().ok()?, m, d.parse().ok()?)?, precision: Precision::Day });
         }
         return None;
     }

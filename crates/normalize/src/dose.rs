@@ -164,12 +164,7 @@ fn amounts(s: &str) -> Vec<Amount> {
                 if let Some(l) = list.get(1) {
                     for m in rx!(r"\d+(?:\.\d+)?").find_iter(l.as_str()) {
                         if let Some(v) = num(m.as_str()) {
-                            out.push(Amount {
-                                start: l.start() + m.start(),
-                                end: l.start() + m.end(),
-                                low: v * p,
-                                high: None,
-                            });
+                            out.push(Amount { start: l.start() + m.start(), end: l.start() + m.end(), low: v * p, high: None });
                         }
                     }
                 }
@@ -183,7 +178,9 @@ fn amounts(s: &str) -> Vec<Amount> {
         out.push(Amount { start: whole.start(), end: e_end(&c), low: v * 10f64.powi(e), high: None });
     }
     // Words: "2 million", "15-20 million", "1.5 billion".
-    for c in rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b)").captures_iter(s) {
+    for c in
+        rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b)").captures_iter(s)
+    {
         let (Some(whole), Some(c1), Some(w)) = (c.get(0), c.name("c1"), c.name("w")) else { continue };
         let f = match w.as_str() {
             "billion" => 1e9,
@@ -239,7 +236,8 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     if rx!(r"^\s*(?:cells?\s*)?/\s*(?:l|µl|ul|ml|mm3|mm\^3|liter|litre)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:cells?\s*)?per\s+(?:liter|litre|ml|microliter)").is_match(w) {
         return (None, false);
     }
-    let cell_word = rx!(r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,3}?(?:cells?|mscs?|csm|ucmscs?|mnc|svf|dpscs?|adscs?|bmscs?|car\+?)\b").is_match(w);
+    let cell_word =
+        rx!(r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,3}?(?:cells?|mscs?|csm|ucmscs?|mnc|svf|dpscs?|adscs?|bmscs?|car\+?)\b").is_match(w);
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
         return (Some(Basis::PerKg), true);
     }
@@ -295,7 +293,9 @@ struct Regimen {
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     let mut r = Regimen::default();
     // Clauses "one intravenous infusion of UCMSC at month 0": count only cell clauses.
-    let clause = rx!(r"\b(one|a|an|1|two|2|three|3)\s+(?:[a-z-]+\s+){0,2}?(?:infusions?|injections?|doses?|administrations?|transplantations?)\s+of\s+([^,.;]*?)\s+at\s+(months?|weeks?|days?)\s+(\d+)");
+    let clause = rx!(
+        r"\b(one|a|an|1|two|2|three|3)\s+(?:[a-z-]+\s+){0,2}?(?:infusions?|injections?|doses?|administrations?|transplantations?)\s+of\s+([^,.;]*?)\s+at\s+(months?|weeks?|days?)\s+(\d+)"
+    );
     let mut times: Vec<(f64, f64)> = Vec::new();
     let mut clause_count = 0i64;
     let mut clauses = 0;
@@ -307,10 +307,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         }
         let n = c.get(1).and_then(|m| word_count(m.as_str())).unwrap_or(1);
         clause_count += n;
-        if let (Some(u), Some(v)) = (
-            c.get(3).and_then(|m| unit_days(m.as_str())),
-            c.get(4).and_then(|m| m.as_str().parse::<f64>().ok()),
-        ) {
+        if let (Some(u), Some(v)) = (c.get(3).and_then(|m| unit_days(m.as_str())), c.get(4).and_then(|m| m.as_str().parse::<f64>().ok())) {
             times.push((v, u));
         }
     }
@@ -319,11 +316,15 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // Explicit counts.
     if r.administrations.is_none() {
-        let total = rx!(r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)");
+        let total = rx!(
+            r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
+        );
         let n_times = rx!(&format!(
             r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
         ));
-        let singular = rx!(&format!(r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"));
+        let singular = rx!(&format!(
+            r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
+        ));
         if let Some(c) = total.captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
@@ -342,7 +343,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // Schedule times "at months 0 and 3", "on days 1 and 8", "at month 0 and month 3".
     if times.is_empty() {
-        if let Some(c) = rx!(r"\b(?:at|on)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:,|and|&)\s*(?:(?:months?|weeks?|days?)\s+)?\d+)+)").captures(s) {
+        if let Some(c) =
+            rx!(r"\b(?:at|on)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:,|and|&)\s*(?:(?:months?|weeks?|days?)\s+)?\d+)+)").captures(s)
+        {
             if let (Some(u), Some(l)) = (c.get(1).and_then(|m| unit_days(m.as_str())), c.get(2)) {
                 for m in rx!(r"\d+").find_iter(l.as_str()) {
                     if let Ok(v) = m.as_str().parse::<f64>() {
@@ -365,7 +368,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // Interval statements.
     if r.interval_days.is_none() {
-        let iv = rx!(r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|\b(weekly|monthly|every\s+other\s+week|biweekly|daily)\b");
+        let iv = rx!(
+            r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|\b(weekly|monthly|every\s+other\s+week|biweekly|daily)\b"
+        );
         if let Some(c) = iv.captures(s) {
             if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
                 if let (Some(n), Some(d)) = (word_count(n.as_str()), unit_days(u.as_str())) {
@@ -396,7 +401,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         (rx!(r"intra-?arterial"), "INTRA_ARTERIAL"),
         (rx!(r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ)|\btopical"), "LOCAL"),
         (rx!(r"intra-?venous|\bi\.v\.|\biv\b|venous\s+infusion|intravenously"), "INTRAVENOUS"),
-        (rx!(r"intra-?(?:dermal|vitreal|vitreous|nasal|ocular|cameral|discal|peritoneal|pancreatic|portal)|intranodal|intradiscal|intra-?cerebral|intra-?tracheal|inhal"), "OTHER"),
+        (
+            rx!(
+                r"intra-?(?:dermal|vitreal|vitreous|nasal|ocular|cameral|discal|peritoneal|pancreatic|portal)|intranodal|intradiscal|intra-?cerebral|intra-?tracheal|inhal"
+            ),
+            "OTHER",
+        ),
     ];
     let mut best: Option<(usize, &'static str)> = None;
     for (re, name) in routes {
@@ -409,15 +419,23 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     r.route = best.map(|b| b.1);
     // Vehicle and volume.
-    let veh = rx!(r"(?:suspended|resuspended|diluted|dissolved)\s+in\s+(?:(\d+(?:\.\d+)?)\s*ml\s+(?:of\s+)?)?([a-z][a-z0-9 %.\-]{1,40}?)\s*(?:[,;()]|\.\s|\.$|$|\s+(?:and|for|with|by|at|to|over|via|in)\b)");
+    let veh = rx!(
+        r"(?:suspended|resuspended|diluted|dissolved)\s+in\s+(?:(\d+(?:\.\d+)?)\s*ml\s+(?:of\s+)?)?([a-z][a-z0-9 %.\-]{1,40}?)\s*(?:[,;()]|\.\s|\.$|$|\s+(?:and|for|with|by|at|to|over|via|in)\b)"
+    );
     if let Some(c) = veh.captures(s) {
         r.volume_ml = c.get(1).and_then(|m| m.as_str().parse().ok());
         if let Some(m) = c.get(2) {
-            let v = orig.get(m.start()..m.end()).filter(|o| o.len() == m.as_str().len() && o.to_lowercase() == m.as_str())
+            let v = orig
+                .get(m.start()..m.end())
+                .filter(|o| o.len() == m.as_str().len() && o.to_lowercase() == m.as_str())
                 .unwrap_or(m.as_str());
             r.vehicle = Some(v.trim().to_string());
         }
-    } else if let Some(c) = rx!(r"(\d+(?:\.\d+)?)\s*ml\s+(?:of\s+)?((?:normal\s+|physiological\s+|0\.9%\s+)?saline|plasma-?lyte\s*a?|ringer'?s?(?:\s+lactate)?)").captures(s) {
+    } else if let Some(c) = rx!(
+        r"(\d+(?:\.\d+)?)\s*ml\s+(?:of\s+)?((?:normal\s+|physiological\s+|0\.9%\s+)?saline|plasma-?lyte\s*a?|ringer'?s?(?:\s+lactate)?)"
+    )
+    .captures(s)
+    {
         r.volume_ml = c.get(1).and_then(|m| m.as_str().parse().ok());
         if let Some(m) = c.get(2) {
             let v = orig.get(m.start()..m.end()).filter(|o| o.to_lowercase() == m.as_str()).unwrap_or(m.as_str());
@@ -459,8 +477,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             None => {
                 // Part of a list whose unit comes later: "10^6, 5x10^6 and 3x10^7 cells/kg".
                 let next_close = found.get(i + 1).is_some_and(|n| {
-                    s.get(a.end..n.start)
-                        .is_some_and(|g| rx!(r"^\s*(?:,|and|or|-|to|/)?\s*(?:,|and|or)?\s*$").is_match(g))
+                    s.get(a.end..n.start).is_some_and(|g| rx!(r"^\s*(?:,|and|or|-|to|/)?\s*(?:,|and|or)?\s*$").is_match(g))
                 });
                 if next_close {
                     pending.push(a);
@@ -509,8 +526,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
 /// Whether a text looks like it states a cell dose (used to flag texts that could not be read).
 pub fn looks_like_dose(text: &str) -> bool {
     let s = canonical_numbers(text);
-    cell::mentions_cells(text)
-        && rx!(r"10\^\d|\d\s*x\s*10\b|\d\s*million|cells?\s*/\s*kg|cells\s+per\s+kg|\bdose\s+of\s+\d").is_match(&s)
+    cell::mentions_cells(text) && rx!(r"10\^\d|\d\s*x\s*10\b|\d\s*million|cells?\s*/\s*kg|cells\s+per\s+kg|\bdose\s+of\s+\d").is_match(&s)
 }
 
 fn is_placebo_arm(arm_type: Option<&Raw>, label: &str, desc: Option<&str>) -> bool {
@@ -538,11 +554,7 @@ fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'stat
 }
 
 /// The `doses` rows of a record, attributed to arms and interventions.
-pub fn doses_for_record(
-    raw: &RawRecord,
-    nct_id: &str,
-    product: &CellProduct,
-) -> (Vec<Dose>, Vec<RecordIssue>) {
+pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) -> (Vec<Dose>, Vec<RecordIssue>) {
     let mut unread: Vec<(&Raw, &'static str)> = Vec::new();
     // Each intervention's dose statement: description first, then name, then other names.
     let inter_reads: Vec<Option<Read>> = raw
@@ -663,14 +675,8 @@ pub fn doses_for_record(
                 t.join(" | ")
             })
             .unwrap_or_default();
-        let source = cell::source_in(&src.text)
-            .or_else(|| cell::source_in(&inter_text))
-            .or(product.source)
-            .map(str::to_string);
-        let origin = cell::origin_in(&src.text)
-            .or_else(|| cell::origin_in(&inter_text))
-            .or(product.origin)
-            .map(str::to_string);
+        let source = cell::source_in(&src.text).or_else(|| cell::source_in(&inter_text)).or(product.source).map(str::to_string);
+        let origin = cell::origin_in(&src.text).or_else(|| cell::origin_in(&inter_text)).or(product.origin).map(str::to_string);
         doses.push(Dose {
             nct_id: nct_id.to_string(),
             dose_index: i as i64,

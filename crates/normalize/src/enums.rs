@@ -32,9 +32,20 @@ pub fn overall_status(text: &str) -> Option<&'static str> {
     lookup(
         text,
         &[
-            "ACTIVE_NOT_RECRUITING", "COMPLETED", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING",
-            "RECRUITING", "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
-            "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN",
+            "ACTIVE_NOT_RECRUITING",
+            "COMPLETED",
+            "ENROLLING_BY_INVITATION",
+            "NOT_YET_RECRUITING",
+            "RECRUITING",
+            "SUSPENDED",
+            "TERMINATED",
+            "WITHDRAWN",
+            "AVAILABLE",
+            "NO_LONGER_AVAILABLE",
+            "TEMPORARILY_NOT_AVAILABLE",
+            "APPROVED_FOR_MARKETING",
+            "WITHHELD",
+            "UNKNOWN",
         ],
         &[
             ("UNKNOWN_STATUS", "UNKNOWN"),
@@ -175,8 +186,16 @@ pub fn primary_purpose(text: &str) -> Option<&'static str> {
     lookup(
         text,
         &[
-            "TREATMENT", "PREVENTION", "DIAGNOSTIC", "ECT", "SUPPORTIVE_CARE", "SCREENING",
-            "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER",
+            "TREATMENT",
+            "PREVENTION",
+            "DIAGNOSTIC",
+            "ECT",
+            "SUPPORTIVE_CARE",
+            "SCREENING",
+            "HEALTH_SERVICES_RESEARCH",
+            "BASIC_SCIENCE",
+            "DEVICE_FEASIBILITY",
+            "OTHER",
         ],
         &[("EDUCATIONAL_COUNSELING_TRAINING", "ECT")],
     )
@@ -215,8 +234,17 @@ pub fn intervention_type(text: &str) -> Option<&'static str> {
     lookup(
         text,
         &[
-            "BEHAVIORAL", "BIOLOGICAL", "COMBINATION_PRODUCT", "DEVICE", "DIAGNOSTIC_TEST",
-            "DIETARY_SUPPLEMENT", "DRUG", "GENETIC", "PROCEDURE", "RADIATION", "OTHER",
+            "BEHAVIORAL",
+            "BIOLOGICAL",
+            "COMBINATION_PRODUCT",
+            "DEVICE",
+            "DIAGNOSTIC_TEST",
+            "DIETARY_SUPPLEMENT",
+            "DRUG",
+            "GENETIC",
+            "PROCEDURE",
+            "RADIATION",
+            "OTHER",
         ],
         &[("BIOLOGIC", "BIOLOGICAL"), ("PROCEDURE_SURGERY", "PROCEDURE"), ("BEHAVIOURAL", "BEHAVIORAL")],
     )
@@ -233,11 +261,7 @@ pub fn reference_type(text: &str) -> Option<&'static str> {
 
 /// Date or enrollment type: "Actual", "Anticipated"/"Estimated"/"Expected" -> ESTIMATED.
 pub fn actual_or_estimated(text: &str) -> Option<&'static str> {
-    lookup(
-        text,
-        &["ACTUAL", "ESTIMATED"],
-        &[("ANTICIPATED", "ESTIMATED"), ("EXPECTED", "ESTIMATED"), ("ESTIMATE", "ESTIMATED")],
-    )
+    lookup(text, &["ACTUAL", "ESTIMATED"], &[("ANTICIPATED", "ESTIMATED"), ("EXPECTED", "ESTIMATED"), ("ESTIMATE", "ESTIMATED")])
 }
 
 #[cfg(test)]

@@ -26,12 +26,7 @@ impl Ctx<'_> {
     }
 
     /// Maps an optional raw enum through `f`, logging an unknown spelling.
-    fn map_enum(
-        &mut self,
-        field: &str,
-        raw: &Option<Raw>,
-        f: fn(&str) -> Option<&'static str>,
-    ) -> Option<String> {
+    fn map_enum(&mut self, field: &str, raw: &Option<Raw>, f: fn(&str) -> Option<&'static str>) -> Option<String> {
         let r = raw.as_ref()?;
         match f(&r.text) {
             Some(v) => Some(v.to_string()),
@@ -48,21 +43,11 @@ impl Ctx<'_> {
         }
     }
 
-    fn date(
-        &mut self,
-        field: &str,
-        raw: &Option<Raw>,
-    ) -> (Option<PartialDate>, Option<String>) {
+    fn date(&mut self, field: &str, raw: &Option<Raw>) -> (Option<PartialDate>, Option<String>) {
         let Some(r) = raw.as_ref() else { return (None, None) };
         let parsed = dates::parse_date(&r.text);
         if parsed.is_none() {
-            self.issue(
-                Severity::Warning,
-                field,
-                r.line,
-                format!("{field}: {:?} is not a date; left null", r.text),
-                Some(&r.text),
-            );
+            self.issue(Severity::Warning, field, r.line, format!("{field}: {:?} is not a date; left null", r.text), Some(&r.text));
         }
         (parsed, Some(r.text.clone()))
     }
@@ -106,11 +91,7 @@ fn text(r: &Option<Raw>) -> Option<String> {
 /// Reads an enrollment statement: "20", "18 participants", "40 (Anticipated)", "1,200".
 pub fn parse_enrollment(text: &str) -> Option<i64> {
     let t = text.trim();
-    let digits: String = t
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
-        .filter(|c| *c != ',')
-        .collect();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit() || *c == ',').filter(|c| *c != ',').collect();
     if digits.is_empty() {
         return None;
     }
@@ -186,7 +167,9 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     for p in &raw.phases {
         match enums::phases(&p.text) {
             Some(v) => phase_list.extend(v),
-            None => cx.issue(Severity::Warning, "phase", p.line, format!("phase: {:?} is not a known phase; ignored", p.text), Some(&p.text)),
+            None => {
+                cx.issue(Severity::Warning, "phase", p.line, format!("phase: {:?} is not a known phase; ignored", p.text), Some(&p.text))
+            }
         }
     }
     phase_list.sort_by_key(|p| match *p {
@@ -221,7 +204,8 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let (start_date, start_date_raw) = cx.date("start_date", &raw.start_date);
     let start_date_type = cx.date_type("start_date_type", &raw.start_date_type, &raw.start_date);
     let (primary_completion_date, primary_completion_date_raw) = cx.date("primary_completion_date", &raw.primary_completion_date);
-    let primary_completion_date_type = cx.date_type("primary_completion_date_type", &raw.primary_completion_date_type, &raw.primary_completion_date);
+    let primary_completion_date_type =
+        cx.date_type("primary_completion_date_type", &raw.primary_completion_date_type, &raw.primary_completion_date);
     let (completion_date, completion_date_raw) = cx.date("completion_date", &raw.completion_date);
     let completion_date_type = cx.date_type("completion_date_type", &raw.completion_date_type, &raw.completion_date);
     let (first_posted_date, first_posted_date_raw) = cx.date("first_posted_date", &raw.first_posted_date);
@@ -238,7 +222,13 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let healthy_volunteers = raw.healthy_volunteers.as_ref().and_then(|r| {
         let v = enums::healthy_volunteers(&r.text);
         if v.is_none() {
-            cx.issue(Severity::Warning, "healthy_volunteers", r.line, format!("healthy_volunteers: {:?} is not yes/no; left null", r.text), Some(&r.text));
+            cx.issue(
+                Severity::Warning,
+                "healthy_volunteers",
+                r.line,
+                format!("healthy_volunteers: {:?} is not yes/no; left null", r.text),
+                Some(&r.text),
+            );
         }
         v
     });
@@ -293,8 +283,14 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             "overall_status" => (trial.overall_status.clone(), enums::overall_status(&also.value.text).map(str::to_string)),
             "study_type" => (trial.study_type.clone(), enums::study_type(&also.value.text).map(str::to_string)),
             "enrollment" => (trial.enrollment.map(|v| v.to_string()), parse_enrollment(&also.value.text).map(|v| v.to_string())),
-            "min_age_years" => (fmt_f(trial.min_age_years), age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default())),
-            "max_age_years" => (fmt_f(trial.max_age_years), age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default())),
+            "min_age_years" => (
+                fmt_f(trial.min_age_years),
+                age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()),
+            ),
+            "max_age_years" => (
+                fmt_f(trial.max_age_years),
+                age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()),
+            ),
             "sex" => (trial.sex.clone(), enums::sex(&also.value.text).map(str::to_string)),
             "start_date" => (trial.start_date.map(|d| dates::to_iso(&d)), dates::parse_date(&also.value.text).map(|d| dates::to_iso(&d))),
             _ => (None, None),
@@ -395,7 +391,13 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
                 }
                 Err(reason) => {
                     parsed = Some(false);
-                    cx.issue(Severity::Warning, "time_frame", tf.line, format!("outcome {i}: {reason}; no timepoint recorded"), Some(&tf.text));
+                    cx.issue(
+                        Severity::Warning,
+                        "time_frame",
+                        tf.line,
+                        format!("outcome {i}: {reason}; no timepoint recorded"),
+                        Some(&tf.text),
+                    );
                 }
             }
         }

@@ -125,15 +125,7 @@ pub struct TimeFrameReading {
 ///   "One time-point", "consultation").
 ///
 /// Randomization, enrolment and screening are not anchors: they are read as `BASELINE`.
-pub const ANCHORS: [&str; 7] = [
-    "EVENT_OR_DEATH",
-    "END_OF_TREATMENT",
-    "STUDY_COMPLETION",
-    "DISCHARGE",
-    "FOLLOW_UP",
-    "PROCEDURE",
-    "VISIT",
-];
+pub const ANCHORS: [&str; 7] = ["EVENT_OR_DEATH", "END_OF_TREATMENT", "STUDY_COMPLETION", "DISCHARGE", "FOLLOW_UP", "PROCEDURE", "VISIT"];
 
 /// Reads a time frame: its timepoints (see the module rules), the event it is anchored to
 /// (one of [`ANCHORS`]) and the calendar date/period it names.
@@ -148,15 +140,9 @@ pub fn read_time_frame(text: &str) -> Result<TimeFrameReading, String> {
         return Err("time frame is empty".to_string());
     }
     let norm = Norm::new(text);
-    let reading = TimeFrameReading {
-        timepoints: timepoints(&norm, text),
-        anchor: anchor_of(&norm.s),
-        calendar: calendar_of(&norm, text),
-    };
+    let reading = TimeFrameReading { timepoints: timepoints(&norm, text), anchor: anchor_of(&norm.s), calendar: calendar_of(&norm, text) };
     if reading.timepoints.is_empty() && reading.anchor.is_none() && reading.calendar.is_none() {
-        return Err(format!(
-            "no timepoint, anchoring event or calendar date stated in time frame {text:?}"
-        ));
+        return Err(format!("no timepoint, anchoring event or calendar date stated in time frame {text:?}"));
     }
     Ok(reading)
 }
@@ -173,9 +159,7 @@ pub fn parse_time_frame(text: &str) -> Result<Vec<ParsedTimepoint>, String> {
         return Ok(reading.timepoints);
     }
     Err(match (reading.anchor, reading.calendar) {
-        (Some(a), Some(c)) => format!(
-            "no timepoint stated in time frame {text:?} (anchored to {a}, calendar date {c:?})"
-        ),
+        (Some(a), Some(c)) => format!("no timepoint stated in time frame {text:?} (anchored to {a}, calendar date {c:?})"),
         (Some(a), None) => format!("no timepoint stated in time frame {text:?} (anchored to {a})"),
         (None, Some(c)) => {
             format!("no timepoint stated in time frame {text:?} (calendar date {c:?})")
@@ -253,9 +237,7 @@ fn anchor_of(s: &str) -> Option<&'static str> {
     res.iter()
         .find(|(a, r)| {
             r.find_iter(s).any(|m| {
-                !(*a == "STUDY_COMPLETION"
-                    && m.as_str().ends_with("study")
-                    && visit_after.is_match(s.get(m.end()..).unwrap_or("")))
+                !(*a == "STUDY_COMPLETION" && m.as_str().ends_with("study") && visit_after.is_match(s.get(m.end()..).unwrap_or("")))
             })
         })
         .map(|(a, _)| *a)
@@ -388,23 +370,16 @@ impl Norm {
         });
         n.replace(re!(r"(\d)\s+h\b"), |c| format!("{} hours", &c[1]));
         n.replace(re!(r"\bh0\b"), |_| "hour 0".to_string());
-        n.replace(re!(r"(^|[^\w.+-])j\s?([+-]?\d{1,3})\b"), |c| {
-            format!("{}day {}", &c[1], c[2].trim_start_matches('+'))
-        });
+        n.replace(re!(r"(^|[^\w.+-])j\s?([+-]?\d{1,3})\b"), |c| format!("{}day {}", &c[1], c[2].trim_start_matches('+')));
         // Unit typos after a number: "1 yeare", "6 monhts", "2 weeeks".
-        n.replace_some(re!(r"(\d\s*-?\s*)([a-z]{4,9})\b"), |c| {
-            fix_unit_typo(&c[2]).map(|u| format!("{}{}", &c[1], u))
-        });
+        n.replace_some(re!(r"(\d\s*-?\s*)([a-z]{4,9})\b"), |c| fix_unit_typo(&c[2]).map(|u| format!("{}{}", &c[1], u)));
         // "1st", "24th", "3rd" -> bare numbers.
         n.replace(re!(r"(\d)\s?(?:st|nd|rd|th)\b"), |c| c[1].to_string());
         // "a year", "an hour" -> "1 year" (not after once/twice/per/every: frequencies).
-        n.replace(
-            re!(r"\b(once|twice|times|per|every|each)?(\s*)\ban?\s+(year|month|week|day|hour)\b"),
-            |c| match c.get(1) {
-                Some(_) => c[0].to_string(),
-                None => format!("{}1 {}", &c[2], &c[3]),
-            },
-        );
+        n.replace(re!(r"\b(once|twice|times|per|every|each)?(\s*)\ban?\s+(year|month|week|day|hour)\b"), |c| match c.get(1) {
+            Some(_) => c[0].to_string(),
+            None => format!("{}1 {}", &c[2], &c[3]),
+        });
         n
     }
 
@@ -460,11 +435,7 @@ impl Norm {
         let oa = self.map.get(a).copied().unwrap_or(text.len());
         let ob = self.map.get(b).copied().unwrap_or(text.len());
         // A replaced span maps its bytes to the match start; extend to the next char start.
-        let ob = if b > a && ob <= oa {
-            self.map.get(b).copied().unwrap_or(text.len()).max(oa)
-        } else {
-            ob
-        };
+        let ob = if b > a && ob <= oa { self.map.get(b).copied().unwrap_or(text.len()).max(oa) } else { ob };
         match text.get(oa..ob) {
             Some(t) if !t.trim().is_empty() => t.trim().to_string(),
             _ => self.s.get(a..b).unwrap_or("").trim().to_string(),
@@ -480,10 +451,7 @@ fn fix_unit_typo(w: &str) -> Option<&'static str> {
     if unit_of(w).is_some() || w.ends_with("ly") {
         return None;
     }
-    const WORDS: [&str; 12] = [
-        "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
-        "year", "years",
-    ];
+    const WORDS: [&str; 12] = ["minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"];
     let allowed = if w.chars().count() <= 5 { 1 } else { 2 };
     let mut best: Option<(usize, &'static str)> = None;
     for u in WORDS {
@@ -677,12 +645,8 @@ fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
         let sep = list.get(prev_end..m.start()).unwrap_or("");
         let raw = m.as_str();
         // A leading '-' right after a previous number is a range dash, not a sign.
-        let (raw, dash_range) = if raw.starts_with('-') && !items.is_empty() && sep.trim().is_empty()
-        {
-            (&raw[1..], true)
-        } else {
-            (raw, false)
-        };
+        let (raw, dash_range) =
+            if raw.starts_with('-') && !items.is_empty() && sep.trim().is_empty() { (&raw[1..], true) } else { (raw, false) };
         let Ok(v) = raw.trim_start_matches('+').parse::<f64>() else { continue };
         let sep_t = sep.trim();
         let is_range = dash_range || matches!(sep_t, "-" | "to" | "through");
@@ -705,8 +669,7 @@ fn parse_items(list: &str) -> Vec<(f64, Option<f64>)> {
 fn find_mentions(s: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     for c in suffix_re().captures_iter(s) {
-        let (list, unit) = match (c.name("list"), c.name("unit"), c.name("list2"), c.name("unit2"))
-        {
+        let (list, unit) = match (c.name("list"), c.name("unit"), c.name("list2"), c.name("unit2")) {
             (Some(l), Some(u), _, _) => (l, u),
             (_, _, Some(l), Some(u)) => (l, u),
             _ => continue,
@@ -723,8 +686,7 @@ fn find_mentions(s: &str) -> Vec<Mention> {
     for c in prefix_re().captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
         let Some(list) = c.name("list") else { continue };
-        let Some(unit) = c.name("unit").or(c.name("unit2")).and_then(|u| unit_of(u.as_str()))
-        else {
+        let Some(unit) = c.name("unit").or(c.name("unit2")).and_then(|u| unit_of(u.as_str())) else {
             continue;
         };
         let mut list_str = list.as_str().to_string();
@@ -774,9 +736,7 @@ fn kind_before(before: &str) -> (&'static str, Option<usize>) {
         .expect("valid regex")
     });
     static EVERY: OnceLock<Regex> = OnceLock::new();
-    let every = EVERY.get_or_init(|| {
-        Regex::new(r"\b(?:every|each|q)(?:\s+(?:approximately|about|around))?\s*$").expect("valid regex")
-    });
+    let every = EVERY.get_or_init(|| Regex::new(r"\b(?:every|each|q)(?:\s+(?:approximately|about|around))?\s*$").expect("valid regex"));
     let tail_start = before.len().saturating_sub(60);
     let mut ts = tail_start;
     while ts > 0 && !before.is_char_boundary(ts) {
@@ -796,13 +756,7 @@ fn tp(kind: &'static str, value: f64, unit: &'static str, label: String) -> Pars
     if kind == "AT" && value == 0.0 {
         return baseline(label);
     }
-    ParsedTimepoint {
-        kind,
-        value: Some(value),
-        unit: Some(unit),
-        days: unit_days(unit).map(|d| value * d),
-        label,
-    }
+    ParsedTimepoint { kind, value: Some(value), unit: Some(unit), days: unit_days(unit).map(|d| value * d), label }
 }
 
 fn baseline(label: String) -> ParsedTimepoint {
@@ -828,7 +782,8 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         let label = norm.original(text, label_start, m.end);
         let after = s.get(m.end..).unwrap_or("");
         let negate = !m.prefix_form
-            && re!(r"^\s*(?:before|prior\s+to|pre-?\s*(?:dose|treatment|op|operat|surg|transpl|infus|inject|interv|proced|random))").is_match(after);
+            && re!(r"^\s*(?:before|prior\s+to|pre-?\s*(?:dose|treatment|op|operat|surg|transpl|infus|inject|interv|proced|random))")
+                .is_match(after);
         if kind == "EVERY" && m.items.len() > 1 {
             kind = "AT";
         }
@@ -902,8 +857,7 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
         if let Some(pm) = prev {
             let gap = s.get(pm.end..whole.start()).unwrap_or("");
             if re!(r"^[\s:\-]*$").is_match(gap)
-                || re!(r"^\s*(?:from|since|after|post|relative\s+to|compared\s+(?:to|with)|versus|vs\.?)\s*$")
-                    .is_match(gap)
+                || re!(r"^\s*(?:from|since|after|post|relative\s+to|compared\s+(?:to|with)|versus|vs\.?)\s*$").is_match(gap)
             {
                 continue;
             }
@@ -921,11 +875,7 @@ mod tests {
     use super::*;
 
     fn kinds(t: &str) -> Vec<(String, Option<f64>, Option<&'static str>)> {
-        parse_time_frame(t)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.kind.to_string(), p.value, p.unit))
-            .collect()
+        parse_time_frame(t).unwrap_or_default().into_iter().map(|p| (p.kind.to_string(), p.value, p.unit)).collect()
     }
 
     #[test]

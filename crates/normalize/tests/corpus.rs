@@ -7,9 +7,7 @@ mod common;
 
 use common::*;
 use std::collections::BTreeSet;
-use trialtables_normalize::timeframe::{
-    parse_time_frame, read_time_frame, unit_days, ParsedTimepoint, ANCHORS,
-};
+use trialtables_normalize::timeframe::{parse_time_frame, read_time_frame, unit_days, ParsedTimepoint, ANCHORS};
 
 const TF_FILE: &str = "time_frames.txt";
 
@@ -89,10 +87,7 @@ fn time_frame_corpus_share() {
     for t in &corpus {
         match read_time_frame(t) {
             Ok(r) => {
-                assert!(
-                    !r.timepoints.is_empty() || r.anchor.is_some() || r.calendar.is_some(),
-                    "Ok with nothing read for {t:?}"
-                );
+                assert!(!r.timepoints.is_empty() || r.anchor.is_some() || r.calendar.is_some(), "Ok with nothing read for {t:?}");
                 for p in &r.timepoints {
                     check_timepoint(p, t);
                 }
@@ -142,7 +137,8 @@ fn time_frame_corpus_share() {
     }
     // (c) Every string without a timepoint states no duration: a date, an event ("End of
     // treatment"), a data-sharing sentence. "<number> <time unit>" must never go unread.
-    let stated = regex::Regex::new(r"(?i)\d\s*-?\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b").expect("valid regex");
+    let stated = regex::Regex::new(r"(?i)\d\s*-?\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b")
+        .expect("valid regex");
     let missed: Vec<&String> = without_timepoint.iter().filter(|f| stated.is_match(f)).collect();
     assert!(missed.is_empty(), "time frames stating a duration without a timepoint: {missed:?}");
     // (a) The product requirement: 97% of the real strings understood (timepoints, or the
@@ -237,11 +233,7 @@ fn time_frame_hand_labelled_sample() {
     let mut bad = Vec::new();
     for (t, want) in &table {
         assert!(corpus.contains(*t), "not a corpus string: {t:?}");
-        let got: Vec<Tp> = parse_time_frame(t)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.kind, p.value, p.unit))
-            .collect();
+        let got: Vec<Tp> = parse_time_frame(t).unwrap_or_default().into_iter().map(|p| (p.kind, p.value, p.unit)).collect();
         if &got != want {
             bad.push(format!("{t:?}\n   got  {got:?}\n   want {want:?}"));
         }
@@ -274,14 +266,24 @@ fn time_frame_hand_labelled_anchors() {
         ("Sequestrectomy", vec![], Some("PROCEDURE"), None),
         ("24 hours after surgery", vec![at(24.0, h)], Some("PROCEDURE"), None),
         ("28 days from the 1st FT538 infusion", vec![at(28.0, d)], Some("PROCEDURE"), None),
-        ("Comfort levels of the patients were measured on the morning of the first postoperative day (before mobilisation)", vec![at(1.0, d)], Some("PROCEDURE"), None),
+        (
+            "Comfort levels of the patients were measured on the morning of the first postoperative day (before mobilisation)",
+            vec![at(1.0, d)],
+            Some("PROCEDURE"),
+            None,
+        ),
         ("at J0 at the arrival in the operating room", vec![BL], Some("PROCEDURE"), None),
         ("Hospital discharge", vec![], Some("DISCHARGE"), None),
         ("At the end of hospitalization", vec![], Some("DISCHARGE"), None),
         ("Immediately post-surgery to discharge", vec![], Some("DISCHARGE"), None),
         ("From randomization till the date of death", vec![], Some("EVENT_OR_DEATH"), None),
         ("From randomization till the date of progression in the brain", vec![], Some("EVENT_OR_DEATH"), None),
-        ("From date of surgery until date of death due to any cause, up to approximately 10 years.", vec![up(10.0, y)], Some("EVENT_OR_DEATH"), None),
+        (
+            "From date of surgery until date of death due to any cause, up to approximately 10 years.",
+            vec![up(10.0, y)],
+            Some("EVENT_OR_DEATH"),
+            None,
+        ),
         ("On average, indefinite, or until death of participant", vec![], Some("EVENT_OR_DEATH"), None),
         ("Long-Term", vec![], Some("FOLLOW_UP"), None),
         ("throughout the follow-up up to 12 months postoperatively", vec![up(12.0, m)], Some("FOLLOW_UP"), None),
@@ -314,10 +316,7 @@ fn time_frame_hand_labelled_anchors() {
         };
         let got: Vec<Tp> = r.timepoints.iter().map(|p| (p.kind, p.value, p.unit)).collect();
         if &got != want || r.anchor != *anchor || r.calendar.as_deref() != *calendar {
-            bad.push(format!(
-                "{t:?}\n   got  {got:?} {:?} {:?}\n   want {want:?} {anchor:?} {calendar:?}",
-                r.anchor, r.calendar
-            ));
+            bad.push(format!("{t:?}\n   got  {got:?} {:?} {:?}\n   want {want:?} {anchor:?} {calendar:?}", r.anchor, r.calendar));
         }
     }
     // Real strings that state nothing a reader could use stay unread.
@@ -440,7 +439,16 @@ fn dump_doses() {
         for d in v {
             println!(
                 "    => kg {:?}-{:?} total {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?} veh {:?} vol {:?}",
-                d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2, d.administrations, d.interval_days, d.route, d.vehicle, d.volume_ml
+                d.per_kg,
+                d.per_kg_high,
+                d.total,
+                d.total_high,
+                d.per_m2,
+                d.administrations,
+                d.interval_days,
+                d.route,
+                d.vehicle,
+                d.volume_ml
             );
         }
     }
@@ -477,9 +485,15 @@ fn dose_sentences_hand_checked() {
         ("Subjects in the low dose arm", vec![('t', 6e6, None, Some(1), im)]),
         ("Subjects in the medium dose arm", vec![('t', 12e6, None, Some(1), im)]),
         ("Subjects will be pretreated with chemotherapy prior to infusion of CAR T cells", vec![k(5e5), k(1e6)]),
-        ("The study population was relapsed/refractory acute myeloid leukemia", vec![('k', 1e6, None, None, iv), ('k', 3e6, None, None, iv), ('k', 6e6, None, None, iv), ('k', 1e7, None, None, iv)]),
+        (
+            "The study population was relapsed/refractory acute myeloid leukemia",
+            vec![('k', 1e6, None, None, iv), ('k', 3e6, None, None, iv), ('k', 6e6, None, None, iv), ('k', 1e7, None, None, iv)],
+        ),
         ("The study was divided into two phases: dose climbing", vec![k(3e5), k(1e6), k(3e6), k(6e6), k(1e7)]),
-        ("They were divided into three dose groups", vec![('k', 1e6, None, Some(6), None), ('k', 5e6, None, Some(6), None), ('k', 3e7, None, Some(6), None)]),
+        (
+            "They were divided into three dose groups",
+            vec![('k', 1e6, None, Some(6), None), ('k', 5e6, None, Some(6), None), ('k', 3e7, None, Some(6), None)],
+        ),
     ];
     let corpus = read_corpus(DOSE_FILE);
     let mut stating = 0;
@@ -497,11 +511,7 @@ fn dose_sentences_hand_checked() {
                 (b, lo, hi, d.administrations, d.route)
             })
             .collect();
-        let want: Vec<Lv> = table
-            .iter()
-            .filter(|(p, _)| s.starts_with(p))
-            .flat_map(|(_, w)| w.clone())
-            .collect();
+        let want: Vec<Lv> = table.iter().filter(|(p, _)| s.starts_with(p)).flat_map(|(_, w)| w.clone()).collect();
         if !want.is_empty() {
             stating += 1;
         }

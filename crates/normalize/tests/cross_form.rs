@@ -14,12 +14,8 @@ use trialtables_normalize::{dates, normalize, NormalizeConfig, Normalized};
 
 fn sources() -> Vec<(PathBuf, serde_json::Value)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/text/render_src");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     paths.sort();
     paths.into_iter().map(|p| (p.clone(), serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap())).collect()
 }
@@ -85,10 +81,18 @@ fn json_and_every_page_layout_normalize_the_same() {
                 })
             };
             if want.start_date.is_some() {
-                eq("start_date", format!("{:?}", iso(&jt.start_date, page_prec(&tt.start_date))), format!("{:?}", iso(&tt.start_date, None)));
+                eq(
+                    "start_date",
+                    format!("{:?}", iso(&jt.start_date, page_prec(&tt.start_date))),
+                    format!("{:?}", iso(&tt.start_date, None)),
+                );
             }
             if want.completion.is_some() {
-                eq("completion_date", format!("{:?}", iso(&jt.completion_date, page_prec(&tt.completion_date))), format!("{:?}", iso(&tt.completion_date, None)));
+                eq(
+                    "completion_date",
+                    format!("{:?}", iso(&jt.completion_date, page_prec(&tt.completion_date))),
+                    format!("{:?}", iso(&tt.completion_date, None)),
+                );
             }
             if want.allocation.is_some() {
                 eq("allocation", format!("{:?}", jt.allocation), format!("{:?}", tt.allocation));
@@ -116,7 +120,11 @@ fn json_and_every_page_layout_normalize_the_same() {
                 if want.arms.iter().all(|(_, ty)| ty.is_some()) {
                     eq("arms", format!("{ja:?}"), format!("{ta:?}"));
                 } else {
-                    eq("arms.label", format!("{:?}", ja.iter().map(|x| &x.0).collect::<Vec<_>>()), format!("{:?}", ta.iter().map(|x| &x.0).collect::<Vec<_>>()));
+                    eq(
+                        "arms.label",
+                        format!("{:?}", ja.iter().map(|x| &x.0).collect::<Vec<_>>()),
+                        format!("{:?}", ta.iter().map(|x| &x.0).collect::<Vec<_>>()),
+                    );
                 }
             }
             if !want.interventions.is_empty() {
@@ -147,9 +155,13 @@ fn json_and_every_page_layout_normalize_the_same() {
                 }
             }
             if want.outcomes.is_some() {
-                let o = |n: &Normalized| n.outcomes.iter().map(|o| (o.outcome_type.clone(), o.measure.clone(), o.time_frame.clone())).collect::<Vec<_>>();
+                let o = |n: &Normalized| {
+                    n.outcomes.iter().map(|o| (o.outcome_type.clone(), o.measure.clone(), o.time_frame.clone())).collect::<Vec<_>>()
+                };
                 eq("outcomes", format!("{:?}", o(&j)), format!("{:?}", o(&t)));
-                let tp = |n: &Normalized| n.timepoints.iter().map(|p| (p.outcome_index, p.kind.clone(), p.value, p.unit.clone())).collect::<Vec<_>>();
+                let tp = |n: &Normalized| {
+                    n.timepoints.iter().map(|p| (p.outcome_index, p.kind.clone(), p.value, p.unit.clone())).collect::<Vec<_>>()
+                };
                 eq("outcome_timepoints", format!("{:?}", tp(&j)), format!("{:?}", tp(&t)));
             }
             if want.pmids.is_some() {

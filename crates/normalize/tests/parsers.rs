@@ -12,10 +12,7 @@ use trialtables_normalize::timeframe::{parse_time_frame, read_time_frame, unit_d
 
 /// (per_kg, per_kg_high, total, total_high, per_m2) of every level.
 fn amounts(t: &str) -> Vec<(Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> {
-    parse_dose_text(t)
-        .into_iter()
-        .map(|d| (d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2))
-        .collect()
+    parse_dose_text(t).into_iter().map(|d| (d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2)).collect()
 }
 
 fn kg(v: f64) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
@@ -72,14 +69,8 @@ fn number_notations() {
 #[test]
 fn tiers_and_lists() {
     assert_amounts("at doses of 1, 2 or 4 x 10^6/kg", vec![kg(1e6), kg(2e6), kg(4e6)]);
-    assert_amounts(
-        "at doses of:\n• 1.10^6 CSM / kg\n• 2.10^6 CSM / kg\n• 4.10^6 CSM / kg 1 injection",
-        vec![kg(1e6), kg(2e6), kg(4e6)],
-    );
-    assert_amounts(
-        "three dose groups: 10\\^6, 5x10\\^6 and 3x10\\^7 JK500 cells injection /kg/ time",
-        vec![kg(1e6), kg(5e6), kg(3e7)],
-    );
+    assert_amounts("at doses of:\n• 1.10^6 CSM / kg\n• 2.10^6 CSM / kg\n• 4.10^6 CSM / kg 1 injection", vec![kg(1e6), kg(2e6), kg(4e6)]);
+    assert_amounts("three dose groups: 10\\^6, 5x10\\^6 and 3x10\\^7 JK500 cells injection /kg/ time", vec![kg(1e6), kg(5e6), kg(3e7)]);
 }
 
 #[test]
@@ -165,12 +156,7 @@ fn r(t: &str) -> Raw {
 }
 
 fn arm(label: &str, ty: &str, desc: Option<&str>, inter: &[&str]) -> RawArm {
-    RawArm {
-        label: r(label),
-        arm_type: Some(r(ty)),
-        description: desc.map(r),
-        intervention_names: inter.iter().map(|i| r(i)).collect(),
-    }
+    RawArm { label: r(label), arm_type: Some(r(ty)), description: desc.map(r), intervention_names: inter.iter().map(|i| r(i)).collect() }
 }
 
 fn inter(ty: &str, name: &str, desc: Option<&str>, other: &[&str], arms: &[&str]) -> RawIntervention {
@@ -261,7 +247,13 @@ fn seed002() -> RawRecord {
     ];
     rr.interventions = vec![
         inter("BIOLOGICAL", "UCMSC", Some(ucmsc), &[], &["One infusion of UCMSC", "Two infusions of UCMSC"]),
-        inter("OTHER", "Placebo", Some("Each infusion will consist of 50 mL of PlasmaLyte A."), &[], &["One infusion of UCMSC", "Placebo infusions"]),
+        inter(
+            "OTHER",
+            "Placebo",
+            Some("Each infusion will consist of 50 mL of PlasmaLyte A."),
+            &[],
+            &["One infusion of UCMSC", "Placebo infusions"],
+        ),
     ];
     rr
 }
@@ -276,13 +268,34 @@ fn seed003() -> RawRecord {
     let uc = "-The UC-MSCs will be infused intravenously(single dose, 4x10\\^7 cells).The interval time is 3 months, and the study lasts for 12 months with 4 times infusion.";
     let combo = "The UC-MSCs will be infused intravenously(single dose, 4x10\\^7 cells).The interval time is 3 months, and the study lasts for 12 months with 4 times infusion.Meanwhile,patients will be treated by conventionally drugs if the disease is still not alleviated.";
     rr.arms = vec![
-        arm("UC-MSCs Treatment", "EXPERIMENTAL", Some("Patients in UC-MSCs treatment will be infused umbilical cord-derived mesenchymal stem cells intravenously only."), &["Umbilical Cord-Derived Mesenchymal Stem Cells (UC-MSCs)"]),
-        arm("DMARDS", "ACTIVE_COMPARATOR", Some("Patients will be treated by Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)."), &["Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)"]),
-        arm("UC-MSC+DMARDS", "ACTIVE_COMPARATOR", Some("Patients will be treated in combination with UC-MSC and DMARDS."), &["UC-MSC+DMARDS"]),
+        arm(
+            "UC-MSCs Treatment",
+            "EXPERIMENTAL",
+            Some("Patients in UC-MSCs treatment will be infused umbilical cord-derived mesenchymal stem cells intravenously only."),
+            &["Umbilical Cord-Derived Mesenchymal Stem Cells (UC-MSCs)"],
+        ),
+        arm(
+            "DMARDS",
+            "ACTIVE_COMPARATOR",
+            Some("Patients will be treated by Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)."),
+            &["Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)"],
+        ),
+        arm(
+            "UC-MSC+DMARDS",
+            "ACTIVE_COMPARATOR",
+            Some("Patients will be treated in combination with UC-MSC and DMARDS."),
+            &["UC-MSC+DMARDS"],
+        ),
     ];
     rr.interventions = vec![
         inter("BIOLOGICAL", "Umbilical Cord-Derived Mesenchymal Stem Cells (UC-MSCs)", Some(uc), &[], &["UC-MSCs Treatment"]),
-        inter("DRUG", "Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)", Some("-Patients will be treated by conventional drugs (DMARDS) for alleviating disease."), &[], &["DMARDS"]),
+        inter(
+            "DRUG",
+            "Rheumatoid Arthritis With Disease-Modifying Drugs (DMARDs)",
+            Some("-Patients will be treated by conventional drugs (DMARDS) for alleviating disease."),
+            &[],
+            &["DMARDS"],
+        ),
         inter("BIOLOGICAL", "UC-MSC+DMARDS", Some(combo), &[], &["UC-MSC+DMARDS"]),
     ];
     rr
@@ -402,13 +415,7 @@ fn seed_004_doses() {
 #[test]
 fn unreadable_dose_is_an_issue() {
     let mut rr = RawRecord::new("x.json", SourceFormat::CtgovApiV2Json, 1);
-    rr.interventions = vec![inter(
-        "Biological",
-        "MSC",
-        Some("Mesenchymal stem cells at a dose of X cells/kg (to be decided)"),
-        &[],
-        &[],
-    )];
+    rr.interventions = vec![inter("Biological", "MSC", Some("Mesenchymal stem cells at a dose of X cells/kg (to be decided)"), &[], &[])];
     rr.interventions[0].description = Some(Raw::new("Mesenchymal stem cells, dose of ten cells/kg", 42));
     let (d, issues) = doses_for_record(&rr, "NCT1", &classify_record(&rr));
     assert!(d.is_empty());

@@ -149,7 +149,8 @@ fn check_json_study(t: &mut Tally, n: &Normalized, st: &Value) {
         }
     });
     t.eq(&id, "study_type", tr.study_type.clone(), want_type);
-    let mut phases: Vec<String> = arr(st, &format!("{p}/designModule/phases")).iter().filter_map(|v| unwrap1(v).as_str().map(str::to_string)).collect();
+    let mut phases: Vec<String> =
+        arr(st, &format!("{p}/designModule/phases")).iter().filter_map(|v| unwrap1(v).as_str().map(str::to_string)).collect();
     phases.retain(|x| phase_rank(x) < 9);
     phases.sort_by_key(|x| phase_rank(x));
     phases.dedup();
@@ -165,7 +166,12 @@ fn check_json_study(t: &mut Tally, n: &Normalized, st: &Value) {
     t.eq(&id, "start_date", iso(&tr.start_date), s(st, &format!("{sm}/startDateStruct/date")));
     t.eq(&id, "start_date_type", tr.start_date_type.clone(), s(st, &format!("{sm}/startDateStruct/type")));
     t.eq(&id, "primary_completion_date", iso(&tr.primary_completion_date), s(st, &format!("{sm}/primaryCompletionDateStruct/date")));
-    t.eq(&id, "primary_completion_date_type", tr.primary_completion_date_type.clone(), s(st, &format!("{sm}/primaryCompletionDateStruct/type")));
+    t.eq(
+        &id,
+        "primary_completion_date_type",
+        tr.primary_completion_date_type.clone(),
+        s(st, &format!("{sm}/primaryCompletionDateStruct/type")),
+    );
     t.eq(&id, "completion_date", iso(&tr.completion_date), s(st, &format!("{sm}/completionDateStruct/date")));
     t.eq(&id, "first_posted_date", iso(&tr.first_posted_date), s(st, &format!("{sm}/studyFirstPostDateStruct/date")));
     t.eq(&id, "last_update_date", iso(&tr.last_update_date), s(st, &format!("{sm}/lastUpdatePostDateStruct/date")));
@@ -175,20 +181,40 @@ fn check_json_study(t: &mut Tally, n: &Normalized, st: &Value) {
     t.eq(&id, "max_age_years", tr.max_age_years, s(st, &format!("{em}/maximumAge")).and_then(|a| age_years(&a)));
     t.eq(&id, "sex", tr.sex.clone(), s(st, &format!("{em}/sex")));
     t.eq(&id, "healthy_volunteers", tr.healthy_volunteers.map(|b| b.to_string()), s(st, &format!("{em}/healthyVolunteers")));
-    let conds: Vec<String> = arr(st, &format!("{p}/conditionsModule/conditions")).iter().filter_map(|v| unwrap1(v).as_str().map(|x| x.trim().to_string())).collect();
+    let conds: Vec<String> = arr(st, &format!("{p}/conditionsModule/conditions"))
+        .iter()
+        .filter_map(|v| unwrap1(v).as_str().map(|x| x.trim().to_string()))
+        .collect();
     t.eq(&id, "conditions", n.conditions.iter().map(|c| c.condition.clone()).collect::<Vec<_>>(), conds);
     let am = format!("{p}/armsInterventionsModule");
     let arms = arr(st, &format!("{am}/armGroups"));
-    t.eq(&id, "arms.label", n.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(), arms.iter().filter_map(|a| s(a, "/label")).collect());
+    t.eq(
+        &id,
+        "arms.label",
+        n.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(),
+        arms.iter().filter_map(|a| s(a, "/label")).collect(),
+    );
     t.eq(&id, "arms.arm_type", n.arms.iter().map(|a| a.arm_type.clone()).collect::<Vec<_>>(), arms.iter().map(|a| s(a, "/type")).collect());
     let ivs = arr(st, &format!("{am}/interventions"));
-    t.eq(&id, "interventions.name", n.interventions.iter().map(|a| a.name.clone()).collect::<Vec<_>>(), ivs.iter().filter_map(|a| s(a, "/name")).collect());
-    t.eq(&id, "interventions.type", n.interventions.iter().map(|a| a.intervention_type.clone()).collect::<Vec<_>>(), ivs.iter().map(|a| s(a, "/type")).collect());
+    t.eq(
+        &id,
+        "interventions.name",
+        n.interventions.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+        ivs.iter().filter_map(|a| s(a, "/name")).collect(),
+    );
+    t.eq(
+        &id,
+        "interventions.type",
+        n.interventions.iter().map(|a| a.intervention_type.clone()).collect::<Vec<_>>(),
+        ivs.iter().map(|a| s(a, "/type")).collect(),
+    );
     t.eq(
         &id,
         "interventions.other_names",
         n.interventions.iter().map(|a| a.other_names.clone()).collect::<Vec<_>>(),
-        ivs.iter().map(|a| arr(a, "/otherNames").iter().filter_map(|v| unwrap1(v).as_str().map(|x| x.trim().to_string())).collect()).collect(),
+        ivs.iter()
+            .map(|a| arr(a, "/otherNames").iter().filter_map(|v| unwrap1(v).as_str().map(|x| x.trim().to_string())).collect())
+            .collect(),
     );
     let om = format!("{p}/outcomesModule");
     let mut want_outcomes = Vec::new();
@@ -200,8 +226,18 @@ fn check_json_study(t: &mut Tally, n: &Normalized, st: &Value) {
     let got_outcomes: Vec<_> = n.outcomes.iter().map(|o| (o.outcome_type.clone(), Some(o.measure.clone()), o.time_frame.clone())).collect();
     t.eq(&id, "outcomes", got_outcomes, want_outcomes);
     let refs = arr(st, &format!("{p}/referencesModule/references"));
-    t.eq(&id, "references.pmid", n.references.iter().map(|r| r.pmid.clone()).collect::<Vec<_>>(), refs.iter().map(|r| s(r, "/pmid")).collect());
-    t.eq(&id, "references.type", n.references.iter().map(|r| r.reference_type.clone()).collect::<Vec<_>>(), refs.iter().map(|r| s(r, "/type")).collect());
+    t.eq(
+        &id,
+        "references.pmid",
+        n.references.iter().map(|r| r.pmid.clone()).collect::<Vec<_>>(),
+        refs.iter().map(|r| s(r, "/pmid")).collect(),
+    );
+    t.eq(
+        &id,
+        "references.type",
+        n.references.iter().map(|r| r.reference_type.clone()).collect::<Vec<_>>(),
+        refs.iter().map(|r| s(r, "/type")).collect(),
+    );
 }
 
 #[test]
@@ -313,7 +349,12 @@ fn legacy_xml_contract_fields_match_the_source() {
             let re = regex::Regex::new(r"(?s)<arm_group>\s*<arm_group_label>([^<]*)</arm_group_label>").unwrap();
             re.captures_iter(&doc).map(|c| unescape(c[1].trim())).collect::<Vec<_>>()
         });
-        t.eq(&id, "interventions.name", n.interventions.iter().map(|a| a.name.clone()).collect::<Vec<_>>(), xml_all(&doc, "intervention_name"));
+        t.eq(
+            &id,
+            "interventions.name",
+            n.interventions.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+            xml_all(&doc, "intervention_name"),
+        );
         let count = |tag: &str| doc.matches(&format!("<{tag}>")).count();
         let got = |k: &str| n.outcomes.iter().filter(|o| o.outcome_type == k).count();
         t.eq(&id, "outcomes.primary", got("PRIMARY"), count("primary_outcome"));

@@ -83,7 +83,9 @@ fn kill_9_at_every_stage_leaves_the_previous_output_intact() {
     let out = d.join("out");
     let mut published = snapshot(&out);
 
-    for (n, (stage, no_exchange)) in [("after_load", false), ("after_metrics", false), ("after_swap", false), ("between_renames", true)].into_iter().enumerate() {
+    for (n, (stage, no_exchange)) in
+        [("after_load", false), ("after_metrics", false), ("after_swap", false), ("between_renames", true)].into_iter().enumerate()
+    {
         change_inputs(d, n);
         let child = start_paused(d, stage, no_exchange);
         let pid = child.id();
@@ -139,7 +141,10 @@ fn a_second_concurrent_run_is_refused_and_a_stale_lock_is_taken_over() {
     let pid = first.id();
     let (code, _, err) = exec(d, &["run"]);
     assert_eq!(code, 3, "{err}");
-    assert_eq!(err, format!("error: output ./out is locked by another trialtables run (pid {pid}, lock file ./.out.lock); wait for it to finish\n"));
+    assert_eq!(
+        err,
+        format!("error: output ./out is locked by another trialtables run (pid {pid}, lock file ./.out.lock); wait for it to finish\n")
+    );
     assert!(!d.join("out").exists(), "the refused run wrote nothing");
     kill9(first);
     // The holder is dead: its lock is stale and is taken over.

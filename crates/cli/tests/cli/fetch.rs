@@ -30,7 +30,11 @@ fn serve(pages: Vec<String>) -> (String, Arc<AtomicUsize>) {
             }
             let n = h.fetch_add(1, Ordering::SeqCst);
             let body = pages.get(n.min(pages.len() - 1)).cloned().unwrap_or_default();
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
         }
     });
     (format!("http://{addr}"), hits)
@@ -39,7 +43,8 @@ fn serve(pages: Vec<String>) -> (String, Arc<AtomicUsize>) {
 #[test]
 fn api_fetch_then_offline_replay_gives_the_same_tables() {
     let studies: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(repo().join("fixtures/api_pages/dgg32+clinical-trials-public__ctg-studies.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(repo().join("fixtures/api_pages/dgg32+clinical-trials-public__ctg-studies.json")).unwrap())
+            .unwrap();
     assert!(studies.len() >= 4);
     let half = studies.len() / 2;
     let page1 = serde_json::json!({"studies": &studies[..half], "nextPageToken": "tok2"}).to_string();
@@ -59,13 +64,15 @@ fn api_fetch_then_offline_replay_gives_the_same_tables() {
     assert_eq!(trials.num_rows(), studies.len());
     let saved: Vec<_> = walk(&dir.path().join("raw")).into_iter().filter(|p| p.to_string_lossy().ends_with(".json.gz")).collect();
     assert_eq!(saved.len(), 2, "{saved:?}");
-    let before: Vec<Vec<u8>> = ["trials", "outcomes", "references"].iter().map(|t| std::fs::read(dir.path().join(format!("out/{t}.parquet"))).unwrap()).collect();
+    let before: Vec<Vec<u8>> =
+        ["trials", "outcomes", "references"].iter().map(|t| std::fs::read(dir.path().join(format!("out/{t}.parquet"))).unwrap()).collect();
 
     // Offline: no request reaches the server, and the tables are the same bytes.
     let offline = run_in_keep(dir.path(), &["run", "--offline"]);
     assert_eq!(offline.0, 0, "{}\n{}", offline.1, offline.2);
     assert_eq!(hits.load(Ordering::SeqCst), 2, "offline made no request");
-    let after: Vec<Vec<u8>> = ["trials", "outcomes", "references"].iter().map(|t| std::fs::read(dir.path().join(format!("out/{t}.parquet"))).unwrap()).collect();
+    let after: Vec<Vec<u8>> =
+        ["trials", "outcomes", "references"].iter().map(|t| std::fs::read(dir.path().join(format!("out/{t}.parquet"))).unwrap()).collect();
     assert!(before == after, "offline replay changed the tables");
 }
 

@@ -64,7 +64,9 @@ proptest! {
 #[test]
 fn extract_survives_every_prefix_of_real_records() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    for rel in ["hostile/jsonl_with_bad_line.jsonl", "realdata/ctgov_legacy_xml/aact_fixtures/NCT01341288.xml", "seeds/003_38b1ac5494ac9d51.txt"] {
+    for rel in
+        ["hostile/jsonl_with_bad_line.jsonl", "realdata/ctgov_legacy_xml/aact_fixtures/NCT01341288.xml", "seeds/003_38b1ac5494ac9d51.txt"]
+    {
         let bytes = std::fs::read(root.join(rel)).unwrap();
         let step = (bytes.len() / 41).max(1);
         for cut in (0..bytes.len()).step_by(step) {

@@ -154,7 +154,9 @@ fn same_nct_id_in_two_files_keeps_the_newest_and_names_both() {
     assert!(get(kept[0], "brief_title").unwrap().starts_with("NEWER "));
     let dup: Vec<_> = o.issues_of("b_older.json");
     assert!(
-        dup.iter().any(|(s, m)| s == "WARNING" && m.contains("NCT03418623 is also read from in/a_newer.json") && m.contains("the two records differ")),
+        dup.iter().any(|(s, m)| s == "WARNING"
+            && m.contains("NCT03418623 is also read from in/a_newer.json")
+            && m.contains("the two records differ")),
         "{dup:#?}"
     );
 }

@@ -218,7 +218,12 @@ fn progress_bar_only_on_a_terminal() {
     write(d, "pipeline.toml", "[input]\npaths = [\"in\"]\n[output]\ndir = \"out\"\n");
     let bin = env!("CARGO_BIN_EXE_trialtables");
     // `script` gives the program a terminal; the bar is drawn then cleared.
-    let o = Command::new("script").args(["-qec", &format!("{bin} run"), "/dev/null"]).current_dir(d).env_remove("TRIALTABLES_LOG").output().unwrap();
+    let o = Command::new("script")
+        .args(["-qec", &format!("{bin} run"), "/dev/null"])
+        .current_dir(d)
+        .env_remove("TRIALTABLES_LOG")
+        .output()
+        .unwrap();
     let tty = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{tty}");
     assert!(tty.contains("reading [") && tty.contains("files,"), "no bar on a terminal:\n{tty}");
@@ -330,7 +335,12 @@ fn mixed_inputs_give_identical_parquet_whatever_threads_or_file_order() {
 // ---- incremental ---------------------------------------------------------------------------
 
 fn from_cache(out: &Path) -> BTreeMap<String, bool> {
-    manifest(out)["inputs"].as_array().unwrap().iter().map(|i| (i["path"].as_str().unwrap().to_string(), i["from_cache"].as_bool().unwrap())).collect()
+    manifest(out)["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap().to_string(), i["from_cache"].as_bool().unwrap()))
+        .collect()
 }
 
 #[test]

@@ -10,24 +10,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{
-    find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix,
-    split_trailing_paren, Line,
-};
+use super::{find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix, split_trailing_paren, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
-    RawReference, Severity, SourceFormat,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
 
 /// Arm types as the classic pages print them ("Experimental: label").
-const ARM_TYPES: &[&str] = &[
-    "Experimental",
-    "Active Comparator",
-    "Placebo Comparator",
-    "Sham Comparator",
-    "No Intervention",
-    "Other",
-];
+const ARM_TYPES: &[&str] = &["Experimental", "Active Comparator", "Placebo Comparator", "Sham Comparator", "No Intervention", "Other"];
 
 /// Intervention types as the classic pages print them ("Biological: name").
 const INTERVENTION_TYPES: &[&str] = &[
@@ -202,25 +191,20 @@ const NAV_LINES: &[&str] = &[
 static TRIAL_RECORD_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(Trial record \d+ of \d+|Previous Study|Next Study|Return to List)").expect("valid regex"));
 
-static ITEM_MARK_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:(\d{1,3})[.)]|[•·▪◦*\-–])\s*").expect("valid regex"));
+static ITEM_MARK_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(\d{1,3})[.)]|[•·▪◦*\-–])\s*").expect("valid regex"));
 
-static TIME_FRAME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*(.*?)\s*\](?:\s*\[|\s*$)").expect("valid regex")
-});
+static TIME_FRAME_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*(.*?)\s*\](?:\s*\[|\s*$)").expect("valid regex"));
 
-static SAFETY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*Designated\s+as\s+safety\s+issue\s*:[^\]]*\]").expect("valid regex")
-});
+static SAFETY_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\[\s*Designated\s+as\s+safety\s+issue\s*:[^\]]*\]").expect("valid regex"));
 
 static PHASE_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\s)(Early Phase 1|Phase [0-4I]+(?:\s*/\s*Phase [0-4I]+)?|Not Applicable|N/A)\s*$")
-        .expect("valid regex")
+    Regex::new(r"(?i)(?:^|\s)(Early Phase 1|Phase [0-4I]+(?:\s*/\s*Phase [0-4I]+)?|Not Applicable|N/A)\s*$").expect("valid regex")
 });
 
-static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex")
-});
+static AGE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex"));
 
 /// Sentences the 2014 print uses instead of a "Recruitment Status" label, and the status
 /// they state (in the site's own display words).
@@ -279,13 +263,7 @@ fn label_colon_rest_len(text: &str, label: &str) -> usize {
     match_prefix(text, label).map_or(0, str::len)
 }
 
-fn set(
-    slot: &mut Option<Raw>,
-    also: &mut Vec<AlsoStated>,
-    field: &str,
-    text: &str,
-    line: u32,
-) {
+fn set(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, text: &str, line: u32) {
     let Some(v) = Raw::non_empty(text, line) else { return };
     match slot {
         None => *slot = Some(v),
@@ -405,22 +383,12 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
         match found {
             Some((n, line)) => match &r.nct_id {
                 None => r.nct_id = Some(Raw::new(n, line)),
-                Some(old) if old.text != n => finding(
-                    r,
-                    Severity::Warning,
-                    "nct_id",
-                    line,
-                    format!("a second NCT number {n} differs from {} stated first", old.text),
-                ),
+                Some(old) if old.text != n => {
+                    finding(r, Severity::Warning, "nct_id", line, format!("a second NCT number {n} differs from {} stated first", old.text))
+                }
                 Some(_) => {}
             },
-            None => finding(
-                r,
-                Severity::Warning,
-                "nct_id",
-                no,
-                "'ClinicalTrials.gov Identifier:' without an NCT number".to_string(),
-            ),
+            None => finding(r, Severity::Warning, "nct_id", no, "'ClinicalTrials.gov Identifier:' without an NCT number".to_string()),
         }
         return i + 1;
     }
@@ -543,12 +511,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
         }
         return i + 1;
     }
-    for (label, which) in [
-        ("Study Start Date", 0),
-        ("Primary Completion Date", 1),
-        ("Study Completion Date", 2),
-        ("Completion Date", 2),
-    ] {
+    for (label, which) in [("Study Start Date", 0), ("Primary Completion Date", 1), ("Study Completion Date", 2), ("Completion Date", 2)] {
         if let Some(v) = label_colon(body, label) {
             date_value(r, which, ty, v, no);
             return i + 1;
@@ -718,12 +681,7 @@ fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) 
 }
 
 /// The intervention with this name (and type, when both are known), created when absent.
-fn intervention_mut<'r>(
-    r: &'r mut RawRecord,
-    ty: Option<Raw>,
-    name: &str,
-    no: u32,
-) -> &'r mut RawIntervention {
+fn intervention_mut<'r>(r: &'r mut RawRecord, ty: Option<Raw>, name: &str, no: u32) -> &'r mut RawIntervention {
     let pos = r.interventions.iter().position(|iv| {
         iv.name.text.eq_ignore_ascii_case(name.trim())
             && match (&iv.intervention_type, &ty) {
@@ -758,9 +716,8 @@ fn design_pairs(r: &mut RawRecord, v: &str, no: u32) {
             continue;
         }
         if !design_pair(r, part, no) {
-            let known_ignored = ["Endpoint Classification", "Observational Model", "Time Perspective"]
-                .iter()
-                .any(|k| label_colon(part, k).is_some());
+            let known_ignored =
+                ["Endpoint Classification", "Observational Model", "Time Perspective"].iter().any(|k| label_colon(part, k).is_some());
             if !known_ignored {
                 finding(r, Severity::Info, "study_design", no, format!("design statement not read: '{part}'"));
             }
@@ -796,12 +753,9 @@ fn date_value(r: &mut RawRecord, which: u8, ty: Option<&str>, v: &str, no: u32) 
     let ty = ty.or(paren_type);
     let (slot, slot_ty, field, field_ty) = match which {
         0 => (&mut r.start_date, &mut r.start_date_type, "start_date", "start_date_type"),
-        1 => (
-            &mut r.primary_completion_date,
-            &mut r.primary_completion_date_type,
-            "primary_completion_date",
-            "primary_completion_date_type",
-        ),
+        1 => {
+            (&mut r.primary_completion_date, &mut r.primary_completion_date_type, "primary_completion_date", "primary_completion_date_type")
+        }
         _ => (&mut r.completion_date, &mut r.completion_date_type, "completion_date", "completion_date_type"),
     };
     set(slot, &mut r.also_stated, field, date, no);
@@ -823,10 +777,7 @@ fn ages(r: &mut RawRecord, v: &str, no: u32) {
         (None, Some(b.trim().to_string()))
     } else if let Some((a, b)) = body.split_once(" to ") {
         (Some(a.trim().to_string()), Some(b.trim().to_string()))
-    } else if let Some(a) = ["and older", "or older", "and over", "and above"]
-        .iter()
-        .find_map(|s| body.strip_suffix(s))
-    {
+    } else if let Some(a) = ["and older", "or older", "and over", "and above"].iter().find_map(|s| body.strip_suffix(s)) {
         (Some(a.trim().to_string()), None)
     } else if let Some(b) = ["and younger", "or younger", "and under"].iter().find_map(|s| body.strip_suffix(s)) {
         (None, Some(b.trim().to_string()))
@@ -896,10 +847,7 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
             if let Some(n) = num {
                 expected = n + 1;
             }
-            let body = mark
-                .as_ref()
-                .and_then(|c| c.get(0))
-                .map_or(l.text, |m| l.text.get(m.end()..).unwrap_or(""));
+            let body = mark.as_ref().and_then(|c| c.get(0)).map_or(l.text, |m| l.text.get(m.end()..).unwrap_or(""));
             items.push((l.no, body.to_string(), Vec::new()));
         } else if let Some(last) = items.last_mut() {
             // A time frame wrapped onto its own line belongs to the item line.
@@ -913,10 +861,7 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
         k += 1;
     }
     for (no, body, desc) in items {
-        let time_frame = TIME_FRAME_RE
-            .captures(&body)
-            .and_then(|c| c.get(1))
-            .and_then(|m| Raw::non_empty(m.as_str(), no));
+        let time_frame = TIME_FRAME_RE.captures(&body).and_then(|c| c.get(1)).and_then(|m| Raw::non_empty(m.as_str(), no));
         let cut = TIME_FRAME_RE.find(&body).map_or(body.len(), |m| m.start());
         let measure_text = body.get(..cut).unwrap_or(&body);
         let measure_text = SAFETY_RE.replace_all(measure_text, "");
@@ -985,10 +930,7 @@ fn push_other_names(iv: &mut RawIntervention, v: &str, no: u32) {
 /// A line that can be a bare group label: short, not a sentence, not a list item.
 fn label_like(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() <= 100
-        && !t.ends_with(['.', ':', ';', ','])
-        && !ITEM_MARK_RE.is_match(t)
-        && other_names_line(t).is_none()
+    t.chars().count() <= 100 && !t.ends_with(['.', ':', ';', ',']) && !ITEM_MARK_RE.is_match(t) && other_names_line(t).is_none()
 }
 
 /// The arm table ("Arm Intervention/treatment"): `Experimental: label`, description lines,
@@ -1005,13 +947,7 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
     let mut last_was_iv = false;
     let mut in_other_names = false;
 
-    fn flush(
-        r: &mut RawRecord,
-        arm: Option<usize>,
-        arm_desc: &mut Vec<&Line<'_>>,
-        iv: Option<usize>,
-        iv_desc: &mut Vec<&Line<'_>>,
-    ) {
+    fn flush(r: &mut RawRecord, arm: Option<usize>, arm_desc: &mut Vec<&Line<'_>>, iv: Option<usize>, iv_desc: &mut Vec<&Line<'_>>) {
         if let (Some(a), Some((t, line))) = (arm, join_block(arm_desc)) {
             if let Some(x) = r.arms.get_mut(a) {
                 if x.description.is_none() {
@@ -1039,8 +975,7 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
             let starts_group = match arm {
                 None => iv_line.is_none(),
                 Some(a) => {
-                    let has_content = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty())
-                        || !arm_desc.is_empty();
+                    let has_content = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty()) || !arm_desc.is_empty();
                     iv_line.is_none() && has_content && label_like(l.text) && !in_other_names
                 }
             };
@@ -1146,11 +1081,8 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
 
 /// Makes sure every arm -> intervention link has its reverse link.
 fn link_arms(r: &mut RawRecord) {
-    let links: Vec<(Raw, String)> = r
-        .arms
-        .iter()
-        .flat_map(|a| a.intervention_names.iter().map(move |n| (a.label.clone(), n.text.clone())))
-        .collect();
+    let links: Vec<(Raw, String)> =
+        r.arms.iter().flat_map(|a| a.intervention_names.iter().map(move |n| (a.label.clone(), n.text.clone()))).collect();
     for (label, name) in links {
         if let Some(iv) = r.interventions.iter_mut().find(|iv| iv.name.text.eq_ignore_ascii_case(&name)) {
             if !iv.arm_labels.iter().any(|l| l.text == label.text) {

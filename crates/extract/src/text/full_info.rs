@@ -12,8 +12,7 @@ use regex::Regex;
 
 use super::{find_nct, is_full_info_section, is_type_word, join_block, split_trailing_paren, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
-    RawReference, Severity, SourceFormat,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
 
 /// What a label line of the numbered sections means.
@@ -193,8 +192,7 @@ const NAV: &[&str] = &["search", "Back to results", "Back", "Menu", "Full info",
 
 static HEADER_AGES_RE: LazyLock<Regex> = LazyLock::new(|| {
     let age = r"\d+(?:\.\d+)?\s+(?:Years?|Months?|Weeks?|Days?|Hours?|Minutes?)";
-    Regex::new(&format!(r"(?i)^({age})\s*(?:-|to)\s*({age})|^({age})\s+(?:and|or)\s+(?:older|over)"))
-        .expect("valid regex")
+    Regex::new(&format!(r"(?i)^({age})\s*(?:-|to)\s*({age})|^({age})\s+(?:and|or)\s+(?:older|over)")).expect("valid regex")
 });
 
 fn label_of(norm: &str) -> Option<Label> {
@@ -268,12 +266,7 @@ fn scalar(r: &mut RawRecord, p: &Pair<'_, '_>, field: &str) -> Option<Raw> {
             Severity::Warning,
             field,
             first.no,
-            format!(
-                "{} unrecognised line(s) after '{}' (lines {:?}) not read",
-                extra.len(),
-                p.name.trim_end_matches(':'),
-                extra
-            ),
+            format!("{} unrecognised line(s) after '{}' (lines {:?}) not read", extra.len(), p.name.trim_end_matches(':'), extra),
         );
     }
     Raw::non_empty(first.text, first.no)
@@ -376,9 +369,7 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                     let (d, t) = with_type(v);
                     let (slot, slot_ty) = match p.label {
                         Label::StartDate => (&mut r.start_date, &mut r.start_date_type),
-                        Label::PrimaryCompletionDate => {
-                            (&mut r.primary_completion_date, &mut r.primary_completion_date_type)
-                        }
+                        Label::PrimaryCompletionDate => (&mut r.primary_completion_date, &mut r.primary_completion_date_type),
                         _ => (&mut r.completion_date, &mut r.completion_date_type),
                     };
                     put(slot, &mut r.also_stated, field, Some(d));
@@ -523,9 +514,7 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             Label::SecondaryOutcomes => kind = Some(OutcomeKind::Secondary),
             Label::OtherOutcomes => kind = Some(OutcomeKind::Other),
             Label::Title => match (kind, text_block(p)) {
-                (Some(k), Some(measure)) => {
-                    r.outcomes.push(RawOutcome { kind: k, measure, description: None, time_frame: None })
-                }
+                (Some(k), Some(measure)) => r.outcomes.push(RawOutcome { kind: k, measure, description: None, time_frame: None }),
                 _ => finding(r, Severity::Info, "outcomes", p.no, "'Title' outside an outcome list not read".into()),
             },
             Label::TimeFrame => {
@@ -597,9 +586,7 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
 fn read_header(r: &mut RawRecord, header: &[Line<'_>]) {
     let nonblank: Vec<&Line<'_>> = header.iter().filter(|l| !l.is_blank()).collect();
     let is_header_label = |s: &str| HEADER_LABELS.iter().any(|h| s.eq_ignore_ascii_case(h));
-    let title = nonblank.iter().find(|l| {
-        !NAV.iter().any(|n| l.norm.eq_ignore_ascii_case(n)) && !is_header_label(&l.norm)
-    });
+    let title = nonblank.iter().find(|l| !NAV.iter().any(|n| l.norm.eq_ignore_ascii_case(n)) && !is_header_label(&l.norm));
     if let Some(t) = title {
         put(&mut r.brief_title, &mut r.also_stated, "brief_title", Raw::non_empty(t.text, t.no));
     }

@@ -14,8 +14,7 @@ use regex::Regex;
 
 use super::{find_nct, label_opt_colon, match_prefix, split_trailing_paren, unescape_md, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord,
-    RawReference, Severity, SourceFormat,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
 
 /// Section headings of the modern page.
@@ -56,8 +55,21 @@ const HEADINGS: &[&str] = &[
 
 /// First words of the site's helper sentences under headings.
 const HELPER_STARTS: &[&str] = &[
-    "Review ", "Get ", "Explore ", "Dive ", "See ", "Understand ", "Learn ", "Discover ", "Check ",
-    "Meet ", "Identify ", "Reach ", "Find ", "Access ", "Additional clinical trials",
+    "Review ",
+    "Get ",
+    "Explore ",
+    "Dive ",
+    "See ",
+    "Understand ",
+    "Learn ",
+    "Discover ",
+    "Check ",
+    "Meet ",
+    "Identify ",
+    "Reach ",
+    "Find ",
+    "Access ",
+    "Additional clinical trials",
 ];
 
 const STATUS_WORDS: &[&str] = &[
@@ -95,34 +107,26 @@ const PURPOSES: &[&str] = &[
     "OTHER",
 ];
 const SEXES: &[&str] = &["ALL", "FEMALE", "MALE", "BOTH"];
-const SPONSOR_CLASSES: &[&str] =
-    &["OTHER", "INDUSTRY", "NIH", "FED", "OTHER_GOV", "INDIV", "NETWORK", "AMBIG", "UNKNOWN"];
+const SPONSOR_CLASSES: &[&str] = &["OTHER", "INDUSTRY", "NIH", "FED", "OTHER_GOV", "INDIV", "NETWORK", "AMBIG", "UNKNOWN"];
 
 static PHASE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:EARLY_PHASE1|PHASE\d(?:\s*/\s*PHASE\d)*|NA|Early Phase 1|Phase \d(?:\s*/\s*Phase \d)*|Not Applicable)$")
         .expect("valid regex")
 });
-static ENROLL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d[\d,]*\s+participants?(?:\s*\((?:estimated|actual|anticipated)\))?$").expect("valid regex")
-});
+static ENROLL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\d[\d,]*\s+participants?(?:\s*\((?:estimated|actual|anticipated)\))?$").expect("valid regex"));
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\d{4}-\d{2}(?:-\d{2})?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},\s*)?\d{4})$")
         .expect("valid regex")
 });
-static AGE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex")
-});
-static PMID_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^PMID\s*:?\s*(\d{1,9})\b").expect("valid regex"));
+static AGE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\d+(?:\.\d+)?\s+(?:years?|months?|weeks?|days?|hours?|minutes?)$").expect("valid regex"));
+static PMID_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^PMID\s*:?\s*(\d{1,9})\b").expect("valid regex"));
 
 /// An enum word as the site prints it, compared with spaces, hyphens and commas as `_`.
 fn in_vocab(s: &str, vocab: &[&str]) -> bool {
-    let key: String = s
-        .trim()
-        .chars()
-        .filter(|c| *c != ',')
-        .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_uppercase() })
-        .collect();
+    let key: String =
+        s.trim().chars().filter(|c| *c != ',').map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_uppercase() }).collect();
     vocab.contains(&key.as_str())
 }
 
@@ -173,9 +177,8 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
     let (pre, sections) = split_sections(lines);
     read_preamble(&mut r, &pre);
 
-    let find = |names: &[&str]| -> Vec<&Section> {
-        sections.iter().filter(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n))).collect()
-    };
+    let find =
+        |names: &[&str]| -> Vec<&Section> { sections.iter().filter(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n))).collect() };
     for s in find(&["Basic Information"]) {
         basic_information(&mut r, s);
     }
@@ -348,9 +351,7 @@ fn set_basic(r: &mut RawRecord, k: Basic, v: Raw) {
         }
         Basic::StudyType => put(&mut r.study_type, &mut r.also_stated, "study_type", v),
         Basic::Start => put(&mut r.start_date, &mut r.also_stated, "start_date", v),
-        Basic::PrimaryCompletion => {
-            put(&mut r.primary_completion_date, &mut r.also_stated, "primary_completion_date", v)
-        }
+        Basic::PrimaryCompletion => put(&mut r.primary_completion_date, &mut r.also_stated, "primary_completion_date", v),
         Basic::Completion => put(&mut r.completion_date, &mut r.also_stated, "completion_date", v),
         Basic::FirstPosted => put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v),
         Basic::LastUpdate => put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v),
@@ -405,11 +406,8 @@ fn basic_information(r: &mut RawRecord, s: &Section) {
         return;
     }
     // Bare dates: the site lists start, (primary completion,) completion in that order.
-    let order: &[Basic] = if dates.len() >= 3 {
-        &[Basic::Start, Basic::PrimaryCompletion, Basic::Completion]
-    } else {
-        &[Basic::Start, Basic::Completion]
-    };
+    let order: &[Basic] =
+        if dates.len() >= 3 { &[Basic::Start, Basic::PrimaryCompletion, Basic::Completion] } else { &[Basic::Start, Basic::Completion] };
     let free: Vec<Basic> = order
         .iter()
         .copied()
@@ -431,13 +429,7 @@ fn basic_information(r: &mut RawRecord, s: &Section) {
     for (k, d) in assigned {
         set_basic(r, k, d);
     }
-    finding(
-        r,
-        Severity::Info,
-        "dates",
-        s.no,
-        format!("{n} unlabelled date(s) assigned by order: start, then completion"),
-    );
+    finding(r, Severity::Info, "dates", s.no, format!("{n} unlabelled date(s) assigned by order: start, then completion"));
 }
 
 #[derive(Clone, Copy)]
@@ -500,9 +492,7 @@ fn intervention_type(text: &str) -> Option<&str> {
 }
 
 fn other_name_line(text: &str) -> Option<&str> {
-    label_opt_colon(text, "Other Names")
-        .or_else(|| label_opt_colon(text, "Other Name"))
-        .filter(|v| !v.is_empty())
+    label_opt_colon(text, "Other Names").or_else(|| label_opt_colon(text, "Other Name")).filter(|v| !v.is_empty())
 }
 
 /// The Interventions section: name, description and "Intervention Type X" per intervention.
@@ -552,11 +542,8 @@ fn study_groups(r: &mut RawRecord, s: &Section) {
     let known: Vec<String> = r.interventions.iter().map(|iv| iv.name.text.to_lowercase()).collect();
     // (name, description) of the Interventions section: under a group, an intervention's
     // name is followed by its description, which tells it from an arm with the same label.
-    let known_desc: Vec<(String, Option<String>)> = r
-        .interventions
-        .iter()
-        .map(|iv| (iv.name.text.to_lowercase(), iv.description.as_ref().map(|d| d.text.clone())))
-        .collect();
+    let known_desc: Vec<(String, Option<String>)> =
+        r.interventions.iter().map(|iv| (iv.name.text.to_lowercase(), iv.description.as_ref().map(|d| d.text.clone()))).collect();
     if !labelled_mode && known.is_empty() && !s.lines.is_empty() {
         finding(
             r,
@@ -747,9 +734,7 @@ fn eligibility(r: &mut RawRecord, s: &Section) {
     let lines: Vec<V> = s.lines.clone();
     let label_lines: Vec<V> = lines
         .iter()
-        .filter(|v| {
-            LABELS.iter().any(|(l, _)| label_opt_colon(&v.text, l).is_some_and(|rest| rest.len() <= 20))
-        })
+        .filter(|v| LABELS.iter().any(|(l, _)| label_opt_colon(&v.text, l).is_some_and(|rest| rest.len() <= 20)))
         .cloned()
         .collect();
     let set = |r: &mut RawRecord, k: Elig, v: Raw| match k {
@@ -835,10 +820,7 @@ fn references(r: &mut RawRecord, s: &Section) {
         // A bare NCT number is another trial (a related-trials list that lost its heading):
         // it and the title line before it are not references of this record.
         if find_nct(&v.text).is_some_and(|n| n == v.text.trim()) {
-            let title_before = r
-                .references
-                .last()
-                .is_some_and(|x| x.pmid.is_none() && x.reference_type.is_none() && x.doi.is_none());
+            let title_before = r.references.last().is_some_and(|x| x.pmid.is_none() && x.reference_type.is_none() && x.doi.is_none());
             if title_before {
                 r.references.pop();
             }

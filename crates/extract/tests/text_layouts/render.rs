@@ -16,8 +16,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 5] =
-        [Layout::Classic2014, Layout::Classic2018, Layout::FullInfo, Layout::ModernBare, Layout::ModernLabelled];
+    pub const ALL: [Layout; 5] = [Layout::Classic2014, Layout::Classic2018, Layout::FullInfo, Layout::ModernBare, Layout::ModernLabelled];
     pub fn name(self) -> &'static str {
         match self {
             Layout::Classic2014 => "classic_2014",
@@ -181,10 +180,8 @@ fn masking_words(v: &Value, old: bool) -> Option<String> {
     })
 }
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// ISO date to "July 1, 2018" / "July 2018"; `month_only` drops the day (2014 print).
 fn long_date(iso: &str, month_only: bool) -> String {
@@ -307,19 +304,13 @@ impl<'a> Study<'a> {
         self.p.get("eligibilityModule").unwrap_or(&Value::Null)
     }
     fn refs(&self) -> Vec<&'a Value> {
-        arr(self.p, &["referencesModule", "references"])
-            .into_iter()
-            .filter(|r| s(r, &["citation"]).is_some())
-            .collect()
+        arr(self.p, &["referencesModule", "references"]).into_iter().filter(|r| s(r, &["citation"]).is_some()).collect()
     }
 }
 
 /// The interventions of an arm: "Drug: X" names mapped to the intervention names.
 fn arm_iv_names(arm: &Value) -> Vec<String> {
-    strs(arm, &["interventionNames"])
-        .iter()
-        .map(|n| n.split_once(": ").map_or(n.clone(), |(_, b)| b.trim().to_string()))
-        .collect()
+    strs(arm, &["interventionNames"]).iter().map(|n| n.split_once(": ").map_or(n.clone(), |(_, b)| b.trim().to_string())).collect()
 }
 
 fn iv_label(iv: &Value) -> (String, String) {
@@ -447,8 +438,12 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         e.conditions = Some(conds.clone());
     } else {
         o.push(
-            if phases.is_empty() { "Condition or disease Intervention/treatment" } else { "Condition or disease Intervention/treatment Phase" }
-                .into(),
+            if phases.is_empty() {
+                "Condition or disease Intervention/treatment"
+            } else {
+                "Condition or disease Intervention/treatment Phase"
+            }
+            .into(),
         );
         // The table cells one per line (a browser's copy of the table).
         o.extend(conds.iter().cloned());
@@ -624,13 +619,15 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     let mut links = Vec::new();
     let mut other_names = Vec::new();
     if !arms.is_empty() {
-        o.push(match (old, obs) {
-            (true, false) => "Arms Assigned Interventions",
-            (true, true) => "Groups/Cohorts Assigned Interventions",
-            (false, false) => "Arm Intervention/treatment",
-            (false, true) => "Group/Cohort Intervention/treatment",
-        }
-        .into());
+        o.push(
+            match (old, obs) {
+                (true, false) => "Arms Assigned Interventions",
+                (true, true) => "Groups/Cohorts Assigned Interventions",
+                (false, false) => "Arm Intervention/treatment",
+                (false, true) => "Group/Cohort Intervention/treatment",
+            }
+            .into(),
+        );
         for a in &arms {
             let label = collapse(s(a, &["label"]).unwrap_or(""));
             let ty = s(a, &["type"]).map(title_words);
@@ -804,7 +801,8 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         o.push(String::new());
     }
     e.ref_count = Some(pmids.len().max(refs.len()));
-    e.ref_count = Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
+    e.ref_count =
+        Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
     if !old {
         o.push("Layout table for additonal information".into());
     }
@@ -1052,7 +1050,11 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
             .collect(),
     );
     let mut outs = Vec::new();
-    for (kind, label) in [("P", "Primary Outcome Measure Information:"), ("S", "Secondary Outcome Measure Information:"), ("O", "Other Pre-specified Outcome Measures:")] {
+    for (kind, label) in [
+        ("P", "Primary Outcome Measure Information:"),
+        ("S", "Secondary Outcome Measure Information:"),
+        ("O", "Other Pre-specified Outcome Measures:"),
+    ] {
         let list: Vec<&Value> = st.outcomes().into_iter().filter(|(k, _)| *k == kind).map(|(_, v)| v).collect();
         if list.is_empty() {
             continue;
@@ -1173,7 +1175,11 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
             o.push(String::new());
         }
     };
-    head(&mut o, "Basic Information", "Get a concise snapshot of the trial, including recruitment status, study phase, enrollment targets, and key timeline milestones.");
+    head(
+        &mut o,
+        "Basic Information",
+        "Get a concise snapshot of the trial, including recruitment status, study phase, enrollment targets, and key timeline milestones.",
+    );
     if let Some(s) = st.status() {
         pair(&mut o, "Recruitment Status", s);
         e.status = Some(s.into());
@@ -1203,12 +1209,20 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         }
     }
     if let Some(sum) = st.summary() {
-        head(&mut o, "Brief Summary", "Review the sponsor-provided synopsis that highlights what the study is about and why it is being conducted.");
+        head(
+            &mut o,
+            "Brief Summary",
+            "Review the sponsor-provided synopsis that highlights what the study is about and why it is being conducted.",
+        );
         o.extend(paragraphs(sum, "* ").into_iter().filter(|l| !l.trim().is_empty()));
         gap(&mut o);
     }
     if let Some(d) = st.detailed() {
-        head(&mut o, "Detailed Description", "Dive into the extended narrative that explains the scientific background, objectives, and procedures in greater depth.");
+        head(
+            &mut o,
+            "Detailed Description",
+            "Dive into the extended narrative that explains the scientific background, objectives, and procedures in greater depth.",
+        );
         o.extend(paragraphs(d, "* ").into_iter().filter(|l| !l.trim().is_empty()));
         gap(&mut o);
     }
@@ -1221,7 +1235,12 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
     e.conditions = Some(conds);
     let d = st.design();
     head(&mut o, "Study Design", "Understand how the trial is structured, including allocation methods, masking strategies, primary purpose, and other design elements.");
-    for (label, key) in [("Allocation Method", &["allocation"][..]), ("Intervention Model", &["interventionModel"][..]), ("Primary Study Purpose", &["primaryPurpose"][..]), ("Blinding Strategy", &["maskingInfo", "masking"][..])] {
+    for (label, key) in [
+        ("Allocation Method", &["allocation"][..]),
+        ("Intervention Model", &["interventionModel"][..]),
+        ("Primary Study Purpose", &["primaryPurpose"][..]),
+        ("Blinding Strategy", &["maskingInfo", "masking"][..]),
+    ] {
         if let Some(v) = s(d, key) {
             pair(&mut o, label, v);
             if label == "Allocation Method" {
@@ -1236,7 +1255,11 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
     let ivs = st.ivs();
     let mut links = Vec::new();
     if !arms.is_empty() {
-        head(&mut o, "Study Groups", "Review each arm or cohort in the study, along with the interventions and objectives associated with them.");
+        head(
+            &mut o,
+            "Study Groups",
+            "Review each arm or cohort in the study, along with the interventions and objectives associated with them.",
+        );
         for a in &arms {
             let label = collapse(s(a, &["label"]).unwrap_or(""));
             o.push(label.clone());
@@ -1273,7 +1296,11 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         }
     }
     if !ivs.is_empty() {
-        head(&mut o, "Interventions", "Learn about the drugs, procedures, or behavioral strategies being tested and how they are applied within this trial.");
+        head(
+            &mut o,
+            "Interventions",
+            "Learn about the drugs, procedures, or behavioral strategies being tested and how they are applied within this trial.",
+        );
         for iv in &ivs {
             let (n, t) = iv_label(iv);
             o.push(n.clone());

@@ -16,9 +16,7 @@ pub fn fixtures() -> PathBuf {
 
 /// The real-data directory, when present.
 pub fn realdata() -> Option<PathBuf> {
-    let p = std::env::var("TRIALTABLES_REALDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("/work/shared/realdata"));
+    let p = std::env::var("TRIALTABLES_REALDATA").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("/work/shared/realdata"));
     p.is_dir().then_some(p)
 }
 
@@ -142,10 +140,7 @@ pub fn read_corpus(name: &str) -> Vec<String> {
     let p = fixtures().join("corpus").join(name);
     let text = std::fs::read_to_string(&p)
         .unwrap_or_else(|e| panic!("corpus file {} missing ({e}); rebuild with TRIALTABLES_REGEN_CORPUS=1", p.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_string).collect()
 }
 
 /// Writes a corpus file with a header comment.
