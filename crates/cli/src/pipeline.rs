@@ -389,6 +389,19 @@ fn write_stream(
         line: i64,
         fingerprint: u64,
     }
+    impl Seen {
+        /// What is remembered of a written record (its sequence number is set after the push).
+        fn of(n: &Normalized, fingerprint: u64) -> Seen {
+            Seen {
+                seq: 0,
+                last_update: n.trial.last_update_date.map(|d| d.days),
+                last_update_raw: n.trial.last_update_date_raw.clone(),
+                source_path: n.trial.source_path.clone(),
+                line: n.trial.source_line,
+                fingerprint,
+            }
+        }
+    }
     let mut w = StreamWriter::create(staging, meta).context("creating the tables")?;
     let mut seen: std::collections::HashMap<String, Seen> = std::collections::HashMap::new();
     let mut entries = Vec::new();
@@ -436,14 +449,7 @@ fn write_stream(
                         let lu = n.trial.last_update_date.map(|d| d.days);
                         match seen.get(&id) {
                             None => {
-                                let s = Seen {
-                                    seq: 0,
-                                    last_update: lu,
-                                    last_update_raw: n.trial.last_update_date_raw.clone(),
-                                    source_path: n.trial.source_path.clone(),
-                                    line: n.trial.source_line,
-                                    fingerprint: fp,
-                                };
+                                let s = Seen::of(&n, fp);
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }
@@ -461,14 +467,7 @@ fn write_stream(
                                 w.drop_record(old.seq);
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                let s = Seen {
-                                    seq: 0,
-                                    last_update: lu,
-                                    last_update_raw: n.trial.last_update_date_raw.clone(),
-                                    source_path: n.trial.source_path.clone(),
-                                    line: n.trial.source_line,
-                                    fingerprint: fp,
-                                };
+                                let s = Seen::of(&n, fp);
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }

@@ -101,7 +101,7 @@ fn col(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
                 DataType::Boolean => a.as_boolean().value(i).to_string(),
                 DataType::Date32 => {
                     let days = a.as_primitive::<Date32Type>().value(i);
-                    let (y, m, d) = trialtables_normalize_dates(days);
+                    let (y, m, d) = trialtables_normalize::dates::civil_from_days(days);
                     format!("{y:04}-{m:02}-{d:02}")
                 }
                 DataType::List(_) => {
@@ -113,19 +113,6 @@ fn col(b: &RecordBatch, name: &str) -> Vec<Option<String>> {
             })
         })
         .collect()
-}
-
-fn trialtables_normalize_dates(z: i32) -> (i32, u32, u32) {
-    let z = z as i64 + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
 }
 
 /// Rows of a table as maps column -> value, filtered to one trial.

@@ -862,26 +862,7 @@ impl<'a> Reader<'a> {
 /// jsonlite-wrapped page). Every complete study becomes a [`RawRecord`]; whatever cannot be
 /// read becomes an [`InputIssue`] naming the line.
 pub fn read(path: &str, bytes: &[u8]) -> Extracted {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(doc) => read_str(path, doc),
-        Err(e) => {
-            // JSON must be UTF-8; a re-encoded file is still read rather than lost.
-            let doc = crate::decode::to_text(bytes);
-            let mut out = read_str(path, &doc);
-            out.issues.insert(
-                0,
-                InputIssue {
-                    source_path: path.to_string(),
-                    line: 1 + count_newlines(bytes.get(..e.valid_up_to()).unwrap_or(&[])),
-                    nct_id: None,
-                    severity: Severity::Warning,
-                    message: format!("JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
-                },
-            );
-            out
-        }
-    }
+    crate::decode::read_utf8_or_cp1252(path, bytes, "JSON", |doc| read_str(path, doc))
 }
 
 fn read_str(path: &str, doc: &str) -> Extracted {

@@ -26,6 +26,37 @@ fn cp1252(b: u8) -> char {
     }
 }
 
+/// Reads a document that must be UTF-8 (API v2 JSON, legacy XML) with `read_str`. A
+/// re-encoded file is decoded as Windows-1252 and still read rather than lost, with a Warning
+/// naming the line and offset of the first bad byte.
+pub fn read_utf8_or_cp1252(
+    path: &str,
+    bytes: &[u8],
+    form: &str,
+    read_str: impl FnOnce(&str) -> crate::model::Extracted,
+) -> crate::model::Extracted {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(doc) => read_str(doc),
+        Err(e) => {
+            let doc = to_text(bytes);
+            let mut out = read_str(&doc);
+            let before = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+            out.issues.insert(
+                0,
+                crate::model::InputIssue {
+                    source_path: path.to_string(),
+                    line: 1 + before.iter().filter(|&&c| c == b'\n').count() as u32,
+                    nct_id: None,
+                    severity: crate::model::Severity::Warning,
+                    message: format!("{form} is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
+                },
+            );
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,25 +98,7 @@ fn type_attr(e: &BytesStart<'_>) -> Option<String> {
 
 /// Reads a document holding one (or several) `<clinical_study>` elements.
 pub fn read(path: &str, bytes: &[u8]) -> Extracted {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(doc) => read_str(path, doc),
-        Err(e) => {
-            let doc = crate::decode::to_text(bytes);
-            let mut out = read_str(path, &doc);
-            out.issues.insert(
-                0,
-                InputIssue {
-                    source_path: path.to_string(),
-                    line: 1 + count_nl(bytes.get(..e.valid_up_to()).unwrap_or(&[])),
-                    nct_id: None,
-                    severity: Severity::Warning,
-                    message: format!("XML is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
-                },
-            );
-            out
-        }
-    }
+    crate::decode::read_utf8_or_cp1252(path, bytes, "XML", |doc| read_str(path, doc))
 }
 
 fn issue(path: &str, line: u32, nct: Option<String>, severity: Severity, message: String) -> InputIssue {
