@@ -533,7 +533,7 @@ pub fn progress_bar(show: bool, files: usize) -> ProgressBar {
 /// removed and the previous output is left as it was.
 pub async fn run(plan: RunPlan) -> Result<RunOutcome> {
     let t0 = Instant::now();
-    let started_at = now_rfc3339();
+    let started_at = trialtables_fetch::clock::Utc::now().rfc3339();
     let _lock = publish::OutputLock::acquire(&plan.output)?;
     publish::recover(&plan.output)?;
     let staging = publish::staging_dir(&plan.output)?;
@@ -634,13 +634,4 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
         error!(errors, "records or values were lost; see record_issues.parquet");
     }
     Ok(RunOutcome { manifest, output: plan.output })
-}
-
-/// Current UTC time as RFC 3339 (seconds), without a date-time dependency.
-fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    let days = secs.div_euclid(86400) as i32;
-    let rem = secs.rem_euclid(86400);
-    let (y, m, d) = trialtables_normalize::dates::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }

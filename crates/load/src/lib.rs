@@ -11,7 +11,7 @@ pub mod writer;
 
 pub use schema::{table_names, TableDef, TABLES};
 pub use stream::StreamWriter;
-pub use writer::{write_tables, writer_properties, FileMeta, LoadError, TableSummary, Tables};
+pub use writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
 
 /// Version of the output contract, written to every file's key-value metadata. Bump it when a
 /// column is renamed, removed or changes type (adding a column does not).

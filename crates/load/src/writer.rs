@@ -1,18 +1,14 @@
-//! Writes the tables as Parquet with one writer-properties factory: fixed compression, row
-//! group size, `created_by` and key-value metadata (schema version, trialtables version, config
-//! hash) and no timestamps, so identical rows give byte-identical files.
+//! The one writer-properties factory (fixed compression, row group size, `created_by` and
+//! key-value metadata: schema version, trialtables version, config hash; no timestamps), so
+//! identical rows give byte-identical files, plus the row containers and errors the streaming
+//! writer ([`crate::StreamWriter`]) uses.
 
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use trialtables_normalize::model::*;
-
-use crate::schema::TABLES;
 
 /// All rows of a run, table by table, already in their final (sorted) order.
 #[derive(Debug, Clone, Default)]
@@ -112,35 +108,18 @@ pub fn writer_properties(meta: &FileMeta) -> WriterProperties {
         .build()
 }
 
-/// Writes every table into `dir` as `<name>.parquet`.
-pub fn write_tables(dir: &Path, tables: &Tables, meta: &FileMeta) -> Result<Vec<TableSummary>, LoadError> {
-    let props = writer_properties(meta);
-    let mut out = Vec::new();
-    for def in TABLES {
-        let batch = (def.build)(tables);
-        let path = dir.join(format!("{}.parquet", def.name));
-        let file = File::create(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
-        let perr = |source| LoadError::Parquet { path: path.clone(), source };
-        let mut w = ArrowWriter::try_new(BufWriter::new(file), batch.schema(), Some(props.clone())).map_err(perr)?;
-        w.write(&batch).map_err(perr)?;
-        let inner = w.into_inner().map_err(perr)?;
-        let file = inner.into_inner().map_err(|e| LoadError::Io { path: path.clone(), source: e.into_error() })?;
-        file.sync_all().map_err(|source| LoadError::Io { path: path.clone(), source })?;
-        out.push(TableSummary { name: def.name, rows: batch.num_rows(), path });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::TABLES;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Date32Type, Int32Type, Int64Type};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::fs::File;
 
-    fn sample() -> Tables {
-        let mut t = Tables::default();
-        t.trials.push(Trial {
+    fn sample() -> Normalized {
+        let mut t = Normalized::default();
+        t.trial = Trial {
             nct_id: "NCT00000001".into(),
             phase: Some("PHASE1/PHASE2".into()),
             enrollment: Some(20),
@@ -150,7 +129,7 @@ mod tests {
             source_format: "ctgov_api_v2_json".into(),
             source_path: "a.json".into(),
             ..Default::default()
-        });
+        };
         t.interventions.push(Intervention {
             nct_id: "NCT00000001".into(),
             intervention_index: 0,
@@ -162,6 +141,12 @@ mod tests {
         t
     }
 
+    fn write_tables(dir: &std::path::Path, n: Normalized, meta: &FileMeta) -> Result<Vec<TableSummary>, LoadError> {
+        let mut w = crate::StreamWriter::create(dir, meta)?;
+        w.push(n)?;
+        w.finish()
+    }
+
     fn meta() -> FileMeta {
         FileMeta { tool_version: "0.0.0-test".into(), config_hash: "abc".into() }
     }
@@ -169,7 +154,7 @@ mod tests {
     #[test]
     fn round_trip_and_metadata() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_tables(dir.path(), &sample(), &meta()).unwrap();
+        let written = write_tables(dir.path(), sample(), &meta()).unwrap();
         assert_eq!(written.len(), TABLES.len());
         let f = File::open(dir.path().join("trials.parquet")).unwrap();
         let b = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
@@ -197,8 +182,8 @@ mod tests {
     fn byte_identical() {
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
-        write_tables(a.path(), &sample(), &meta()).unwrap();
-        write_tables(b.path(), &sample(), &meta()).unwrap();
+        write_tables(a.path(), sample(), &meta()).unwrap();
+        write_tables(b.path(), sample(), &meta()).unwrap();
         for def in TABLES {
             let x = std::fs::read(a.path().join(format!("{}.parquet", def.name))).unwrap();
             let y = std::fs::read(b.path().join(format!("{}.parquet", def.name))).unwrap();

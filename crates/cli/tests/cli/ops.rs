@@ -264,7 +264,7 @@ fn manifest_states_version_config_inputs_rows_issues_and_duration() {
     assert_eq!(total, read(&out.join("record_issues.parquet")).num_rows() as u64);
     assert!(m["duration_seconds"].as_f64().unwrap() > 0.0);
     let started = m["started_at"].as_str().unwrap();
-    assert!(started.len() == 20 && started.ends_with('Z') && started.as_bytes()[10] == b'T', "{started}");
+    assert!(started.len() == 24 && started.as_bytes()[19] == b'.' && started.ends_with('Z') && started.as_bytes()[10] == b'T', "{started}");
     // The config hash does not depend on the thread count (it is written into every table).
     let again = trialtables!(SEEDS_CONFIG, "run", "--threads", "1");
     assert_eq!(manifest(&again.out())["config_hash"], hash);
