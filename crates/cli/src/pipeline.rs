@@ -232,23 +232,43 @@ enum Msg {
 const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// A fingerprint of a record without its provenance, to tell whether two copies of a trial
-/// agree (deterministic within a run; never written).
+/// agree (deterministic within a run; never written). Every row but the trial's provenance
+/// columns and the findings is fed through serde_json into a fast multiply-rotate hash (64
+/// bits: a collision would only make two differing copies be reported as agreeing).
 fn fingerprint(n: &Normalized) -> u64 {
-    use std::hash::Hasher;
-    struct W(std::collections::hash_map::DefaultHasher);
+    struct W(u64);
     impl std::io::Write for W {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.write(b);
+            let mut chunks = b.chunks_exact(8);
+            for c in &mut chunks {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+            }
+            for &x in chunks.remainder() {
+                self.0 = (self.0.rotate_left(5) ^ u64::from(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
+            }
             Ok(b.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut w = W(std::collections::hash_map::DefaultHasher::new());
-    let c = strip_provenance(n);
-    let _ = serde_json::to_writer(&mut w, &c);
-    w.0.finish()
+    let mut w = W(0);
+    let mut trial = n.trial.clone();
+    trial.source_path.clear();
+    trial.source_format.clear();
+    trial.source_line = 0;
+    let _ = serde_json::to_writer(&mut w, &trial);
+    let _ = serde_json::to_writer(&mut w, &n.conditions);
+    let _ = serde_json::to_writer(&mut w, &n.arms);
+    let _ = serde_json::to_writer(&mut w, &n.interventions);
+    let _ = serde_json::to_writer(&mut w, &n.arm_interventions);
+    let _ = serde_json::to_writer(&mut w, &n.doses);
+    let _ = serde_json::to_writer(&mut w, &n.outcomes);
+    let _ = serde_json::to_writer(&mut w, &n.timepoints);
+    let _ = serde_json::to_writer(&mut w, &n.references);
+    w.0
 }
 
 /// Parses one file on a blocking thread and sends its output in chunks (or replays it from
@@ -506,15 +526,6 @@ fn hex(bytes: &[u8]) -> String {
 /// Hash of a serializable value (the effective config).
 pub fn config_hash<T: Serialize>(v: &T) -> String {
     hex(&Sha256::digest(serde_json::to_vec(v).unwrap_or_default()))
-}
-
-fn strip_provenance(n: &Normalized) -> Normalized {
-    let mut c = n.clone();
-    c.trial.source_path.clear();
-    c.trial.source_format.clear();
-    c.trial.source_line = 0;
-    c.issues.clear();
-    c
 }
 
 /// A progress bar on stderr for `files` inputs, or a hidden one.

@@ -599,15 +599,27 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// Skips a string starting at the opening quote `i`; `Err(len)` when it never closes.
 fn skip_string(b: &[u8], i: usize) -> Result<usize, usize> {
     let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
-            b'"' => return Ok(j + 1),
-            b'\\' => j += 2,
-            _ => j += 1,
+    // Strings are most of a study's bytes: jump from quote/backslash to quote/backslash.
+    while let Some(k) = b.get(j..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {
+        j += k;
+        match b.get(j) {
+            Some(b'"') => return Ok(j + 1),
+            _ => j += 2,
         }
     }
     Err(b.len())
 }
+
+/// Bytes that matter to [`skip_value`] inside an object or array.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
 
 /// Skips one JSON value starting at `i` (not whitespace). Iterative, so nesting depth costs
 /// no stack. `Ok(end)` exclusive; `Err(len)` when the input ends inside the value. It does
@@ -619,24 +631,26 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
         Some(b'{') | Some(b'[') => {
             let mut depth = 0usize;
             let mut j = i;
-            while j < b.len() {
-                match b[j] {
-                    b'"' => {
+            loop {
+                while b.get(j).is_some_and(|&c| !STRUCTURAL[c as usize]) {
+                    j += 1;
+                }
+                match b.get(j) {
+                    None => return Err(b.len()),
+                    Some(b'"') => {
                         j = skip_string(b, j)?;
                         continue;
                     }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                    Some(b'{') | Some(b'[') => depth += 1,
+                    Some(_) => {
                         depth -= 1;
                         if depth == 0 {
                             return Ok(j + 1);
                         }
                     }
-                    _ => {}
                 }
                 j += 1;
             }
-            Err(b.len())
         }
         Some(_) => {
             let mut j = i;

@@ -15,7 +15,7 @@
 //! * Eligibility criteria, summaries and descriptions are not read: they mention past
 //!   treatments ("prior hematopoietic stem cell transplantation") and other studies.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 use trialtables_extract::RawRecord;
 
@@ -34,43 +34,48 @@ fn compile(p: &str) -> Regex {
     Regex::new(p).expect("valid literal regex")
 }
 
+/// Tissue patterns, in the order they are tried (cord blood first: it contains "umbilical cord"
+/// but is not cord tissue).
+const SOURCE_PATTERNS: [(&str, &str); 8] = [
+    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b", "OTHER"),
+    (
+        r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b",
+        "UMBILICAL_CORD",
+    ),
+    (r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal", "BONE_MARROW"),
+    (
+        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
+        "ADIPOSE",
+    ),
+    (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion", "PLACENTA"),
+    (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
+    (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
+    (r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)", "OTHER"),
+];
+
 fn source_patterns() -> &'static [(Regex, &'static str)] {
     static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    P.get_or_init(|| {
-        vec![
-            // Cord blood first: it contains "umbilical cord" but is not cord tissue.
-            (compile(r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b"), "OTHER"),
-            (
-                compile(r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b"),
-                "UMBILICAL_CORD",
-            ),
-            (
-                compile(r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal"),
-                "BONE_MARROW",
-            ),
-            (
-                compile(r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b"),
-                "ADIPOSE",
-            ),
-            (compile(r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion"), "PLACENTA"),
-            (
-                compile(r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b"),
-                "DENTAL_PULP",
-            ),
-            (compile(r"(?i)menstrual|endometrial[\s-]+regenerative"), "MENSTRUAL_BLOOD"),
-            (
-                compile(r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)"),
-                "OTHER",
-            ),
-        ]
-    })
+    P.get_or_init(|| SOURCE_PATTERNS.iter().map(|(p, s)| (compile(p), *s)).collect())
+}
+
+/// All tissue patterns at once: one pass tells which (usually none) to search in detail.
+fn source_set() -> &'static RegexSet {
+    static S: OnceLock<RegexSet> = OnceLock::new();
+    S.get_or_init(|| RegexSet::new(SOURCE_PATTERNS.iter().map(|(p, _)| *p)).expect("valid literal regexes"))
 }
 
 /// Every tissue source stated in one text, in order of first mention, without repeats.
 pub fn sources_in(text: &str) -> Vec<&'static str> {
     let mut hits: Vec<(usize, &'static str)> = Vec::new();
     let mut blocked: Vec<(usize, usize)> = Vec::new();
-    for (re, src) in source_patterns() {
+    let which = source_set().matches(text);
+    if !which.matched_any() {
+        return Vec::new();
+    }
+    for (k, (re, src)) in source_patterns().iter().enumerate() {
+        if !which.matched(k) {
+            continue;
+        }
         for m in re.find_iter(text) {
             // "umbilical cord blood" already counted as OTHER: do not count it as cord tissue.
             if blocked.iter().any(|&(a, b)| m.start() < b && a < m.end() + 12) {
@@ -125,8 +130,14 @@ pub fn mentions_cells(text: &str) -> bool {
     let cells = CELLS.get_or_init(|| {
         compile(r"(?i)mesenchymal|\b(?:h|h?uc|h?bm|ad|wj|h?ucb)?[\s-]*mscs?\b|\bmsct\b|stromal\s+(?:vascular|cells?)|stem[\s/-]*cells?|progenitor\s+cells?|\bcsm\b|\bdpscs?\b|\badscs?\b|\bbmscs?\b|wharton|\bsvf\b|regenerative\s+cells?|\bipscs?\b|\bcell\s+therapy|\bcell[\s-]based\s+therap")
     });
-    let stripped = hsc.replace_all(text, " ");
-    cells.is_match(&stripped)
+    // Removing the transplant wording can only remove matches: test the text as it is first.
+    if !cells.is_match(text) {
+        return false;
+    }
+    match hsc.replace_all(text, " ") {
+        std::borrow::Cow::Borrowed(_) => true,
+        std::borrow::Cow::Owned(stripped) => cells.is_match(&stripped),
+    }
 }
 
 /// One level of texts, each with whether it belongs to an experimental cell intervention.
@@ -159,10 +170,11 @@ fn levels(raw: &RawRecord) -> (Vec<Level>, bool) {
             texts.push(d.text.clone());
         }
         let joined = texts.join(" | ");
-        if !mentions_cells(&joined) && sources_in(&joined).is_empty() {
+        let cells = mentions_cells(&joined);
+        if !cells && sources_in(&joined).is_empty() {
             continue;
         }
-        any_cells |= mentions_cells(&joined);
+        any_cells |= cells;
         let name_l = i.name.text.to_lowercase();
         let is_exp = exp_interventions.iter().any(|n| name_matches(n, &name_l))
             || i.arm_labels.iter().any(|l| exp_arm_labels.contains(&l.text.to_lowercase()));

@@ -447,6 +447,11 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
 
 /// Dose levels stated in one text (empty when it states none).
 pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
+    // Every amount has a digit (ASCII, another script's, or a superscript): a text without one
+    // states no dose, and most texts of a record are like that.
+    if !text.chars().any(char::is_numeric) {
+        return Vec::new();
+    }
     let s = canonical_numbers(text);
     // The original text only lines up with `s` when canonicalisation kept every byte.
     let orig = if s.len() == text.len() { text } else { "" };
@@ -525,8 +530,15 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
 
 /// Whether a text looks like it states a cell dose (used to flag texts that could not be read).
 pub fn looks_like_dose(text: &str) -> bool {
+    // Cheap tests first: every alternative below needs a digit or "kg", and a cell product.
+    if !text.chars().any(char::is_numeric) && !text.to_lowercase().contains("kg") {
+        return false;
+    }
+    if !cell::mentions_cells(text) {
+        return false;
+    }
     let s = canonical_numbers(text);
-    cell::mentions_cells(text) && rx!(r"10\^\d|\d\s*x\s*10\b|\d\s*million|cells?\s*/\s*kg|cells\s+per\s+kg|\bdose\s+of\s+\d").is_match(&s)
+    rx!(r"10\^\d|\d\s*x\s*10\b|\d\s*million|cells?\s*/\s*kg|cells\s+per\s+kg|\bdose\s+of\s+\d").is_match(&s)
 }
 
 fn is_placebo_arm(arm_type: Option<&Raw>, label: &str, desc: Option<&str>) -> bool {

@@ -386,10 +386,15 @@ impl Norm {
     /// Replaces the matches for which `f` gives a replacement, keeping the offset map
     /// consistent (other matches stay as they are, with their offsets).
     fn replace_some(&mut self, re: &Regex, f: impl Fn(&regex::Captures) -> Option<String>) {
+        let mut matches = re.captures_iter(&self.s).peekable();
+        // Most rules match nothing: then the text and its map stay as they are.
+        if matches.peek().is_none() {
+            return;
+        }
         let mut s = String::with_capacity(self.s.len());
         let mut map = Vec::with_capacity(self.map.len());
         let mut last = 0;
-        for c in re.captures_iter(&self.s) {
+        for c in matches {
             let Some(m) = c.get(0) else { continue };
             let Some(rep) = f(&c) else { continue };
             s.push_str(&self.s[last..m.start()]);
@@ -409,10 +414,15 @@ impl Norm {
 
     /// Replaces every match, keeping the offset map consistent.
     fn replace(&mut self, re: &Regex, f: impl Fn(&regex::Captures) -> String) {
+        let mut matches = re.captures_iter(&self.s).peekable();
+        // Most rules match nothing: then the text and its map stay as they are.
+        if matches.peek().is_none() {
+            return;
+        }
         let mut s = String::with_capacity(self.s.len());
         let mut map = Vec::with_capacity(self.map.len());
         let mut last = 0;
-        for c in re.captures_iter(&self.s) {
+        for c in matches {
             let Some(m) = c.get(0) else { continue };
             s.push_str(&self.s[last..m.start()]);
             map.extend_from_slice(&self.map[last..m.start()]);
