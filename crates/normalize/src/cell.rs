@@ -30,8 +30,7 @@ pub struct CellProduct {
 }
 
 fn compile(p: &str) -> Regex {
-    // Patterns are literals of this module, exercised by the unit tests.
-    Regex::new(p).expect("valid literal regex")
+    crate::literal_regex(p)
 }
 
 /// Tissue patterns, in the order they are tried (cord blood first: it contains "umbilical cord"
@@ -61,7 +60,7 @@ fn source_patterns() -> &'static [(Regex, &'static str)] {
 /// All tissue patterns at once: one pass tells which (usually none) to search in detail.
 fn source_set() -> &'static RegexSet {
     static S: OnceLock<RegexSet> = OnceLock::new();
-    S.get_or_init(|| RegexSet::new(SOURCE_PATTERNS.iter().map(|(p, _)| *p)).expect("valid literal regexes"))
+    S.get_or_init(|| RegexSet::new(SOURCE_PATTERNS.iter().map(|(p, _)| crate::ascii_boundaries(p))).expect("valid literal regexes"))
 }
 
 /// Every tissue source stated in one text, in order of first mention, without repeats.

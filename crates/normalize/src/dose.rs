@@ -61,8 +61,7 @@ impl DoseLevel {
 }
 
 fn compile(p: &str) -> Regex {
-    // Patterns are literals of this module, exercised by the unit tests.
-    Regex::new(p).expect("valid literal regex")
+    crate::literal_regex(p)
 }
 
 macro_rules! rx {

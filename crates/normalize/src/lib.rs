@@ -20,3 +20,19 @@ pub mod timeframe;
 pub use config::NormalizeConfig;
 pub use model::*;
 pub use record::normalize;
+
+/// A crate pattern with its word boundaries made ASCII-only (`\b` -> `(?-u:\b)`).
+///
+/// With Unicode word boundaries the regex crate's fast lazy DFA gives up on any text that has
+/// a non-ASCII character (µ, ≥, –, ®: common in registry texts) and falls back to a several
+/// times slower engine. The patterns are English words and number notations, for which the
+/// ASCII meaning of "word character" is the intended one.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Compiles one of this crate's literal patterns (see [`ascii_boundaries`]). The patterns are
+/// literals covered by the unit tests, so a bad one is a bug, not an input error.
+pub(crate) fn literal_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(&ascii_boundaries(pattern)).expect("valid literal regex")
+}

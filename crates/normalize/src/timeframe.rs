@@ -55,7 +55,7 @@ macro_rules! re {
     ($pat:expr) => {{
         static R: OnceLock<Regex> = OnceLock::new();
         // Patterns are literals of this module, covered by tests; a bad one is a bug.
-        R.get_or_init(|| Regex::new($pat).expect("valid literal regex"))
+        R.get_or_init(|| crate::literal_regex($pat))
     }};
 }
 
@@ -229,7 +229,7 @@ fn anchor_of(s: &str) -> Option<&'static str> {
             ),
         ];
         pats.iter()
-            .map(|(a, p)| (*a, Regex::new(p).expect("valid anchor regex")))
+            .map(|(a, p)| (*a, crate::literal_regex(p)))
             .collect()
     });
     // "during study visit" is one visit, not the whole study.
@@ -255,7 +255,7 @@ fn calendar_of(norm: &Norm, text: &str) -> Option<String> {
         let pat = format!(
             r"\b(?:\d{{1,2}}\s+{month},?\s+{year}|{month}\s+\d{{1,2}}\s*,?\s*{year}|{month},?\s+{year}|{year}\s*[./-]\s*{year}|{year}[./]\d{{1,2}}|(?P<bare>{year}))\b"
         );
-        Regex::new(&pat).expect("valid date regex")
+        crate::literal_regex(&pat)
     });
     let s = &norm.s;
     let mut first: Option<usize> = None;
@@ -631,7 +631,7 @@ fn suffix_re() -> &'static Regex {
         let pat = format!(
             r"(?:^|[^\w.])(?P<list>{item}(?:{sep}{item})*)\.?\s*-?\s*(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b|(?:^|[^\w.])(?P<list2>{NUM})(?P<unit2>h|d|w|m|y)\b"
         );
-        Regex::new(&pat).expect("valid suffix regex")
+        crate::literal_regex(&pat)
     })
 }
 
@@ -642,7 +642,7 @@ fn prefix_re() -> &'static Regex {
         let pat = format!(
             r"\b(?:(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?)\s*[:#]?\s*|(?P<unit2>d|w|m)[+-]?)(?P<list>{NUM}(?:{sep}{NUM})*)\b"
         );
-        Regex::new(&pat).expect("valid prefix regex")
+        crate::literal_regex(&pat)
     })
 }
 
@@ -740,13 +740,12 @@ fn find_mentions(s: &str) -> Vec<Mention> {
 fn kind_before(before: &str) -> (&'static str, Option<usize>) {
     static UPTO: OnceLock<Regex> = OnceLock::new();
     let upto = UPTO.get_or_init(|| {
-        Regex::new(
+        crate::literal_regex(
             r"(?:\bup\s*to|\bupto|\bup\s*till|\buntil|\buntill|\btill|\bthrough|\bthru|\bthroughout|\bwithin|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bless\s+than|\bfor|\bover|\bduring|\bfirst\s|\baverage(?:\s+of)?|\bmedian(?:\s+of)?|\bmean\s+of|\blasting|\bduration\s+of|\bacross)(?:\s+(?:approximately|approx\.?|about|around|roughly|an?|the|first|total\s+of|period\s+of|duration|course\s+of|~|-|\+/-|a\s+total\s+of|follow-?up\s+of|of))*\s*:?\s*$",
         )
-        .expect("valid regex")
     });
     static EVERY: OnceLock<Regex> = OnceLock::new();
-    let every = EVERY.get_or_init(|| Regex::new(r"\b(?:every|each|q)(?:\s+(?:approximately|about|around))?\s*$").expect("valid regex"));
+    let every = EVERY.get_or_init(|| crate::literal_regex(r"\b(?:every|each|q)(?:\s+(?:approximately|about|around))?\s*$"));
     let tail_start = before.len().saturating_sub(60);
     let mut ts = tail_start;
     while ts > 0 && !before.is_char_boundary(ts) {
@@ -818,10 +817,9 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
     // Frequency words.
     static FREQ: OnceLock<Regex> = OnceLock::new();
     let freq = FREQ.get_or_init(|| {
-        Regex::new(
+        crate::literal_regex(
             r"\b(?:(?P<w>daily|weekly|monthly|yearly|annually|annual|hourly|quarterly|bi-?weekly|fortnightly|semi-?annually|semi-?annual|bi-?annually|half[- ]?annually|half[- ]?yearly)|every\s+(?P<other>other\s+)?(?P<u>day|week|month|year|hour|minute)|once\s+(?:a|1|per|every)\s+(?P<u2>day|week|month|year))\b",
         )
-        .expect("valid regex")
     });
     for c in freq.captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
@@ -849,10 +847,9 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
     // Baseline words.
     static BASE: OnceLock<Regex> = OnceLock::new();
     let base = BASE.get_or_init(|| {
-        Regex::new(
+        crate::literal_regex(
             r"\b(?:baseline|base-line|screening|pre-\s*(?P<pre>[a-z]*)[a-z-]*(?:\s+(?:msc|cell|stem)?\s*(?:transplantation|transplant|infusion|injection|treatment|therapy|surgery))?|pre(?:dose|treatment|op|operative|operatively|operation|intervention|injection|infusion|transplant|transplantation|randomi[sz]ation|surgery|procedure|therapy|enrollment|enrolment)\b|(?:before|prior\s+to)(?:\s+and\s+after)?\s+(?:the\s+)?(?:start\s+of\s+)?(?:treatment|intervention|surgery|infusion|injection|transplant\w*|therapy|first\s+dose|dosing|randomi[sz]ation|procedure|operation|enrol?lment|study\s+(?:drug|treatment|start))\b|at\s+(?:enrol?lment|inclusion|admission|randomi[sz]ation|study\s+entry|entry|intake)\b|on\s+admission\b|at\s+the\s+beginning\s+of\s+the\s+study)",
         )
-        .expect("valid regex")
     });
     for c in base.captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
