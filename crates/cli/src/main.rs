@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: the parser threads allocate many small strings,
+/// and glibc's malloc was ~15% of a run's CPU in the profile (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = trialtables::Cli::parse();
     match trialtables::run(cli) {
