@@ -345,7 +345,7 @@ struct Lines {
 
 impl Lines {
     fn new(slice: &str, first_line: u32) -> Lines {
-        let newlines = slice.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32).collect();
+        let newlines = memchr::memchr_iter(b'\n', slice.as_bytes()).map(|i| i as u32).collect();
         Lines { base: slice.as_ptr() as usize, len: slice.len(), first_line, newlines }
     }
 
@@ -359,7 +359,7 @@ impl Lines {
 }
 
 fn count_newlines(b: &[u8]) -> u32 {
-    b.iter().filter(|&&c| c == b'\n').count() as u32
+    memchr::memchr_iter(b'\n', b).count() as u32
 }
 
 // ---------------------------------------------------------------------------------------
