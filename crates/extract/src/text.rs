@@ -17,6 +17,7 @@ pub mod classic;
 pub mod full_info;
 pub mod modern;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -31,7 +32,8 @@ pub(crate) struct Line<'a> {
     /// The line with surrounding whitespace removed (inner whitespace as in the source).
     pub text: &'a str,
     /// The line with every whitespace run collapsed to one space: for matching only.
-    pub norm: String,
+    /// Borrows `text` when it is already collapsed (most lines are).
+    pub norm: Cow<'a, str>,
 }
 
 impl Line<'_> {
@@ -43,65 +45,155 @@ impl Line<'_> {
 
 /// Splits a text into lines (`\n`, `\r\n` or a lone `\r`), numbering them from 1.
 pub(crate) fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut no: u32 = 0;
-    for raw in text.split('\n') {
-        // A lone '\r' (old Mac files) also ends a line; "\r\n" leaves one '\r' at the end.
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        for part in raw.split('\r') {
-            no = no.saturating_add(1);
-            let t = part.trim();
-            out.push(Line { no, text: t, norm: collapse_ws(t) });
-        }
+    fn push<'a>(out: &mut Vec<Line<'a>>, raw: &'a str) {
+        let no = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
+        let t = raw.trim();
+        out.push(Line { no, text: t, norm: collapse_ws(t) });
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Room for lines of 48 bytes on average (page lines are longer), so that the vector is
+    // seldom moved while it grows.
+    let mut out = Vec::with_capacity(text.len() / 48 + 8);
+    // One scan for both line-end bytes. A '\r' ends a line alone (old Mac files) or with the
+    // '\n' after it; a '\r' closing the text only ends the last line.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while let Some(off) = bytes.get(start..).and_then(|rest| rest.iter().position(|&b| b == b'\n' || b == b'\r')) {
+        let at = start + off;
+        push(&mut out, text.get(start..at).unwrap_or(""));
+        let cr_ending = bytes.get(at) == Some(&b'\r') && bytes.get(at + 1).is_none_or(|&b| b == b'\n');
+        if cr_ending && at + 1 == bytes.len() {
+            return out;
+        }
+        start = if cr_ending { at + 2 } else { at + 1 };
+    }
+    push(&mut out, text.get(start..).unwrap_or(""));
     out
 }
 
-/// Collapses every run of whitespace (including no-break spaces) to one ASCII space.
-pub(crate) fn collapse_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_ws = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            in_ws = true;
-        } else {
-            if in_ws && !out.is_empty() {
-                out.push(' ');
-            }
-            in_ws = false;
-            out.push(c);
-        }
+/// Collapses every run of whitespace (including no-break spaces) to one ASCII space and
+/// drops leading and trailing whitespace. Borrows `s` when it is already in that form.
+pub(crate) fn collapse_ws(s: &str) -> Cow<'_, str> {
+    if is_collapsed(s) {
+        return Cow::Borrowed(s);
     }
-    out
+    // `split_whitespace` splits on the same (Unicode) whitespace as `char::is_whitespace`.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+/// True when `s` has no leading or trailing whitespace and no whitespace but single ASCII
+/// spaces, i.e. when [`collapse_ws`] would return it unchanged.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // ASCII whitespace other than the space (`char::is_whitespace` includes \x0B). A fold
+    // rather than `any` so that the loop vectorises.
+    if bytes.iter().fold(false, |found, &b| found | matches!(b, b'\t'..=b'\r')) {
+        return false;
+    }
+    if !s.is_ascii() && s.chars().any(|c| !c.is_ascii() && c.is_whitespace()) {
+        return false;
+    }
+    !s.contains("  ")
 }
 
 /// Matches `label` at the start of `text`, ignoring ASCII case; a space in the label matches
 /// any run of whitespace. Returns the rest of the text after the label, or `None` when the
 /// label does not match or is only the start of a longer word ("Phase" in "Phases").
+#[inline]
 pub(crate) fn match_prefix<'a>(text: &'a str, label: &str) -> Option<&'a str> {
-    let mut rest = text;
-    for lc in label.chars() {
-        if lc == ' ' {
+    // Most calls fail on the first byte: decide those without the full comparison. Bytes
+    // equal up to ASCII case are what the full comparison requires of a first character
+    // (a non-ASCII byte only equals itself), unless the label starts with a space.
+    match (label.as_bytes().first(), text.as_bytes().first()) {
+        (Some(&l), Some(&t)) if l != b' ' && !l.eq_ignore_ascii_case(&t) => None,
+        _ => match_prefix_full(text, label),
+    }
+}
+
+/// The full comparison of [`match_prefix`], byte by byte: a non-ASCII character of the
+/// label matches only the same bytes (UTF-8 is prefix-free, so the same character), an
+/// ASCII one the same letter in either case.
+fn match_prefix_full<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    for &lb in label.as_bytes() {
+        if lb == b' ' {
+            // After whole label characters, `pos` is on a character boundary.
+            let rest = text.get(pos..)?;
             let trimmed = rest.trim_start();
             if trimmed.len() == rest.len() {
                 return None;
             }
-            rest = trimmed;
+            pos = text.len() - trimmed.len();
             continue;
         }
-        let mut it = rest.chars();
-        let tc = it.next()?;
-        if !(tc == lc || tc.eq_ignore_ascii_case(&lc)) {
+        let &tb = bytes.get(pos)?;
+        if !tb.eq_ignore_ascii_case(&lb) {
             return None;
         }
-        rest = it.as_str();
+        pos += 1;
     }
+    let rest = text.get(pos..)?;
     let last_alnum = label.chars().last().is_some_and(|c| c.is_alphanumeric());
     if last_alnum && rest.chars().next().is_some_and(|c| c.is_alphanumeric()) {
         return None;
     }
     Some(rest)
+}
+
+/// A list of labels indexed by their first byte (ASCII case folded), so that a line is
+/// compared only with the labels that can match at its start ([`match_prefix`] and the
+/// helpers built on it require the first characters to be equal up to ASCII case).
+pub(crate) struct LabelIndex {
+    /// For each first byte of a text, the positions in the list of the labels that may
+    /// match it, in list order.
+    buckets: [Vec<usize>; 256],
+}
+
+impl LabelIndex {
+    /// Indexes `labels` (positions are the order of the iterator).
+    pub(crate) fn new<'l>(labels: impl IntoIterator<Item = &'l str>) -> Self {
+        let mut buckets: [Vec<usize>; 256] = std::array::from_fn(|_| Vec::new());
+        for (i, label) in labels.into_iter().enumerate() {
+            match label.as_bytes().first() {
+                Some(&b) if b != b' ' => {
+                    for key in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                        if let Some(bucket) = buckets.get_mut(usize::from(key)) {
+                            if bucket.last() != Some(&i) {
+                                bucket.push(i);
+                            }
+                        }
+                    }
+                }
+                // An empty label or one starting with a space may match any text.
+                _ => buckets.iter_mut().for_each(|bucket| bucket.push(i)),
+            }
+        }
+        LabelIndex { buckets }
+    }
+
+    /// Positions of the labels that may match at the start of `text`, in list order (a
+    /// superset of the matching ones: each still has to be compared).
+    pub(crate) fn candidates(&self, text: &str) -> &[usize] {
+        let first = text.as_bytes().first().copied().unwrap_or(0);
+        self.buckets.get(usize::from(first)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The items of `list` (the list this index was built from) that may match at the
+    /// start of `text`, in list order.
+    pub(crate) fn pick<'l, T>(&self, text: &str, list: &'l [T]) -> impl Iterator<Item = &'l T> + use<'_, 'l, T> {
+        self.candidates(text).iter().filter_map(move |&i| list.get(i))
+    }
 }
 
 /// `Label: value` (the colon required, spaces allowed before it). Returns the trimmed value
@@ -163,23 +255,30 @@ pub(crate) fn find_nct(s: &str) -> Option<&str> {
 }
 
 /// Removes the backslash escapes a markdown-aware save left in modern pages (`\>` -> `>`,
-/// `4x10\^7` -> `4x10^7`); other backslashes stay.
-pub(crate) fn unescape_md(s: &str) -> String {
+/// `4x10\^7` -> `4x10^7`); other backslashes stay. Borrows `s` when it has no backslash.
+pub(crate) fn unescape_md(s: &str) -> Cow<'_, str> {
+    if !s.contains('\\') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(&n) = chars.peek() {
-                if n.is_ascii_punctuation() {
-                    out.push(n);
-                    chars.next();
-                    continue;
-                }
+    let mut rest = s;
+    while let Some((before, after)) = rest.split_once('\\') {
+        out.push_str(before);
+        let mut chars = after.chars();
+        match chars.next() {
+            // `\x` with `x` ASCII punctuation (a backslash too) is `x`.
+            Some(n) if n.is_ascii_punctuation() => {
+                out.push(n);
+                rest = chars.as_str();
+            }
+            _ => {
+                out.push('\\');
+                rest = after;
             }
         }
-        out.push(c);
     }
-    out
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// A free-text block: the non-blank lines joined with `\n`, with the first line's number.
@@ -272,22 +371,58 @@ static FULL_INFO_SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-fn count_markers(lines: &[Line<'_>], markers: &[&str]) -> usize {
-    markers.iter().filter(|m| lines.iter().any(|l| match_prefix(&l.norm, m).is_some())).count()
+/// Every layout's markers in one list, each with the layout list it comes from.
+static MARKERS: LazyLock<Vec<(&'static str, MarkerSet)>> = LazyLock::new(|| {
+    let sets: [(&[&'static str], MarkerSet); 5] = [
+        (MODERN_MARKERS, MarkerSet::Modern),
+        (FULL_INFO_MARKERS, MarkerSet::FullInfo),
+        (CLASSIC_COMMON_MARKERS, MarkerSet::ClassicCommon),
+        (CLASSIC2014_MARKERS, MarkerSet::Classic2014),
+        (CLASSIC2018_MARKERS, MarkerSet::Classic2018),
+    ];
+    sets.into_iter().flat_map(|(list, set)| list.iter().map(move |m| (*m, set))).collect()
+});
+
+static MARKER_INDEX: LazyLock<LabelIndex> = LazyLock::new(|| LabelIndex::new(MARKERS.iter().map(|(m, _)| *m)));
+
+/// The marker lists, in the order of [`MARKERS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkerSet {
+    Modern,
+    FullInfo,
+    ClassicCommon,
+    Classic2014,
+    Classic2018,
 }
 
 /// Numbered "Full info" section headings ("1. Study Identification").
 pub(crate) fn is_full_info_section(norm: &str) -> bool {
-    FULL_INFO_SECTION_RE.is_match(norm)
+    // The heading starts with a digit (`\d` is any Unicode digit, so any non-ASCII byte
+    // may start one too): other lines are not given to the regex.
+    norm.as_bytes().first().is_some_and(|b| b.is_ascii_digit() || !b.is_ascii()) && FULL_INFO_SECTION_RE.is_match(norm)
 }
 
+/// Per layout: (format, markers of the layout and the ones it shares, its own markers).
+/// One pass over the lines; a marker counts once however many lines start with it.
 fn scores(lines: &[Line<'_>]) -> [(SourceFormat, usize, usize); 4] {
-    let modern = count_markers(lines, MODERN_MARKERS);
-    let sections = lines.iter().filter(|l| is_full_info_section(&l.norm)).count();
-    let full = count_markers(lines, FULL_INFO_MARKERS) + sections.min(4);
-    let common = count_markers(lines, CLASSIC_COMMON_MARKERS);
-    let c14 = count_markers(lines, CLASSIC2014_MARKERS);
-    let c18 = count_markers(lines, CLASSIC2018_MARKERS);
+    let mut found = vec![false; MARKERS.len()];
+    let mut sections = 0;
+    for l in lines {
+        for &i in MARKER_INDEX.candidates(&l.norm) {
+            if let (Some(f), Some((m, _))) = (found.get_mut(i), MARKERS.get(i)) {
+                *f = *f || match_prefix(&l.norm, m).is_some();
+            }
+        }
+        if is_full_info_section(&l.norm) {
+            sections += 1;
+        }
+    }
+    let count = |set: MarkerSet| MARKERS.iter().zip(&found).filter(|((_, s), f)| *s == set && **f).count();
+    let modern = count(MarkerSet::Modern);
+    let full = count(MarkerSet::FullInfo) + sections.min(4);
+    let common = count(MarkerSet::ClassicCommon);
+    let c14 = count(MarkerSet::Classic2014);
+    let c18 = count(MarkerSet::Classic2018);
     [
         (SourceFormat::CtgovModern, modern, modern),
         (SourceFormat::ThirdPartyFullInfo, full, full),
@@ -383,5 +518,22 @@ mod tests {
         let got: Vec<(u32, &str)> = l.iter().map(|l| (l.no, l.text)).collect();
         assert_eq!(got, vec![(1, "a"), (2, "b"), (3, "c"), (4, ""), (5, "d")]);
         assert_eq!(collapse_ws(" a \u{a0} b "), "a b");
+        assert!(matches!(collapse_ws("a b–c"), Cow::Borrowed("a b–c")));
+        assert_eq!(collapse_ws("a\u{b}b\u{3000}c  d"), "a b c d");
+        // A '\r' closing the text ends the last line; one before '\n' is part of the ending.
+        let l = split_lines("a\r\r\nb\r");
+        let got: Vec<(u32, &str)> = l.iter().map(|l| (l.no, l.text)).collect();
+        assert_eq!(got, vec![(1, "a"), (2, ""), (3, "b")]);
+        assert_eq!(split_lines("").len(), 1);
+    }
+
+    #[test]
+    fn prefixes_match_whole_characters() {
+        assert_eq!(match_prefix("Working… now", "Working…"), Some(" now"));
+        assert_eq!(match_prefix("Working... now", "Working…"), None);
+        assert_eq!(match_prefix("study\u{a0} type: x", "Study Type"), Some(": x"));
+        assert_eq!(match_prefix("Études", "études"), None);
+        assert_eq!(match_prefix("x", ""), Some("x"));
+        assert_eq!(unescape_md(r"a\\b \"), r"a\b \");
     }
 }

@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix, split_trailing_paren, Line};
+use super::{
+    find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix, split_trailing_paren, LabelIndex, Line,
+};
 use crate::model::{
     AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
 };
@@ -193,8 +195,64 @@ static TRIAL_RECORD_RE: LazyLock<Regex> =
 
 static ITEM_MARK_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(\d{1,3})[.)]|[•·▪◦*\-–])\s*").expect("valid regex"));
 
+/// [`ITEM_MARK_RE`]'s captures on a line; lines that cannot start with an item mark (a
+/// digit, `\d` being any Unicode digit, or a bullet) are not given to the regex.
+fn item_mark(text: &str) -> Option<regex::Captures<'_>> {
+    let may_start = text.chars().next().is_some_and(|c| c.is_numeric() || matches!(c, '•' | '·' | '▪' | '◦' | '*' | '-' | '–'));
+    if may_start {
+        ITEM_MARK_RE.captures(text)
+    } else {
+        None
+    }
+}
+
 static TIME_FRAME_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\[\s*Time\s*Frame\s*:\s*(.*?)\s*\](?:\s*\[|\s*$)").expect("valid regex"));
+
+/// The first `[ Time Frame: ... ]` of an outcome item: where it starts and the time frame
+/// text (the regex's group). The group is read off the match by hand, as the regex would:
+/// its capture engine is the slowest step of reading an outcome list. When the hand reading
+/// does not end where the regex's match does, the regex's captures decide.
+fn time_frame(body: &str) -> Option<(usize, &str)> {
+    let m = TIME_FRAME_RE.find(body)?;
+    if let Some(group) = time_frame_group(body, m.start(), m.end()) {
+        return Some((m.start(), group));
+    }
+    let c = TIME_FRAME_RE.captures(body)?;
+    Some((c.get(0)?.start(), c.get(1)?.as_str()))
+}
+
+/// [`TIME_FRAME_RE`]'s group in its match `start..end` of `body`: after `[`, "Time",
+/// "Frame", `:` and the whitespace around them, the shortest text (no line break) followed
+/// by `]` and then `[` or the end of `body`, whitespace allowed before each. `None` when
+/// that reading does not end at `end`.
+fn time_frame_group(body: &str, start: usize, end: usize) -> Option<&str> {
+    let strip_word = |s: &'_ str, w: &str| -> Option<usize> { s.get(..w.len()).filter(|h| h.eq_ignore_ascii_case(w)).map(|_| w.len()) };
+    let rest = body.get(start..)?.strip_prefix('[')?.trim_start();
+    let rest = rest.get(strip_word(rest, "Time")?..)?.trim_start();
+    let rest = rest.get(strip_word(rest, "Frame")?..)?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let group_start = body.len() - rest.len();
+    for (q, c) in rest.char_indices() {
+        if let Some(after) = rest.get(q..).map(str::trim_start).and_then(|a| a.strip_prefix(']')) {
+            let after = after.trim_start();
+            let match_end = if after.is_empty() {
+                Some(body.len())
+            } else if after.starts_with('[') {
+                Some(body.len() - after.len() + 1)
+            } else {
+                None
+            };
+            if let Some(match_end) = match_end {
+                return (match_end == end).then(|| body.get(group_start..group_start + q)).flatten();
+            }
+        }
+        if c == '\n' {
+            return None;
+        }
+    }
+    None
+}
 
 static SAFETY_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\[\s*Designated\s+as\s+safety\s+issue\s*:[^\]]*\]").expect("valid regex"));
@@ -232,16 +290,21 @@ fn type_prefix(norm: &str) -> (Option<&str>, &str) {
     (None, norm)
 }
 
-/// True when a line ends the free-text block before it.
+static HEADING_INDEX: LazyLock<LabelIndex> = LazyLock::new(|| LabelIndex::new(HEADINGS.iter().copied()));
+static LABEL_INDEX: LazyLock<LabelIndex> = LazyLock::new(|| LabelIndex::new(LABELS.iter().copied()));
+static STOP_INDEX: LazyLock<LabelIndex> = LazyLock::new(|| LabelIndex::new(STOP_PREFIXES.iter().copied()));
+
+/// True when a line ends the free-text block before it. Each list is searched only for the
+/// entries whose first character is the line's (up to ASCII case).
 fn is_stop(norm: &str) -> bool {
-    if HEADINGS.iter().any(|h| is_line(norm, h)) {
+    if HEADING_INDEX.pick(norm, HEADINGS).any(|h| is_line(norm, h)) {
         return true;
     }
     let (_, body) = type_prefix(norm);
-    if LABELS.iter().any(|l| label_colon(body, l).is_some()) {
+    if LABEL_INDEX.pick(body, LABELS).any(|l| label_colon(body, l).is_some()) {
         return true;
     }
-    STOP_PREFIXES.iter().any(|p| match_prefix(norm, p).is_some())
+    STOP_INDEX.pick(norm, STOP_PREFIXES).any(|p| match_prefix(norm, p).is_some())
 }
 
 /// `Type: name` with a type from `types`; gives (type, name).
@@ -347,7 +410,7 @@ fn block<'a, 'b>(lines: &'b [Line<'a>], i: usize) -> (Vec<&'b Line<'a>>, usize) 
 /// Reads the construct starting at line `i`; returns the index of the next line to look at.
 fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
     let Some(l) = lines.get(i) else { return i + 1 };
-    let norm = l.norm.as_str();
+    let norm = l.norm.as_ref();
     let no = l.no;
     if norm.is_empty() {
         return i + 1;
@@ -635,7 +698,7 @@ fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) 
         return;
     }
     let collapsed = super::collapse_ws(cell);
-    let mut rest = collapsed.as_str();
+    let mut rest = collapsed.as_ref();
     // Phases at the end.
     let mut phases = Vec::new();
     while let Some(c) = PHASE_TAIL_RE.captures(rest) {
@@ -818,7 +881,8 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
     // Decide the item style from the first item line.
     let mut numbered: Option<bool> = None;
     let mut expected: u32 = 1;
-    let mut items: Vec<(u32, String, Vec<&Line<'_>>)> = Vec::new();
+    // (line, item text, description lines, whether the item text holds a time frame)
+    let mut items: Vec<(u32, String, Vec<&Line<'_>>, bool)> = Vec::new();
     while let Some(l) = lines.get(k) {
         if l.is_blank() {
             k += 1;
@@ -827,18 +891,18 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
         if is_stop(&l.norm) {
             break;
         }
-        let mark = ITEM_MARK_RE.captures(l.text);
+        let mark = item_mark(l.text);
         let has_tf = TIME_FRAME_RE.is_match(l.text);
         let num: Option<u32> = mark.as_ref().and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok());
         // Once the list's items carry time frames, a marked line without one is a bullet or a
         // numbered line of the description above it, not a new item.
-        let uses_tf = items.first().is_some_and(|it| TIME_FRAME_RE.is_match(&it.1));
+        let uses_tf = items.first().is_some_and(|it| it.3);
         let is_item = match (numbered, &mark) {
             (None, Some(_)) => true,
             (None, None) => has_tf || items.is_empty(),
             (Some(true), Some(_)) => (num == Some(expected) && (has_tf || !uses_tf)) || (num.is_some() && has_tf),
             (Some(false), Some(_)) => num.is_none() && (has_tf || !uses_tf),
-            (Some(_), None) => has_tf && items.last().is_none_or(|it| TIME_FRAME_RE.is_match(&it.1)),
+            (Some(_), None) => has_tf && items.last().is_none_or(|it| it.3),
         };
         if is_item {
             if numbered.is_none() {
@@ -848,21 +912,23 @@ fn outcome_list(r: &mut RawRecord, lines: &[Line<'_>], from: usize, kind: Outcom
                 expected = n + 1;
             }
             let body = mark.as_ref().and_then(|c| c.get(0)).map_or(l.text, |m| l.text.get(m.end()..).unwrap_or(""));
-            items.push((l.no, body.to_string(), Vec::new()));
+            items.push((l.no, body.to_string(), Vec::new(), TIME_FRAME_RE.is_match(body)));
         } else if let Some(last) = items.last_mut() {
             // A time frame wrapped onto its own line belongs to the item line.
-            if last.2.is_empty() && !TIME_FRAME_RE.is_match(&last.1) && has_tf && l.text.starts_with('[') {
+            if last.2.is_empty() && !last.3 && has_tf && l.text.starts_with('[') {
                 last.1.push(' ');
                 last.1.push_str(l.text);
+                last.3 = TIME_FRAME_RE.is_match(&last.1);
             } else {
                 last.2.push(l);
             }
         }
         k += 1;
     }
-    for (no, body, desc) in items {
-        let time_frame = TIME_FRAME_RE.captures(&body).and_then(|c| c.get(1)).and_then(|m| Raw::non_empty(m.as_str(), no));
-        let cut = TIME_FRAME_RE.find(&body).map_or(body.len(), |m| m.start());
+    for (no, body, desc, has_tf) in items {
+        let tf = if has_tf { time_frame(&body) } else { None };
+        let time_frame = tf.and_then(|(_, t)| Raw::non_empty(t, no));
+        let cut = tf.map_or(body.len(), |(start, _)| start);
         let measure_text = body.get(..cut).unwrap_or(&body);
         let measure_text = SAFETY_RE.replace_all(measure_text, "");
         let Some(measure) = Raw::non_empty(measure_text.as_ref(), no) else {
@@ -930,7 +996,7 @@ fn push_other_names(iv: &mut RawIntervention, v: &str, no: u32) {
 /// A line that can be a bare group label: short, not a sentence, not a list item.
 fn label_like(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() <= 100 && !t.ends_with(['.', ':', ';', ',']) && !ITEM_MARK_RE.is_match(t) && other_names_line(t).is_none()
+    t.chars().count() <= 100 && !t.ends_with(['.', ':', ';', ',']) && item_mark(t).is_none() && other_names_line(t).is_none()
 }
 
 /// The arm table ("Arm Intervention/treatment"): `Experimental: label`, description lines,
@@ -1110,4 +1176,36 @@ fn publications(r: &mut RawRecord, lines: &[Line<'_>], from: usize, ty: Option<R
         k += 1;
     }
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand reading of the time frame agrees with the regex's captures, and is the one
+    /// used on ordinary items.
+    #[test]
+    fn time_frame_reads_like_the_regex() {
+        let bodies = [
+            "Toxicity [ Time Frame: 10 days ]",
+            "Score [ Time Frame: Baseline, week 4 ]   ",
+            "A [Time\u{a0}Frame :\u{2003}12 weeks\u{a0}]",
+            "B [ TIME  FRAME:  6 months ] [ Designated as safety issue: No ]",
+            "C [ Time Frame: a ] b ] [x",
+            "D [ Time Frame: 1 ] ] ",
+            "E [ Time Frame: x [ Time Frame: y ] z",
+            "F [ time frame: ]",
+            "G [ Time Frame: [nested] ] tail",
+            "H [Time Frame:a]]",
+            "I [ Time Frame: 3 months ]\t[",
+            "J [ Time Frame: two\nlines ]",
+            "no time frame here",
+        ];
+        for b in bodies {
+            let want = TIME_FRAME_RE.captures(b).and_then(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())));
+            assert_eq!(time_frame(b), want, "{b:?}");
+        }
+        let m = TIME_FRAME_RE.find("Toxicity [ Time Frame: 10 days ]").expect("match");
+        assert_eq!(time_frame_group("Toxicity [ Time Frame: 10 days ]", m.start(), m.end()), Some("10 days"));
+    }
 }

@@ -603,7 +603,7 @@ fn read_header(r: &mut RawRecord, header: &[Line<'_>]) {
             continue;
         }
         let v = Raw::non_empty(next.text, next.no);
-        let label = l.norm.as_str();
+        let label = l.norm.as_ref();
         if label.eq_ignore_ascii_case("Status") {
             put(&mut r.overall_status, &mut r.also_stated, "overall_status", v);
         } else if label.eq_ignore_ascii_case("Phase") {

@@ -8,6 +8,7 @@
 //! so their titles and NCT numbers never become this record's data. Backslash escapes left
 //! by a markdown-aware save (`\>`, `\^`) are removed from every value.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -130,23 +131,24 @@ fn in_vocab(s: &str, vocab: &[&str]) -> bool {
     vocab.contains(&key.as_str())
 }
 
-/// A content line of a section, with escapes removed.
+/// A content line of a section, with escapes removed (borrowed from the page text when it
+/// had none).
 #[derive(Debug, Clone)]
-struct V {
-    text: String,
+struct V<'a> {
+    text: Cow<'a, str>,
     no: u32,
 }
 
-impl V {
+impl V<'_> {
     fn raw(&self) -> Raw {
         Raw::new(&self.text, self.no)
     }
 }
 
-struct Section {
+struct Section<'a> {
     heading: String,
     no: u32,
-    lines: Vec<V>,
+    lines: Vec<V<'a>>,
 }
 
 fn is_heading(norm: &str) -> Option<&'static str> {
@@ -177,8 +179,9 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
     let (pre, sections) = split_sections(lines);
     read_preamble(&mut r, &pre);
 
-    let find =
-        |names: &[&str]| -> Vec<&Section> { sections.iter().filter(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n))).collect() };
+    let find = |names: &[&str]| -> Vec<&Section<'_>> {
+        sections.iter().filter(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n))).collect()
+    };
     for s in find(&["Basic Information"]) {
         basic_information(&mut r, s);
     }
@@ -234,9 +237,9 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
 }
 
 /// Lines before the first heading, and the sections (helper sentence removed).
-fn split_sections(lines: &[Line<'_>]) -> (Vec<V>, Vec<Section>) {
+fn split_sections<'a>(lines: &[Line<'a>]) -> (Vec<V<'a>>, Vec<Section<'a>>) {
     let mut pre = Vec::new();
-    let mut sections: Vec<Section> = Vec::new();
+    let mut sections: Vec<Section<'a>> = Vec::new();
     let mut expect_helper = false;
     for l in lines {
         if l.is_blank() {
@@ -263,13 +266,13 @@ fn split_sections(lines: &[Line<'_>]) -> (Vec<V>, Vec<Section>) {
     (pre, sections)
 }
 
-fn joined(lines: &[V]) -> Option<Raw> {
+fn joined(lines: &[V<'_>]) -> Option<Raw> {
     let first = lines.first()?;
-    let text: Vec<&str> = lines.iter().map(|v| v.text.as_str()).collect();
+    let text: Vec<&str> = lines.iter().map(|v| v.text.as_ref()).collect();
     Raw::non_empty(text.join("\n"), first.no)
 }
 
-fn read_preamble(r: &mut RawRecord, pre: &[V]) {
+fn read_preamble(r: &mut RawRecord, pre: &[V<'_>]) {
     for v in pre {
         if let Some(x) = label_opt_colon(&v.text, "NCT ID") {
             if let Some(n) = find_nct(x) {
@@ -287,7 +290,7 @@ fn read_preamble(r: &mut RawRecord, pre: &[V]) {
 
 /// Labelled values: a label line followed by its value line, or "Label VALUE" on one line.
 /// Returns the (key, value) pairs and the lines that were not part of a labelled value.
-fn labelled<'s, K: Copy>(lines: &'s [V], labels: &[(&str, K)]) -> (Vec<(K, Raw)>, Vec<&'s V>) {
+fn labelled<'s, 'a, K: Copy>(lines: &'s [V<'a>], labels: &[(&str, K)]) -> (Vec<(K, Raw)>, Vec<&'s V<'a>>) {
     let mut sorted: Vec<&(&str, K)> = labels.iter().collect();
     sorted.sort_by_key(|(l, _)| std::cmp::Reverse(l.len()));
     let label_of = |text: &str| -> Option<(K, String)> {
@@ -358,7 +361,7 @@ fn set_basic(r: &mut RawRecord, k: Basic, v: Raw) {
     }
 }
 
-fn basic_information(r: &mut RawRecord, s: &Section) {
+fn basic_information(r: &mut RawRecord, s: &Section<'_>) {
     const LABELS: &[(&str, Basic)] = &[
         ("Recruitment Status", Basic::Status),
         ("Overall Status", Basic::Status),
@@ -382,7 +385,7 @@ fn basic_information(r: &mut RawRecord, s: &Section) {
     }
     let mut dates: Vec<Raw> = Vec::new();
     for v in rest {
-        let t = v.text.as_str();
+        let t: &str = &v.text;
         let k = if in_vocab(t, STATUS_WORDS) {
             Some(Basic::Status)
         } else if PHASE_RE.is_match(t) {
@@ -441,7 +444,7 @@ enum Design {
     Ignored,
 }
 
-fn study_design(r: &mut RawRecord, s: &Section) {
+fn study_design(r: &mut RawRecord, s: &Section<'_>) {
     const LABELS: &[(&str, Design)] = &[
         ("Allocation Method", Design::Allocation),
         ("Allocation", Design::Allocation),
@@ -466,7 +469,7 @@ fn study_design(r: &mut RawRecord, s: &Section) {
         set(r, k, v);
     }
     for v in rest {
-        let t = v.text.as_str();
+        let t: &str = &v.text;
         let k = if in_vocab(t, ALLOCATIONS) || (t == "NA" && r.allocation.is_none()) {
             Design::Allocation
         } else if in_vocab(t, MODELS) {
@@ -496,7 +499,7 @@ fn other_name_line(text: &str) -> Option<&str> {
 }
 
 /// The Interventions section: name, description and "Intervention Type X" per intervention.
-fn interventions(r: &mut RawRecord, s: &Section) {
+fn interventions(r: &mut RawRecord, s: &Section<'_>) {
     for v in &s.lines {
         if let Some(t) = intervention_type(&v.text) {
             match r.interventions.last_mut() {
@@ -537,7 +540,7 @@ enum G {
 
 /// The Study Groups section: per arm its label, description, "Group Type X", then its
 /// interventions (name, "Intervention Type X", description).
-fn study_groups(r: &mut RawRecord, s: &Section) {
+fn study_groups(r: &mut RawRecord, s: &Section<'_>) {
     let labelled_mode = s.lines.iter().any(|v| intervention_type(&v.text).is_some());
     let known: Vec<String> = r.interventions.iter().map(|iv| iv.name.text.to_lowercase()).collect();
     // (name, description) of the Interventions section: under a group, an intervention's
@@ -577,7 +580,7 @@ fn study_groups(r: &mut RawRecord, s: &Section) {
             s.lines.get(i + 1).is_some_and(|n| intervention_type(&n.text).is_some())
         } else {
             let lower = v.text.to_lowercase();
-            let next = s.lines.get(i + 1).map(|n| n.text.as_str());
+            let next = s.lines.get(i + 1).map(|n| n.text.as_ref());
             let fits = |d: &Option<String>| match d {
                 Some(d) => next == Some(d.as_str()),
                 None => true,
@@ -647,7 +650,7 @@ fn study_groups(r: &mut RawRecord, s: &Section) {
 }
 
 /// "Other Intervention Names": lines under an intervention's name are its other names.
-fn other_names(r: &mut RawRecord, s: &Section) {
+fn other_names(r: &mut RawRecord, s: &Section<'_>) {
     let mut current: Option<usize> = None;
     for v in &s.lines {
         if let Some(p) = r.interventions.iter().position(|iv| iv.name.text.eq_ignore_ascii_case(&v.text)) {
@@ -664,11 +667,11 @@ fn other_names(r: &mut RawRecord, s: &Section) {
 
 /// Outcome sections (not present in the seeds): a measure line, then optional
 /// "Time Frame ..." and description lines.
-fn outcomes(r: &mut RawRecord, s: &Section, default_kind: OutcomeKind) {
+fn outcomes(r: &mut RawRecord, s: &Section<'_>, default_kind: OutcomeKind) {
     let mut kind = default_kind;
     let mut current: Option<RawOutcome> = None;
     for v in &s.lines {
-        let t = v.text.as_str();
+        let t: &str = &v.text;
         let sub = [
             ("Primary Outcome", OutcomeKind::Primary),
             ("Secondary Outcome", OutcomeKind::Secondary),
@@ -717,7 +720,7 @@ enum Elig {
     Healthy,
 }
 
-fn eligibility(r: &mut RawRecord, s: &Section) {
+fn eligibility(r: &mut RawRecord, s: &Section<'_>) {
     const LABELS: &[(&str, Elig)] = &[
         ("Minimum Eligible Age", Elig::Min),
         ("Minimum Age", Elig::Min),
@@ -731,8 +734,8 @@ fn eligibility(r: &mut RawRecord, s: &Section) {
     ];
     // Labels count only on their own line (or with a short value): criteria text may start
     // with these words.
-    let lines: Vec<V> = s.lines.clone();
-    let label_lines: Vec<V> = lines
+    let lines: Vec<V<'_>> = s.lines.clone();
+    let label_lines: Vec<V<'_>> = lines
         .iter()
         .filter(|v| LABELS.iter().any(|(l, _)| label_opt_colon(&v.text, l).is_some_and(|rest| rest.len() <= 20)))
         .cloned()
@@ -764,7 +767,7 @@ fn eligibility(r: &mut RawRecord, s: &Section) {
             None
         }
     };
-    let mut tail: Vec<(Elig, &V)> = Vec::new();
+    let mut tail: Vec<(Elig, &V<'_>)> = Vec::new();
     for v in lines.iter().rev() {
         match shape(&v.text) {
             Some(k) => tail.push((k, v)),
@@ -772,7 +775,7 @@ fn eligibility(r: &mut RawRecord, s: &Section) {
         }
     }
     tail.reverse();
-    let ages: Vec<&V> = tail.iter().filter(|(k, _)| matches!(k, Elig::Min)).map(|(_, v)| *v).collect();
+    let ages: Vec<&V<'_>> = tail.iter().filter(|(k, _)| matches!(k, Elig::Min)).map(|(_, v)| *v).collect();
     match ages.as_slice() {
         [] => {}
         [one] => {
@@ -794,7 +797,7 @@ fn eligibility(r: &mut RawRecord, s: &Section) {
     }
 }
 
-fn sponsors(r: &mut RawRecord, s: &Section) {
+fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
     // (name, is lead)
     let mut entries: Vec<(Raw, bool)> = Vec::new();
     for v in &s.lines {
@@ -815,7 +818,7 @@ fn sponsors(r: &mut RawRecord, s: &Section) {
     }
 }
 
-fn references(r: &mut RawRecord, s: &Section) {
+fn references(r: &mut RawRecord, s: &Section<'_>) {
     for v in &s.lines {
         // A bare NCT number is another trial (a related-trials list that lost its heading):
         // it and the title line before it are not references of this record.
