@@ -226,6 +226,9 @@ enum Msg {
     Chunk(Vec<(Normalized, u64)>, Vec<RecordIssue>),
     /// The file is done.
     Done(InputEntry),
+    /// The messages of several small files, sent at once (one hand-off, one wake-up of the
+    /// writer, for a whole batch of small files).
+    Many(Vec<Msg>),
 }
 
 /// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
@@ -273,13 +276,7 @@ fn fingerprint(n: &Normalized) -> u64 {
 
 /// Parses one file on a blocking thread and sends its output in chunks (or replays it from
 /// the incremental cache).
-fn parse_file(
-    shown: String,
-    bytes: Vec<u8>,
-    cfg: &NormalizeConfig,
-    cache: Option<&CacheDirs>,
-    tx: &tokio::sync::mpsc::Sender<Msg>,
-) -> InputEntry {
+fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
     let sha = hex(&Sha256::digest(&bytes));
     let key = cache.map(|c| cache_key(&c.build, &c.normalize_hash, &shown, &sha));
     let hit = match (cache, &key) {
@@ -288,13 +285,12 @@ fn parse_file(
     };
     let from_cache = hit.is_some();
     let mut records = 0usize;
-    let send = |recs: Vec<Normalized>, issues: Vec<RecordIssue>| {
+    let mut send = |recs: Vec<Normalized>, issues: Vec<RecordIssue>| {
         let recs = recs.into_iter().map(|n| {
             let f = fingerprint(&n);
             (n, f)
         });
-        // The writer hangs up only when the run is failing; nothing more to do then.
-        let _ = tx.blocking_send(Msg::Chunk(recs.collect(), issues));
+        sink(Msg::Chunk(recs.collect(), issues));
     };
     match hit {
         Some(e) => {
@@ -323,10 +319,67 @@ fn parse_file(
     InputEntry { path: shown, bytes: bytes.len() as u64, sha256: sha, records, from_cache }
 }
 
-/// Starts the readers: files are read (async I/O) and parsed (blocking threads) at most
-/// `threads` at a time, started in file order; each sends its output through its own bounded
-/// channel, and the channels are handed to the writer in file order, so the output order is
-/// the input order whatever the timing, and memory is bounded by the files in flight.
+/// Small files are read in batches of at most this many files...
+const BATCH_FILES: usize = 64;
+/// ...and at most this many bytes; a file this large or larger is a batch of its own, whose
+/// output is streamed to the writer chunk by chunk instead of being gathered.
+const BATCH_BYTES: u64 = 4 << 20;
+
+/// Consecutive files grouped into batches (in file order): one blocking task, one channel and
+/// one hand-off to the writer per batch instead of per file. With one ~10 kB study per file
+/// (legacy XML downloads, saved pages), per-file hand-offs cost as much CPU in thread
+/// wake-ups as the parsing did.
+fn batches(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut out: Vec<Vec<PathBuf>> = Vec::new();
+    let mut bytes = 0u64;
+    for f in files {
+        // An unreadable file is a batch of its own (its error is reported when it is read).
+        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(u64::MAX);
+        match out.last_mut() {
+            Some(b) if b.len() < BATCH_FILES && bytes.saturating_add(size) < BATCH_BYTES => {
+                bytes += size;
+                b.push(f.clone());
+            }
+            _ => {
+                bytes = size;
+                out.push(vec![f.clone()]);
+            }
+        }
+    }
+    out
+}
+
+/// Reads one file on the current (blocking) thread and hands its output to `sink`. A panic
+/// in a reader is a bug, but it loses this file only: it becomes an ERROR row.
+fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            error!(path = %shown, "cannot read input file: {e}");
+            let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
+            sink(Msg::Chunk(Vec::new(), f.input_issues));
+            return f.entry;
+        }
+    };
+    // Chunks sent before a panic stay (as they did when a reader task died); the file is
+    // reported as failed.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(shown.clone(), bytes, cfg, cache, &mut *sink))) {
+        Ok(entry) => entry,
+        Err(p) => {
+            let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            error!(path = %shown, "internal error while reading this file: {what}");
+            let f = failed_file(shown, 0, String::new(), format!("internal error while reading this file (please report it): {what}"));
+            sink(Msg::Chunk(Vec::new(), f.input_issues));
+            f.entry
+        }
+    }
+}
+
+/// Starts the readers: files are grouped into batches (see [`batches`]), read (on blocking
+/// threads) and parsed at most `threads` batches at a time, started in file order; each batch
+/// sends its output through its own bounded channel, and the channels are handed to the writer
+/// in file order, so the output order is the input order whatever the timing, and memory is
+/// bounded by the batches in flight.
 async fn dispatch(
     plan: &RunPlan,
     cache: Option<Arc<CacheDirs>>,
@@ -337,48 +390,54 @@ async fn dispatch(
     let cfg = Arc::new(plan.normalize.clone());
     let records_seen = Arc::new(AtomicUsize::new(0));
     let bytes_seen = Arc::new(AtomicU64::new(0));
-    for file in &plan.files {
-        // Permits are taken in file order, so the file the writer waits for always runs.
+    for batch in batches(&plan.files) {
+        // Permits are taken in file order, so the batch the writer waits for always runs.
         let permit = sem.clone().acquire_owned().await.expect("semaphore is never closed");
         let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(CHUNKS_IN_FLIGHT);
         if order.send(rx).await.is_err() {
             break; // the writer stopped: the run is failing
         }
-        let file = file.clone();
-        let shown = display_path(&plan.base, &file);
+        let shown: Vec<String> = batch.iter().map(|f| display_path(&plan.base, f)).collect();
         let (cfg, cache, bar) = (cfg.clone(), cache.clone(), bar.clone());
         let (records_seen, bytes_seen) = (records_seen.clone(), bytes_seen.clone());
-        tokio::spawn(async move {
+        let tx2 = tx.clone();
+        let first = shown.first().cloned().unwrap_or_default();
+        let task = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            // Read and parse on one blocking thread: one hand-off per file, not three.
-            let (shown2, tx2) = (shown.clone(), tx.clone());
-            let r = tokio::task::spawn_blocking(move || match std::fs::read(&file) {
-                Ok(bytes) => Ok(parse_file(shown, bytes, &cfg, cache.as_deref(), &tx2)),
-                Err(e) => Err(e),
-            })
-            .await;
-            let entry = match r {
-                Ok(Ok(e)) => e,
-                Ok(Err(e)) => {
-                    error!(path = %shown2, "cannot read input file: {e}");
-                    let f = failed_file(shown2, 0, String::new(), format!("cannot read file: {e}"));
-                    let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
-                    f.entry
+            let single = batch.len() == 1;
+            let mut gathered: Vec<Msg> = Vec::new();
+            for (file, shown) in batch.iter().zip(shown) {
+                // A file alone streams its chunks (bounded by the channel); a batch of small
+                // files is gathered and sent at once. The writer hangs up only when the run is
+                // failing; nothing more to do then.
+                let entry = if single {
+                    read_one(file, shown, &cfg, cache.as_deref(), &mut |m| {
+                        let _ = tx2.blocking_send(m);
+                    })
+                } else {
+                    read_one(file, shown, &cfg, cache.as_deref(), &mut |m| gathered.push(m))
+                };
+                let recs = records_seen.fetch_add(entry.records, Ordering::Relaxed) + entry.records;
+                let b = bytes_seen.fetch_add(entry.bytes, Ordering::Relaxed) + entry.bytes;
+                bar.inc(1);
+                bar.set_message(format!("{recs} records, {:.1} MB", b as f64 / 1e6));
+                if single {
+                    let _ = tx2.blocking_send(Msg::Done(entry));
+                } else {
+                    gathered.push(Msg::Done(entry));
                 }
-                Err(e) => {
-                    // A panic in a reader is a bug, but it loses this file only.
-                    error!(path = %shown2, "internal error while reading this file: {e}");
-                    let f =
-                        failed_file(shown2, 0, String::new(), format!("internal error while reading this file (please report it): {e}"));
-                    let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
-                    f.entry
-                }
-            };
-            let recs = records_seen.fetch_add(entry.records, Ordering::Relaxed) + entry.records;
-            let b = bytes_seen.fetch_add(entry.bytes, Ordering::Relaxed) + entry.bytes;
-            bar.inc(1);
-            bar.set_message(format!("{recs} records, {:.1} MB", b as f64 / 1e6));
-            let _ = tx.send(Msg::Done(entry)).await;
+            }
+            if !gathered.is_empty() {
+                let _ = tx2.blocking_send(Msg::Many(gathered));
+            }
+        });
+        tokio::spawn(async move {
+            if let Err(e) = task.await {
+                // Only a bug outside the readers gets here (each file's panic is caught).
+                error!(path = %first, "internal error while reading a batch of files: {e}");
+                let f = failed_file(first, 0, String::new(), format!("internal error while reading this batch of files (please report it): {e}"));
+                let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
+            }
         });
     }
     Ok(())
@@ -452,8 +511,14 @@ fn write_stream(
         raw_value: dropped_raw,
     };
     while let Some(mut rx) = order.blocking_recv() {
-        while let Some(msg) = rx.blocking_recv() {
+        let mut pending: std::collections::VecDeque<Msg> = std::collections::VecDeque::new();
+        while let Some(msg) = pending.pop_front().or_else(|| rx.blocking_recv()) {
             match msg {
+                Msg::Many(msgs) => {
+                    for m in msgs.into_iter().rev() {
+                        pending.push_front(m);
+                    }
+                }
                 Msg::Done(entry) => entries.push(entry),
                 Msg::Chunk(recs, issues) => {
                     count(&issues);
