@@ -711,3 +711,33 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     }
     Ok(RunOutcome { manifest, output: plan.output })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_files_are_batched_and_large_ones_go_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut files = Vec::new();
+        for i in 0..130 {
+            let p = dir.path().join(format!("small{i:03}.xml"));
+            std::fs::write(&p, b"<x/>").expect("write");
+            files.push(p);
+        }
+        let big = dir.path().join("zbig.json");
+        std::fs::write(&big, vec![b' '; BATCH_BYTES as usize]).expect("write");
+        files.push(big.clone());
+        let missing = dir.path().join("zmissing.json");
+        files.push(missing.clone());
+        files.push(dir.path().join("small000.xml"));
+        let b = batches(&files);
+        let sizes: Vec<usize> = b.iter().map(Vec::len).collect();
+        assert_eq!(sizes, vec![64, 64, 2, 1, 1, 1]);
+        assert_eq!(b[3], vec![big]);
+        assert_eq!(b[4], vec![missing]);
+        // File order is kept across batches.
+        let flat: Vec<PathBuf> = b.into_iter().flatten().collect();
+        assert_eq!(flat, files);
+    }
+}
