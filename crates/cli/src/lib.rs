@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+mod fingerprint;
 pub mod inputs;
 pub mod inspect_text;
 pub mod pipeline;

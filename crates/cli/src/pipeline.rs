@@ -234,46 +234,6 @@ enum Msg {
 /// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
 const CHUNKS_IN_FLIGHT: usize = 4;
 
-/// A fingerprint of a record without its provenance, to tell whether two copies of a trial
-/// agree (deterministic within a run; never written). Every row but the trial's provenance
-/// columns and the findings is fed through serde_json into a fast multiply-rotate hash (64
-/// bits: a collision would only make two differing copies be reported as agreeing).
-fn fingerprint(n: &Normalized) -> u64 {
-    struct W(u64);
-    impl std::io::Write for W {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            let mut chunks = b.chunks_exact(8);
-            for c in &mut chunks {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(c);
-                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
-            }
-            for &x in chunks.remainder() {
-                self.0 = (self.0.rotate_left(5) ^ u64::from(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
-            }
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut w = W(0);
-    let mut trial = n.trial.clone();
-    trial.source_path.clear();
-    trial.source_format.clear();
-    trial.source_line = 0;
-    let _ = serde_json::to_writer(&mut w, &trial);
-    let _ = serde_json::to_writer(&mut w, &n.conditions);
-    let _ = serde_json::to_writer(&mut w, &n.arms);
-    let _ = serde_json::to_writer(&mut w, &n.interventions);
-    let _ = serde_json::to_writer(&mut w, &n.arm_interventions);
-    let _ = serde_json::to_writer(&mut w, &n.doses);
-    let _ = serde_json::to_writer(&mut w, &n.outcomes);
-    let _ = serde_json::to_writer(&mut w, &n.timepoints);
-    let _ = serde_json::to_writer(&mut w, &n.references);
-    w.0
-}
-
 /// Parses one file on a blocking thread and sends its output in chunks (or replays it from
 /// the incremental cache).
 fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
@@ -287,7 +247,7 @@ fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Optio
     let mut records = 0usize;
     let mut send = |recs: Vec<Normalized>, issues: Vec<RecordIssue>| {
         let recs = recs.into_iter().map(|n| {
-            let f = fingerprint(&n);
+            let f = crate::fingerprint::of(&n);
             (n, f)
         });
         sink(Msg::Chunk(recs.collect(), issues));
@@ -460,29 +420,34 @@ fn write_stream(
     staging: &Path,
     meta: &FileMeta,
 ) -> Result<Written> {
+    /// What is remembered of each written trial, to resolve copies read later. One entry per
+    /// trial (the only state that grows with the input), so it is kept small: the source path
+    /// is shared by all trials of a file.
     struct Seen {
         seq: usize,
         last_update: Option<i32>,
-        last_update_raw: Option<String>,
-        source_path: String,
+        last_update_raw: Option<Box<str>>,
+        source_path: Arc<str>,
         line: i64,
         fingerprint: u64,
     }
-    impl Seen {
-        /// What is remembered of a written record (its sequence number is set after the push).
-        fn of(n: &Normalized, fingerprint: u64) -> Seen {
-            Seen {
-                seq: 0,
-                last_update: n.trial.last_update_date.map(|d| d.days),
-                last_update_raw: n.trial.last_update_date_raw.clone(),
-                source_path: n.trial.source_path.clone(),
-                line: n.trial.source_line,
-                fingerprint,
-            }
+    let mut last_path: Arc<str> = Arc::from("");
+    let mut seen_of = |n: &Normalized, fingerprint: u64| {
+        if *last_path != *n.trial.source_path {
+            last_path = Arc::from(n.trial.source_path.as_str());
         }
-    }
+        Seen {
+            // Set after the push.
+            seq: 0,
+            last_update: n.trial.last_update_date.map(|d| d.days),
+            last_update_raw: n.trial.last_update_date_raw.as_deref().map(Box::from),
+            source_path: last_path.clone(),
+            line: n.trial.source_line,
+            fingerprint,
+        }
+    };
     let mut w = StreamWriter::create(staging, meta).context("creating the tables")?;
-    let mut seen: std::collections::HashMap<String, Seen> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<Box<str>, Seen> = std::collections::HashMap::new();
     let mut entries = Vec::new();
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
     let mut count = |issues: &[RecordIssue]| {
@@ -530,11 +495,11 @@ fn write_stream(
                             w.push_issues(n.issues)?;
                             continue;
                         }
-                        let id = n.trial.nct_id.clone();
+                        let id: Box<str> = Box::from(n.trial.nct_id.as_str());
                         let lu = n.trial.last_update_date.map(|d| d.days);
-                        match seen.get(&id) {
+                        match seen.get(&*id) {
                             None => {
-                                let s = Seen::of(&n, fp);
+                                let s = seen_of(&n, fp);
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }
@@ -544,7 +509,7 @@ fn write_stream(
                                     &id,
                                     &old.source_path,
                                     old.line,
-                                    old.last_update_raw.clone(),
+                                    old.last_update_raw.as_deref().map(str::to_string),
                                     &n.trial.source_path,
                                     n.trial.last_update_date_raw.as_deref(),
                                     old.fingerprint == fp,
@@ -552,7 +517,7 @@ fn write_stream(
                                 w.drop_record(old.seq);
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                let s = Seen::of(&n, fp);
+                                let s = seen_of(&n, fp);
                                 let seq = w.push(n)?;
                                 seen.insert(id, Seen { seq, ..s });
                             }

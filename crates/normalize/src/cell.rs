@@ -246,6 +246,10 @@ pub fn classify_record(raw: &RawRecord) -> CellProduct {
             break;
         }
     }
+    if source.is_none() && !any_cells {
+        // No cell product (most registry trials): the origin would not be reported anyway.
+        return CellProduct::default();
+    }
     let mut origin = None;
     for level in &levels {
         let found: Vec<(&'static str, bool)> = level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
