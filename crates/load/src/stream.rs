@@ -24,8 +24,9 @@ pub const CHUNK_ROWS: usize = 8192;
 /// Number of tables holding per-record rows (all but `record_issues`).
 const RECORD_TABLES: usize = 9;
 
-/// Where one record's rows start in each record table (row offsets), in table order.
-type Starts = [u64; RECORD_TABLES];
+/// Where one record's rows start in each record table (row offsets), in table order. Kept
+/// for every record (to drop a superseded copy at the end), so 32-bit: 36 bytes per record.
+type Starts = [u32; RECORD_TABLES];
 
 /// Appends records to one Parquet file per table.
 pub struct StreamWriter {
@@ -105,7 +106,7 @@ impl StreamWriter {
     pub fn push(&mut self, n: Normalized) -> Result<usize, LoadError> {
         let mut s: Starts = [0; RECORD_TABLES];
         for (t, slot) in s.iter_mut().enumerate() {
-            *slot = self.total(t);
+            *slot = u32::try_from(self.total(t)).map_err(|_| LoadError::TooManyRows { table: TABLES[t].name })?;
         }
         self.starts.push(s);
         self.buf.push(n);
@@ -159,8 +160,8 @@ impl StreamWriter {
                     .dropped
                     .iter()
                     .map(|&seq| {
-                        let start = self.starts[seq][t];
-                        let end = self.starts.get(seq + 1).map(|s| s[t]).unwrap_or(self.written[t]);
+                        let start = u64::from(self.starts[seq][t]);
+                        let end = self.starts.get(seq + 1).map(|s| u64::from(s[t])).unwrap_or(self.written[t]);
                         (start, end)
                     })
                     .filter(|(a, b)| b > a)

@@ -90,6 +90,13 @@ pub enum LoadError {
         /// Cause.
         source: parquet::errors::ParquetError,
     },
+    /// A table would pass 4,294,967,295 rows (the whole registry gives about 5 million in the
+    /// largest table); split the input into several runs.
+    #[error("table {table} would have more than 4,294,967,295 rows; split the input into several runs")]
+    TooManyRows {
+        /// Table concerned.
+        table: &'static str,
+    },
 }
 
 /// The one writer-properties factory: every table is written with these settings.
