@@ -229,6 +229,10 @@ enum Msg {
     /// The messages of several small files, sent at once (one hand-off, one wake-up of the
     /// writer, for a whole batch of small files).
     Many(Vec<Msg>),
+    /// The batch's place among the batches in flight, returned when the writer gets here: a
+    /// batch counts against `threads` until its output is written, not only while it is
+    /// parsed, so parsed output never piles up behind a slower writer.
+    Release(tokio::sync::OwnedSemaphorePermit),
 }
 
 /// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
@@ -363,7 +367,6 @@ async fn dispatch(
         let tx2 = tx.clone();
         let first = shown.first().cloned().unwrap_or_default();
         let task = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
             let single = batch.len() == 1;
             let mut gathered: Vec<Msg> = Vec::new();
             for (file, shown) in batch.iter().zip(shown) {
@@ -390,6 +393,7 @@ async fn dispatch(
             if !gathered.is_empty() {
                 let _ = tx2.blocking_send(Msg::Many(gathered));
             }
+            let _ = tx2.blocking_send(Msg::Release(permit));
         });
         tokio::spawn(async move {
             if let Err(e) = task.await {
@@ -485,6 +489,7 @@ fn write_stream(
                     }
                 }
                 Msg::Done(entry) => entries.push(entry),
+                Msg::Release(permit) => drop(permit),
                 Msg::Chunk(recs, issues) => {
                     count(&issues);
                     w.push_issues(issues)?;
