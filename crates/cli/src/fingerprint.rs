@@ -220,7 +220,12 @@ macro_rules! elements {
         }
     )*};
 }
-elements!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<'a> ser::SerializeMap for &'a mut Hasher {
     type Ok = ();

@@ -399,7 +399,12 @@ async fn dispatch(
             if let Err(e) = task.await {
                 // Only a bug outside the readers gets here (each file's panic is caught).
                 error!(path = %first, "internal error while reading a batch of files: {e}");
-                let f = failed_file(first, 0, String::new(), format!("internal error while reading this batch of files (please report it): {e}"));
+                let f = failed_file(
+                    first,
+                    0,
+                    String::new(),
+                    format!("internal error while reading this batch of files (please report it): {e}"),
+                );
                 let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
             }
         });
