@@ -358,10 +358,6 @@ impl Lines {
     }
 }
 
-fn count_newlines(b: &[u8]) -> u32 {
-    memchr::memchr_iter(b'\n', b).count() as u32
-}
-
 // ---------------------------------------------------------------------------------------
 // Mapping typed study -> RawRecord.
 // ---------------------------------------------------------------------------------------
@@ -713,9 +709,9 @@ impl<'a> Reader<'a> {
         let (moff, mline) = self.mark;
         let b = self.doc.as_bytes();
         let line = if off >= moff {
-            mline + count_newlines(b.get(moff..off).unwrap_or(&[]))
+            mline + crate::decode::count_newlines(b.get(moff..off).unwrap_or(&[]))
         } else {
-            self.base_line + count_newlines(b.get(..off).unwrap_or(&[]))
+            self.base_line + crate::decode::count_newlines(b.get(..off).unwrap_or(&[]))
         };
         self.mark = (off, line);
         line

@@ -46,7 +46,7 @@ pub fn read_utf8_or_cp1252(
                 0,
                 crate::model::InputIssue {
                     source_path: path.to_string(),
-                    line: 1 + before.iter().filter(|&&c| c == b'\n').count() as u32,
+                    line: 1 + count_newlines(before),
                     nct_id: None,
                     severity: crate::model::Severity::Warning,
                     message: format!("{form} is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
@@ -67,4 +67,10 @@ mod tests {
         assert_eq!(to_text("Sjögren".as_bytes()), "Sjögren");
         assert_eq!(to_text(b"\x93quoted\x94"), "“quoted”");
     }
+}
+
+/// Number of `\n` bytes in `b` (line numbers of the JSON and XML readers and of decoding
+/// warnings all count this way).
+pub(crate) fn count_newlines(b: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', b).count() as u32
 }

@@ -79,17 +79,13 @@ impl Lines<'_> {
         let pos = pos.min(self.bytes.len());
         let (moff, mline) = self.mark;
         let line = if pos >= moff {
-            mline + count_nl(self.bytes.get(moff..pos).unwrap_or(&[]))
+            mline + crate::decode::count_newlines(self.bytes.get(moff..pos).unwrap_or(&[]))
         } else {
-            1 + count_nl(self.bytes.get(..pos).unwrap_or(&[]))
+            1 + crate::decode::count_newlines(self.bytes.get(..pos).unwrap_or(&[]))
         };
         self.mark = (pos, line);
         line
     }
-}
-
-fn count_nl(b: &[u8]) -> u32 {
-    b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
 fn type_attr(e: &BytesStart<'_>) -> Option<String> {

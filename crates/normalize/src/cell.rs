@@ -262,11 +262,8 @@ pub fn classify_record(raw: &RawRecord) -> CellProduct {
         origin = if distinct.len() == 1 { distinct.first().copied() } else { None };
         break;
     }
-    match (source, any_cells) {
-        (None, false) => CellProduct::default(),
-        (None, true) => CellProduct { source: Some("UNSPECIFIED"), origin },
-        (Some(s), _) => CellProduct { source: Some(s), origin },
-    }
+    // Cells given but no tissue stated (the no-cell case returned above).
+    CellProduct { source: Some(source.unwrap_or("UNSPECIFIED")), origin }
 }
 
 #[cfg(test)]

@@ -414,30 +414,7 @@ impl Norm {
 
     /// Replaces every match, keeping the offset map consistent.
     fn replace(&mut self, re: &Regex, f: impl Fn(&regex::Captures) -> String) {
-        let mut matches = re.captures_iter(&self.s).peekable();
-        // Most rules match nothing: then the text and its map stay as they are.
-        if matches.peek().is_none() {
-            return;
-        }
-        let mut s = String::with_capacity(self.s.len());
-        let mut map = Vec::with_capacity(self.map.len());
-        let mut last = 0;
-        for c in matches {
-            let Some(m) = c.get(0) else { continue };
-            s.push_str(&self.s[last..m.start()]);
-            map.extend_from_slice(&self.map[last..m.start()]);
-            let rep = f(&c);
-            let o = self.map[m.start()];
-            for _ in 0..rep.len() {
-                map.push(o);
-            }
-            s.push_str(&rep);
-            last = m.end();
-        }
-        s.push_str(&self.s[last..]);
-        map.extend_from_slice(&self.map[last..]);
-        self.s = s;
-        self.map = map;
+        self.replace_some(re, |c| Some(f(c)));
     }
 
     /// The original text behind normalized bytes `a..b`.
