@@ -293,24 +293,23 @@ const BATCH_BYTES: u64 = 4 << 20;
 /// one hand-off to the writer per batch instead of per file. With one ~10 kB study per file
 /// (legacy XML downloads, saved pages), per-file hand-offs cost as much CPU in thread
 /// wake-ups as the parsing did.
-fn batches(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
-    let mut out: Vec<Vec<PathBuf>> = Vec::new();
-    let mut bytes = 0u64;
-    for f in files {
-        // An unreadable file is a batch of its own (its error is reported when it is read).
-        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(u64::MAX);
-        match out.last_mut() {
-            Some(b) if b.len() < BATCH_FILES && bytes.saturating_add(size) < BATCH_BYTES => {
-                bytes += size;
-                b.push(f.clone());
-            }
-            _ => {
-                bytes = size;
-                out.push(vec![f.clone()]);
-            }
+///
+/// Lazy, so the sizes are looked up (one `statx` each) while earlier batches are parsed
+/// instead of all before the first one starts.
+fn batches(files: &[PathBuf]) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
+    // An unreadable file is a batch of its own (its error is reported when it is read).
+    let mut sized = files.iter().map(|f| (f, std::fs::metadata(f).map(|m| m.len()).unwrap_or(u64::MAX))).peekable();
+    std::iter::from_fn(move || {
+        let (f, size) = sized.next()?;
+        let mut batch = vec![f.clone()];
+        let mut bytes = size;
+        while batch.len() < BATCH_FILES {
+            let Some((f, s)) = sized.next_if(|&(_, s)| bytes.saturating_add(s) < BATCH_BYTES) else { break };
+            bytes += s;
+            batch.push(f.clone());
         }
-    }
-    out
+        Some(batch)
+    })
 }
 
 /// Reads one file on the current (blocking) thread and hands its output to `sink`. A panic
@@ -366,6 +365,10 @@ async fn dispatch(
         let (records_seen, bytes_seen) = (records_seen.clone(), bytes_seen.clone());
         let tx2 = tx.clone();
         let first = shown.first().cloned().unwrap_or_default();
+        let what = match shown.len() {
+            1 => "this file".to_string(),
+            n => format!("the batch of {n} files from this one to {}", shown.last().map(String::as_str).unwrap_or("")),
+        };
         let task = tokio::task::spawn_blocking(move || {
             let single = batch.len() == 1;
             let mut gathered: Vec<Msg> = Vec::new();
@@ -398,12 +401,12 @@ async fn dispatch(
         tokio::spawn(async move {
             if let Err(e) = task.await {
                 // Only a bug outside the readers gets here (each file's panic is caught).
-                error!(path = %first, "internal error while reading a batch of files: {e}");
+                error!(path = %first, "internal error while reading {what}: {e}");
                 let f = failed_file(
                     first,
                     0,
                     String::new(),
-                    format!("internal error while reading this batch of files (please report it): {e}"),
+                    format!("internal error while reading {what} (please report it); its records are missing: {e}"),
                 );
                 let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
             }
@@ -706,7 +709,7 @@ mod tests {
         let missing = dir.path().join("zmissing.json");
         files.push(missing.clone());
         files.push(dir.path().join("small000.xml"));
-        let b = batches(&files);
+        let b: Vec<Vec<PathBuf>> = batches(&files).collect();
         let sizes: Vec<usize> = b.iter().map(Vec::len).collect();
         assert_eq!(sizes, vec![64, 64, 2, 1, 1, 1]);
         assert_eq!(b[3], vec![big]);
