@@ -7,6 +7,7 @@ pub mod config;
 mod fingerprint;
 pub mod inputs;
 pub mod inspect_text;
+pub mod outdir;
 pub mod pipeline;
 pub mod publish;
 pub mod schema_cmd;
@@ -204,17 +205,40 @@ fn plan(
         let (line, col) = config::locate(&text, "input", "paths");
         errors.push(format!("{}:{line}:{col}: [input] paths is empty: nothing to read (hint: list files, directories or globs, e.g. `paths = [\"data/**/*.json\"]`)", config_path.display()));
     }
-    let output = match output_override {
+    let configured = match output_override {
         Some(o) => o.to_path_buf(),
         None => cfg_dir.join(&cfg.output.dir),
     };
-    if output.is_file() {
-        let (line, col) = config::locate(&text, "output", "dir");
+    // Where the problem is shown: the config's `dir` line, or the --output flag.
+    let output_at = match output_override {
+        Some(o) => format!("--output {}", o.display()),
+        None => {
+            let (line, col) = config::locate(&text, "output", "dir");
+            format!("{}:{line}:{col}: output {:?}", config_path.display(), cfg.output.dir)
+        }
+    };
+    // Resolved once, through symlinks: a run publishes into what the user's path points to.
+    let output = outdir::real_path(&cwd, &configured);
+    if std::fs::symlink_metadata(&configured).is_ok_and(|m| m.file_type().is_symlink()) && !configured.exists() {
         errors.push(format!(
-            "{}:{line}:{col}: output {} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)",
-            config_path.display(),
-            output.display()
+            "{output_at} is a symbolic link to {}, which does not exist (hint: create the link's target, or name a directory)",
+            std::fs::read_link(&configured).map(|t| t.display().to_string()).unwrap_or_default()
         ));
+    } else if output.is_file() {
+        errors.push(format!(
+            "{output_at} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)"
+        ));
+    } else {
+        let inputs: Vec<(String, PathBuf)> =
+            patterns.iter().map(|p| (p.clone(), outdir::real_path(&cwd, &base.join(outdir::input_root(p))))).collect();
+        let raw_zone = cfg.input.api.as_ref().map(|a| outdir::real_path(&cwd, &cfg_dir.join(&a.raw_dir)));
+        let containers =
+            [("the folder holding the config", outdir::real_path(&cwd, &cfg_dir)), ("the current directory", outdir::real_path(&cwd, &cwd))];
+        if let Some(why) = outdir::refusal(&output, &inputs, raw_zone.as_deref(), &containers) {
+            errors.push(format!(
+                "{output_at} {why} (hint: the output directory is replaced as a whole by each run; name a new folder of its own, e.g. `dir = \"out\"` beside pipeline.toml)"
+            ));
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -260,6 +284,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
         Command::Run { config, input, output, threads, offline } => {
             let (mut plan, cfg) = plan(&config, &input, output.as_deref(), threads)
                 .map_err(|errs| usage(format!("{} problem(s):\n{}", errs.len(), errs.join("\n"))))?;
+            let shown_output = shown_output(&config, &cfg, output.as_deref());
             plan.progress = !cli.quiet && cli.log_format == LogFormat::Pretty && std::io::stderr().is_terminal();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(plan.threads.clamp(1, 64))
@@ -286,7 +311,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                 plan.files.dedup();
             }
             let outcome = rt.block_on(pipeline::run(plan)).map_err(failure)?;
-            print_summary(&outcome);
+            print_summary(&outcome, &shown_output);
             let m = &outcome.manifest;
             let errors = m.issues_by_severity.get("ERROR").copied().unwrap_or(0);
             let warnings = m.issues_by_severity.get("WARNING").copied().unwrap_or(0);
@@ -299,8 +324,8 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                 let base = p.base.clone();
                 let (mut records, mut errors, mut warnings) = (0usize, 0usize, 0usize);
                 for f in &p.files {
-                    let shown = f.strip_prefix(&base).unwrap_or(f).to_string_lossy().to_string();
-                    match std::fs::read(f) {
+                    let shown = inputs::display_path(&base, f);
+                    match inputs::read_input(f) {
                         Ok(bytes) => {
                             let ex = trialtables_extract::extract(&shown, &bytes);
                             records += ex.records.len();
@@ -315,9 +340,13 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                                 }
                             }
                         }
-                        Err(e) => {
+                        Err(u) if u.data_lost => {
                             errors += 1;
-                            println!("error: {shown}: cannot read file: {e}");
+                            println!("error: {shown}: {}", u.message);
+                        }
+                        Err(u) => {
+                            warnings += 1;
+                            println!("warning: {shown}: {}", u.message);
                         }
                     }
                 }
@@ -325,7 +354,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
                     "{}: ok ({} input files, {records} records, {errors} input errors, {warnings} input warnings, output {})",
                     config.display(),
                     p.files.len(),
-                    p.output.display()
+                    shown_output(&config, &cfg, None).display()
                 );
                 Ok(if exceeds(cfg.run.fail_on, errors, warnings) { exit::ISSUES } else { exit::OK })
             }
@@ -366,11 +395,19 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
     }
 }
 
-fn print_summary(o: &pipeline::RunOutcome) {
+/// The output as the user named it (the run itself uses the resolved path).
+fn shown_output(config_path: &Path, cfg: &config::Config, output_override: Option<&Path>) -> PathBuf {
+    match output_override {
+        Some(o) => o.to_path_buf(),
+        None => config_path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from(".")).join(&cfg.output.dir),
+    }
+}
+
+fn print_summary(o: &pipeline::RunOutcome, shown: &Path) {
     let m = &o.manifest;
     let cached = m.inputs.iter().filter(|i| i.from_cache).count();
     let cached = if m.incremental { format!(" ({cached} unchanged, reused from cache)") } else { String::new() };
-    println!("trialtables {}: {} input files{cached} -> {}", m.trialtables_version, m.inputs.len(), o.output.display());
+    println!("trialtables {}: {} input files{cached} -> {}", m.trialtables_version, m.inputs.len(), shown.display());
     for (t, n) in &m.tables {
         println!("  {t:<20} {n:>8} rows");
     }

@@ -21,6 +21,7 @@ use trialtables_extract::InputIssue;
 use trialtables_load::{FileMeta, StreamWriter};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
+use crate::inputs::display_path;
 use crate::publish;
 
 /// Everything a run needs, already resolved.
@@ -141,9 +142,6 @@ pub fn cache_key(build: &str, normalize_hash: &str, shown_path: &str, content_sh
     hex(&h.finalize())
 }
 
-fn display_path(base: &Path, p: &Path) -> String {
-    p.strip_prefix(base).unwrap_or(p).to_string_lossy().replace('\\', "/")
-}
 
 fn input_issue_row(i: InputIssue) -> RecordIssue {
     RecordIssue {
@@ -315,11 +313,20 @@ fn batches(files: &[PathBuf]) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
 /// Reads one file on the current (blocking) thread and hands its output to `sink`. A panic
 /// in a reader is a bug, but it loses this file only: it becomes an ERROR row.
 fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::inputs::read_input(file) {
         Ok(b) => b,
-        Err(e) => {
-            error!(path = %shown, "cannot read input file: {e}");
-            let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
+        Err(u) => {
+            if u.data_lost {
+                error!(path = %shown, "cannot read input: {}", u.message);
+            } else {
+                warn!(path = %shown, "input not read: {}", u.message);
+            }
+            let mut f = failed_file(shown, 0, String::new(), u.message);
+            if !u.data_lost {
+                for i in &mut f.input_issues {
+                    i.severity = "WARNING".into();
+                }
+            }
             sink(Msg::Chunk(Vec::new(), f.input_issues));
             return f.entry;
         }

@@ -141,9 +141,14 @@ fn a_second_concurrent_run_is_refused_and_a_stale_lock_is_taken_over() {
     let pid = first.id();
     let (code, _, err) = exec(d, &["run"]);
     assert_eq!(code, 3, "{err}");
+    // The output is named as resolved (absolute, through symlinks): the lock is beside it.
+    let real = d.canonicalize().unwrap();
     assert_eq!(
         err,
-        format!("error: output ./out is locked by another trialtables run (pid {pid}, lock file ./.out.lock); wait for it to finish\n")
+        format!(
+            "error: output {0}/out is locked by another trialtables run (pid {pid}, lock file {0}/.out.lock); wait for it to finish\n",
+            real.display()
+        )
     );
     assert!(!d.join("out").exists(), "the refused run wrote nothing");
     kill9(first);
