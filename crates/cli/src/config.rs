@@ -195,6 +195,36 @@ pub fn locate(text: &str, section: &str, key: &str) -> (usize, usize) {
     header.unwrap_or((0, 0))
 }
 
+/// Where the key at `path` (table keys, or array indexes as decimal strings:
+/// `["normalize", "condition_categories", "1", "patern"]`) is written, as 1-based line and
+/// column, from the TOML parser's own spans. `None` when the text does not parse or the key is
+/// not there.
+pub fn key_location(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let (first, rest) = path.split_first()?;
+    let (mut span, mut value) = root.get_ref().iter().find(|(k, _)| k.get_ref() == first).map(|(k, v)| (k.span(), v))?;
+    for seg in rest {
+        match value.get_ref() {
+            DeValue::Table(t) => {
+                let (k, v) = t.iter().find(|(k, _)| k.get_ref() == seg)?;
+                span = k.span();
+                value = v;
+            }
+            DeValue::Array(a) => {
+                let v = a.iter().nth(seg.parse::<usize>().ok()?)?;
+                span = v.span();
+                value = v;
+            }
+            _ => return None,
+        }
+    }
+    let (line, col) = line_col(text, span.start);
+    // A table's name in its header: point at the header's `[`.
+    let header = text.lines().nth(line - 1).and_then(|l| l.trim_start().starts_with('[').then(|| l.len() - l.trim_start().len() + 1));
+    Some((line, header.unwrap_or(col)))
+}
+
 fn type_name(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "a string",
@@ -215,7 +245,11 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn push(&mut self, section: &str, key: &str, message: String, hint: Option<String>) {
-        let (line, column) = locate(self.text, section, key);
+        let mut path: Vec<&str> = section.split('.').filter(|s| !s.is_empty()).collect();
+        if !key.is_empty() {
+            path.push(key);
+        }
+        let (line, column) = key_location(self.text, &path).unwrap_or_else(|| locate(self.text, section, key));
         self.problems.push(ConfigProblem { file: self.file.to_path_buf(), line, column, message, hint });
     }
 
@@ -226,7 +260,14 @@ impl Checker<'_> {
                     Some(n) => format!("did you mean `{n}`?"),
                     None => format!(
                         "valid keys{}: {}",
-                        if section.is_empty() { String::new() } else { format!(" in [{section}]") },
+                        match section {
+                            "" => String::new(),
+                            s if s.split('.').any(|p| p.parse::<usize>().is_ok()) => format!(
+                                " in [[{}]]",
+                                s.split('.').filter(|p| p.parse::<usize>().is_err()).collect::<Vec<_>>().join(".")
+                            ),
+                            s => format!(" in [{s}]"),
+                        },
                         valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
                     ),
                 };
@@ -378,7 +419,19 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
     }
     if let Some(norm) = c.table(&root, "normalize", false, "") {
         c.unknown_keys("normalize", norm, &["condition_categories"]);
-        if norm.contains_key("condition_categories") {
+        // Each entry's keys, located at the entry ("[[normalize.condition_categories]]" or an
+        // inline table).
+        let mut entry_keys_ok = true;
+        if let Some(toml::Value::Array(entries)) = norm.get("condition_categories") {
+            for (i, e) in entries.iter().enumerate() {
+                if let toml::Value::Table(t) = e {
+                    let before = c.problems.len();
+                    c.unknown_keys(&format!("normalize.condition_categories.{i}"), t, &["name", "patterns"]);
+                    entry_keys_ok &= c.problems.len() == before;
+                }
+            }
+        }
+        if norm.contains_key("condition_categories") && entry_keys_ok {
             if let Err(e) = toml::Value::Table(norm.clone()).try_into::<NormalizeConfig>() {
                 let msg = e.message().trim().to_string();
                 let hint = msg
@@ -481,9 +534,21 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].contains("missing table [input]"));
         let p = problems("[input]\npaths = [\"a\"]\n[output]\ndir = \"o\"\n[normalize]\ncondition_categories = [{ name = \"SLE\", patern = [\"lupus\"] }]\n");
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("p.toml:6:1: in condition_categories: unknown field `patern`"), "{p:?}");
-        assert!(p[0].contains("did you mean `patterns`?"), "{p:?}");
+        assert_eq!(p, vec!["p.toml:6:41: unknown field `patern` (hint: did you mean `patterns`?)"]);
+    }
+
+    #[test]
+    fn unknown_tables_and_entry_keys_are_located() {
+        let text = "[input]\npaths = [\"a\"]\n[output]\ndir = \"o\"\n\n[colour]\nx = 1\n\n\
+                    [[normalize.condition_categories]]\nname = \"SLE\"\npatterns = [\"lupus\"]\n\n\
+                    [[normalize.condition_categories]]\nname = \"MS\"\nsynonyms = [\"ms\"]\n";
+        assert_eq!(
+            problems(text),
+            vec![
+                "p.toml:6:1: unknown field `colour` (hint: valid keys: `input`, `output`, `run`, `normalize`)",
+                "p.toml:15:1: unknown field `synonyms` (hint: valid keys in [[normalize.condition_categories]]: `name`, `patterns`)",
+            ]
+        );
     }
 
     #[test]
