@@ -36,14 +36,24 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
 }
 
-/// True when the first 8 KiB hold NUL bytes or mostly control characters.
+/// True when the first 8 KiB are mostly control characters, or hold NUL bytes without being
+/// UTF-8 text otherwise. A stray NUL in valid text does not make a page binary (the text
+/// reader drops it with a warning); binary formats are almost never valid UTF-8.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    let ctrl = head.iter().filter(|&&b| b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0c).count();
+    if ctrl * 10 > head.len() {
         return true;
     }
-    let ctrl = head.iter().filter(|&&b| b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0c).count();
-    ctrl * 10 > head.len()
+    if !head.contains(&0) {
+        return false;
+    }
+    let without_nul: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+    match std::str::from_utf8(&without_nul) {
+        Ok(_) => false,
+        // A character cut at the 8 KiB mark is still text.
+        Err(e) => !(e.error_len().is_none() && head.len() == 8192),
+    }
 }
 
 #[cfg(test)]
@@ -58,5 +68,8 @@ mod tests {
         assert_eq!(detect(b"Title\nNCT00000000"), Form::Text);
         assert!(matches!(detect(b"   \n"), Form::Unknown(_)));
         assert!(matches!(detect(b"PK\x03\x04\x00\x00"), Form::Unknown(_)));
+        assert!(matches!(detect(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\xf4\x00\x00\x01\x90\x08\x06"), Form::Unknown(_)));
+        // One stray NUL in a page is not binary content.
+        assert_eq!(detect(b"Title\nNCT00000000\x00 more text\n"), Form::Text);
     }
 }

@@ -39,12 +39,40 @@ pub fn extract_each(path: &str, bytes: &[u8], f: &mut dyn FnMut(Extracted)) {
 
 /// Reads one plain (already decompressed) document.
 pub fn extract_one(path: &str, bytes: &[u8]) -> Extracted {
+    if let Some((text, name, lossy)) = decode::utf16(bytes) {
+        // Decoded once, then read as the UTF-8 document it is.
+        let mut out = extract_one(path, text.as_bytes());
+        let (severity, message) = if lossy {
+            (Severity::Warning, format!("{name} text with invalid code units (replaced by U+FFFD): decoded"))
+        } else {
+            (Severity::Info, format!("{name} text: decoded"))
+        };
+        out.issues.insert(0, InputIssue { source_path: path.to_string(), line: 0, nct_id: None, severity, message });
+        return out;
+    }
     match detect::detect(bytes) {
         detect::Form::Json => api_json::read(path, bytes),
         detect::Form::Xml => legacy_xml::read(path, bytes),
         detect::Form::Text => {
-            let text = decode::to_text(bytes);
-            text::read(path, &text)
+            let nul = memchr::memchr(0, bytes);
+            let mut text = decode::to_text(bytes);
+            let mut warning = None;
+            if let Some(at) = nul {
+                let n = bytes.iter().filter(|&&b| b == 0).count();
+                text.retain(|c| c != '\0');
+                warning = Some(InputIssue {
+                    source_path: path.to_string(),
+                    line: 1 + decode::count_newlines(&bytes[..at]),
+                    nct_id: None,
+                    severity: Severity::Warning,
+                    message: format!("{n} NUL byte(s) in page text (the first on this line) removed; the rest of the page was read"),
+                });
+            }
+            let mut out = text::read(path, &text);
+            if let Some(w) = warning {
+                out.issues.insert(0, w);
+            }
+            out
         }
         detect::Form::Unknown(reason) => Extracted {
             records: Vec::new(),
