@@ -65,6 +65,7 @@ fn source_set() -> &'static RegexSet {
 
 /// Every tissue source stated in one text, in order of first mention, without repeats.
 pub fn sources_in(text: &str) -> Vec<&'static str> {
+    let text = crate::capped(text);
     let mut hits: Vec<(usize, &'static str)> = Vec::new();
     let mut blocked: Vec<(usize, usize)> = Vec::new();
     let which = source_set().matches(text);
@@ -103,6 +104,7 @@ pub fn source_in(text: &str) -> Option<&'static str> {
 
 /// Origin stated in one text, if any; `None` when unstated or when both are stated.
 pub fn origin_in(text: &str) -> Option<&'static str> {
+    let text = crate::capped(text);
     static ALLO: OnceLock<Regex> = OnceLock::new();
     static AUTO: OnceLock<Regex> = OnceLock::new();
     let allo = ALLO.get_or_init(|| {
@@ -121,6 +123,7 @@ pub fn origin_in(text: &str) -> Option<&'static str> {
 /// Whether the text names a cell product (MSC, mesenchymal stromal/stem cells, ...).
 /// Hematopoietic stem cell transplantation alone does not count.
 pub fn mentions_cells(text: &str) -> bool {
+    let text = crate::capped(text);
     static HSC: OnceLock<Regex> = OnceLock::new();
     static CELLS: OnceLock<Regex> = OnceLock::new();
     let hsc = HSC.get_or_init(|| {

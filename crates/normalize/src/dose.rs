@@ -446,6 +446,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
 
 /// Dose levels stated in one text (empty when it states none).
 pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
+    let text = crate::capped(text);
     // Every amount has a digit (ASCII, another script's, or a superscript): a text without one
     // states no dose, and most texts of a record are like that.
     if !text.chars().any(char::is_numeric) {
@@ -529,6 +530,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
 
 /// Whether a text looks like it states a cell dose (used to flag texts that could not be read).
 pub fn looks_like_dose(text: &str) -> bool {
+    let text = crate::capped(text);
     // Cheap tests first: every alternative below needs a digit or "kg", and a cell product.
     if !text.chars().any(char::is_numeric) && !text.to_lowercase().contains("kg") {
         return false;

@@ -21,6 +21,23 @@ pub use config::NormalizeConfig;
 pub use model::*;
 pub use record::normalize;
 
+/// The longest text (in bytes) that the dose, cell-source and time-frame readers look at. A
+/// field longer than this (a 50 MB arm description) is read up to here, and the record gets a
+/// WARNING row naming the field, so every reader's time and memory stay linear in its input.
+pub const MAX_PARSED_TEXT: usize = 32 * 1024;
+
+/// `text` cut to at most [`MAX_PARSED_TEXT`] bytes, at a character boundary.
+pub fn capped(text: &str) -> &str {
+    if text.len() <= MAX_PARSED_TEXT {
+        return text;
+    }
+    let mut end = MAX_PARSED_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// A crate pattern with its word boundaries made ASCII-only (`\b` -> `(?-u:\b)`).
 ///
 /// With Unicode word boundaries the regex crate's fast lazy DFA gives up on any text that has

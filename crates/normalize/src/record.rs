@@ -140,6 +140,42 @@ fn pmid(text: &str) -> Option<String> {
     (!t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.to_string())
 }
 
+/// A WARNING for every text longer than [`crate::MAX_PARSED_TEXT`] that the dose, cell-source
+/// or time-frame readers see: they read it up to that limit only. The text itself is kept
+/// whole in the tables.
+fn long_texts(cx: &mut Ctx<'_>) {
+    let raw = cx.raw;
+    let mut fields: Vec<(&str, &Raw)> = Vec::new();
+    fields.extend(raw.brief_title.iter().map(|t| ("brief_title", t)));
+    fields.extend(raw.official_title.iter().map(|t| ("official_title", t)));
+    for a in &raw.arms {
+        fields.push(("arm.label", &a.label));
+        fields.extend(a.description.iter().map(|d| ("arm.description", d)));
+    }
+    for i in &raw.interventions {
+        fields.push(("intervention.name", &i.name));
+        fields.extend(i.description.iter().map(|d| ("intervention.description", d)));
+        fields.extend(i.other_names.iter().map(|o| ("intervention.other_name", o)));
+    }
+    fields.extend(raw.outcomes.iter().filter_map(|o| o.time_frame.as_ref()).map(|t| ("outcome.time_frame", t)));
+    for (field, r) in fields {
+        if r.text.len() > crate::MAX_PARSED_TEXT {
+            let head: String = r.text.chars().take(80).collect();
+            cx.issue(
+                Severity::Warning,
+                field,
+                r.line,
+                format!(
+                    "{field} is {} bytes long: doses, cell sources and time frames were read from its first {} bytes only",
+                    r.text.len(),
+                    crate::MAX_PARSED_TEXT
+                ),
+                Some(&head),
+            );
+        }
+    }
+}
+
 /// Normalizes one raw record into table rows plus findings.
 pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let nct = raw.nct_id.as_ref().map(|r| r.text.trim().to_ascii_uppercase()).unwrap_or_default();
@@ -156,6 +192,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             raw_value: None,
         });
     }
+    long_texts(&mut cx);
     if let Some(r) = &raw.nct_id {
         if !is_nct(&nct) {
             cx.issue(Severity::Warning, "nct_id", r.line, format!("nct_id {:?} is not of the form NCT + 8 digits", r.text), Some(&r.text));

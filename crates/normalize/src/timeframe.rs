@@ -136,6 +136,7 @@ pub const ANCHORS: [&str; 7] = ["EVENT_OR_DEATH", "END_OF_TREATMENT", "STUDY_COM
 /// combined frame keeps both ("up to 5 years or until death" gives `UP_TO 5 YEAR` and
 /// `EVENT_OR_DEATH`).
 pub fn read_time_frame(text: &str) -> Result<TimeFrameReading, String> {
+    let text = crate::capped(text);
     if text.trim().is_empty() {
         return Err("time frame is empty".to_string());
     }
