@@ -262,10 +262,8 @@ impl Checker<'_> {
                         "valid keys{}: {}",
                         match section {
                             "" => String::new(),
-                            s if s.split('.').any(|p| p.parse::<usize>().is_ok()) => format!(
-                                " in [[{}]]",
-                                s.split('.').filter(|p| p.parse::<usize>().is_err()).collect::<Vec<_>>().join(".")
-                            ),
+                            s if s.split('.').any(|p| p.parse::<usize>().is_ok()) =>
+                                format!(" in [[{}]]", s.split('.').filter(|p| p.parse::<usize>().is_err()).collect::<Vec<_>>().join(".")),
                             s => format!(" in [{s}]"),
                         },
                         valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")

@@ -106,13 +106,13 @@ pub fn read_input(p: &Path) -> Result<Vec<u8>, Unread> {
         Ok(m) if m.is_file() => std::fs::read(p).map_err(|e| lost(format!("cannot read file: {e}"))),
         Ok(m) if m.is_dir() => Err(Unread {
             data_lost: false,
-            message: "a folder reached again through a symbolic link (a link loop, or a second link to a folder already read): not read again".into(),
+            message:
+                "a folder reached again through a symbolic link (a link loop, or a second link to a folder already read): not read again"
+                    .into(),
         }),
-        Ok(m) => Err(Unread { data_lost: false, message: format!("not a regular file ({}): not opened", kind_of(&m)) }),
+        Ok(m) => Err(Unread { data_lost: false, message: format!("{}, not a regular file: not opened", kind_of(&m)) }),
         Err(e) => match std::fs::read_link(p) {
-            Ok(target) if e.raw_os_error() == Some(libc::ELOOP) => {
-                Err(lost(format!("symbolic link loop (-> {}): {e}", target.display())))
-            }
+            Ok(target) if e.raw_os_error() == Some(libc::ELOOP) => Err(lost(format!("symbolic link loop (-> {}): {e}", target.display()))),
             Ok(target) => Err(lost(format!("broken symbolic link (-> {}): {e}", target.display()))),
             Err(_) => Err(lost(format!("cannot read file: {e}"))),
         },

@@ -225,15 +225,15 @@ fn plan(
             std::fs::read_link(&configured).map(|t| t.display().to_string()).unwrap_or_default()
         ));
     } else if output.is_file() {
-        errors.push(format!(
-            "{output_at} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)"
-        ));
+        errors.push(format!("{output_at} is a file, not a directory (hint: name a directory; it is replaced as a whole by each run)"));
     } else {
         let inputs: Vec<(String, PathBuf)> =
             patterns.iter().map(|p| (p.clone(), outdir::real_path(&cwd, &base.join(outdir::input_root(p))))).collect();
         let raw_zone = cfg.input.api.as_ref().map(|a| outdir::real_path(&cwd, &cfg_dir.join(&a.raw_dir)));
-        let containers =
-            [("the folder holding the config", outdir::real_path(&cwd, &cfg_dir)), ("the current directory", outdir::real_path(&cwd, &cwd))];
+        let containers = [
+            ("the folder holding the config", outdir::real_path(&cwd, &cfg_dir)),
+            ("the current directory", outdir::real_path(&cwd, &cwd)),
+        ];
         if let Some(why) = outdir::refusal(&output, &inputs, raw_zone.as_deref(), &containers) {
             errors.push(format!(
                 "{output_at} {why} (hint: the output directory is replaced as a whole by each run; name a new folder of its own, e.g. `dir = \"out\"` beside pipeline.toml)"
@@ -399,7 +399,12 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
 fn shown_output(config_path: &Path, cfg: &config::Config, output_override: Option<&Path>) -> PathBuf {
     match output_override {
         Some(o) => o.to_path_buf(),
-        None => config_path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from(".")).join(&cfg.output.dir),
+        None => config_path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(&cfg.output.dir),
     }
 }
 

@@ -142,7 +142,6 @@ pub fn cache_key(build: &str, normalize_hash: &str, shown_path: &str, content_sh
     hex(&h.finalize())
 }
 
-
 fn input_issue_row(i: InputIssue) -> RecordIssue {
     RecordIssue {
         source_path: i.source_path,

@@ -27,7 +27,8 @@ pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
             if head.len() < 8 {
                 return None;
             }
-            let (even, odd) = head.chunks_exact(2).fold((0usize, 0usize), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
+            let (even, odd) =
+                head.chunks_exact(2).fold((0usize, 0usize), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
             let pairs = head.len() / 2;
             if odd * 10 >= pairs * 9 && even == 0 {
                 (true, bytes, "UTF-16 little-endian (no byte-order mark)")
@@ -41,7 +42,7 @@ pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
     let units: Vec<u16> =
         body.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
     let text = String::from_utf16_lossy(&units);
-    let lossy = text.contains('\u{FFFD}') && !String::from_utf16(&units).is_ok() || body.len() % 2 == 1;
+    let lossy = String::from_utf16(&units).is_err() || body.len() % 2 == 1;
     Some((text, name, lossy))
 }
 
