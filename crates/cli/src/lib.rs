@@ -4,13 +4,11 @@
 #![deny(missing_docs)]
 
 pub mod config;
-mod fingerprint;
-pub mod inputs;
 pub mod inspect_text;
-pub mod outdir;
-pub mod pipeline;
-pub mod publish;
 pub mod schema_cmd;
+
+use trialtables_pipeline as pipeline;
+use trialtables_pipeline::{inputs, outdir};
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

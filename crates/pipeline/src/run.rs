@@ -14,13 +14,15 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::{debug, error, field, info_span, warn, Instrument};
 use trialtables_extract::InputIssue;
 use trialtables_load::{FileMeta, StreamWriter};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
+use crate::cache::{build_id, cache_key, store_cached, try_cached, CacheDirs, CacheEntry, CACHE_DIR};
+use crate::dedup::{Decision, DuplicateIndex};
 use crate::inputs::display_path;
 use crate::publish;
 
@@ -104,44 +106,6 @@ pub struct FileResult {
     pub input_issues: Vec<RecordIssue>,
 }
 
-/// What the incremental cache keeps per input: everything the file gave after normalize.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CacheEntry {
-    /// Normalized records, in file order.
-    pub records: Vec<Normalized>,
-    /// Input-level issues of the file.
-    pub input_issues: Vec<RecordIssue>,
-}
-
-/// Where the incremental cache lives inside an output directory.
-pub const CACHE_DIR: &str = ".cache";
-
-/// Identifies the build that made a cache entry: the version plus the executable's size and
-/// modification time, so a rebuilt binary (new parsing code, same version number) never
-/// reuses rows parsed by the old one.
-pub fn build_id() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0);
-            format!("{}-{}", m.len(), mtime)
-        })
-        .unwrap_or_default();
-    format!("{}+{exe}", env!("CARGO_PKG_VERSION"))
-}
-
-/// Cache key of one input: SHA-256 over the build id, the normalize options, the path the
-/// rows name (`source_path`) and the content hash. Any of them changing means a re-parse.
-pub fn cache_key(build: &str, normalize_hash: &str, shown_path: &str, content_sha: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [build, normalize_hash, shown_path, content_sha] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex(&h.finalize())
-}
-
 fn input_issue_row(i: InputIssue) -> RecordIssue {
     RecordIssue {
         source_path: i.source_path,
@@ -151,53 +115,6 @@ fn input_issue_row(i: InputIssue) -> RecordIssue {
         field: None,
         message: i.message,
         raw_value: None,
-    }
-}
-
-/// Where the incremental cache is read from and written to.
-#[derive(Debug, Clone)]
-pub struct CacheDirs {
-    /// The published output's cache (read).
-    pub previous: PathBuf,
-    /// The staging directory's cache (written; published with the tables).
-    pub next: PathBuf,
-    /// Build id.
-    pub build: String,
-    /// Hash of the normalize options.
-    pub normalize_hash: String,
-}
-
-fn try_cached(cache: &CacheDirs, key: &str) -> Option<CacheEntry> {
-    let prev = cache.previous.join(format!("{key}.json"));
-    let bytes = std::fs::read(&prev).ok()?;
-    match serde_json::from_slice::<CacheEntry>(&bytes) {
-        Ok(e) => {
-            let next = cache.next.join(format!("{key}.json"));
-            if std::fs::hard_link(&prev, &next).is_err() {
-                if let Err(err) = std::fs::write(&next, &bytes) {
-                    warn!(path = %next.display(), "cannot keep a cache entry: {err}");
-                }
-            }
-            Some(e)
-        }
-        Err(err) => {
-            warn!(path = %prev.display(), "ignoring an unreadable cache entry: {err}");
-            None
-        }
-    }
-}
-
-fn store_cached(cache: &CacheDirs, key: &str, entry: &CacheEntry) {
-    let Ok(bytes) = serde_json::to_vec(entry) else { return };
-    // Only keep entries that read back exactly (a NaN or an unrepresentable float would not):
-    // a reused entry must give the same bytes as a fresh parse.
-    if serde_json::from_slice::<CacheEntry>(&bytes).ok().as_ref() != Some(entry) {
-        debug!(key, "entry does not round-trip through JSON; not cached");
-        return;
-    }
-    let next = cache.next.join(format!("{key}.json"));
-    if let Err(err) = std::fs::write(&next, bytes) {
-        warn!(path = %next.display(), "cannot write a cache entry: {err}");
     }
 }
 
@@ -438,34 +355,8 @@ fn write_stream(
     staging: &Path,
     meta: &FileMeta,
 ) -> Result<Written> {
-    /// What is remembered of each written trial, to resolve copies read later. One entry per
-    /// trial (the only state that grows with the input), so it is kept small: the source path
-    /// is shared by all trials of a file.
-    struct Seen {
-        seq: usize,
-        last_update: Option<i32>,
-        last_update_raw: Option<Box<str>>,
-        source_path: Arc<str>,
-        line: i64,
-        fingerprint: u64,
-    }
-    let mut last_path: Arc<str> = Arc::from("");
-    let mut seen_of = |n: &Normalized, fingerprint: u64| {
-        if *last_path != *n.trial.source_path {
-            last_path = Arc::from(n.trial.source_path.as_str());
-        }
-        Seen {
-            // Set after the push.
-            seq: 0,
-            last_update: n.trial.last_update_date.map(|d| d.days),
-            last_update_raw: n.trial.last_update_date_raw.as_deref().map(Box::from),
-            source_path: last_path.clone(),
-            line: n.trial.source_line,
-            fingerprint,
-        }
-    };
     let mut w = StreamWriter::create(staging, meta).context("creating the tables")?;
-    let mut seen: std::collections::HashMap<Box<str>, Seen> = std::collections::HashMap::new();
+    let mut seen = DuplicateIndex::new();
     let mut entries = Vec::new();
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
     let mut count = |issues: &[RecordIssue]| {
@@ -474,25 +365,6 @@ fn write_stream(
         }
     };
     let mut records = 0usize;
-    let dup = |id: &str,
-               dropped_path: &str,
-               dropped_line: i64,
-               dropped_raw: Option<String>,
-               kept_path: &str,
-               kept_raw: Option<&str>,
-               agree: bool| RecordIssue {
-        source_path: dropped_path.to_string(),
-        line: dropped_line,
-        nct_id: Some(id.to_string()),
-        severity: "WARNING".into(),
-        field: Some("nct_id".into()),
-        message: format!(
-            "{id} is also read from {kept_path} (last update {}); that record was kept and this one dropped{}",
-            kept_raw.unwrap_or("unstated"),
-            if agree { "; the two records agree" } else { "; the two records differ" }
-        ),
-        raw_value: dropped_raw,
-    };
     while let Some(mut rx) = order.blocking_recv() {
         let mut pending: std::collections::VecDeque<Msg> = std::collections::VecDeque::new();
         while let Some(msg) = pending.pop_front().or_else(|| rx.blocking_recv()) {
@@ -514,43 +386,22 @@ fn write_stream(
                             w.push_issues(n.issues)?;
                             continue;
                         }
-                        let id: Box<str> = Box::from(n.trial.nct_id.as_str());
-                        let lu = n.trial.last_update_date.map(|d| d.days);
-                        match seen.get(&*id) {
-                            None => {
-                                let s = seen_of(&n, fp);
+                        match seen.offer(&n, fp) {
+                            Decision::New => {
+                                let p = seen.remember(&n, fp);
                                 let seq = w.push(n)?;
-                                seen.insert(id, Seen { seq, ..s });
+                                seen.kept(p, seq);
                             }
-                            Some(old) if lu > old.last_update => {
+                            Decision::Supersedes { old_seq, issue } => {
                                 // The new copy is newer: drop the one already written.
-                                let issue = dup(
-                                    &id,
-                                    &old.source_path,
-                                    old.line,
-                                    old.last_update_raw.as_deref().map(str::to_string),
-                                    &n.trial.source_path,
-                                    n.trial.last_update_date_raw.as_deref(),
-                                    old.fingerprint == fp,
-                                );
-                                w.drop_record(old.seq);
+                                w.drop_record(old_seq);
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                let s = seen_of(&n, fp);
+                                let p = seen.remember(&n, fp);
                                 let seq = w.push(n)?;
-                                seen.insert(id, Seen { seq, ..s });
+                                seen.kept(p, seq);
                             }
-                            Some(old) => {
-                                // Not newer (ties keep the first in input order): drop this one.
-                                let issue = dup(
-                                    &id,
-                                    &n.trial.source_path,
-                                    n.trial.source_line,
-                                    n.trial.last_update_date_raw.clone(),
-                                    &old.source_path,
-                                    old.last_update_raw.as_deref(),
-                                    old.fingerprint == fp,
-                                );
+                            Decision::Dropped { issue } => {
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
                                 w.push_issues(n.issues)?;
@@ -561,14 +412,14 @@ fn write_stream(
             }
         }
     }
-    let trials = seen.len();
+    let trials = seen.trials();
     for sev in ["ERROR", "WARNING", "INFO"] {
         by_severity.entry(sev.to_string()).or_default();
     }
     Ok(Written { writer: w, entries, by_severity, records, trials })
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
