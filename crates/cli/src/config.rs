@@ -143,19 +143,6 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The nearest valid key to `unknown`, when one is close.
 pub fn nearest_key(unknown: &str) -> Option<&'static str> {
     nearest(unknown, KEYS)
@@ -163,7 +150,7 @@ pub fn nearest_key(unknown: &str) -> Option<&'static str> {
 
 /// The nearest of `candidates` to `word`, when one is close.
 fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates.iter().map(|k| (levenshtein(word, k), *k)).filter(|(d, k)| *d <= 2.max(k.len() / 3)).min().map(|(_, k)| k)
+    candidates.iter().map(|k| (strsim::levenshtein(word, k), *k)).filter(|(d, k)| *d <= 2.max(k.len() / 3)).min().map(|(_, k)| k)
 }
 
 /// Where `key` is set inside `[section]` (or at top level when `section` is empty), as

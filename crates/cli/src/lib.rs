@@ -159,11 +159,14 @@ fn init_logging(cli: &Cli) {
         }
     };
     let filter = EnvFilter::try_from_env("TRIALTABLES_LOG").unwrap_or_else(|_| EnvFilter::new(level));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_target(false);
+    // Stage spans (read, load, metrics, publish with their counts) are for logs and `-v`; a
+    // person at a terminal gets the progress bar and the summary.
+    let spans = if cli.verbose > 0 || cli.log_format == LogFormat::Json {
+        tracing_subscriber::fmt::format::FmtSpan::CLOSE
+    } else {
+        tracing_subscriber::fmt::format::FmtSpan::NONE
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_span_events(spans).with_target(false);
     let _ = match cli.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),

@@ -369,11 +369,15 @@ fn second_run_on_a_locked_output_is_refused() {
     std::fs::create_dir_all(dir.path().join("fixtures/seeds")).unwrap();
     std::fs::copy(repo().join("fixtures/seeds/000_06cd87bbc5196893.txt"), dir.path().join("fixtures/seeds/a.txt")).unwrap();
     std::fs::write(dir.path().join("pipeline.toml"), SEEDS_CONFIG).unwrap();
-    // pid 1 is always alive: a live holder.
-    std::fs::write(dir.path().join(".out.lock"), "1\n").unwrap();
+    // A live holder: this test process holds the advisory lock (and says it is pid 1).
+    let lock = dir.path().join(".out.lock");
+    std::fs::write(&lock, "1\n").unwrap();
+    let held = std::fs::File::open(&lock).unwrap();
+    held.try_lock().unwrap();
     let run = run_in(dir, &["run"]);
     assert_eq!(run.code, 3);
-    assert!(run.stderr.contains("locked by another trialtables run"), "{}", run.stderr);
+    assert!(run.stderr.contains("locked by another trialtables run (pid 1,"), "{}", run.stderr);
+    drop(held);
 }
 
 #[test]

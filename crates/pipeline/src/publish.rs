@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-/// A held lock on an output directory; released on drop.
+/// A held lock on an output directory: an advisory lock (`flock`) on `.<name>.lock` beside it,
+/// which the operating system releases when the process ends, however it ends. The file also
+/// holds the pid, for the message a second run gets. Released (and the file removed) on drop.
 #[derive(Debug)]
 pub struct OutputLock {
     path: PathBuf,
+    file: fs::File,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -19,44 +22,62 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-fn pid_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
+#[cfg(unix)]
+fn same_file(f: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 
+#[cfg(not(unix))]
+fn same_file(_f: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
 impl OutputLock {
-    /// Takes the lock on `out` (a file `.<name>.lock` beside it holding our pid). Refuses when
-    /// a live process holds it; takes over a lock whose process is gone.
+    /// Takes the lock on `out`. Refuses when another process holds it; a lock file left by a
+    /// run that is gone holds no lock and is taken over (with a warning naming its pid).
     pub fn acquire(out: &Path) -> Result<OutputLock> {
         let path = sibling(out, "lock");
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
-        for _ in 0..2 {
-            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    writeln!(f, "{}", std::process::id()).with_context(|| format!("writing {}", path.display()))?;
-                    return Ok(OutputLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+        // A holder that removes the file between our open and our lock leaves us locking a
+        // deleted file: check that the path still names what we locked, else try again.
+        for _ in 0..8 {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .with_context(|| format!("creating lock {}", path.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
                     let holder = fs::read_to_string(&path).unwrap_or_default();
-                    match holder.trim().parse::<u32>() {
-                        Ok(pid) if pid_alive(pid) && pid != std::process::id() => bail!(
-                            "output {} is locked by another trialtables run (pid {pid}, lock file {}); wait for it to finish",
-                            out.display(),
-                            path.display()
-                        ),
-                        _ => {
-                            tracing::warn!(lock = %path.display(), holder = holder.trim(), "removing stale lock left by a process that is gone");
-                            fs::remove_file(&path).with_context(|| format!("removing stale lock {}", path.display()))?;
-                        }
-                    }
+                    bail!(
+                        "output {} is locked by another trialtables run (pid {}, lock file {}); wait for it to finish",
+                        out.display(),
+                        holder.trim(),
+                        path.display()
+                    )
                 }
-                Err(e) => return Err(e).with_context(|| format!("creating lock {}", path.display())),
+                Err(fs::TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", path.display())),
             }
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let mut holder = String::new();
+            let _ = std::io::Read::read_to_string(&mut file, &mut holder);
+            if !holder.trim().is_empty() {
+                tracing::warn!(lock = %path.display(), holder = holder.trim(), "removing stale lock left by a process that is gone");
+            }
+            file.set_len(0).and_then(|_| std::io::Seek::rewind(&mut file)).with_context(|| format!("writing {}", path.display()))?;
+            writeln!(file, "{}", std::process::id()).with_context(|| format!("writing {}", path.display()))?;
+            return Ok(OutputLock { path, file });
         }
         bail!("could not take the lock {}", path.display())
     }
@@ -64,7 +85,9 @@ impl OutputLock {
 
 impl Drop for OutputLock {
     fn drop(&mut self) {
+        // Removed while still locked, so a run that opens the path afterwards gets a new file.
         let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 
@@ -207,15 +230,17 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("out");
         let l = OutputLock::acquire(&out).unwrap();
-        // Our own pid holds it: a second acquire from "another run" is simulated with pid 1.
-        fs::write(sibling(&out, "lock"), "1\n").unwrap();
+        assert_eq!(fs::read_to_string(sibling(&out, "lock")).unwrap(), format!("{}\n", std::process::id()));
+        // Held (a second open file description counts as another holder): refused.
         let e = OutputLock::acquire(&out).unwrap_err().to_string();
-        assert!(e.contains("locked by another trialtables run"), "{e}");
-        // A pid that cannot exist is stale.
+        assert!(e.contains("locked by another trialtables run") && e.contains(&std::process::id().to_string()), "{e}");
+        drop(l);
+        assert!(!sibling(&out, "lock").exists());
+        // A file left by a killed run holds no lock: taken over.
         fs::write(sibling(&out, "lock"), "4294967\n").unwrap();
         let l2 = OutputLock::acquire(&out).unwrap();
+        assert_eq!(fs::read_to_string(sibling(&out, "lock")).unwrap(), format!("{}\n", std::process::id()));
         drop(l2);
-        drop(l);
         assert!(!sibling(&out, "lock").exists());
     }
 

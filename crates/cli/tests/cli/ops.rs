@@ -165,6 +165,18 @@ fn inspect_text_shows_layout_raw_lines_and_normalized() {
 // ---- logs and summary ----------------------------------------------------------------------
 
 #[test]
+fn stage_spans_are_logged_only_with_verbose() {
+    let plain = trialtables!(SEEDS_CONFIG, "run");
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stderr.contains("close"), "a plain run logs no stage spans: {}", plain.stderr);
+    let verbose = trialtables!(SEEDS_CONFIG, "run", "-v");
+    assert_eq!(verbose.code, 0, "{}", verbose.stderr);
+    for stage in ["read", "load", "metrics", "publish"] {
+        assert!(verbose.stderr.lines().any(|l| l.contains(stage) && l.contains("close")), "-v logs the {stage} span: {}", verbose.stderr);
+    }
+}
+
+#[test]
 fn json_logs_are_json_lines_with_one_span_per_stage_and_the_summary_is_exact() {
     let run = trialtables!(SEEDS_CONFIG, "--log-format", "json", "run");
     assert_eq!(run.code, 0, "{}", run.stderr);
