@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod columns;
+pub mod registry;
 pub mod schema;
 pub mod stream;
 pub mod writer;

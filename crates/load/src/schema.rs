@@ -277,19 +277,7 @@ impl TableDef {
     }
 }
 
-/// Every output table, in the order they are written and documented.
-pub const TABLES: &[TableDef] = &[
-    TableDef { name: "trials", build: |t| trials(&t.trials) },
-    TableDef { name: "conditions", build: |t| conditions(&t.conditions) },
-    TableDef { name: "arms", build: |t| arms(&t.arms) },
-    TableDef { name: "interventions", build: |t| interventions(&t.interventions) },
-    TableDef { name: "arm_interventions", build: |t| arm_interventions(&t.arm_interventions) },
-    TableDef { name: "doses", build: |t| doses(&t.doses) },
-    TableDef { name: "outcomes", build: |t| outcomes(&t.outcomes) },
-    TableDef { name: "outcome_timepoints", build: |t| outcome_timepoints(&t.timepoints) },
-    TableDef { name: "references", build: |t| references(&t.references) },
-    TableDef { name: "record_issues", build: |t| record_issues(&t.issues) },
-];
+pub use crate::registry::TABLES;
 
 /// Names of all output tables.
 pub fn table_names() -> Vec<&'static str> {

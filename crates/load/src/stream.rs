@@ -21,8 +21,8 @@ use crate::writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables
 /// Rows per table written at a time (and per read-back batch of the rewrite).
 pub const CHUNK_ROWS: usize = 8192;
 
-/// Number of tables holding per-record rows (all but `record_issues`).
-const RECORD_TABLES: usize = 9;
+/// Number of tables holding per-record rows (all but `record_issues`, which is last).
+const RECORD_TABLES: usize = TABLES.len() - 1;
 
 /// Where one record's rows start in each record table (row offsets), in table order. Kept
 /// for every record (to drop a superseded copy at the end), so 32-bit: 36 bytes per record.
@@ -34,24 +34,9 @@ pub struct StreamWriter {
     props: WriterProperties,
     writers: Vec<ArrowWriter<BufWriter<File>>>,
     buf: Tables,
-    written: [u64; RECORD_TABLES + 1],
+    written: [u64; TABLES.len()],
     starts: Vec<Starts>,
     dropped: BTreeSet<usize>,
-}
-
-macro_rules! per_table {
-    ($m:ident) => {
-        $m!(0, trials);
-        $m!(1, conditions);
-        $m!(2, arms);
-        $m!(3, interventions);
-        $m!(4, arm_interventions);
-        $m!(5, doses);
-        $m!(6, outcomes);
-        $m!(7, timepoints);
-        $m!(8, references);
-        $m!(9, issues);
-    };
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> LoadError + '_ {
@@ -77,29 +62,14 @@ impl StreamWriter {
             props,
             writers,
             buf: Tables::default(),
-            written: [0; RECORD_TABLES + 1],
+            written: [0; TABLES.len()],
             starts: Vec::new(),
             dropped: BTreeSet::new(),
         })
     }
 
     fn total(&self, t: usize) -> u64 {
-        let buffered = {
-            let b = &self.buf;
-            [
-                b.trials.len(),
-                b.conditions.len(),
-                b.arms.len(),
-                b.interventions.len(),
-                b.arm_interventions.len(),
-                b.doses.len(),
-                b.outcomes.len(),
-                b.timepoints.len(),
-                b.references.len(),
-                b.issues.len(),
-            ][t]
-        };
-        self.written[t] + buffered as u64
+        self.written[t] + self.buf.len_of(t) as u64
     }
 
     /// Appends one record's rows; returns its sequence number (for [`StreamWriter::drop_record`]).
@@ -126,20 +96,14 @@ impl StreamWriter {
     }
 
     fn flush_full(&mut self, all: bool) -> Result<(), LoadError> {
-        macro_rules! flush_one {
-            ($i:expr, $field:ident) => {
-                while self.buf.$field.len() >= CHUNK_ROWS || (all && !self.buf.$field.is_empty()) {
-                    let n = self.buf.$field.len().min(CHUNK_ROWS);
-                    let rows: Vec<_> = self.buf.$field.drain(..n).collect();
-                    let chunk = Tables { $field: rows, ..Tables::default() };
-                    let batch = (TABLES[$i].build)(&chunk);
-                    let path = self.dir.join(format!("{}.parquet", TABLES[$i].name));
-                    self.writers[$i].write(&batch).map_err(pq(&path))?;
-                    self.written[$i] += n as u64;
-                }
-            };
+        for t in 0..TABLES.len() {
+            while self.buf.len_of(t) >= CHUNK_ROWS || (all && self.buf.len_of(t) > 0) {
+                let batch = self.buf.take_batch(t, CHUNK_ROWS);
+                let path = self.dir.join(format!("{}.parquet", TABLES[t].name));
+                self.writers[t].write(&batch).map_err(pq(&path))?;
+                self.written[t] += batch.num_rows() as u64;
+            }
         }
-        per_table!(flush_one);
         Ok(())
     }
 

@@ -8,48 +8,8 @@ use std::path::PathBuf;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
-use trialtables_normalize::model::*;
 
-/// All rows of a run, table by table, already in their final (sorted) order.
-#[derive(Debug, Clone, Default)]
-pub struct Tables {
-    /// trials
-    pub trials: Vec<Trial>,
-    /// conditions
-    pub conditions: Vec<Condition>,
-    /// arms
-    pub arms: Vec<Arm>,
-    /// interventions
-    pub interventions: Vec<Intervention>,
-    /// arm_interventions
-    pub arm_interventions: Vec<ArmIntervention>,
-    /// doses
-    pub doses: Vec<Dose>,
-    /// outcomes
-    pub outcomes: Vec<Outcome>,
-    /// outcome_timepoints
-    pub timepoints: Vec<Timepoint>,
-    /// references
-    pub references: Vec<Reference>,
-    /// record_issues
-    pub issues: Vec<RecordIssue>,
-}
-
-impl Tables {
-    /// Appends one normalized record's rows.
-    pub fn push(&mut self, n: Normalized) {
-        self.trials.push(n.trial);
-        self.conditions.extend(n.conditions);
-        self.arms.extend(n.arms);
-        self.interventions.extend(n.interventions);
-        self.arm_interventions.extend(n.arm_interventions);
-        self.doses.extend(n.doses);
-        self.outcomes.extend(n.outcomes);
-        self.timepoints.extend(n.timepoints);
-        self.references.extend(n.references);
-        self.issues.extend(n.issues);
-    }
-}
+pub use crate::registry::Tables;
 
 /// Provenance written into every file's key-value metadata.
 #[derive(Debug, Clone)]
@@ -123,6 +83,7 @@ mod tests {
     use arrow_array::types::{Date32Type, Int32Type, Int64Type};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use std::fs::File;
+    use trialtables_normalize::model::*;
 
     fn sample() -> Normalized {
         let mut t = Normalized::default();

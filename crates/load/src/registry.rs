@@ -1,0 +1,104 @@
+//! The one list of output tables. Everything that goes table by table (the row buffers, the
+//! per-record push, the chunked flush, the schemas and batch builders, the row counts and
+//! names in the manifest and the data dictionary) derives from the `tables!` invocation
+//! below, so adding a table is one line here plus its schema function in `schema.rs` (and its
+//! rows in `Normalized`).
+
+use arrow_array::RecordBatch;
+use trialtables_normalize::model::*;
+
+use crate::schema::{self, TableDef};
+
+/// Pushes a record's rows of one table into its buffer: a single row (`one`) or a list (`many`).
+macro_rules! push_rows {
+    (one, $buf:expr, $rows:expr) => {
+        $buf.push($rows)
+    };
+    (many, $buf:expr, $rows:expr) => {
+        $buf.extend($rows)
+    };
+}
+
+macro_rules! tables {
+    ($( $(#[$doc:meta])* $field:ident: $row:ty = $from:ident ($kind:ident), $name:literal => $build:path; )*) => {
+        /// Rows waiting to be written, table by table, in output order.
+        #[derive(Debug, Clone, Default)]
+        pub struct Tables {
+            $( $(#[$doc])* pub $field: Vec<$row>, )*
+        }
+
+        impl Tables {
+            /// Appends every row of one record.
+            pub fn push(&mut self, n: Normalized) {
+                $( push_rows!($kind, self.$field, n.$from); )*
+            }
+
+            /// Rows buffered in table `t` (its index in [`TABLES`]).
+            pub fn len_of(&self, t: usize) -> usize {
+                [$( self.$field.len() ),*][t]
+            }
+
+            /// Takes the first `n` buffered rows of table `t` as a batch.
+            pub fn take_batch(&mut self, t: usize, n: usize) -> RecordBatch {
+                let mut i = 0;
+                $(
+                    if i == t {
+                        let rows: Vec<$row> = self.$field.drain(..n.min(self.$field.len())).collect();
+                        return $build(&rows);
+                    }
+                    i += 1;
+                )*
+                unreachable!("table index {t} of {i}")
+            }
+        }
+
+        /// Every output table, in the order they are written and documented.
+        pub const TABLES: &[TableDef] = &[ $( TableDef { name: $name, build: |t| $build(&t.$field) }, )* ];
+    };
+}
+
+tables! {
+    /// One row per trial.
+    trials: Trial = trial (one), "trials" => schema::trials;
+    /// Conditions.
+    conditions: Condition = conditions (many), "conditions" => schema::conditions;
+    /// Arms.
+    arms: Arm = arms (many), "arms" => schema::arms;
+    /// Interventions.
+    interventions: Intervention = interventions (many), "interventions" => schema::interventions;
+    /// Arm-intervention links.
+    arm_interventions: ArmIntervention = arm_interventions (many), "arm_interventions" => schema::arm_interventions;
+    /// Dose levels.
+    doses: Dose = doses (many), "doses" => schema::doses;
+    /// Outcome measures.
+    outcomes: Outcome = outcomes (many), "outcomes" => schema::outcomes;
+    /// Outcome timepoints.
+    timepoints: Timepoint = timepoints (many), "outcome_timepoints" => schema::outcome_timepoints;
+    /// References.
+    references: Reference = references (many), "references" => schema::references;
+    /// Findings (last: they also hold rows that belong to no record).
+    issues: RecordIssue = issues (many), "record_issues" => schema::record_issues;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_is_listed_once_with_record_issues_last() {
+        let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert_eq!(names.last(), Some(&"record_issues"));
+        let mut t = Tables::default();
+        let mut n = Normalized::default();
+        n.conditions.push(Condition { nct_id: "N".into(), condition_index: 0, condition: "c".into(), category: None });
+        t.push(n);
+        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let b = t.take_batch(1, 10);
+        assert_eq!((b.num_rows(), t.len_of(1)), (1, 0));
+        assert_eq!(b.schema(), TABLES[1].schema());
+    }
+}
