@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use trialtables_extract::Severity;
 
 /// Exit codes (documented in the README).
 pub mod exit {
@@ -314,8 +315,8 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             let outcome = rt.block_on(pipeline::run(plan)).map_err(failure)?;
             print_summary(&outcome, &shown_output);
             let m = &outcome.manifest;
-            let errors = m.issues_by_severity.get("ERROR").copied().unwrap_or(0);
-            let warnings = m.issues_by_severity.get("WARNING").copied().unwrap_or(0);
+            let errors = m.issues_by_severity.get(Severity::Error.as_str()).copied().unwrap_or(0);
+            let warnings = m.issues_by_severity.get(Severity::Warning.as_str()).copied().unwrap_or(0);
             Ok(if exceeds(cfg.run.fail_on, errors, warnings) { exit::ISSUES } else { exit::OK })
         }
         Command::Validate { config } => match plan(&config, &[], None, None) {
@@ -419,9 +420,9 @@ fn print_summary(o: &pipeline::RunOutcome, shown: &Path) {
     }
     println!(
         "  issues: {} error, {} warning, {} info   ({:.2} s)",
-        m.issues_by_severity.get("ERROR").unwrap_or(&0),
-        m.issues_by_severity.get("WARNING").unwrap_or(&0),
-        m.issues_by_severity.get("INFO").unwrap_or(&0),
+        m.issues_by_severity.get(Severity::Error.as_str()).unwrap_or(&0),
+        m.issues_by_severity.get(Severity::Warning.as_str()).unwrap_or(&0),
+        m.issues_by_severity.get(Severity::Info.as_str()).unwrap_or(&0),
         m.duration_seconds
     );
 }

@@ -3,7 +3,7 @@
 //! the normalize stage has one input whatever the form, and an analyst can always trace a
 //! value back to a line of a file.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One value as the source states it, with the 1-based line it starts on (0 when the form has
 /// no useful line, e.g. a minified JSON document).
@@ -166,7 +166,7 @@ pub struct Finding {
 }
 
 /// Severity of a data-quality finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     /// Data was lost: a record or a value could not be read.
     Error,

@@ -254,7 +254,7 @@ pub fn record_issues(rows: &[RecordIssue]) -> RecordBatch {
             key("source_path", "Input file (archive members as archive!member).", utf8(rows, |r| Some(&r.source_path))),
             key("line", "1-based line in the input (0 = whole file or unknown).", i64c(rows, |r| Some(r.line))),
             c("nct_id", "Trial, when known.", utf8(rows, |r| r.nct_id.as_deref())),
-            key("severity", "ERROR (data lost), WARNING (value doubtful or null), INFO.", dict(rows, |r| Some(&r.severity))),
+            key("severity", "ERROR (data lost), WARNING (value doubtful or null), INFO.", dict(rows, |r| Some(r.severity.as_str()))),
             c("field", "Column or field concerned.", dict(rows, |r| r.field.as_deref())),
             key("message", "What was found; conflicts name both values.", utf8(rows, |r| Some(&r.message))),
             c("raw_value", "The raw value concerned, when there is one.", utf8(rows, |r| r.raw_value.as_deref())),

@@ -717,7 +717,7 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
             source_path: raw.source_path.clone(),
             line: r.line as i64,
             nct_id: Some(nct_id.to_string()).filter(|s| !s.is_empty()),
-            severity: "WARNING".to_string(),
+            severity: trialtables_extract::Severity::Warning,
             field: Some("doses".to_string()),
             message: format!("{f} seems to state a cell dose that could not be read; no dose row made"),
             raw_value: Some(r.text.clone()),

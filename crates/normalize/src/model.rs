@@ -3,6 +3,7 @@
 //! one, so a field added here is a column added there.
 
 use serde::{Deserialize, Serialize};
+pub use trialtables_extract::Severity;
 
 /// A date as precise as the source states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -287,7 +288,7 @@ pub struct RecordIssue {
     /// NCT number when known.
     pub nct_id: Option<String>,
     /// ERROR / WARNING / INFO.
-    pub severity: String,
+    pub severity: Severity,
     /// Column or field concerned.
     pub field: Option<String>,
     /// What was found; conflicts name both values.

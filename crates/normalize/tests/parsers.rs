@@ -421,7 +421,7 @@ fn unreadable_dose_is_an_issue() {
     assert!(d.is_empty());
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert_eq!(issues[0].line, 42);
-    assert_eq!(issues[0].severity, "WARNING");
+    assert_eq!(issues[0].severity, trialtables_extract::Severity::Warning);
     assert_eq!(issues[0].field.as_deref(), Some("doses"));
     assert_eq!(issues[0].source_path, "x.json");
 }

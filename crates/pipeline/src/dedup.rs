@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use trialtables_extract::Severity;
 use trialtables_normalize::{Normalized, RecordIssue};
 
 /// What is remembered of a kept trial.
@@ -134,7 +135,7 @@ fn issue(id: &str, dropped: (&str, i64, Option<&str>), kept: (&str, Option<&str>
         source_path: dropped.0.to_string(),
         line: dropped.1,
         nct_id: Some(id.to_string()),
-        severity: "WARNING".into(),
+        severity: Severity::Warning,
         field: Some("nct_id".into()),
         message: format!(
             "{id} is also read from {} (last update {}); that record was kept and this one dropped{}",

@@ -312,7 +312,7 @@ mod tests {
             source_path: "a.json".into(),
             line: 1,
             nct_id: None,
-            severity: "WARNING".into(),
+            severity: trialtables_extract::Severity::Warning,
             field: None,
             message: "m".into(),
             raw_value: None,

@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::{debug, error, field, info_span, warn, Instrument};
-use trialtables_extract::InputIssue;
+use trialtables_extract::{InputIssue, Severity};
 use trialtables_load::{FileMeta, StreamWriter};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
@@ -111,7 +111,7 @@ fn input_issue_row(i: InputIssue) -> RecordIssue {
         source_path: i.source_path,
         line: i.line as i64,
         nct_id: i.nct_id,
-        severity: i.severity.as_str().to_string(),
+        severity: i.severity,
         field: None,
         message: i.message,
         raw_value: None,
@@ -126,7 +126,7 @@ fn failed_file(shown: String, bytes: u64, sha256: String, message: String) -> Fi
             source_path: shown,
             line: 0,
             nct_id: None,
-            severity: "ERROR".into(),
+            severity: Severity::Error,
             field: None,
             message,
             raw_value: None,
@@ -240,7 +240,7 @@ fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&Ca
             let mut f = failed_file(shown, 0, String::new(), u.message);
             if !u.data_lost {
                 for i in &mut f.input_issues {
-                    i.severity = "WARNING".into();
+                    i.severity = Severity::Warning;
                 }
             }
             sink(Msg::Chunk(Vec::new(), f.input_issues));
@@ -361,7 +361,7 @@ fn write_stream(
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
     let mut count = |issues: &[RecordIssue]| {
         for i in issues {
-            *by_severity.entry(i.severity.clone()).or_default() += 1;
+            *by_severity.entry(i.severity.as_str().to_string()).or_default() += 1;
         }
     };
     let mut records = 0usize;
@@ -413,8 +413,8 @@ fn write_stream(
         }
     }
     let trials = seen.trials();
-    for sev in ["ERROR", "WARNING", "INFO"] {
-        by_severity.entry(sev.to_string()).or_default();
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        by_severity.entry(sev.as_str().to_string()).or_default();
     }
     Ok(Written { writer: w, entries, by_severity, records, trials })
 }
@@ -540,7 +540,7 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     let span = info_span!("publish", output = %plan.output.display());
     span.in_scope(|| publish::swap_in(&staging, &plan.output))?;
     drop(span);
-    let errors = manifest.issues_by_severity.get("ERROR").copied().unwrap_or(0);
+    let errors = manifest.issues_by_severity.get(Severity::Error.as_str()).copied().unwrap_or(0);
     if errors > 0 {
         error!(errors, "records or values were lost; see record_issues.parquet");
     }
