@@ -357,9 +357,16 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>], format: SourceFormat) -> RawR
     let start = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
     let mut r = RawRecord::new(path, format, start);
     read_title(&mut r, lines);
+    let mut provided_by: Option<Raw> = None;
     let mut i = 0;
     while i < lines.len() {
-        i = step(&mut r, lines, i).max(i + 1);
+        i = step(&mut r, lines, i, &mut provided_by).max(i + 1);
+    }
+    // "Information provided by (Responsible Party):" names whoever submitted the record,
+    // often an investigator: the lead sponsor only when no "Sponsors and Collaborators"
+    // list (or "Sponsor:" value) says who it is.
+    if r.lead_sponsor.is_none() {
+        r.lead_sponsor = provided_by;
     }
     link_arms(&mut r);
     r
@@ -408,7 +415,7 @@ fn block<'a, 'b>(lines: &'b [Line<'a>], i: usize) -> (Vec<&'b Line<'a>>, usize) 
 }
 
 /// Reads the construct starting at line `i`; returns the index of the next line to look at.
-fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
+fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Option<Raw>) -> usize {
     let Some(l) = lines.get(i) else { return i + 1 };
     let norm = l.norm.as_ref();
     let no = l.no;
@@ -477,21 +484,27 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
             return i + 1;
         }
         let mut k = i + 1;
+        let mut after_provided_by = false;
         while let Some(nl) = lines.get(k) {
             if nl.is_blank() || label_opt_colon(&nl.norm, "Information provided by").is_some() {
                 if let Some(v) = label_colon(&nl.norm, "Information provided by")
                     .or_else(|| label_colon(&nl.norm, "Information provided by (Responsible Party)"))
                 {
                     if !v.is_empty() {
-                        set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v, nl.no);
+                        provided_by.get_or_insert(Raw::new(v, nl.no));
                         return k + 1;
                     }
+                    after_provided_by = true;
                 }
                 k += 1;
                 continue;
             }
             if !is_stop(&nl.norm) {
-                set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                if after_provided_by {
+                    provided_by.get_or_insert(Raw::new(nl.text, nl.no));
+                } else {
+                    set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                }
                 return k + 1;
             }
             break;
@@ -627,9 +640,13 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
     }
 
     // Publications.
+    // The heading as stated is the type (normalize reads "Publications" and "Additional
+    // publications" as BACKGROUND, "... of Results" as RESULT, "... automatically indexed ..."
+    // as DERIVED).
     for (head, ty) in [
         ("Publications of Results", Some("Publications of Results")),
-        ("Publications", None),
+        ("Publications", Some("Publications")),
+        ("Additional publications", Some("Additional publications")),
         ("Publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),
         ("Publications automatically indexed to this study", Some("auto")),
         ("Additional publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),

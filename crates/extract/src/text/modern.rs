@@ -812,7 +812,9 @@ fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
         }
         entries.push((v.raw(), false));
     }
-    let lead = entries.iter().find(|e| e.1).or(entries.first());
+    // With roles the lead is the entry marked "lead"; without them (bare values) the site
+    // lists the collaborators first and the lead sponsor last.
+    let lead = entries.iter().find(|e| e.1).or(entries.last());
     if let Some((name, _)) = lead {
         put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", name.clone());
     }
