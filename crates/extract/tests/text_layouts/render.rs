@@ -64,6 +64,10 @@ pub struct Expected {
     pub healthy: Option<String>,
     pub ref_count: Option<usize>,
     pub pmids: Option<Vec<String>>,
+    /// Reference types the page states (BACKGROUND / RESULT / DERIVED), in page order.
+    pub ref_types: Option<Vec<String>>,
+    /// The lead sponsor, when the page tells it from the collaborators.
+    pub lead_sponsor: Option<String>,
 }
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -110,6 +114,9 @@ fn classic_status(e: &str) -> String {
         "ACTIVE_NOT_RECRUITING" => "Active, not recruiting".into(),
         "ENROLLING_BY_INVITATION" => "Enrolling by invitation".into(),
         "UNKNOWN" => "Unknown status".into(),
+        "NO_LONGER_AVAILABLE" => "No longer available".into(),
+        "TEMPORARILY_NOT_AVAILABLE" => "Temporarily not available".into(),
+        "APPROVED_FOR_MARKETING" => "Approved for marketing".into(),
         other => title_words(other),
     }
 }
@@ -124,8 +131,16 @@ fn status_sentence(e: &str) -> Option<&'static str> {
         "WITHDRAWN" => "This study has been withdrawn prior to enrollment.",
         "SUSPENDED" => "This study has been suspended.",
         "ENROLLING_BY_INVITATION" => "This study is enrolling participants by invitation only.",
+        "AVAILABLE" => "Expanded access is currently available for this treatment.",
+        "NO_LONGER_AVAILABLE" => "Expanded access is no longer available for this treatment.",
+        "TEMPORARILY_NOT_AVAILABLE" => "Expanded access is temporarily not available for this treatment.",
+        "APPROVED_FOR_MARKETING" => "This treatment has been approved for sale to the public.",
         _ => return None,
     })
+}
+
+fn is_expanded_access_status(e: &str) -> bool {
+    matches!(e, "AVAILABLE" | "NO_LONGER_AVAILABLE" | "TEMPORARILY_NOT_AVAILABLE" | "APPROVED_FOR_MARKETING")
 }
 
 fn phase_words(e: &str) -> String {
@@ -170,7 +185,13 @@ fn masking_words(v: &Value, old: bool) -> Option<String> {
         ("NONE", false) => "None (Open Label)".into(),
         ("NONE", true) => "Open Label".into(),
         (x, _) => {
-            let head = if old { format!("{} Blind", title_words(x)) } else { title_words(x) };
+            // The 2014 print knew only "Single Blind" and "Double Blind": more than two masked
+            // parties are "Double Blind" with the parties listed.
+            let head = match (x, old) {
+                ("SINGLE", true) => "Single Blind".to_string(),
+                (_, true) => "Double Blind".to_string(),
+                (x, false) => title_words(x),
+            };
             if who.is_empty() {
                 head
             } else {
@@ -252,6 +273,35 @@ impl<'a> Study<'a> {
     }
     fn sponsor(&self) -> Option<&'a str> {
         self.get(&["sponsorCollaboratorsModule", "leadSponsor", "name"])
+    }
+    fn collaborators(&self) -> Vec<String> {
+        arr(self.p, &["sponsorCollaboratorsModule", "collaborators"])
+            .iter()
+            .filter_map(|c| s(c, &["name"]))
+            .map(|n| n.trim().to_string())
+            .collect()
+    }
+    fn collaborator_classes(&self) -> Vec<(String, String)> {
+        arr(self.p, &["sponsorCollaboratorsModule", "collaborators"])
+            .iter()
+            .filter_map(|c| Some((s(c, &["name"])?.trim().to_string(), s(c, &["class"]).unwrap_or("OTHER").to_string())))
+            .collect()
+    }
+    /// The classic pages' "Information provided by (Responsible Party):" value: the
+    /// investigator ("Name, Affiliation") when one is responsible, else the sponsor.
+    fn responsible_party(&self) -> Option<String> {
+        let rp = self.p.get("sponsorCollaboratorsModule")?.get("responsibleParty");
+        let inv = rp.and_then(|r| s(r, &["investigatorFullName"]).or_else(|| s(r, &["oldNameTitle"])));
+        match inv {
+            Some(n) => {
+                let aff = rp.and_then(|r| s(r, &["investigatorAffiliation"]).or_else(|| s(r, &["oldOrganization"])));
+                Some(match aff {
+                    Some(a) => format!("{}, {}", n.trim(), a.trim()),
+                    None => n.trim().to_string(),
+                })
+            }
+            None => self.sponsor().map(str::to_string),
+        }
     }
     fn summary(&self) -> Option<&'a str> {
         self.get(&["descriptionModule", "briefSummary"])
@@ -350,6 +400,7 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     let mut e = common_expected(st);
     let mut o: Vec<String> = Vec::new();
     let sponsor = st.sponsor().unwrap_or("Unknown sponsor");
+    let rp = st.responsible_party().unwrap_or_else(|| sponsor.to_string());
     let nct = st.nct().unwrap_or("");
     if !old {
         o.extend(["Working…", "ClinicalTrials.gov", "ClinicalTrials.gov Menu", ""].map(String::from));
@@ -367,12 +418,16 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
             e.status = Some("Unknown status".into());
         } else if let Some(sent) = status_sentence(status) {
             o.push(sent.into());
-            o.push(format!("Verified June 2016 by {sponsor}"));
+            if is_expanded_access_status(status) {
+                o.push(format!("Verified June 2016 by {sponsor}."));
+            } else {
+                o.push(format!("Verified June 2016 by {sponsor}"));
+            }
             e.status = Some(classic_status(status));
         }
         o.push("Sponsor:".into());
         o.push("Information provided by (Responsible Party):".into());
-        o.push(sponsor.into());
+        o.push(rp.clone());
         o.push("ClinicalTrials.gov Identifier:".into());
         o.push(nct.into());
         o.push("First received: October 1, 2009".into());
@@ -396,6 +451,9 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
                 o.push(format!("Recruitment status was:  {}", classic_status(lk)));
             }
             e.status = Some("Unknown".into());
+        } else if is_expanded_access_status(status) {
+            o.push(format!("Expanded Access Status : {}", classic_status(status)));
+            e.status = Some(classic_status(status));
         } else if !status.is_empty() {
             o.push(format!("Recruitment Status : {}", classic_status(status)));
             e.status = Some(classic_status(status));
@@ -404,7 +462,7 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         o.push("Last Update Posted : June 19, 2018".into());
         o.push("Sponsor:".into());
         o.push("Information provided by (Responsible Party):".into());
-        o.push(sponsor.into());
+        o.push(rp.clone());
         o.push(String::new());
         o.push("Brief Summary:".into());
         o.push(String::new());
@@ -767,6 +825,7 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         o.push(String::new());
         o.push("Sponsors and Collaborators".into());
         o.push(sponsor.into());
+        o.extend(st.collaborators());
         o.push("  More Information".into());
         o.push(String::new());
     } else {
@@ -775,13 +834,18 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         o.push(String::new());
         o.push("Sponsors and Collaborators".into());
         o.push(sponsor.into());
+        o.extend(st.collaborators());
         o.push(String::new());
         o.push("More Information".into());
         o.push(String::new());
     }
-    // Publications by type.
+    if st.sponsor().is_some() {
+        e.lead_sponsor = Some(sponsor.to_string());
+    }
+    // Publications by type, each type under its heading.
     let refs = st.refs();
     let mut pmids = Vec::new();
+    let mut types = Vec::new();
     for (head, want) in [
         ("Publications:", &["BACKGROUND"][..]),
         ("Publications of Results:", &["RESULT"][..]),
@@ -791,8 +855,14 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         if list.is_empty() {
             continue;
         }
-        o.push(head.into());
+        // After other publications the 2014 print says "Additional publications ...".
+        if want == ["DERIVED"] && old && !types.is_empty() {
+            o.push(format!("Additional p{}", &head[1..]));
+        } else {
+            o.push(head.into());
+        }
         for r in list {
+            types.push(want[0].to_string());
             o.push(collapse(s(r, &["citation"]).unwrap_or("")));
             if let Some(pm) = s(r, &["pmid"]) {
                 pmids.push(pm.to_string());
@@ -800,13 +870,13 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         }
         o.push(String::new());
     }
-    e.ref_count = Some(pmids.len().max(refs.len()));
+    e.ref_types = Some(types);
     e.ref_count =
         Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
     if !old {
         o.push("Layout table for additonal information".into());
     }
-    o.push(format!("Responsible Party: {sponsor}"));
+    o.push(format!("Responsible Party: {rp}"));
     o.push(format!("ClinicalTrials.gov Identifier: {nct}     History of Changes"));
     o.push("Other Study ID Numbers: X-1".into());
     if old {
@@ -1128,6 +1198,10 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     }
     e.ref_count = Some(refs.len());
     e.pmids = Some(pmids);
+    e.ref_types = Some(refs.iter().filter_map(|r| s(r, &["type"]).map(str::to_string)).collect());
+    if st.sponsor().is_some() {
+        e.lead_sponsor = Some(sponsor.to_string());
+    }
     o.push(String::new());
     o.push("Learn more about this trial".into());
     o.push(String::new());
@@ -1382,6 +1456,17 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         e.healthy = Some(if h { "Yes" } else { "No" }.into());
     }
     head(&mut o, "Sponsors", "Meet the organizations funding or collaborating on the study and learn about their roles.");
+    // The site lists the collaborators first and the lead sponsor last.
+    for (name, class) in st.collaborator_classes() {
+        o.push(name);
+        gap(&mut o);
+        o.push(class);
+        gap(&mut o);
+        if labelled {
+            o.push("Sponsor Role collaborator".into());
+            gap(&mut o);
+        }
+    }
     if let Some(sp) = st.sponsor() {
         o.push(sp.into());
         gap(&mut o);
@@ -1391,6 +1476,7 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
             o.push("Sponsor Role lead".into());
             gap(&mut o);
         }
+        e.lead_sponsor = Some(sp.to_string());
     }
     let refs = st.refs();
     if !refs.is_empty() {
@@ -1413,6 +1499,7 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         e.ref_count = Some(refs.len());
         if labelled {
             e.pmids = Some(pmids);
+            e.ref_types = Some(refs.iter().filter_map(|r| s(r, &["type"]).map(str::to_string)).collect());
         }
     }
     head(&mut o, "More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis.");
