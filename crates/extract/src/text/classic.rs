@@ -679,6 +679,30 @@ fn is_condition_heading(norm: &str) -> bool {
 /// The cells under "Condition Intervention Phase": conditions, then `Type: name`
 /// interventions, then phases. The 2018 print may put all of them on one line.
 fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    // When the phases stand on lines of their own (one cell per line), a name ending in
+    // "Phase 1" ("... as determined in Phase 1") keeps it.
+    let phase_lines = {
+        let mut k = from;
+        let mut seen = false;
+        let mut any = false;
+        while let Some(l) = lines.get(k) {
+            if l.is_blank() {
+                if seen {
+                    break;
+                }
+                k += 1;
+                continue;
+            }
+            if is_stop(&l.norm) {
+                break;
+            }
+            seen = true;
+            let cell = l.text.trim().trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
+            any |= PHASE_TAIL_RE.find(cell).is_some_and(|m| m.start() == 0);
+            k += 1;
+        }
+        any
+    };
     let mut k = from;
     let mut seen = false;
     while let Some(l) = lines.get(k) {
@@ -696,7 +720,7 @@ fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize 
         let cells: Vec<&str> = l.text.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
         let many_cells = cells.len() > 1;
         for cell in cells {
-            condition_cell(r, cell, l.no, many_cells);
+            condition_cell(r, cell, l.no, many_cells, !phase_lines);
         }
         k += 1;
     }
@@ -708,7 +732,7 @@ static INTERVENTION_TYPE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)(?:^|\s)({}):\s*", alts.join("|"))).expect("valid regex")
 });
 
-fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) {
+fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool, phase_tails: bool) {
     // A copy of the table may print each cell as a bullet item ("  • Drug: X").
     let cell = cell.trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
     if cell.is_empty() {
@@ -718,7 +742,8 @@ fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) 
     let mut rest = collapsed.as_ref();
     // Phases at the end.
     let mut phases = Vec::new();
-    while let Some(c) = PHASE_TAIL_RE.captures(rest) {
+    let whole_phase = PHASE_TAIL_RE.find(rest).is_some_and(|m| m.start() == 0);
+    while let Some(c) = PHASE_TAIL_RE.captures(rest).filter(|_| phase_tails || whole_phase) {
         let (Some(all), Some(p)) = (c.get(0), c.get(1)) else { break };
         phases.push(p.as_str().to_string());
         rest = rest[..all.start()].trim_end();
@@ -1022,13 +1047,67 @@ fn label_like(text: &str) -> bool {
 /// instead: the first line, or a short non-sentence line after the group's description or
 /// interventions.
 fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -> usize {
-    let (b, next) = block(lines, from);
+    // A description may hold its own "Inclusion criteria" / "Exclusion criteria" lines: in the
+    // table they do not end it.
+    let mut b = Vec::new();
+    let mut next = from;
+    while let Some(l) = lines.get(next) {
+        let criteria = ["Inclusion Criteria", "Exclusion Criteria"].iter().any(|p| match_prefix(&l.norm, p).is_some());
+        if is_stop(&l.norm) && !criteria {
+            break;
+        }
+        b.push(l);
+        next += 1;
+    }
     let mut arm: Option<usize> = None;
     let mut arm_desc: Vec<&Line<'_>> = Vec::new();
     let mut iv: Option<usize> = None;
     let mut iv_desc: Vec<&Line<'_>> = Vec::new();
     let mut last_was_iv = false;
     let mut in_other_names = false;
+    // The interventions the page's condition table lists (type, name): a `Type: name` line in
+    // the arm table naming none of them is a line of a description ("Drug: A Drug: B" as an
+    // arm's description), not an intervention.
+    let listed: Vec<(String, String)> = r
+        .interventions
+        .iter()
+        .map(|iv| {
+            (
+                iv.intervention_type.as_ref().map_or(String::new(), |t| t.text.to_lowercase()),
+                super::collapse_ws(&iv.name.text).to_lowercase(),
+            )
+        })
+        .collect();
+    let is_listed = |ty: &str, name: &str| {
+        let name = super::collapse_ws(name).to_lowercase();
+        listed.iter().any(|(t, n)| *n == name && (t.is_empty() || t.eq_ignore_ascii_case(ty)))
+    };
+
+    // Per intervention named more than once in a group table: how many description lines all
+    // its occurrences share.
+    let mut desc_lines: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    if groups {
+        let content: Vec<&str> = b.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim()).collect();
+        let mut runs: std::collections::HashMap<String, Vec<Vec<&str>>> = std::collections::HashMap::new();
+        for (j, t) in content.iter().enumerate() {
+            if let Some((ty, name)) = typed_line(t, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name)) {
+                let _ = ty;
+                let run: Vec<&str> = content[j + 1..]
+                    .iter()
+                    .take_while(|x| typed_line(x, INTERVENTION_TYPES).is_none() && other_names_line(x).is_none())
+                    .copied()
+                    .collect();
+                runs.entry(name.trim().to_lowercase()).or_default().push(run);
+            }
+        }
+        for (name, rs) in runs {
+            if rs.len() < 2 {
+                continue;
+            }
+            let shared = (0..).take_while(|&q| rs.iter().all(|r| r.get(q).is_some_and(|x| Some(x) == rs[0].get(q)))).count();
+            desc_lines.insert(name, shared);
+        }
+    }
 
     fn flush(r: &mut RawRecord, arm: Option<usize>, arm_desc: &mut Vec<&Line<'_>>, iv: Option<usize>, iv_desc: &mut Vec<&Line<'_>>) {
         if let (Some(a), Some((t, line))) = (arm, join_block(arm_desc)) {
@@ -1049,17 +1128,25 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
         iv_desc.clear();
     }
 
-    for l in b {
+    for (bi, l) in b.iter().enumerate() {
+        let l = *l;
         if l.is_blank() {
             continue;
         }
-        let iv_line = typed_line(l.text, INTERVENTION_TYPES);
+        let iv_line = typed_line(l.text, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name));
         let arm_line = if groups {
             let starts_group = match arm {
                 None => iv_line.is_none(),
                 Some(a) => {
                     let has_content = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty()) || !arm_desc.is_empty();
-                    iv_line.is_none() && has_content && label_like(l.text) && !in_other_names
+                    // Under an intervention, its description comes first: as long as the same
+                    // intervention's description is elsewhere in the table (the site prints it
+                    // under every group), else one line.
+                    let desc_due = iv.is_some_and(|v| {
+                        let name = r.interventions.get(v).map(|x| x.name.text.to_lowercase()).unwrap_or_default();
+                        iv_desc.len() < desc_lines.get(&name).copied().unwrap_or(1)
+                    });
+                    iv_line.is_none() && has_content && label_like(l.text) && !in_other_names && !desc_due
                 }
             };
             if starts_group {
@@ -1084,8 +1171,15 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
             (Some(_), None) => true,
             (Some(_), Some((_, name))) if is_other => {
                 // "Other:" is both an arm type and an intervention type.
+                // The same "Other: name" again before the next arm: this one is the arm (an
+                // arm named like its intervention), the next its intervention.
+                let again = b[bi + 1..]
+                    .iter()
+                    .take_while(|x| typed_line(x.text, ARM_TYPES).is_none_or(|(t, n)| t.eq_ignore_ascii_case("Other") && is_listed(t, n)))
+                    .any(|x| x.text.trim() == l.text.trim());
                 match arm {
                     None => true,
+                    _ if again => true,
                     _ if known_iv(name) => false,
                     // The condition block listed the interventions and this is not one.
                     _ if !r.interventions.is_empty() => true,
