@@ -320,3 +320,37 @@ fn every_real_study_agrees_per_layout() {
         assert!(pct >= target(l), "{l}: {pct:.2}% < {}%", target(l));
     }
 }
+
+/// Expanded-access records (none of the real studies has an expanded-access status): real
+/// studies given each such status and the expanded-access study type, printed in every
+/// layout, read back with their title, status, type and sponsor.
+#[test]
+fn expanded_access_statuses_read_in_every_layout() {
+    let studies = sources("render_all");
+    let mut compared = 0;
+    let mut diffs = Vec::new();
+    for status in ["AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING"] {
+        for (name, _, study) in studies.iter().step_by(37) {
+            let mut s = study.clone();
+            let p = s.get_mut("protocolSection").unwrap();
+            p["statusModule"]["overallStatus"] = serde_json::Value::from(status);
+            p["designModule"]["studyType"] = serde_json::Value::from("EXPANDED_ACCESS");
+            let j = one(name, &serde_json::to_vec(&s).unwrap());
+            assert_eq!(j.trial.overall_status.as_deref(), Some(status));
+            for layout in Layout::ALL {
+                let (page, want) = render::render(&s, layout);
+                let t = one(&format!("{name}.{}.txt", layout.name()), page.as_bytes());
+                for (field, a, b) in checks(&j, &t, &want) {
+                    if ["nct_id", "brief_title", "overall_status", "study_type", "lead_sponsor"].contains(&field) {
+                        compared += 1;
+                        if a != b {
+                            diffs.push(format!("{name} {status} {} {field}: json {a} vs page {b}", layout.name()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 400, "{compared}");
+    assert!(diffs.is_empty(), "{} differences:\n{}", diffs.len(), diffs.join("\n"));
+}

@@ -147,6 +147,7 @@ const LABELS: &[&str] = &[
     "Studies a U.S. FDA-regulated Device Product",
     "Data Monitoring Committee",
     "Recruitment Status",
+    "Expanded Access Status",
     "Contact",
     "Principal Investigator",
     "Study Director",
@@ -275,7 +276,16 @@ const STATUS_SENTENCES: &[(&str, &str)] = &[
     ("This study has been withdrawn prior to enrollment", "Withdrawn"),
     ("This study has been suspended", "Suspended"),
     ("This study is enrolling participants by invitation only", "Enrolling by invitation"),
+    // Expanded-access records.
+    ("Expanded access is currently available for this treatment", "Available"),
+    ("Expanded access is no longer available for this treatment", "No longer available"),
+    ("Expanded access is temporarily not available for this treatment", "Temporarily not available"),
+    ("This treatment has been approved for sale to the public", "Approved for marketing"),
 ];
+
+/// "Verified June 2016 by Sponsor." under the status: the end of the title block, whatever
+/// the status line above it says.
+static VERIFIED_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Verified\s+[A-Z][a-z]+\s+\d{4}\s+by\s").expect("valid regex"));
 
 /// Strips an "Estimated"/"Actual"/"Anticipated" word from the start of a line.
 fn type_prefix(norm: &str) -> (Option<&str>, &str) {
@@ -377,6 +387,7 @@ fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
     // ("Now Available for Public Comment: ...") may stand above it, the 2018 disclaimer
     // below it.
     let mut title: Option<&Line<'_>> = None;
+    let mut before: Option<&Line<'_>> = None;
     for l in lines {
         if l.is_blank()
             || NAV_LINES.iter().any(|n| l.norm.eq_ignore_ascii_case(n))
@@ -388,6 +399,14 @@ fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
         if is_stop(&l.norm) || STATUS_SENTENCES.iter().any(|(s, _)| match_prefix(&l.norm, s).is_some()) {
             break;
         }
+        if VERIFIED_RE.is_match(&l.norm) {
+            // The line above it is the status (in words this reader may not know).
+            if title.is_some_and(|t| t.no + 1 >= l.no) {
+                title = before;
+            }
+            break;
+        }
+        before = title;
         title = Some(l);
     }
     if let Some(l) = title {
@@ -432,7 +451,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
         set(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v, no);
         return i + 1;
     }
-    if let Some(v) = label_colon(norm, "Recruitment Status") {
+    if let Some(v) = label_colon(norm, "Recruitment Status").or_else(|| label_colon(norm, "Expanded Access Status")) {
         set(&mut r.overall_status, &mut r.also_stated, "overall_status", v, no);
         return i + 1;
     }
