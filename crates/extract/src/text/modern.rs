@@ -561,7 +561,8 @@ fn study_groups(r: &mut RawRecord, s: &Section<'_>) {
     // (arm index, name, type, description)
     let mut group_ivs: Vec<(usize, Raw, Option<Raw>, Option<Raw>)> = Vec::new();
     if labelled_mode || !known.is_empty() {
-        if let Some(roles) = group_roles(&s.lines, &known_desc, labelled_mode) {
+        let names: Vec<String> = r.interventions.iter().map(|iv| super::collapse_ws(&iv.name.text).into_owned()).collect();
+        if let Some(roles) = group_roles(&s.lines, &known_desc, &names, labelled_mode) {
             for (v, role) in s.lines.iter().zip(roles) {
                 match role {
                     Role::ArmLabel => {
@@ -706,10 +707,10 @@ enum Role {
 /// groups without an intervention wins (a group may have none, but rarely does); a label
 /// that is also an intervention name is read by what follows it. `None` when no reading
 /// fits (the caller then reads line by line).
-fn group_roles(lines: &[V<'_>], known: &[(String, Option<String>)], labelled: bool) -> Option<Vec<Role>> {
+fn group_roles(lines: &[V<'_>], known: &[(String, Option<String>)], names: &[String], labelled: bool) -> Option<Vec<Role>> {
     const ROLES: [Role; 6] = [Role::ArmLabel, Role::ArmDesc, Role::GroupType, Role::IntName, Role::IntType, Role::IntDesc];
     const EMPTY_ARM: u32 = 4;
-    const MISSING_DESC: u32 = 3;
+    const MISSING_DESC: u32 = 5;
     const NEW_ARM: u32 = 1;
     const REPEATED_IV: u32 = 8;
     let n = lines.len();
@@ -723,6 +724,8 @@ fn group_roles(lines: &[V<'_>], known: &[(String, Option<String>)], labelled: bo
     let is_gt: Vec<bool> = lines.iter().map(|v| group_type(&v.text).is_some()).collect();
     let is_it: Vec<bool> = lines.iter().map(|v| intervention_type(&v.text).is_some()).collect();
     let text: Vec<String> = lines.iter().map(|v| norm(&v.text)).collect();
+    // An intervention name as the Interventions section writes it, letter case included.
+    let exact: Vec<bool> = lines.iter().map(|v| names.iter().any(|n| *n == super::collapse_ws(&v.text))).collect();
     let can_name = |i: usize| known.iter().any(|(k, _)| *k == text[i]) || (labelled && is_it.get(i + 1).copied().unwrap_or(false));
     // The description the intervention named on line `i` may have: Some(None) = any text.
     let desc_of = |i: usize| -> Option<Option<&String>> {
@@ -788,7 +791,8 @@ fn group_roles(lines: &[V<'_>], known: &[(String, Option<String>)], labelled: bo
                                 Role::IntDesc | Role::IntType => i >= 2 && text[i - 2] == text[i],
                                 _ => false,
                             };
-                            (true, if again { REPEATED_IV } else { 0 }, true)
+                            let case = if exact[i] { 0 } else { NEW_ARM };
+                            (true, case + if again { REPEATED_IV } else { 0 }, true)
                         }
                         Role::IntType => (prev == Role::IntName, 0, has),
                         Role::IntDesc => {
