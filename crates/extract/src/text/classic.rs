@@ -1109,8 +1109,7 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
         let content: Vec<&str> = b.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim()).collect();
         let mut runs: std::collections::HashMap<String, Vec<Vec<&str>>> = std::collections::HashMap::new();
         for (j, t) in content.iter().enumerate() {
-            if let Some((ty, name)) = typed_line(t, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name)) {
-                let _ = ty;
+            if let Some((_, name)) = typed_line(t, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name)) {
                 let run: Vec<&str> = content[j + 1..]
                     .iter()
                     .take_while(|x| typed_line(x, INTERVENTION_TYPES).is_none() && other_names_line(x).is_none())
