@@ -17,10 +17,14 @@ pub enum Form {
 /// Detects the form of a document from its content.
 pub fn detect(bytes: &[u8]) -> Form {
     let body = strip_bom(bytes);
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    let first = start.map(|i| body[i]);
     match first {
         None => Form::Unknown("empty file: no record in it".to_string()),
-        Some(b'{') | Some(b'[') => Form::Json,
+        Some(b'{') => Form::Json,
+        // A page whose title starts with "[" ("[Study Evaluating ...]") is text: a JSON array
+        // goes on with a value.
+        Some(b'[') if start.is_some_and(|i| array_follows(&body[i + 1..])) => Form::Json,
         Some(b'<') => Form::Xml,
         Some(_) => {
             if looks_binary(body) {
@@ -30,6 +34,14 @@ pub fn detect(bytes: &[u8]) -> Form {
             }
         }
     }
+}
+
+/// True when the bytes after a `[` start a JSON value (or close an empty array).
+fn array_follows(rest: &[u8]) -> bool {
+    let Some(i) = rest.iter().position(|b| !b.is_ascii_whitespace()) else { return true };
+    let rest = &rest[i..];
+    matches!(rest[0], b'{' | b'[' | b']' | b'"' | b'-' | b'0'..=b'9')
+        || [&b"true"[..], b"false", b"null"].iter().any(|w| rest.starts_with(w))
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -64,6 +76,9 @@ mod tests {
     fn forms() {
         assert_eq!(detect(b"  {\"a\":1}"), Form::Json);
         assert_eq!(detect(b"\xEF\xBB\xBF[1]"), Form::Json);
+        assert_eq!(detect(b"[\n  {\"protocolSection\": {}}]"), Form::Json);
+        assert_eq!(detect(b"[]"), Form::Json);
+        assert_eq!(detect(b"[Study of X in Y]\nNCT ID: NCT05551195"), Form::Text);
         assert_eq!(detect(b"<?xml version=\"1.0\"?>"), Form::Xml);
         assert_eq!(detect(b"Title\nNCT00000000"), Form::Text);
         assert!(matches!(detect(b"   \n"), Form::Unknown(_)));

@@ -201,7 +201,9 @@ fn seed_002_modern_bare() {
     assert_eq!(r.max_age, None);
     assert_eq!(t(&r.sex), Some("ALL"));
     assert_eq!(t(&r.healthy_volunteers), Some("No"));
-    assert_eq!(t(&r.lead_sponsor), Some("Medical University of South Carolina"));
+    // Bare sponsor lists have no roles: the collaborators come first and the lead sponsor
+    // last (here the sponsor-investigator, who is also the Responsible Party) - issue 15.
+    assert_eq!(t(&r.lead_sponsor), Some("Marie Hudson, MD"));
     assert!(t(&r.brief_title).is_some_and(|x| x.starts_with("Treatment With Human Umbilical")));
     let arms: Vec<&str> = r.arms.iter().map(|a| a.label.text.as_str()).collect();
     assert_eq!(arms, vec!["One infusion of UCMSC", "Two infusions of UCMSC", "Placebo infusions"]);
@@ -842,7 +844,7 @@ fn compare(e: &Expected, r: &RawRecord) -> Vec<(&'static str, String)> {
     eq("brief_title", &e.brief_title, t(&r.brief_title), false);
     eq("official_title", &e.official_title, t(&r.official_title), false);
     eq("status", &e.status, t(&r.overall_status), true);
-    let st = t(&r.study_type).map(|s| trialtables_extract_split_paren(s));
+    let st = t(&r.study_type).map(trialtables_extract_split_paren);
     eq("study_type", &e.study_type, st.as_deref(), true);
     let enr = t(&r.enrollment).map(|s| s.chars().filter(char::is_ascii_digit).collect::<String>());
     eq("enrollment", &e.enrollment, enr.as_deref(), false);

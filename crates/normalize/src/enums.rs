@@ -169,6 +169,11 @@ pub fn intervention_model(text: &str) -> Option<&'static str> {
 /// Masking: "None (Open Label)", "Open Label", "Double (Participant, Investigator)",
 /// "Double Blind", "QUADRUPLE".
 pub fn masking(text: &str) -> Option<&'static str> {
+    // The masked parties, when listed, are what API v2 counts ("Double Blind (Subject,
+    // Caregiver, Investigator)" is TRIPLE).
+    if let Some(n) = masked_parties(text) {
+        return Some(["SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"][n - 1]);
+    }
     let c = canon(text);
     if c.starts_with("NONE") || c.starts_with("OPEN_LABEL") || c == "OPEN" || c == "NO_MASKING" {
         return Some("NONE");
@@ -179,6 +184,23 @@ pub fn masking(text: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// The number (1-4) of masked parties in a "(Participant, Care Provider, ...)" list, when
+/// the text has one made only of party names.
+fn masked_parties(text: &str) -> Option<usize> {
+    let open = text.find('(')?;
+    let inner = text[open + 1..].strip_suffix(')').or_else(|| text[open + 1..].trim_end().strip_suffix(')'))?;
+    let mut n = 0;
+    for part in inner.split(',') {
+        let c = canon(part);
+        let party = ["SUBJECT", "PARTICIPANT", "CAREGIVER", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR", "OUTCOME_ASSESSOR"];
+        if !party.contains(&c.as_str()) {
+            return None;
+        }
+        n += 1;
+    }
+    (1..=4).contains(&n).then_some(n)
 }
 
 /// Primary purpose.
@@ -252,6 +274,17 @@ pub fn intervention_type(text: &str) -> Option<&'static str> {
 
 /// Reference type: "background", "Results Reference", "RESULT", "derived".
 pub fn reference_type(text: &str) -> Option<&'static str> {
+    // Classic pages state the type by the heading the citations stand under.
+    let c = canon(text);
+    if c.contains("AUTOMATICALLY_INDEXED") {
+        return Some("DERIVED");
+    }
+    if c == "PUBLICATIONS_OF_RESULTS" {
+        return Some("RESULT");
+    }
+    if c == "PUBLICATIONS" || c == "ADDITIONAL_PUBLICATIONS" {
+        return Some("BACKGROUND");
+    }
     lookup(
         text,
         &["BACKGROUND", "RESULT", "DERIVED"],
@@ -268,6 +301,30 @@ pub fn actual_or_estimated(text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn masking_counts_the_listed_parties() {
+        assert_eq!(masking("Double Blind (Subject, Caregiver, Investigator)"), Some("TRIPLE"));
+        assert_eq!(masking("Triple (Participant, Care Provider, Investigator)"), Some("TRIPLE"));
+        assert_eq!(masking("Double (Participant, Investigator)"), Some("DOUBLE"));
+        assert_eq!(masking("Double Blind (Subject, Caregiver, Investigator, Outcomes Assessor)"), Some("QUADRUPLE"));
+        assert_eq!(masking("Single Blind (Outcomes Assessor)"), Some("SINGLE"));
+        assert_eq!(masking("None (Open Label)"), Some("NONE"));
+        assert_eq!(masking("Double Blind"), Some("DOUBLE"));
+        assert_eq!(masking("Double (unclear)"), Some("DOUBLE"));
+    }
+
+    #[test]
+    fn classic_publication_headings_are_reference_types() {
+        assert_eq!(reference_type("Publications"), Some("BACKGROUND"));
+        assert_eq!(reference_type("Additional publications"), Some("BACKGROUND"));
+        assert_eq!(reference_type("Publications of Results"), Some("RESULT"));
+        assert_eq!(
+            reference_type("Publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)"),
+            Some("DERIVED")
+        );
+        assert_eq!(reference_type("Additional publications automatically indexed to this study"), Some("DERIVED"));
+    }
 
     #[test]
     fn phase_spellings() {

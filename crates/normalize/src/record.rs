@@ -236,7 +236,16 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         }
         v
     });
-    let enrollment_type = cx.date_type("enrollment_type", &raw.enrollment_type, &raw.enrollment);
+    let mut enrollment_type = cx.date_type("enrollment_type", &raw.enrollment_type, &raw.enrollment);
+    // The 2014 classic print says "Estimated Enrollment:" for an anticipated count and plain
+    // "Enrollment:" for the actual one: no type word there means ACTUAL.
+    if enrollment_type.is_none()
+        && raw.enrollment_type.is_none()
+        && enrollment.is_some()
+        && raw.source_format == trialtables_extract::model::SourceFormat::CtgovClassic2014
+    {
+        enrollment_type = Some("ACTUAL".to_string());
+    }
 
     let (start_date, start_date_raw) = cx.date("start_date", &raw.start_date);
     let start_date_type = cx.date_type("start_date_type", &raw.start_date_type, &raw.start_date);

@@ -147,6 +147,7 @@ const LABELS: &[&str] = &[
     "Studies a U.S. FDA-regulated Device Product",
     "Data Monitoring Committee",
     "Recruitment Status",
+    "Expanded Access Status",
     "Contact",
     "Principal Investigator",
     "Study Director",
@@ -275,7 +276,16 @@ const STATUS_SENTENCES: &[(&str, &str)] = &[
     ("This study has been withdrawn prior to enrollment", "Withdrawn"),
     ("This study has been suspended", "Suspended"),
     ("This study is enrolling participants by invitation only", "Enrolling by invitation"),
+    // Expanded-access records.
+    ("Expanded access is currently available for this treatment", "Available"),
+    ("Expanded access is no longer available for this treatment", "No longer available"),
+    ("Expanded access is temporarily not available for this treatment", "Temporarily not available"),
+    ("This treatment has been approved for sale to the public", "Approved for marketing"),
 ];
+
+/// "Verified June 2016 by Sponsor." under the status: the end of the title block, whatever
+/// the status line above it says.
+static VERIFIED_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Verified\s+[A-Z][a-z]+\s+\d{4}\s+by\s").expect("valid regex"));
 
 /// Strips an "Estimated"/"Actual"/"Anticipated" word from the start of a line.
 fn type_prefix(norm: &str) -> (Option<&str>, &str) {
@@ -357,9 +367,16 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>], format: SourceFormat) -> RawR
     let start = lines.iter().find(|l| !l.is_blank()).map_or(1, |l| l.no);
     let mut r = RawRecord::new(path, format, start);
     read_title(&mut r, lines);
+    let mut provided_by: Option<Raw> = None;
     let mut i = 0;
     while i < lines.len() {
-        i = step(&mut r, lines, i).max(i + 1);
+        i = step(&mut r, lines, i, &mut provided_by).max(i + 1);
+    }
+    // "Information provided by (Responsible Party):" names whoever submitted the record,
+    // often an investigator: the lead sponsor only when no "Sponsors and Collaborators"
+    // list (or "Sponsor:" value) says who it is.
+    if r.lead_sponsor.is_none() {
+        r.lead_sponsor = provided_by;
     }
     link_arms(&mut r);
     r
@@ -370,6 +387,7 @@ fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
     // ("Now Available for Public Comment: ...") may stand above it, the 2018 disclaimer
     // below it.
     let mut title: Option<&Line<'_>> = None;
+    let mut before: Option<&Line<'_>> = None;
     for l in lines {
         if l.is_blank()
             || NAV_LINES.iter().any(|n| l.norm.eq_ignore_ascii_case(n))
@@ -381,6 +399,14 @@ fn read_title(r: &mut RawRecord, lines: &[Line<'_>]) {
         if is_stop(&l.norm) || STATUS_SENTENCES.iter().any(|(s, _)| match_prefix(&l.norm, s).is_some()) {
             break;
         }
+        if VERIFIED_RE.is_match(&l.norm) {
+            // The line above it is the status (in words this reader may not know).
+            if title.is_some_and(|t| t.no + 1 >= l.no) {
+                title = before;
+            }
+            break;
+        }
+        before = title;
         title = Some(l);
     }
     if let Some(l) = title {
@@ -408,7 +434,7 @@ fn block<'a, 'b>(lines: &'b [Line<'a>], i: usize) -> (Vec<&'b Line<'a>>, usize) 
 }
 
 /// Reads the construct starting at line `i`; returns the index of the next line to look at.
-fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
+fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Option<Raw>) -> usize {
     let Some(l) = lines.get(i) else { return i + 1 };
     let norm = l.norm.as_ref();
     let no = l.no;
@@ -425,7 +451,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
         set(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v, no);
         return i + 1;
     }
-    if let Some(v) = label_colon(norm, "Recruitment Status") {
+    if let Some(v) = label_colon(norm, "Recruitment Status").or_else(|| label_colon(norm, "Expanded Access Status")) {
         set(&mut r.overall_status, &mut r.also_stated, "overall_status", v, no);
         return i + 1;
     }
@@ -477,21 +503,27 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
             return i + 1;
         }
         let mut k = i + 1;
+        let mut after_provided_by = false;
         while let Some(nl) = lines.get(k) {
             if nl.is_blank() || label_opt_colon(&nl.norm, "Information provided by").is_some() {
                 if let Some(v) = label_colon(&nl.norm, "Information provided by")
                     .or_else(|| label_colon(&nl.norm, "Information provided by (Responsible Party)"))
                 {
                     if !v.is_empty() {
-                        set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v, nl.no);
+                        provided_by.get_or_insert(Raw::new(v, nl.no));
                         return k + 1;
                     }
+                    after_provided_by = true;
                 }
                 k += 1;
                 continue;
             }
             if !is_stop(&nl.norm) {
-                set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                if after_provided_by {
+                    provided_by.get_or_insert(Raw::new(nl.text, nl.no));
+                } else {
+                    set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                }
                 return k + 1;
             }
             break;
@@ -627,9 +659,13 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize) -> usize {
     }
 
     // Publications.
+    // The heading as stated is the type (normalize reads "Publications" and "Additional
+    // publications" as BACKGROUND, "... of Results" as RESULT, "... automatically indexed ..."
+    // as DERIVED).
     for (head, ty) in [
         ("Publications of Results", Some("Publications of Results")),
-        ("Publications", None),
+        ("Publications", Some("Publications")),
+        ("Additional publications", Some("Additional publications")),
         ("Publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),
         ("Publications automatically indexed to this study", Some("auto")),
         ("Additional publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number)", Some("auto")),
@@ -662,6 +698,30 @@ fn is_condition_heading(norm: &str) -> bool {
 /// The cells under "Condition Intervention Phase": conditions, then `Type: name`
 /// interventions, then phases. The 2018 print may put all of them on one line.
 fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    // When the phases stand on lines of their own (one cell per line), a name ending in
+    // "Phase 1" ("... as determined in Phase 1") keeps it.
+    let phase_lines = {
+        let mut k = from;
+        let mut seen = false;
+        let mut any = false;
+        while let Some(l) = lines.get(k) {
+            if l.is_blank() {
+                if seen {
+                    break;
+                }
+                k += 1;
+                continue;
+            }
+            if is_stop(&l.norm) {
+                break;
+            }
+            seen = true;
+            let cell = l.text.trim().trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
+            any |= PHASE_TAIL_RE.find(cell).is_some_and(|m| m.start() == 0);
+            k += 1;
+        }
+        any
+    };
     let mut k = from;
     let mut seen = false;
     while let Some(l) = lines.get(k) {
@@ -679,7 +739,7 @@ fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize 
         let cells: Vec<&str> = l.text.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
         let many_cells = cells.len() > 1;
         for cell in cells {
-            condition_cell(r, cell, l.no, many_cells);
+            condition_cell(r, cell, l.no, many_cells, !phase_lines);
         }
         k += 1;
     }
@@ -691,7 +751,7 @@ static INTERVENTION_TYPE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)(?:^|\s)({}):\s*", alts.join("|"))).expect("valid regex")
 });
 
-fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) {
+fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool, phase_tails: bool) {
     // A copy of the table may print each cell as a bullet item ("  • Drug: X").
     let cell = cell.trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
     if cell.is_empty() {
@@ -701,7 +761,8 @@ fn condition_cell(r: &mut RawRecord, cell: &str, no: u32, separate_cells: bool) 
     let mut rest = collapsed.as_ref();
     // Phases at the end.
     let mut phases = Vec::new();
-    while let Some(c) = PHASE_TAIL_RE.captures(rest) {
+    let whole_phase = PHASE_TAIL_RE.find(rest).is_some_and(|m| m.start() == 0);
+    while let Some(c) = PHASE_TAIL_RE.captures(rest).filter(|_| phase_tails || whole_phase) {
         let (Some(all), Some(p)) = (c.get(0), c.get(1)) else { break };
         phases.push(p.as_str().to_string());
         rest = rest[..all.start()].trim_end();
@@ -1005,13 +1066,66 @@ fn label_like(text: &str) -> bool {
 /// instead: the first line, or a short non-sentence line after the group's description or
 /// interventions.
 fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -> usize {
-    let (b, next) = block(lines, from);
+    // A description may hold its own "Inclusion criteria" / "Exclusion criteria" lines: in the
+    // table they do not end it.
+    let mut b = Vec::new();
+    let mut next = from;
+    while let Some(l) = lines.get(next) {
+        let criteria = ["Inclusion Criteria", "Exclusion Criteria"].iter().any(|p| match_prefix(&l.norm, p).is_some());
+        if is_stop(&l.norm) && !criteria {
+            break;
+        }
+        b.push(l);
+        next += 1;
+    }
     let mut arm: Option<usize> = None;
     let mut arm_desc: Vec<&Line<'_>> = Vec::new();
     let mut iv: Option<usize> = None;
     let mut iv_desc: Vec<&Line<'_>> = Vec::new();
     let mut last_was_iv = false;
     let mut in_other_names = false;
+    // The interventions the page's condition table lists (type, name): a `Type: name` line in
+    // the arm table naming none of them is a line of a description ("Drug: A Drug: B" as an
+    // arm's description), not an intervention.
+    let listed: Vec<(String, String)> = r
+        .interventions
+        .iter()
+        .map(|iv| {
+            (
+                iv.intervention_type.as_ref().map_or(String::new(), |t| t.text.to_lowercase()),
+                super::collapse_ws(&iv.name.text).to_lowercase(),
+            )
+        })
+        .collect();
+    let is_listed = |ty: &str, name: &str| {
+        let name = super::collapse_ws(name).to_lowercase();
+        listed.iter().any(|(t, n)| *n == name && (t.is_empty() || t.eq_ignore_ascii_case(ty)))
+    };
+
+    // Per intervention named more than once in a group table: how many description lines all
+    // its occurrences share.
+    let mut desc_lines: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    if groups {
+        let content: Vec<&str> = b.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim()).collect();
+        let mut runs: std::collections::HashMap<String, Vec<Vec<&str>>> = std::collections::HashMap::new();
+        for (j, t) in content.iter().enumerate() {
+            if let Some((_, name)) = typed_line(t, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name)) {
+                let run: Vec<&str> = content[j + 1..]
+                    .iter()
+                    .take_while(|x| typed_line(x, INTERVENTION_TYPES).is_none() && other_names_line(x).is_none())
+                    .copied()
+                    .collect();
+                runs.entry(name.trim().to_lowercase()).or_default().push(run);
+            }
+        }
+        for (name, rs) in runs {
+            if rs.len() < 2 {
+                continue;
+            }
+            let shared = (0..).take_while(|&q| rs.iter().all(|r| r.get(q).is_some_and(|x| Some(x) == rs[0].get(q)))).count();
+            desc_lines.insert(name, shared);
+        }
+    }
 
     fn flush(r: &mut RawRecord, arm: Option<usize>, arm_desc: &mut Vec<&Line<'_>>, iv: Option<usize>, iv_desc: &mut Vec<&Line<'_>>) {
         if let (Some(a), Some((t, line))) = (arm, join_block(arm_desc)) {
@@ -1032,17 +1146,25 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
         iv_desc.clear();
     }
 
-    for l in b {
+    for (bi, l) in b.iter().enumerate() {
+        let l = *l;
         if l.is_blank() {
             continue;
         }
-        let iv_line = typed_line(l.text, INTERVENTION_TYPES);
+        let iv_line = typed_line(l.text, INTERVENTION_TYPES).filter(|(ty, name)| listed.is_empty() || is_listed(ty, name));
         let arm_line = if groups {
             let starts_group = match arm {
                 None => iv_line.is_none(),
                 Some(a) => {
                     let has_content = r.arms.get(a).is_some_and(|x| !x.intervention_names.is_empty()) || !arm_desc.is_empty();
-                    iv_line.is_none() && has_content && label_like(l.text) && !in_other_names
+                    // Under an intervention, its description comes first: as long as the same
+                    // intervention's description is elsewhere in the table (the site prints it
+                    // under every group), else one line.
+                    let desc_due = iv.is_some_and(|v| {
+                        let name = r.interventions.get(v).map(|x| x.name.text.to_lowercase()).unwrap_or_default();
+                        iv_desc.len() < desc_lines.get(&name).copied().unwrap_or(1)
+                    });
+                    iv_line.is_none() && has_content && label_like(l.text) && !in_other_names && !desc_due
                 }
             };
             if starts_group {
@@ -1067,8 +1189,15 @@ fn arm_table(r: &mut RawRecord, lines: &[Line<'_>], from: usize, groups: bool) -
             (Some(_), None) => true,
             (Some(_), Some((_, name))) if is_other => {
                 // "Other:" is both an arm type and an intervention type.
+                // The same "Other: name" again before the next arm: this one is the arm (an
+                // arm named like its intervention), the next its intervention.
+                let again = b[bi + 1..]
+                    .iter()
+                    .take_while(|x| typed_line(x.text, ARM_TYPES).is_none_or(|(t, n)| t.eq_ignore_ascii_case("Other") && is_listed(t, n)))
+                    .any(|x| x.text.trim() == l.text.trim());
                 match arm {
                     None => true,
+                    _ if again => true,
                     _ if known_iv(name) => false,
                     // The condition block listed the interventions and this is not one.
                     _ if !r.interventions.is_empty() => true,

@@ -560,6 +560,41 @@ fn study_groups(r: &mut RawRecord, s: &Section<'_>) {
     }
     // (arm index, name, type, description)
     let mut group_ivs: Vec<(usize, Raw, Option<Raw>, Option<Raw>)> = Vec::new();
+    if labelled_mode || !known.is_empty() {
+        let names: Vec<String> = r.interventions.iter().map(|iv| super::collapse_ws(&iv.name.text).into_owned()).collect();
+        if let Some(roles) = group_roles(&s.lines, &known_desc, &names, labelled_mode) {
+            for (v, role) in s.lines.iter().zip(roles) {
+                match role {
+                    Role::ArmLabel => {
+                        r.arms.push(RawArm { label: v.raw(), arm_type: None, description: None, intervention_names: Vec::new() })
+                    }
+                    Role::ArmDesc => {
+                        if let Some(a) = r.arms.last_mut() {
+                            a.description = Some(v.raw());
+                        }
+                    }
+                    Role::GroupType => {
+                        if let (Some(a), Some(t)) = (r.arms.last_mut(), group_type(&v.text)) {
+                            a.arm_type = Some(Raw::new(t, v.no));
+                        }
+                    }
+                    Role::IntName => group_ivs.push((r.arms.len().saturating_sub(1), v.raw(), None, None)),
+                    Role::IntType => {
+                        if let (Some(g), Some(t)) = (group_ivs.last_mut(), intervention_type(&v.text)) {
+                            g.2 = Some(Raw::new(t, v.no));
+                        }
+                    }
+                    Role::IntDesc => {
+                        if let Some(g) = group_ivs.last_mut() {
+                            g.3 = Some(v.raw());
+                        }
+                    }
+                }
+            }
+            link_group_interventions(r, group_ivs);
+            return;
+        }
+    }
     let mut state = G::Start;
     for (i, v) in s.lines.iter().enumerate() {
         if let Some(t) = group_type(&v.text) {
@@ -620,6 +655,11 @@ fn study_groups(r: &mut RawRecord, s: &Section<'_>) {
             }
         };
     }
+    link_group_interventions(r, group_ivs);
+}
+
+/// Adds the interventions read under the groups to their arms and to the interventions.
+fn link_group_interventions(r: &mut RawRecord, group_ivs: Vec<(usize, Raw, Option<Raw>, Option<Raw>)>) {
     for (arm_idx, name, ty, desc) in group_ivs {
         let Some(label) = r.arms.get(arm_idx).map(|a| a.label.clone()) else { continue };
         if let Some(a) = r.arms.get_mut(arm_idx) {
@@ -647,6 +687,159 @@ fn study_groups(r: &mut RawRecord, s: &Section<'_>) {
             }),
         }
     }
+}
+
+/// What a line of the Study Groups section is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    ArmLabel,
+    ArmDesc,
+    GroupType,
+    IntName,
+    IntType,
+    IntDesc,
+}
+
+/// The roles of the Study Groups lines: per group a label, an optional description and
+/// "Group Type X", then its interventions, each a name (one of the Interventions section's,
+/// when there is one), "Intervention Type X" and its description (the same text as in the
+/// Interventions section). Of the readings the grammar allows, the one leaving the fewest
+/// groups without an intervention wins (a group may have none, but rarely does); a label
+/// that is also an intervention name is read by what follows it. `None` when no reading
+/// fits (the caller then reads line by line).
+fn group_roles(lines: &[V<'_>], known: &[(String, Option<String>)], names: &[String], labelled: bool) -> Option<Vec<Role>> {
+    const ROLES: [Role; 6] = [Role::ArmLabel, Role::ArmDesc, Role::GroupType, Role::IntName, Role::IntType, Role::IntDesc];
+    const EMPTY_ARM: u32 = 4;
+    const MISSING_DESC: u32 = 5;
+    const NEW_ARM: u32 = 1;
+    const REPEATED_IV: u32 = 8;
+    let n = lines.len();
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    // "No description given." stands in the Interventions section for no description.
+    let known: Vec<(String, Option<String>)> =
+        known.iter().map(|(n, d)| (norm(n), d.as_deref().map(norm).filter(|d| d != "no description given."))).collect();
+    let is_gt: Vec<bool> = lines.iter().map(|v| group_type(&v.text).is_some()).collect();
+    let is_it: Vec<bool> = lines.iter().map(|v| intervention_type(&v.text).is_some()).collect();
+    let text: Vec<String> = lines.iter().map(|v| norm(&v.text)).collect();
+    // An intervention name as the Interventions section writes it, letter case included.
+    let exact: Vec<bool> = lines.iter().map(|v| names.iter().any(|n| *n == super::collapse_ws(&v.text))).collect();
+    let can_name = |i: usize| known.iter().any(|(k, _)| *k == text[i]) || (labelled && is_it.get(i + 1).copied().unwrap_or(false));
+    // The description the intervention named on line `i` may have: Some(None) = any text.
+    let desc_of = |i: usize| -> Option<Option<&String>> {
+        match known.iter().find(|(k, _)| *k == text[i]) {
+            Some((_, Some(d))) => Some(Some(d)),
+            Some((_, None)) => None,
+            None => Some(None),
+        }
+    };
+    // An intervention (named on line `i - 1`, or `i - 2` before its type) with a known
+    // description, and `i` not yet past it.
+    let desc_missing = |prev: Role, i: usize| {
+        let name_line = match prev {
+            Role::IntName => i.checked_sub(1),
+            Role::IntType => i.checked_sub(2),
+            _ => None,
+        };
+        name_line.is_some_and(|k| matches!(desc_of(k), Some(Some(_))) && known.iter().any(|(n, _)| *n == text[k]))
+    };
+    // State: (role, whether the current group has an intervention) -> index.
+    let idx = |role: Role, has: bool| ROLES.iter().position(|r| *r == role).unwrap_or(0) * 2 + usize::from(has);
+    const INF: u32 = u32::MAX;
+    let mut cost = vec![[INF; 12]; n];
+    let mut back = vec![[usize::MAX; 12]; n];
+    for i in 0..n {
+        for role in ROLES {
+            let fits_line = match role {
+                Role::GroupType => is_gt[i],
+                Role::IntType => is_it[i],
+                _ if is_gt[i] || is_it[i] => false,
+                Role::IntName => can_name(i),
+                _ => true,
+            };
+            if !fits_line {
+                continue;
+            }
+            if i == 0 {
+                if role == Role::ArmLabel {
+                    cost[0][idx(role, false)] = 0;
+                }
+                continue;
+            }
+            for prev in ROLES {
+                for has in [false, true] {
+                    let c = cost[i - 1][idx(prev, has)];
+                    if c == INF {
+                        continue;
+                    }
+                    let (ok, add, now_has) = match role {
+                        // Each group costs a little: of two readings, the one with fewer wins.
+                        // A label reads like a name, not like a sentence.
+                        Role::ArmLabel => {
+                            let sentence = text[i].len() > 60 || text[i].split_whitespace().count() > 8;
+                            let add = NEW_ARM + if has { 0 } else { EMPTY_ARM } + if sentence { NEW_ARM } else { 0 };
+                            (true, add, false)
+                        }
+                        Role::ArmDesc => (prev == Role::ArmLabel, 0, has),
+                        Role::GroupType => (matches!(prev, Role::ArmLabel | Role::ArmDesc), 0, has),
+                        Role::IntName => {
+                            // The same intervention twice in a row under one group is unlikely.
+                            let again = match prev {
+                                Role::IntName => text[i - 1] == text[i],
+                                Role::IntDesc | Role::IntType => i >= 2 && text[i - 2] == text[i],
+                                _ => false,
+                            };
+                            let case = if exact[i] { 0 } else { NEW_ARM };
+                            (true, case + if again { REPEATED_IV } else { 0 }, true)
+                        }
+                        Role::IntType => (prev == Role::IntName, 0, has),
+                        Role::IntDesc => {
+                            // The intervention's name line: just before, or before its type.
+                            let name_line = if prev == Role::IntType { i.checked_sub(2) } else { Some(i - 1) };
+                            let fits = matches!(prev, Role::IntName | Role::IntType)
+                                && name_line.is_some_and(|k| match desc_of(k) {
+                                    Some(Some(d)) => *d == text[i],
+                                    Some(None) => true,
+                                    None => false,
+                                });
+                            (fits, 0, has)
+                        }
+                    };
+                    if !ok {
+                        continue;
+                    }
+                    // An intervention whose description the page leaves out is unlikely.
+                    let skipped = role != Role::IntDesc && !(prev == Role::IntName && role == Role::IntType) && desc_missing(prev, i);
+                    // On a labelled page an intervention's name is followed by its type.
+                    let untyped = labelled && prev == Role::IntName && role != Role::IntType;
+                    let total = c + add + if skipped { MISSING_DESC } else { 0 } + if untyped { MISSING_DESC } else { 0 };
+                    let s = idx(role, now_has);
+                    if total < cost[i][s] {
+                        cost[i][s] = total;
+                        back[i][s] = idx(prev, has);
+                    }
+                }
+            }
+        }
+    }
+    // The best end state (a last group without an intervention costs too).
+    let (mut state, _) = (0..12)
+        .filter(|s| cost[n - 1][*s] != INF)
+        .map(|s| {
+            let open_desc = desc_missing(ROLES[s / 2], n) || (labelled && ROLES[s / 2] == Role::IntName);
+            (s, cost[n - 1][s] + if s % 2 == 0 { EMPTY_ARM } else { 0 } + if open_desc { MISSING_DESC } else { 0 })
+        })
+        .min_by_key(|x| x.1)?;
+    let mut roles = vec![Role::ArmLabel; n];
+    for i in (0..n).rev() {
+        roles[i] = ROLES[state / 2];
+        if i > 0 {
+            state = back[i][state];
+        }
+    }
+    Some(roles)
 }
 
 /// "Other Intervention Names": lines under an intervention's name are its other names.
@@ -812,7 +1005,9 @@ fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
         }
         entries.push((v.raw(), false));
     }
-    let lead = entries.iter().find(|e| e.1).or(entries.first());
+    // With roles the lead is the entry marked "lead"; without them (bare values) the site
+    // lists the collaborators first and the lead sponsor last.
+    let lead = entries.iter().find(|e| e.1).or(entries.last());
     if let Some((name, _)) = lead {
         put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", name.clone());
     }

@@ -64,6 +64,10 @@ pub struct Expected {
     pub healthy: Option<String>,
     pub ref_count: Option<usize>,
     pub pmids: Option<Vec<String>>,
+    /// Reference types the page states (BACKGROUND / RESULT / DERIVED), in page order.
+    pub ref_types: Option<Vec<String>>,
+    /// The lead sponsor, when the page tells it from the collaborators.
+    pub lead_sponsor: Option<String>,
 }
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -110,6 +114,9 @@ fn classic_status(e: &str) -> String {
         "ACTIVE_NOT_RECRUITING" => "Active, not recruiting".into(),
         "ENROLLING_BY_INVITATION" => "Enrolling by invitation".into(),
         "UNKNOWN" => "Unknown status".into(),
+        "NO_LONGER_AVAILABLE" => "No longer available".into(),
+        "TEMPORARILY_NOT_AVAILABLE" => "Temporarily not available".into(),
+        "APPROVED_FOR_MARKETING" => "Approved for marketing".into(),
         other => title_words(other),
     }
 }
@@ -124,8 +131,16 @@ fn status_sentence(e: &str) -> Option<&'static str> {
         "WITHDRAWN" => "This study has been withdrawn prior to enrollment.",
         "SUSPENDED" => "This study has been suspended.",
         "ENROLLING_BY_INVITATION" => "This study is enrolling participants by invitation only.",
+        "AVAILABLE" => "Expanded access is currently available for this treatment.",
+        "NO_LONGER_AVAILABLE" => "Expanded access is no longer available for this treatment.",
+        "TEMPORARILY_NOT_AVAILABLE" => "Expanded access is temporarily not available for this treatment.",
+        "APPROVED_FOR_MARKETING" => "This treatment has been approved for sale to the public.",
         _ => return None,
     })
+}
+
+fn is_expanded_access_status(e: &str) -> bool {
+    matches!(e, "AVAILABLE" | "NO_LONGER_AVAILABLE" | "TEMPORARILY_NOT_AVAILABLE" | "APPROVED_FOR_MARKETING")
 }
 
 fn phase_words(e: &str) -> String {
@@ -156,42 +171,61 @@ fn allocation_words(e: &str) -> String {
     }
 }
 
-fn masking_words(v: &Value, old: bool) -> Option<String> {
+/// Masking as the 2018 print, the "Full info" page and the site print it: "None (Open
+/// Label)", "Double (Participant, Investigator)".
+fn masking_words(v: &Value) -> Option<String> {
+    let m = s(v, &["maskingInfo", "masking"])?;
+    let who: Vec<String> = strs(v, &["maskingInfo", "whoMasked"]).iter().map(|w| title_words(w)).collect();
+    Some(match m {
+        "NONE" => "None (Open Label)".into(),
+        x if who.is_empty() => title_words(x),
+        x => format!("{} ({})", title_words(x), who.join(", ")),
+    })
+}
+
+/// Masking as the 2014 print words it: "Open Label", "Single Blind (Subject)", and "Double
+/// Blind" for two or more masked parties ("Double Blind (Subject, Caregiver, Investigator)").
+fn masking_words_2014(v: &Value) -> Option<String> {
     let m = s(v, &["maskingInfo", "masking"])?;
     let who: Vec<String> = strs(v, &["maskingInfo", "whoMasked"])
         .iter()
-        .map(|w| match (w.as_str(), old) {
-            ("PARTICIPANT", true) => "Subject".to_string(),
-            ("CARE_PROVIDER", true) => "Caregiver".to_string(),
-            (x, _) => title_words(x),
+        .map(|w| match w.as_str() {
+            "PARTICIPANT" => "Subject".to_string(),
+            "CARE_PROVIDER" => "Caregiver".to_string(),
+            x => title_words(x),
         })
         .collect();
-    Some(match (m, old) {
-        ("NONE", false) => "None (Open Label)".into(),
-        ("NONE", true) => "Open Label".into(),
-        (x, _) => {
-            let head = if old { format!("{} Blind", title_words(x)) } else { title_words(x) };
-            if who.is_empty() {
-                head
-            } else {
-                format!("{head} ({})", who.join(", "))
-            }
-        }
-    })
+    let head = match m {
+        "NONE" => return Some("Open Label".into()),
+        "SINGLE" => "Single Blind",
+        _ => "Double Blind",
+    };
+    Some(if who.is_empty() { head.to_string() } else { format!("{head} ({})", who.join(", ")) })
 }
 
 const MONTHS: [&str; 12] =
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-/// ISO date to "July 1, 2018" / "July 2018"; `month_only` drops the day (2014 print).
-fn long_date(iso: &str, month_only: bool) -> String {
+/// ISO date to "July 1, 2018" ("July 2018" when the day is not stated).
+fn long_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
-    let m = parts.get(1).and_then(|m| m.parse::<usize>().ok()).and_then(|m| MONTHS.get(m.wrapping_sub(1)));
-    match (parts.first(), m, parts.get(2)) {
-        (Some(y), Some(m), Some(d)) if !month_only => format!("{m} {}, {y}", d.trim_start_matches('0')),
+    match (parts.first(), month_name(iso), parts.get(2)) {
+        (Some(y), Some(m), Some(d)) => format!("{m} {}, {y}", d.trim_start_matches('0')),
         (Some(y), Some(m), _) => format!("{m} {y}"),
         _ => iso.to_string(),
     }
+}
+
+/// ISO date to "July 2018": the 2014 print states no day.
+fn month_year(iso: &str) -> String {
+    match (iso.split('-').next(), month_name(iso)) {
+        (Some(y), Some(m)) => format!("{m} {y}"),
+        _ => iso.to_string(),
+    }
+}
+
+fn month_name(iso: &str) -> Option<&'static str> {
+    iso.split('-').nth(1).and_then(|m| m.parse::<usize>().ok()).and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied()
 }
 
 fn date_type_word(t: Option<&str>) -> Option<String> {
@@ -201,12 +235,17 @@ fn date_type_word(t: Option<&str>) -> Option<String> {
     })
 }
 
-fn std_ages(v: &Value, old: bool) -> String {
+fn std_ages(v: &Value) -> String {
+    strs(v, &["stdAges"]).iter().map(|a| title_words(a)).collect::<Vec<_>>().join(", ")
+}
+
+/// Age groups as the 2014 print names them ("Senior" for older adults).
+fn std_ages_2014(v: &Value) -> String {
     strs(v, &["stdAges"])
         .iter()
-        .map(|a| match (a.as_str(), old) {
-            ("OLDER_ADULT", true) => "Senior".to_string(),
-            (x, _) => title_words(x),
+        .map(|a| match a.as_str() {
+            "OLDER_ADULT" => "Senior".to_string(),
+            x => title_words(x),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -252,6 +291,35 @@ impl<'a> Study<'a> {
     }
     fn sponsor(&self) -> Option<&'a str> {
         self.get(&["sponsorCollaboratorsModule", "leadSponsor", "name"])
+    }
+    fn collaborators(&self) -> Vec<String> {
+        arr(self.p, &["sponsorCollaboratorsModule", "collaborators"])
+            .iter()
+            .filter_map(|c| s(c, &["name"]))
+            .map(|n| n.trim().to_string())
+            .collect()
+    }
+    fn collaborator_classes(&self) -> Vec<(String, String)> {
+        arr(self.p, &["sponsorCollaboratorsModule", "collaborators"])
+            .iter()
+            .filter_map(|c| Some((s(c, &["name"])?.trim().to_string(), s(c, &["class"]).unwrap_or("OTHER").to_string())))
+            .collect()
+    }
+    /// The classic pages' "Information provided by (Responsible Party):" value: the
+    /// investigator ("Name, Affiliation") when one is responsible, else the sponsor.
+    fn responsible_party(&self) -> Option<String> {
+        let rp = self.p.get("sponsorCollaboratorsModule")?.get("responsibleParty");
+        let inv = rp.and_then(|r| s(r, &["investigatorFullName"]).or_else(|| s(r, &["oldNameTitle"])));
+        match inv {
+            Some(n) => {
+                let aff = rp.and_then(|r| s(r, &["investigatorAffiliation"]).or_else(|| s(r, &["oldOrganization"])));
+                Some(match aff {
+                    Some(a) => format!("{}, {}", n.trim(), a.trim()),
+                    None => n.trim().to_string(),
+                })
+            }
+            None => self.sponsor().map(str::to_string),
+        }
     }
     fn summary(&self) -> Option<&'a str> {
         self.get(&["descriptionModule", "briefSummary"])
@@ -328,11 +396,11 @@ pub fn render(study: &Value, layout: Layout) -> (String, Expected) {
     let p = study.get("protocolSection").unwrap_or(study);
     let st = Study { p };
     match layout {
-        Layout::Classic2014 => classic(&st, true),
-        Layout::Classic2018 => classic(&st, false),
+        Layout::Classic2014 => classic_2014(&st),
+        Layout::Classic2018 => classic_2018(&st),
         Layout::FullInfo => full_info(&st),
-        Layout::ModernBare => modern(&st, false),
-        Layout::ModernLabelled => modern(&st, true),
+        Layout::ModernBare => modern_bare(&st),
+        Layout::ModernLabelled => modern_labelled(&st),
     }
 }
 
@@ -346,74 +414,47 @@ fn common_expected(st: &Study<'_>) -> Expected {
     }
 }
 
-fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
+/// The classic page, 2014 print.
+fn classic_2014(st: &Study<'_>) -> (String, Expected) {
     let mut e = common_expected(st);
     let mut o: Vec<String> = Vec::new();
     let sponsor = st.sponsor().unwrap_or("Unknown sponsor");
+    let rp = st.responsible_party().unwrap_or_else(|| sponsor.to_string());
     let nct = st.nct().unwrap_or("");
-    if !old {
-        o.extend(["Working…", "ClinicalTrials.gov", "ClinicalTrials.gov Menu", ""].map(String::from));
-    }
     o.push(st.title().unwrap_or("").to_string());
     o.push(String::new());
     let status = st.status().unwrap_or("");
-    if old {
-        if status == "UNKNOWN" {
-            o.push("The recruitment status of this study is unknown because the information has not been verified recently.".into());
-            o.push(format!("Verified August 2015 by {sponsor}."));
-            if let Some(lk) = st.last_known() {
-                o.push(format!("Recruitment status was  {}", classic_status(lk)));
-            }
-            e.status = Some("Unknown status".into());
-        } else if let Some(sent) = status_sentence(status) {
-            o.push(sent.into());
+    if status == "UNKNOWN" {
+        o.push("The recruitment status of this study is unknown because the information has not been verified recently.".into());
+        o.push(format!("Verified August 2015 by {sponsor}."));
+        if let Some(lk) = st.last_known() {
+            o.push(format!("Recruitment status was  {}", classic_status(lk)));
+        }
+        e.status = Some("Unknown status".into());
+    } else if let Some(sent) = status_sentence(status) {
+        o.push(sent.into());
+        if is_expanded_access_status(status) {
+            o.push(format!("Verified June 2016 by {sponsor}."));
+        } else {
             o.push(format!("Verified June 2016 by {sponsor}"));
-            e.status = Some(classic_status(status));
         }
-        o.push("Sponsor:".into());
-        o.push("Information provided by (Responsible Party):".into());
-        o.push(sponsor.into());
-        o.push("ClinicalTrials.gov Identifier:".into());
-        o.push(nct.into());
-        o.push("First received: October 1, 2009".into());
-        o.push("Last updated: November 14, 2014".into());
-        o.push("Last verified: November 2014".into());
-        o.push("  Purpose".into());
-        o.push(String::new());
-        if let Some(sum) = st.summary() {
-            o.extend(paragraphs(sum, "  • "));
-        }
-        o.push(String::new());
-        o.push(String::new());
-    } else {
-        o.push("The safety and scientific validity of this study is the responsibility of the study sponsor and investigators. Listing a study does not mean it has been evaluated by the U.S. Federal Government. Know the risks and potential benefits of clinical studies and talk to your health care provider before participating. Read our disclaimer for details.".into());
-        o.push(" ".into());
-        o.push(format!("ClinicalTrials.gov Identifier: {nct}"));
-        if status == "UNKNOWN" {
-            o.push("Recruitment Status : Unknown".into());
-            o.push(format!("Verified May 2016 by {sponsor}"));
-            if let Some(lk) = st.last_known() {
-                o.push(format!("Recruitment status was:  {}", classic_status(lk)));
-            }
-            e.status = Some("Unknown".into());
-        } else if !status.is_empty() {
-            o.push(format!("Recruitment Status : {}", classic_status(status)));
-            e.status = Some(classic_status(status));
-        }
-        o.push("First Posted : June 19, 2018".into());
-        o.push("Last Update Posted : June 19, 2018".into());
-        o.push("Sponsor:".into());
-        o.push("Information provided by (Responsible Party):".into());
-        o.push(sponsor.into());
-        o.push(String::new());
-        o.push("Brief Summary:".into());
-        o.push(String::new());
-        if let Some(sum) = st.summary() {
-            o.extend(paragraphs(sum, "  • "));
-        }
-        o.push(String::new());
-        o.push(String::new());
+        e.status = Some(classic_status(status));
     }
+    o.push("Sponsor:".into());
+    o.push("Information provided by (Responsible Party):".into());
+    o.push(rp.clone());
+    o.push("ClinicalTrials.gov Identifier:".into());
+    o.push(nct.into());
+    o.push("First received: October 1, 2009".into());
+    o.push("Last updated: November 14, 2014".into());
+    o.push("Last verified: November 2014".into());
+    o.push("  Purpose".into());
+    o.push(String::new());
+    if let Some(sum) = st.summary() {
+        o.extend(paragraphs(sum, "  • "));
+    }
+    o.push(String::new());
+    o.push(String::new());
     // Condition / intervention / phase block.
     let conds = st.conditions();
     let phases: Vec<String> = st.phases().iter().map(|p| phase_words(p)).collect();
@@ -425,63 +466,24 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
             format!("{}: {n}", title_words(&t))
         })
         .collect();
-    if old {
-        let has_phase = !phases.is_empty() && phases.iter().all(|p| p != "Not Applicable");
-        o.push(if has_phase { "Condition Intervention Phase" } else { "Condition Intervention" }.into());
-        o.extend(conds.iter().cloned());
-        o.extend(iv_lines.iter().cloned());
-        if has_phase {
-            o.extend(phases.iter().cloned());
-        } else {
-            e.phases.clear();
-        }
-        e.conditions = Some(conds.clone());
-    } else {
-        o.push(
-            if phases.is_empty() {
-                "Condition or disease Intervention/treatment"
-            } else {
-                "Condition or disease Intervention/treatment Phase"
-            }
-            .into(),
-        );
-        // The table cells one per line (a browser's copy of the table).
-        o.extend(conds.iter().cloned());
-        o.extend(iv_lines.iter().map(|l| format!("  • {l}")));
+    let has_phase = !phases.is_empty() && phases.iter().all(|p| p != "Not Applicable");
+    o.push(if has_phase { "Condition Intervention Phase" } else { "Condition Intervention" }.into());
+    o.extend(conds.iter().cloned());
+    o.extend(iv_lines.iter().cloned());
+    if has_phase {
         o.extend(phases.iter().cloned());
-        e.conditions = Some(conds.clone());
-        o.push(String::new());
-        if let Some(d) = st.detailed() {
-            o.push("Detailed Description:".into());
-            o.extend(paragraphs(d, "  • "));
-            o.push(String::new());
-        }
-        o.push("Layout table for study information".into());
+    } else {
+        e.phases.clear();
     }
+    e.conditions = Some(conds.clone());
     o.push(String::new());
     // Design.
     let d = st.design();
     let stype = st.study_type().unwrap_or("");
     let stype_words = if stype.starts_with("EXPANDED_ACCESS") { "Expanded Access".to_string() } else { title_words(stype) };
-    if old {
-        o.push(format!("Study Type: {stype_words}"));
-    } else {
-        let suffix = match stype {
-            "INTERVENTIONAL" => "  (Clinical Trial)",
-            _ => "",
-        };
-        o.push(format!("Study Type : {stype_words}{suffix}"));
-    }
+    o.push(format!("Study Type: {stype_words}"));
     e.study_type = Some(stype_words.clone());
     let enroll = st.enrollment();
-    if !old {
-        if let Some((c, t)) = &enroll {
-            let w = date_type_word(*t);
-            o.push(format!("{}Enrollment : {c} participants", w.as_ref().map_or(String::new(), |w| format!("{w} "))));
-            e.enrollment = Some(c.clone());
-            e.enrollment_type = w;
-        }
-    }
     let mut design_lines: Vec<String> = Vec::new();
     if let Some(a) = s(d, &["allocation"]) {
         design_lines.push(format!("Allocation: {}", allocation_words(a)));
@@ -496,7 +498,7 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     if let Some(m) = s(d, &["timePerspective"]) {
         design_lines.push(format!("Time Perspective: {}", title_words(m)));
     }
-    if let Some(m) = masking_words(d, old) {
+    if let Some(m) = masking_words_2014(d) {
         design_lines.push(format!("Masking: {m}"));
         e.masking = Some(m);
     }
@@ -504,7 +506,7 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         design_lines.push(format!("Primary Purpose: {}", title_words(pp)));
     }
     for (n, l) in design_lines.iter().enumerate() {
-        if old && n == 0 {
+        if n == 0 {
             o.push(format!("Study Design: {l}"));
         } else {
             o.push(l.clone());
@@ -515,42 +517,21 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     }
     let date_line = |o: &mut Vec<String>, label: &str, key: &str| -> Option<(String, Option<String>)> {
         let (iso, ty) = st.date(key)?;
-        let w = date_type_word(ty);
-        let shown = long_date(iso, old);
-        if old {
-            let pre = match ty {
-                Some("ESTIMATED") | Some("ANTICIPATED") => "Estimated ",
-                _ => "",
-            };
-            let tail = if label == "Primary Completion Date" { " (Final data collection date for primary outcome measure)" } else { "" };
-            o.push(format!("{pre}{label}: {shown}{tail}"));
-            Some((shown, if pre.is_empty() { None } else { Some("Estimated".into()) }))
-        } else {
-            o.push(format!("{}{label} : {shown}", w.as_ref().map_or(String::new(), |w| format!("{w} "))));
-            Some((shown, w))
-        }
+        let shown = month_year(iso);
+        let pre = match ty {
+            Some("ESTIMATED") | Some("ANTICIPATED") => "Estimated ",
+            _ => "",
+        };
+        let tail = if label == "Primary Completion Date" { " (Final data collection date for primary outcome measure)" } else { "" };
+        o.push(format!("{pre}{label}: {shown}{tail}"));
+        Some((shown, if pre.is_empty() { None } else { Some("Estimated".into()) }))
     };
-    if !old {
-        if let Some((v, t)) = date_line(&mut o, "Study Start Date", "startDateStruct") {
-            e.start_date = Some(v);
-            e.start_type = t;
-        }
-        if let Some((v, _)) = date_line(&mut o, "Primary Completion Date", "primaryCompletionDateStruct") {
-            e.primary_completion = Some(v);
-        }
-        if let Some((v, t)) = date_line(&mut o, "Study Completion Date", "completionDateStruct") {
-            e.completion = Some(v);
-            e.completion_type = t;
-        }
-    }
     o.push(String::new());
-    if old {
-        o.push("Resource links provided by NLM:".into());
-        o.push(String::new());
-        o.push(String::new());
-        o.push(format!("Further study details as provided by {sponsor}:"));
-        o.push(String::new());
-    }
+    o.push("Resource links provided by NLM:".into());
+    o.push(String::new());
+    o.push(String::new());
+    o.push(format!("Further study details as provided by {sponsor}:"));
+    o.push(String::new());
     // Outcomes (2014: before the enrollment; 2018: after the arm table).
     let outcome_block = |o: &mut Vec<String>| -> Vec<(String, String, Option<String>)> {
         let mut got = Vec::new();
@@ -559,25 +540,12 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
             if list.is_empty() {
                 continue;
             }
-            let head = if label == "Other" && old {
-                "Other Outcome Measures:".to_string()
-            } else if label == "Other" {
-                "Other Outcome Measures :".to_string()
-            } else if old {
-                format!("{label} Outcome Measures:")
-            } else {
-                format!("{label} Outcome Measures :")
-            };
-            o.push(head);
-            for (n, oc) in list.iter().enumerate() {
+            o.push(format!("{label} Outcome Measures:"));
+            for oc in &list {
                 let m = collapse(s(oc, &["measure"]).unwrap_or(""));
                 let tf = s(oc, &["timeFrame"]).map(collapse);
                 let tf_txt = tf.as_ref().map_or(String::new(), |t| format!(" [ Time Frame: {t} ]"));
-                if old {
-                    o.push(format!("  • {m}{tf_txt} [ Designated as safety issue: No ]"));
-                } else {
-                    o.push(format!("  {}. {m}{tf_txt}", n + 1));
-                }
+                o.push(format!("  • {m}{tf_txt} [ Designated as safety issue: No ]"));
                 if let Some(desc) = s(oc, &["description"]) {
                     o.extend(paragraphs(desc, "    • ").into_iter().map(|l| format!("    {l}")));
                 }
@@ -588,30 +556,28 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         }
         got
     };
-    if old {
-        e.outcomes = Some(outcome_block(&mut o));
-        if let Some((c, t)) = &enroll {
-            let pre = match *t {
-                Some("ESTIMATED") | Some("ANTICIPATED") => "Estimated ",
-                _ => "",
-            };
-            o.push(format!("{pre}Enrollment: {c}"));
-            e.enrollment = Some(c.clone());
-            e.enrollment_type = if pre.is_empty() { None } else { Some("Estimated".into()) };
-        }
-        if let Some((v, t)) = date_line(&mut o, "Study Start Date", "startDateStruct") {
-            e.start_date = Some(v);
-            e.start_type = t;
-        }
-        if let Some((v, t)) = date_line(&mut o, "Study Completion Date", "completionDateStruct") {
-            e.completion = Some(v);
-            e.completion_type = t;
-        }
-        if let Some((v, _)) = date_line(&mut o, "Primary Completion Date", "primaryCompletionDateStruct") {
-            e.primary_completion = Some(v);
-        }
-        o.push(String::new());
+    e.outcomes = Some(outcome_block(&mut o));
+    if let Some((c, t)) = &enroll {
+        let pre = match *t {
+            Some("ESTIMATED") | Some("ANTICIPATED") => "Estimated ",
+            _ => "",
+        };
+        o.push(format!("{pre}Enrollment: {c}"));
+        e.enrollment = Some(c.clone());
+        e.enrollment_type = if pre.is_empty() { None } else { Some("Estimated".into()) };
     }
+    if let Some((v, t)) = date_line(&mut o, "Study Start Date", "startDateStruct") {
+        e.start_date = Some(v);
+        e.start_type = t;
+    }
+    if let Some((v, t)) = date_line(&mut o, "Study Completion Date", "completionDateStruct") {
+        e.completion = Some(v);
+        e.completion_type = t;
+    }
+    if let Some((v, _)) = date_line(&mut o, "Primary Completion Date", "primaryCompletionDateStruct") {
+        e.primary_completion = Some(v);
+    }
+    o.push(String::new());
     // Arms table.
     let arms = st.arms();
     let ivs = st.ivs();
@@ -619,24 +585,13 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     let mut links = Vec::new();
     let mut other_names = Vec::new();
     if !arms.is_empty() {
-        o.push(
-            match (old, obs) {
-                (true, false) => "Arms Assigned Interventions",
-                (true, true) => "Groups/Cohorts Assigned Interventions",
-                (false, false) => "Arm Intervention/treatment",
-                (false, true) => "Group/Cohort Intervention/treatment",
-            }
-            .into(),
-        );
+        o.push(if obs { "Groups/Cohorts Assigned Interventions" } else { "Arms Assigned Interventions" }.into());
         for a in &arms {
             let label = collapse(s(a, &["label"]).unwrap_or(""));
             let ty = s(a, &["type"]).map(title_words);
             match &ty {
                 Some(t) if !obs => o.push(format!("{t}: {label}")),
                 _ => o.push(label.clone()),
-            }
-            if !old {
-                o.push(String::new());
             }
             if let Some(desc) = s(a, &["description"]) {
                 o.extend(paragraphs(desc, "  • "));
@@ -646,9 +601,6 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
                 if let Some(iv) = ivs.iter().find(|iv| iv_label(iv).0 == *n) {
                     let (name, t) = iv_label(iv);
                     o.push(format!("{}: {name}", title_words(&t)));
-                    if !old {
-                        o.push(String::new());
-                    }
                     if let Some(desc) = s(iv, &["description"]) {
                         o.extend(paragraphs(desc, "  • "));
                     }
@@ -662,9 +614,6 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
                         }
                     }
                 }
-            }
-            if !old {
-                o.push(String::new());
             }
             e.arms.push((label.clone(), if obs { None } else { ty }));
             links.push((label, names));
@@ -694,29 +643,16 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         let (n, t) = iv_label(iv);
         e.interventions.push((n, Some(title_words(&t))));
     }
-    if !old {
-        e.outcomes = Some(outcome_block(&mut o));
-        o.push(String::new());
+    if let Some(dd) = st.detailed() {
+        o.push("Detailed Description:".into());
+        o.extend(paragraphs(dd, "  • "));
     }
-    if old {
-        if let Some(dd) = st.detailed() {
-            o.push("Detailed Description:".into());
-            o.extend(paragraphs(dd, "  • "));
-        }
-        o.push("  Eligibility".into());
-        o.push(String::new());
-    } else {
-        o.push("Information from the National Library of Medicine".into());
-        o.push(String::new());
-        o.push("Choosing to participate in a study is an important personal decision. Talk with your doctor and family members or friends about deciding to join a study. To learn more about this study, you or your doctor may contact the study research staff using the contacts provided below. For general information, Learn About Clinical Studies.".into());
-        o.push(String::new());
-        o.push(String::new());
-        o.push("Layout table for eligibility information".into());
-    }
+    o.push("  Eligibility".into());
+    o.push(String::new());
     let el = st.elig();
     let min = s(el, &["minimumAge"]).map(str::to_string);
     let max = s(el, &["maximumAge"]).map(str::to_string);
-    let groups = std_ages(el, old);
+    let groups = std_ages_2014(el);
     let ages = match (&min, &max) {
         (Some(a), Some(b)) => Some(format!("{a} to {b}")),
         (Some(a), None) => Some(format!("{a} and older")),
@@ -732,11 +668,11 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     e.min_age = min;
     e.max_age = max;
     if let Some(sx) = s(el, &["sex"]) {
-        let w = match (sx, old) {
-            ("ALL", true) => "Both".to_string(),
-            (x, _) => title_words(x),
+        let w = match sx {
+            "ALL" => "Both".to_string(),
+            x => title_words(x),
         };
-        o.push(format!("{} Eligible for Study:   {w}", if old { "Genders" } else { "Sexes" }));
+        o.push(format!("Genders Eligible for Study:   {w}"));
         e.sex = Some(w);
     }
     if let Some(h) = el.get("healthyVolunteers").and_then(Value::as_bool) {
@@ -759,29 +695,23 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         o.push(String::new());
         o.extend(paragraphs(c, "  • "));
     }
-    if old {
-        o.push("  Contacts and Locations".into());
-        o.push("Choosing to participate in a study is an important personal decision. Talk with your doctor and family members or friends about deciding to join a study. To learn more about this study, you or your doctor may contact the study research staff using the Contacts provided below. For general information, see Learn About Clinical Studies.".into());
-        o.push(String::new());
-        o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier: {nct}"));
-        o.push(String::new());
-        o.push("Sponsors and Collaborators".into());
-        o.push(sponsor.into());
-        o.push("  More Information".into());
-        o.push(String::new());
-    } else {
-        o.push(String::new());
-        o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier (NCT number): {nct}"));
-        o.push(String::new());
-        o.push("Sponsors and Collaborators".into());
-        o.push(sponsor.into());
-        o.push(String::new());
-        o.push("More Information".into());
-        o.push(String::new());
+    o.push("  Contacts and Locations".into());
+    o.push("Choosing to participate in a study is an important personal decision. Talk with your doctor and family members or friends about deciding to join a study. To learn more about this study, you or your doctor may contact the study research staff using the Contacts provided below. For general information, see Learn About Clinical Studies.".into());
+    o.push(String::new());
+    o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier: {nct}"));
+    o.push(String::new());
+    o.push("Sponsors and Collaborators".into());
+    o.push(sponsor.into());
+    o.extend(st.collaborators());
+    o.push("  More Information".into());
+    o.push(String::new());
+    if st.sponsor().is_some() {
+        e.lead_sponsor = Some(sponsor.to_string());
     }
-    // Publications by type.
+    // Publications by type, each type under its heading.
     let refs = st.refs();
     let mut pmids = Vec::new();
+    let mut types = Vec::new();
     for (head, want) in [
         ("Publications:", &["BACKGROUND"][..]),
         ("Publications of Results:", &["RESULT"][..]),
@@ -791,8 +721,14 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         if list.is_empty() {
             continue;
         }
-        o.push(head.into());
+        // After other publications the 2014 print says "Additional publications ...".
+        if want == ["DERIVED"] && !types.is_empty() {
+            o.push(format!("Additional p{}", &head[1..]));
+        } else {
+            o.push(head.into());
+        }
         for r in list {
+            types.push(want[0].to_string());
             o.push(collapse(s(r, &["citation"]).unwrap_or("")));
             if let Some(pm) = s(r, &["pmid"]) {
                 pmids.push(pm.to_string());
@@ -800,23 +736,14 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
         }
         o.push(String::new());
     }
-    e.ref_count = Some(pmids.len().max(refs.len()));
+    e.ref_types = Some(types);
     e.ref_count =
         Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
-    if !old {
-        o.push("Layout table for additonal information".into());
-    }
-    o.push(format!("Responsible Party: {sponsor}"));
+    o.push(format!("Responsible Party: {rp}"));
     o.push(format!("ClinicalTrials.gov Identifier: {nct}     History of Changes"));
     o.push("Other Study ID Numbers: X-1".into());
-    if old {
-        o.push("Study First Received: October 1, 2009".into());
-        o.push("Last Updated: November 14, 2014".into());
-    } else {
-        o.push("First Posted: June 19, 2018    Key Record Dates".into());
-        o.push("Last Update Posted: June 19, 2018".into());
-        o.push("Last Verified: May 2018".into());
-    }
+    o.push("Study First Received: October 1, 2009".into());
+    o.push("Last Updated: November 14, 2014".into());
     let kws = strs(st.p, &["conditionsModule", "keywords"]);
     if !kws.is_empty() {
         o.push(String::new());
@@ -825,13 +752,342 @@ fn classic(st: &Study<'_>, old: bool) -> (String, Expected) {
     }
     o.push(String::new());
     o.push("Additional relevant MeSH terms:".into());
-    if !old {
-        o.push("Layout table for MeSH terms".into());
-    }
     o.push("Immune System Diseases".into());
     (o.join("\n"), e)
 }
 
+/// The classic page, 2018 print.
+fn classic_2018(st: &Study<'_>) -> (String, Expected) {
+    let mut e = common_expected(st);
+    let mut o: Vec<String> = Vec::new();
+    let sponsor = st.sponsor().unwrap_or("Unknown sponsor");
+    let rp = st.responsible_party().unwrap_or_else(|| sponsor.to_string());
+    let nct = st.nct().unwrap_or("");
+    o.extend(["Working…", "ClinicalTrials.gov", "ClinicalTrials.gov Menu", ""].map(String::from));
+    o.push(st.title().unwrap_or("").to_string());
+    o.push(String::new());
+    let status = st.status().unwrap_or("");
+    o.push("The safety and scientific validity of this study is the responsibility of the study sponsor and investigators. Listing a study does not mean it has been evaluated by the U.S. Federal Government. Know the risks and potential benefits of clinical studies and talk to your health care provider before participating. Read our disclaimer for details.".into());
+    o.push(" ".into());
+    o.push(format!("ClinicalTrials.gov Identifier: {nct}"));
+    if status == "UNKNOWN" {
+        o.push("Recruitment Status : Unknown".into());
+        o.push(format!("Verified May 2016 by {sponsor}"));
+        if let Some(lk) = st.last_known() {
+            o.push(format!("Recruitment status was:  {}", classic_status(lk)));
+        }
+        e.status = Some("Unknown".into());
+    } else if is_expanded_access_status(status) {
+        o.push(format!("Expanded Access Status : {}", classic_status(status)));
+        e.status = Some(classic_status(status));
+    } else if !status.is_empty() {
+        o.push(format!("Recruitment Status : {}", classic_status(status)));
+        e.status = Some(classic_status(status));
+    }
+    o.push("First Posted : June 19, 2018".into());
+    o.push("Last Update Posted : June 19, 2018".into());
+    o.push("Sponsor:".into());
+    o.push("Information provided by (Responsible Party):".into());
+    o.push(rp.clone());
+    o.push(String::new());
+    o.push("Brief Summary:".into());
+    o.push(String::new());
+    if let Some(sum) = st.summary() {
+        o.extend(paragraphs(sum, "  • "));
+    }
+    o.push(String::new());
+    o.push(String::new());
+    // Condition / intervention / phase block.
+    let conds = st.conditions();
+    let phases: Vec<String> = st.phases().iter().map(|p| phase_words(p)).collect();
+    let iv_lines: Vec<String> = st
+        .ivs()
+        .iter()
+        .map(|iv| {
+            let (n, t) = iv_label(iv);
+            format!("{}: {n}", title_words(&t))
+        })
+        .collect();
+    o.push(
+        if phases.is_empty() { "Condition or disease Intervention/treatment" } else { "Condition or disease Intervention/treatment Phase" }
+            .into(),
+    );
+    // The table cells one per line (a browser's copy of the table).
+    o.extend(conds.iter().cloned());
+    o.extend(iv_lines.iter().map(|l| format!("  • {l}")));
+    o.extend(phases.iter().cloned());
+    e.conditions = Some(conds.clone());
+    o.push(String::new());
+    if let Some(d) = st.detailed() {
+        o.push("Detailed Description:".into());
+        o.extend(paragraphs(d, "  • "));
+        o.push(String::new());
+    }
+    o.push("Layout table for study information".into());
+    o.push(String::new());
+    // Design.
+    let d = st.design();
+    let stype = st.study_type().unwrap_or("");
+    let stype_words = if stype.starts_with("EXPANDED_ACCESS") { "Expanded Access".to_string() } else { title_words(stype) };
+    let suffix = match stype {
+        "INTERVENTIONAL" => "  (Clinical Trial)",
+        _ => "",
+    };
+    o.push(format!("Study Type : {stype_words}{suffix}"));
+    e.study_type = Some(stype_words.clone());
+    let enroll = st.enrollment();
+    if let Some((c, t)) = &enroll {
+        let w = date_type_word(*t);
+        o.push(format!("{}Enrollment : {c} participants", w.as_ref().map_or(String::new(), |w| format!("{w} "))));
+        e.enrollment = Some(c.clone());
+        e.enrollment_type = w;
+    }
+    let mut design_lines: Vec<String> = Vec::new();
+    if let Some(a) = s(d, &["allocation"]) {
+        design_lines.push(format!("Allocation: {}", allocation_words(a)));
+        e.allocation = Some(allocation_words(a));
+    }
+    if let Some(m) = s(d, &["interventionModel"]) {
+        design_lines.push(format!("Intervention Model: {}", model_words(m)));
+    }
+    if let Some(m) = s(d, &["observationalModel"]) {
+        design_lines.push(format!("Observational Model: {}", title_words(m)));
+    }
+    if let Some(m) = s(d, &["timePerspective"]) {
+        design_lines.push(format!("Time Perspective: {}", title_words(m)));
+    }
+    if let Some(m) = masking_words(d) {
+        design_lines.push(format!("Masking: {m}"));
+        e.masking = Some(m);
+    }
+    if let Some(pp) = s(d, &["primaryPurpose"]) {
+        design_lines.push(format!("Primary Purpose: {}", title_words(pp)));
+    }
+    o.extend(design_lines.iter().cloned());
+    if let Some(t) = st.official() {
+        o.push(format!("Official Title: {t}"));
+    }
+    let date_line = |o: &mut Vec<String>, label: &str, key: &str| -> Option<(String, Option<String>)> {
+        let (iso, ty) = st.date(key)?;
+        let w = date_type_word(ty);
+        let shown = long_date(iso);
+        o.push(format!("{}{label} : {shown}", w.as_ref().map_or(String::new(), |w| format!("{w} "))));
+        Some((shown, w))
+    };
+    if let Some((v, t)) = date_line(&mut o, "Study Start Date", "startDateStruct") {
+        e.start_date = Some(v);
+        e.start_type = t;
+    }
+    if let Some((v, _)) = date_line(&mut o, "Primary Completion Date", "primaryCompletionDateStruct") {
+        e.primary_completion = Some(v);
+    }
+    if let Some((v, t)) = date_line(&mut o, "Study Completion Date", "completionDateStruct") {
+        e.completion = Some(v);
+        e.completion_type = t;
+    }
+    o.push(String::new());
+    // Outcomes (2014: before the enrollment; 2018: after the arm table).
+    let outcome_block = |o: &mut Vec<String>| -> Vec<(String, String, Option<String>)> {
+        let mut got = Vec::new();
+        for (kind, label) in [("P", "Primary"), ("S", "Secondary"), ("O", "Other")] {
+            let list: Vec<&Value> = st.outcomes().into_iter().filter(|(k, _)| *k == kind).map(|(_, v)| v).collect();
+            if list.is_empty() {
+                continue;
+            }
+            let head = format!("{label} Outcome Measures :");
+            o.push(head);
+            for (n, oc) in list.iter().enumerate() {
+                let m = collapse(s(oc, &["measure"]).unwrap_or(""));
+                let tf = s(oc, &["timeFrame"]).map(collapse);
+                let tf_txt = tf.as_ref().map_or(String::new(), |t| format!(" [ Time Frame: {t} ]"));
+                o.push(format!("  {}. {m}{tf_txt}", n + 1));
+                if let Some(desc) = s(oc, &["description"]) {
+                    o.extend(paragraphs(desc, "    • ").into_iter().map(|l| format!("    {l}")));
+                }
+                o.push(String::new());
+                got.push((kind.to_string(), m, tf));
+            }
+            o.push(String::new());
+        }
+        got
+    };
+    // Arms table.
+    let arms = st.arms();
+    let ivs = st.ivs();
+    let obs = st.observational();
+    let mut links = Vec::new();
+    let mut other_names = Vec::new();
+    if !arms.is_empty() {
+        o.push(if obs { "Group/Cohort Intervention/treatment" } else { "Arm Intervention/treatment" }.into());
+        for a in &arms {
+            let label = collapse(s(a, &["label"]).unwrap_or(""));
+            let ty = s(a, &["type"]).map(title_words);
+            match &ty {
+                Some(t) if !obs => o.push(format!("{t}: {label}")),
+                _ => o.push(label.clone()),
+            }
+            o.push(String::new());
+            if let Some(desc) = s(a, &["description"]) {
+                o.extend(paragraphs(desc, "  • "));
+            }
+            let names = arm_iv_names(a);
+            for n in &names {
+                if let Some(iv) = ivs.iter().find(|iv| iv_label(iv).0 == *n) {
+                    let (name, t) = iv_label(iv);
+                    o.push(format!("{}: {name}", title_words(&t)));
+                    o.push(String::new());
+                    if let Some(desc) = s(iv, &["description"]) {
+                        o.extend(paragraphs(desc, "  • "));
+                    }
+                    let others = strs(iv, &["otherNames"]);
+                    if !others.is_empty() {
+                        if others.len() == 1 {
+                            o.push(format!("Other Name: {}", others[0]));
+                        } else {
+                            o.push("Other Names:".to_string());
+                            o.extend(others.iter().map(|x| format!("  • {x}")));
+                        }
+                    }
+                }
+            }
+            o.push(String::new());
+            e.arms.push((label.clone(), if obs { None } else { ty }));
+            links.push((label, names));
+        }
+        o.push(String::new());
+        for iv in &ivs {
+            let (n, _) = iv_label(iv);
+            let others = strs(iv, &["otherNames"]);
+            let linked = arms.iter().any(|a| arm_iv_names(a).contains(&n));
+            if linked {
+                other_names.push((n, others));
+            }
+        }
+        e.links = Some(links);
+        e.other_names = Some(other_names);
+    } else if !ivs.is_empty() {
+        o.push("Intervention Details:".into());
+        for iv in &ivs {
+            let (n, t) = iv_label(iv);
+            o.push(format!("    {}: {n}", title_words(&t)));
+            if let Some(desc) = s(iv, &["description"]) {
+                o.extend(paragraphs(desc, "  • ").into_iter().map(|l| format!("    {l}")));
+            }
+        }
+    }
+    for iv in &ivs {
+        let (n, t) = iv_label(iv);
+        e.interventions.push((n, Some(title_words(&t))));
+    }
+    e.outcomes = Some(outcome_block(&mut o));
+    o.push(String::new());
+    o.push("Information from the National Library of Medicine".into());
+    o.push(String::new());
+    o.push("Choosing to participate in a study is an important personal decision. Talk with your doctor and family members or friends about deciding to join a study. To learn more about this study, you or your doctor may contact the study research staff using the contacts provided below. For general information, Learn About Clinical Studies.".into());
+    o.push(String::new());
+    o.push(String::new());
+    o.push("Layout table for eligibility information".into());
+    let el = st.elig();
+    let min = s(el, &["minimumAge"]).map(str::to_string);
+    let max = s(el, &["maximumAge"]).map(str::to_string);
+    let groups = std_ages(el);
+    let ages = match (&min, &max) {
+        (Some(a), Some(b)) => Some(format!("{a} to {b}")),
+        (Some(a), None) => Some(format!("{a} and older")),
+        (None, Some(b)) => Some(format!("up to {b}")),
+        (None, None) => None,
+    };
+    match (ages, groups.is_empty()) {
+        (Some(a), true) => o.push(format!("Ages Eligible for Study:   {a}")),
+        (Some(a), false) => o.push(format!("Ages Eligible for Study:   {a}   ({groups})")),
+        (None, false) => o.push(format!("Ages Eligible for Study:   {groups}")),
+        (None, true) => {}
+    }
+    e.min_age = min;
+    e.max_age = max;
+    if let Some(sx) = s(el, &["sex"]) {
+        let w = title_words(sx);
+        o.push(format!("Sexes Eligible for Study:   {w}"));
+        e.sex = Some(w);
+    }
+    if let Some(h) = el.get("healthyVolunteers").and_then(Value::as_bool) {
+        let w = if h { "Accepts Healthy Volunteers" } else { "No" };
+        let w = if h { "Yes" } else { w };
+        o.push(format!("Accepts Healthy Volunteers:   {w}"));
+        e.healthy = Some(w.into());
+    }
+    if obs {
+        if let Some(sm) = s(el, &["samplingMethod"]) {
+            o.push(format!("Sampling Method:   {}", title_words(sm)));
+        }
+        if let Some(sp) = s(el, &["studyPopulation"]) {
+            o.push("Study Population".into());
+            o.extend(paragraphs(sp, "  • "));
+        }
+    }
+    if let Some(c) = s(el, &["eligibilityCriteria"]) {
+        o.push("Criteria".into());
+        o.push(String::new());
+        o.extend(paragraphs(c, "  • "));
+    }
+    o.push(String::new());
+    o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier (NCT number): {nct}"));
+    o.push(String::new());
+    o.push("Sponsors and Collaborators".into());
+    o.push(sponsor.into());
+    o.extend(st.collaborators());
+    o.push(String::new());
+    o.push("More Information".into());
+    o.push(String::new());
+    if st.sponsor().is_some() {
+        e.lead_sponsor = Some(sponsor.to_string());
+    }
+    // Publications by type, each type under its heading.
+    let refs = st.refs();
+    let mut pmids = Vec::new();
+    let mut types = Vec::new();
+    for (head, want) in [
+        ("Publications:", &["BACKGROUND"][..]),
+        ("Publications of Results:", &["RESULT"][..]),
+        ("Publications automatically indexed to this study by ClinicalTrials.gov Identifier (NCT Number):", &["DERIVED"][..]),
+    ] {
+        let list: Vec<&&Value> = refs.iter().filter(|r| want.contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).collect();
+        if list.is_empty() {
+            continue;
+        }
+        // After other publications the 2014 print says "Additional publications ...".
+        o.push(head.into());
+        for r in list {
+            types.push(want[0].to_string());
+            o.push(collapse(s(r, &["citation"]).unwrap_or("")));
+            if let Some(pm) = s(r, &["pmid"]) {
+                pmids.push(pm.to_string());
+            }
+        }
+        o.push(String::new());
+    }
+    e.ref_types = Some(types);
+    e.ref_count =
+        Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
+    o.push("Layout table for additonal information".into());
+    o.push(format!("Responsible Party: {rp}"));
+    o.push(format!("ClinicalTrials.gov Identifier: {nct}     History of Changes"));
+    o.push("Other Study ID Numbers: X-1".into());
+    o.push("First Posted: June 19, 2018    Key Record Dates".into());
+    o.push("Last Update Posted: June 19, 2018".into());
+    o.push("Last Verified: May 2018".into());
+    let kws = strs(st.p, &["conditionsModule", "keywords"]);
+    if !kws.is_empty() {
+        o.push(String::new());
+        o.push(format!("Keywords provided by {sponsor}:"));
+        o.extend(kws);
+    }
+    o.push(String::new());
+    o.push("Additional relevant MeSH terms:".into());
+    o.push("Layout table for MeSH terms".into());
+    o.push("Immune System Diseases".into());
+    (o.join("\n"), e)
+}
 fn full_info(st: &Study<'_>) -> (String, Expected) {
     let mut e = common_expected(st);
     let mut o: Vec<String> = Vec::new();
@@ -910,7 +1166,7 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     }
     let date = |o: &mut Vec<String>, label: &str, key: &str| -> Option<(String, Option<String>)> {
         let (iso, ty) = st.date(key)?;
-        let shown = long_date(iso, false);
+        let shown = long_date(iso);
         let w = ty.map(|t| if t == "ESTIMATED" { "Anticipated".to_string() } else { title_words(t) });
         o.push(label.into());
         o.push(match &w {
@@ -979,7 +1235,7 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
         o.push("Observational Study Model".into());
         o.push(title_words(m));
     }
-    if let Some(m) = masking_words(d, false) {
+    if let Some(m) = masking_words(d) {
         o.push("Masking".into());
         o.push(m.clone());
         e.masking = Some(m);
@@ -1128,6 +1384,10 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     }
     e.ref_count = Some(refs.len());
     e.pmids = Some(pmids);
+    e.ref_types = Some(refs.iter().filter_map(|r| s(r, &["type"]).map(str::to_string)).collect());
+    if st.sponsor().is_some() {
+        e.lead_sponsor = Some(sponsor.to_string());
+    }
     o.push(String::new());
     o.push("Learn more about this trial".into());
     o.push(String::new());
@@ -1135,45 +1395,23 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     (o.join("\n"), e)
 }
 
-fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
+/// The modern page with bare values: no labels, no roles; the lead sponsor listed last.
+fn modern_bare(st: &Study<'_>) -> (String, Expected) {
     let mut e = common_expected(st);
     e.official_title = None;
     let mut o: Vec<String> = Vec::new();
-    let gap = |o: &mut Vec<String>| {
-        if labelled {
-            o.push(String::new());
-        }
-    };
     let nct = st.nct().unwrap_or("");
     o.push(st.title().unwrap_or("").into());
-    gap(&mut o);
     o.push(format!("NCT ID: {nct}"));
-    gap(&mut o);
     o.push("Last Updated: 2024-04-16".into());
-    gap(&mut o);
     o.push("Study Results".into());
-    gap(&mut o);
     o.push("The study team has not published outcome measurements, participant flow, or safety data for this trial yet. Check back later for updates.".into());
-    gap(&mut o);
     let head = |o: &mut Vec<String>, h: &str, helper: &str| {
         o.push(h.into());
-        if labelled {
-            o.push(String::new());
-        }
         o.push(helper.into());
-        if labelled {
-            o.push(String::new());
-        }
     };
-    let pair = |o: &mut Vec<String>, label: &str, v: &str| {
-        if labelled {
-            o.push(label.into());
-            o.push(String::new());
-        }
+    let pair = |o: &mut Vec<String>, _label: &str, v: &str| {
         o.push(v.into());
-        if labelled {
-            o.push(String::new());
-        }
     };
     head(
         &mut o,
@@ -1198,7 +1436,202 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
     }
     let start = st.date("startDateStruct");
     let comp = st.date("completionDateStruct");
-    if start.is_some() || labelled {
+    if start.is_some() {
+        if let Some((d, _)) = start {
+            pair(&mut o, "Study Start Date", d);
+            e.start_date = Some(d.into());
+        }
+        if let Some((d, _)) = comp {
+            pair(&mut o, "Study Completion Date", d);
+            e.completion = Some(d.into());
+        }
+    }
+    if let Some(sum) = st.summary() {
+        head(
+            &mut o,
+            "Brief Summary",
+            "Review the sponsor-provided synopsis that highlights what the study is about and why it is being conducted.",
+        );
+        o.extend(paragraphs(sum, "* ").into_iter().filter(|l| !l.trim().is_empty()));
+    }
+    if let Some(d) = st.detailed() {
+        head(
+            &mut o,
+            "Detailed Description",
+            "Dive into the extended narrative that explains the scientific background, objectives, and procedures in greater depth.",
+        );
+        o.extend(paragraphs(d, "* ").into_iter().filter(|l| !l.trim().is_empty()));
+    }
+    let conds = st.conditions();
+    head(&mut o, "Conditions", "See the medical conditions and disease areas that this research is targeting or investigating.");
+    for c in &conds {
+        o.push(c.clone());
+    }
+    e.conditions = Some(conds);
+    let d = st.design();
+    head(&mut o, "Study Design", "Understand how the trial is structured, including allocation methods, masking strategies, primary purpose, and other design elements.");
+    for (label, key) in [
+        ("Allocation Method", &["allocation"][..]),
+        ("Intervention Model", &["interventionModel"][..]),
+        ("Primary Study Purpose", &["primaryPurpose"][..]),
+        ("Blinding Strategy", &["maskingInfo", "masking"][..]),
+    ] {
+        if let Some(v) = s(d, key) {
+            pair(&mut o, label, v);
+            if label == "Allocation Method" {
+                e.allocation = Some(v.into());
+            }
+            if label == "Blinding Strategy" {
+                e.masking = Some(v.into());
+            }
+        }
+    }
+    let arms = st.arms();
+    let ivs = st.ivs();
+    let mut links = Vec::new();
+    if !arms.is_empty() {
+        head(
+            &mut o,
+            "Study Groups",
+            "Review each arm or cohort in the study, along with the interventions and objectives associated with them.",
+        );
+        for a in &arms {
+            let label = collapse(s(a, &["label"]).unwrap_or(""));
+            o.push(label.clone());
+            if let Some(desc) = s(a, &["description"]) {
+                o.push(collapse(desc));
+            }
+            let names = arm_iv_names(a);
+            for n in &names {
+                if let Some(iv) = ivs.iter().find(|iv| iv_label(iv).0 == *n) {
+                    o.push(iv_label(iv).0);
+                    if let Some(desc) = s(iv, &["description"]) {
+                        o.push(collapse(desc));
+                    }
+                }
+            }
+            e.arms.push((label.clone(), None));
+            links.push((label, names));
+        }
+    }
+    if !ivs.is_empty() {
+        head(
+            &mut o,
+            "Interventions",
+            "Learn about the drugs, procedures, or behavioral strategies being tested and how they are applied within this trial.",
+        );
+        for iv in &ivs {
+            let n = iv_label(iv).0;
+            o.push(n.clone());
+            // A bare page tells a name from its description only by the alternation.
+            let desc = s(iv, &["description"]).map(collapse).unwrap_or_else(|| "No description given.".into());
+            o.push(desc);
+            e.interventions.push((n, None));
+        }
+    }
+    e.links = None;
+    head(&mut o, "Eligibility Criteria", "Check the participation requirements, including inclusion and exclusion rules, age limits, and whether healthy volunteers are accepted.");
+    let el = st.elig();
+    if let Some(c) = s(el, &["eligibilityCriteria"]) {
+        o.extend(c.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()));
+    }
+    let min = s(el, &["minimumAge"]);
+    let max = s(el, &["maximumAge"]);
+    // Bare ages: only unambiguous when the minimum is there.
+    if let Some(a) = min {
+        o.push(a.into());
+        e.min_age = Some(a.into());
+        if let Some(b) = max {
+            o.push(b.into());
+            e.max_age = Some(b.into());
+        }
+    }
+    if let Some(sx) = s(el, &["sex"]) {
+        pair(&mut o, "Eligible Sex", sx);
+        e.sex = Some(sx.into());
+    }
+    if let Some(h) = el.get("healthyVolunteers").and_then(Value::as_bool) {
+        pair(&mut o, "Accepts Healthy Volunteers", if h { "Yes" } else { "No" });
+        e.healthy = Some(if h { "Yes" } else { "No" }.into());
+    }
+    head(&mut o, "Sponsors", "Meet the organizations funding or collaborating on the study and learn about their roles.");
+    // The site lists the collaborators first and the lead sponsor last.
+    for (name, class) in st.collaborator_classes() {
+        o.push(name);
+        o.push(class);
+    }
+    if let Some(sp) = st.sponsor() {
+        o.push(sp.into());
+        o.push(s(st.p, &["sponsorCollaboratorsModule", "leadSponsor", "class"]).unwrap_or("OTHER").into());
+        e.lead_sponsor = Some(sp.to_string());
+    }
+    let refs = st.refs();
+    if !refs.is_empty() {
+        head(&mut o, "References", "Explore related publications, articles, or registry entries linked to this study.");
+        for r in &refs {
+            o.push(collapse(s(r, &["citation"]).unwrap_or("")));
+        }
+        e.ref_count = Some(refs.len());
+    }
+    head(&mut o, "More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis.");
+    (o.join("\n"), e)
+}
+
+/// The modern page with labelled values ("Recruitment Status" / "RECRUITING").
+fn modern_labelled(st: &Study<'_>) -> (String, Expected) {
+    let mut e = common_expected(st);
+    e.official_title = None;
+    let mut o: Vec<String> = Vec::new();
+    let gap = |o: &mut Vec<String>| {
+        o.push(String::new());
+    };
+    let nct = st.nct().unwrap_or("");
+    o.push(st.title().unwrap_or("").into());
+    gap(&mut o);
+    o.push(format!("NCT ID: {nct}"));
+    gap(&mut o);
+    o.push("Last Updated: 2024-04-16".into());
+    gap(&mut o);
+    o.push("Study Results".into());
+    gap(&mut o);
+    o.push("The study team has not published outcome measurements, participant flow, or safety data for this trial yet. Check back later for updates.".into());
+    gap(&mut o);
+    let head = |o: &mut Vec<String>, h: &str, helper: &str| {
+        o.push(h.into());
+        o.push(String::new());
+        o.push(helper.into());
+        o.push(String::new());
+    };
+    let pair = |o: &mut Vec<String>, label: &str, v: &str| {
+        o.push(label.into());
+        o.push(String::new());
+        o.push(v.into());
+        o.push(String::new());
+    };
+    head(
+        &mut o,
+        "Basic Information",
+        "Get a concise snapshot of the trial, including recruitment status, study phase, enrollment targets, and key timeline milestones.",
+    );
+    if let Some(s) = st.status() {
+        pair(&mut o, "Recruitment Status", s);
+        e.status = Some(s.into());
+    }
+    let ph = st.phases();
+    if !ph.is_empty() {
+        pair(&mut o, "Clinical Phase", &ph.join("/"));
+    }
+    if let Some((c, _)) = st.enrollment() {
+        pair(&mut o, "Total Enrollment", &format!("{c} participants"));
+        e.enrollment = Some(c);
+    }
+    if let Some(t) = st.study_type() {
+        pair(&mut o, "Study Classification", t);
+        e.study_type = Some(t.into());
+    }
+    let start = st.date("startDateStruct");
+    let comp = st.date("completionDateStruct");
+    {
         if let Some((d, _)) = start {
             pair(&mut o, "Study Start Date", d);
             e.start_date = Some(d.into());
@@ -1269,11 +1702,9 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
                 gap(&mut o);
             }
             let ty = s(a, &["type"]).map(str::to_string);
-            if labelled {
-                if let Some(t) = &ty {
-                    o.push(format!("Group Type {t}"));
-                    gap(&mut o);
-                }
+            if let Some(t) = &ty {
+                o.push(format!("Group Type {t}"));
+                gap(&mut o);
             }
             let names = arm_iv_names(a);
             for n in &names {
@@ -1281,17 +1712,15 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
                     let (name, t) = iv_label(iv);
                     o.push(name);
                     gap(&mut o);
-                    if labelled {
-                        o.push(format!("Intervention Type {t}"));
-                        gap(&mut o);
-                    }
+                    o.push(format!("Intervention Type {t}"));
+                    gap(&mut o);
                     if let Some(desc) = s(iv, &["description"]) {
                         o.push(collapse(desc));
                         gap(&mut o);
                     }
                 }
             }
-            e.arms.push((label.clone(), if labelled { ty } else { None }));
+            e.arms.push((label.clone(), ty));
             links.push((label, names));
         }
     }
@@ -1309,16 +1738,14 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
             let desc = s(iv, &["description"]).map(collapse).unwrap_or_else(|| "No description given.".into());
             o.push(desc);
             gap(&mut o);
-            if labelled {
-                o.push(format!("Intervention Type {t}"));
-                gap(&mut o);
-            }
-            e.interventions.push((n, if labelled { Some(t) } else { None }));
+            o.push(format!("Intervention Type {t}"));
+            gap(&mut o);
+            e.interventions.push((n, Some(t)));
         }
     }
-    e.links = if labelled { Some(links) } else { None };
+    e.links = Some(links);
     let outs = st.outcomes();
-    if labelled && !outs.is_empty() {
+    if !outs.is_empty() {
         head(&mut o, "Outcome Measures", "Review the measures the study team will use to judge the results, with their time frames.");
         let mut got = Vec::new();
         for (kind, label) in [("P", "Primary Outcomes"), ("S", "Secondary Outcomes"), ("O", "Other Outcomes")] {
@@ -1353,25 +1780,13 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
     }
     let min = s(el, &["minimumAge"]);
     let max = s(el, &["maximumAge"]);
-    if labelled {
-        if let Some(a) = min {
-            pair(&mut o, "Minimum Eligible Age", a);
-            e.min_age = Some(a.into());
-        }
-        if let Some(a) = max {
-            pair(&mut o, "Maximum Eligible Age", a);
-            e.max_age = Some(a.into());
-        }
-    } else {
-        // Bare ages: only unambiguous when the minimum is there.
-        if let Some(a) = min {
-            o.push(a.into());
-            e.min_age = Some(a.into());
-            if let Some(b) = max {
-                o.push(b.into());
-                e.max_age = Some(b.into());
-            }
-        }
+    if let Some(a) = min {
+        pair(&mut o, "Minimum Eligible Age", a);
+        e.min_age = Some(a.into());
+    }
+    if let Some(a) = max {
+        pair(&mut o, "Maximum Eligible Age", a);
+        e.max_age = Some(a.into());
     }
     if let Some(sx) = s(el, &["sex"]) {
         pair(&mut o, "Eligible Sex", sx);
@@ -1382,15 +1797,23 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         e.healthy = Some(if h { "Yes" } else { "No" }.into());
     }
     head(&mut o, "Sponsors", "Meet the organizations funding or collaborating on the study and learn about their roles.");
+    // The site lists the collaborators first and the lead sponsor last.
+    for (name, class) in st.collaborator_classes() {
+        o.push(name);
+        gap(&mut o);
+        o.push(class);
+        gap(&mut o);
+        o.push("Sponsor Role collaborator".into());
+        gap(&mut o);
+    }
     if let Some(sp) = st.sponsor() {
         o.push(sp.into());
         gap(&mut o);
         o.push(s(st.p, &["sponsorCollaboratorsModule", "leadSponsor", "class"]).unwrap_or("OTHER").into());
         gap(&mut o);
-        if labelled {
-            o.push("Sponsor Role lead".into());
-            gap(&mut o);
-        }
+        o.push("Sponsor Role lead".into());
+        gap(&mut o);
+        e.lead_sponsor = Some(sp.to_string());
     }
     let refs = st.refs();
     if !refs.is_empty() {
@@ -1399,21 +1822,18 @@ fn modern(st: &Study<'_>, labelled: bool) -> (String, Expected) {
         for r in &refs {
             o.push(collapse(s(r, &["citation"]).unwrap_or("")));
             gap(&mut o);
-            if labelled {
-                if let Some(t) = s(r, &["type"]) {
-                    o.push(format!("Reference Type {t}"));
-                }
-                if let Some(pm) = s(r, &["pmid"]) {
-                    o.push(format!("PMID: {pm} (View on PubMed)"));
-                    pmids.push(pm.to_string());
-                }
-                gap(&mut o);
+            if let Some(t) = s(r, &["type"]) {
+                o.push(format!("Reference Type {t}"));
             }
+            if let Some(pm) = s(r, &["pmid"]) {
+                o.push(format!("PMID: {pm} (View on PubMed)"));
+                pmids.push(pm.to_string());
+            }
+            gap(&mut o);
         }
         e.ref_count = Some(refs.len());
-        if labelled {
-            e.pmids = Some(pmids);
-        }
+        e.pmids = Some(pmids);
+        e.ref_types = Some(refs.iter().filter_map(|r| s(r, &["type"]).map(str::to_string)).collect());
     }
     head(&mut o, "More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis.");
     (o.join("\n"), e)
