@@ -12,6 +12,12 @@
 //!   module of the wrong shape costs only that module (a [`Finding`] on the record). serde's
 //!   recursion limit (128) is kept, and the splitter is iterative, so deep nesting cannot
 //!   overflow the stack.
+//! - Memory: no tree of the document is ever built, and what was read is handed over in
+//!   pieces ([`read_each`]), so a 200 MB array costs the bytes plus one piece, not a copy of
+//!   every study.
+//! - One splitter, two APIs: API v1 full studies ([`crate::api_v1_json`]) are found by the
+//!   same splitter and translated into this module's typed model, so every rule here (lines,
+//!   lenient modules, arm links) holds for both.
 //! - Provenance: every scalar keeps its byte position (via `RawValue`, which borrows from the
 //!   input), so each [`Raw`] gets the line of the value itself.
 
@@ -727,9 +733,10 @@ fn find_key(b: &[u8], i: usize, key: &[u8]) -> Option<usize> {
     }
 }
 
-/// Finds an NCT id near `"nctId"` in a slice that could not be parsed (for issues).
+/// Finds an NCT id near `"nctId"` (API v1: `"NCTId"`) in a slice that could not be parsed
+/// (for issues).
 fn guess_nct(b: &[u8]) -> Option<String> {
-    let pos = b.windows(7).position(|w| w == b"\"nctId\"")?;
+    let pos = b.windows(7).position(|w| w == b"\"nctId\"" || w == b"\"NCTId\"")?;
     let rest = b.get(pos + 7..)?;
     let start = rest.windows(3).take(40).position(|w| w == b"NCT")?;
     let id: String = rest.get(start..)?.iter().take(11).take_while(|c| c.is_ascii_alphanumeric()).map(|&c| c as char).collect();

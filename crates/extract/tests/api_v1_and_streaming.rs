@@ -189,6 +189,13 @@ fn v1_odd_shapes_are_findings() {
     // No ProtocolSection at all: one issue, as for an API v2 object without protocolSection.
     let x = extract("n.json", br#"{"FullStudy":{"Rank":1,"Study":{"DerivedSection":{}}}}"#);
     assert_eq!((x.records.len(), x.issues.len()), (0, 1));
+    // Cut off: an issue naming the id.
+    let a = v1_fixture("jesnyder__meta_map/NCT00025441.json");
+    let x = extract("cut.json", &a[..a.len() / 2]);
+    assert_eq!(x.records.len(), 0);
+    assert_eq!(x.issues.len(), 1);
+    assert_eq!(x.issues[0].nct_id.as_deref(), Some("NCT00025441"));
+    assert!(x.issues[0].message.contains("cut off"), "{}", x.issues[0].message);
     // Missing id.
     let x = extract("m.json", br#"{"ProtocolSection":{"StatusModule":{"OverallStatus":"Recruiting"}}}"#);
     assert!(x.records[0].findings.iter().any(|f| f.message.contains("IdentificationModule.NCTId")));
