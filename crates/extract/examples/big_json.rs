@@ -8,7 +8,8 @@
 //! `gen OUT MB` writes a single-line array of real API v2 studies (the download-array
 //! fixtures, repeated with fresh NCT ids) of about MB megabytes. `each FILE` reads the file
 //! and hands it to [`trialtables_extract::extract_each`] the way the pipeline does, keeping
-//! nothing but counts; `whole FILE` calls [`trialtables_extract::extract`] (every record held).
+//! nothing but counts; `whole FILE` calls [`trialtables_extract::extract`] (every record held);
+//! `reader FILE` does not hold the file: [`trialtables_extract::extract_reader`] on it.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,8 +18,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("gen") => generate(Path::new(&args[2]), args.get(3).and_then(|m| m.parse().ok()).unwrap_or(200)),
-        Some(mode @ ("each" | "whole")) => read(mode, &args[2]),
-        _ => eprintln!("usage: big_json gen OUT [MB] | each FILE | whole FILE"),
+        Some(mode @ ("each" | "whole" | "reader")) => read(mode, &args[2]),
+        _ => eprintln!("usage: big_json gen OUT [MB] | each FILE | whole FILE | reader FILE"),
     }
 }
 
@@ -58,8 +59,23 @@ fn generate(out: &Path, mb: usize) {
 
 fn read(mode: &str, path: &str) {
     let t0 = std::time::Instant::now();
-    let bytes = std::fs::read(path).expect("read input");
     let (mut records, mut issues, mut calls, mut largest) = (0usize, 0usize, 0usize, 0usize);
+    if mode == "reader" {
+        let mut file = std::fs::File::open(path).expect("open input");
+        trialtables_extract::extract_reader(path, &mut file, trialtables_extract::api_json::CHUNK_BYTES, &mut |ex| {
+            calls += 1;
+            records += ex.records.len();
+            issues += ex.issues.len();
+            largest = largest.max(ex.records.len());
+        })
+        .expect("read input");
+        println!(
+            "{mode}: {records} records, {issues} issues, {calls} calls (largest {largest} records), {:.2} s",
+            t0.elapsed().as_secs_f64()
+        );
+        return;
+    }
+    let bytes = std::fs::read(path).expect("read input");
     if mode == "whole" {
         let ex = trialtables_extract::extract(path, &bytes);
         (records, issues, calls, largest) = (ex.records.len(), ex.issues.len(), 1, ex.records.len());

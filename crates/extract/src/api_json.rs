@@ -1022,7 +1022,7 @@ fn read_str(path: &str, doc: &str, out: &mut Out<'_>) {
         let next = skip_ws(b, end);
         let one_line = !b.get(first..end).unwrap_or(&[]).contains(&b'\n');
         if next < b.len() && one_line && b.get(end..next).is_some_and(|g| g.contains(&b'\n')) {
-            read_lines(path, doc, r.out);
+            read_lines(path, doc, 1, r.out);
             return;
         }
     }
@@ -1031,16 +1031,251 @@ fn read_str(path: &str, doc: &str, out: &mut Out<'_>) {
 
 /// JSON Lines: each non-blank line is a document of its own, so a broken line costs only
 /// itself.
-fn read_lines(path: &str, doc: &str, out: &mut Out<'_>) {
+fn read_lines(path: &str, doc: &str, first_line: u32, out: &mut Out<'_>) {
     for (n, line) in doc.split('\n').enumerate() {
         let b = line.as_bytes();
         let first = skip_ws(b, 0);
         if first >= b.len() {
             continue;
         }
-        let lineno = n as u32 + 1;
+        let lineno = n as u32 + first_line;
         let prefix = format!("JSON Lines line {lineno}: ");
         let mut sub = Reader { path, doc: line, out: &mut *out, mark: (0, lineno), base_line: lineno, prefix };
         sub.values(first);
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading from a stream: an array of studies without holding the file.
+// ---------------------------------------------------------------------------------------
+
+/// Bytes read from the input at a time (at least; more while one study is longer).
+const READ_BYTES: usize = 256 << 10;
+
+/// A sliding window over the input: bytes before `pos` are read and no longer needed.
+struct Window<'r> {
+    input: &'r mut dyn std::io::Read,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Line of `buf[pos]`.
+    line: u32,
+    /// Input offset of `buf[0]`.
+    base: u64,
+    /// Keep every byte read (until the document is known to be an array).
+    hold: bool,
+}
+
+impl Window<'_> {
+    /// Reads more (at least as much as is held, so rescanning a long study stays linear).
+    fn fill(&mut self) -> std::io::Result<()> {
+        if !self.hold && self.pos > 0 && self.pos * 2 >= self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
+            self.pos = 0;
+        }
+        let want = READ_BYTES.max(self.buf.len() - self.pos);
+        let old = self.buf.len();
+        self.buf.resize(old + want, 0);
+        let mut got = 0;
+        while got < want {
+            match self.input.read(&mut self.buf[old + got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(old + got);
+                    return Err(e);
+                }
+            }
+        }
+        self.buf.truncate(old + got);
+        Ok(())
+    }
+
+    /// Moves `pos` to `to` (in `buf`), counting the lines passed.
+    fn advance(&mut self, to: usize) {
+        self.line += crate::decode::count_newlines(&self.buf[self.pos..to]);
+        self.pos = to;
+    }
+
+    /// Skips whitespace; the next byte, if any.
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            let i = skip_ws(&self.buf, self.pos);
+            self.advance(i);
+            if let Some(&c) = self.buf.get(i) {
+                return Ok(Some(c));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+    }
+
+    /// The extent of the value at `pos` (`true` when complete), read in as far as needed.
+    fn value(&mut self) -> std::io::Result<(usize, bool)> {
+        loop {
+            match skip_value(&self.buf, self.pos) {
+                // A number or literal may go on in the bytes not read yet.
+                Ok(end) if end < self.buf.len() || self.eof => return Ok((end, true)),
+                Err(_) if self.eof => return Ok((self.buf.len(), false)),
+                _ => self.fill()?,
+            }
+        }
+    }
+
+    /// Everything not read yet, from `pos` on.
+    fn rest(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut rest = self.buf.split_off(self.pos);
+        self.input.read_to_end(&mut rest)?;
+        Ok(rest)
+    }
+}
+
+/// Like [`read_each`], but reads `input` as it goes, when the document is an array of studies
+/// (the website's download, the big case): study by study, so memory is bounded by one piece
+/// and one study, not by the file. Any other document is not read here: the whole input is
+/// returned (`Some`), for the caller to read as bytes (see [`crate::extract_reader`]).
+///
+/// For an array this gives exactly what [`read_each`] gives on the same bytes, except in two
+/// cases that need the whole file to decide: when an array on one line is followed by more
+/// lines (JSON Lines), the issues of that first line lack the "JSON Lines line 1: " prefix and
+/// a broken first line ends the reading; and a study that is not valid UTF-8 is decoded as
+/// Windows-1252 on its own (with the Warning at its line, once) while the others stay UTF-8. An error reading `input` is returned, with what was read
+/// before it already handed over.
+pub fn read_array_from(
+    path: &str,
+    input: &mut dyn std::io::Read,
+    chunk_bytes: usize,
+    sink: &mut dyn FnMut(Extracted),
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut w = Window { input, buf: Vec::new(), pos: 0, eof: false, line: 1, base: 0, hold: true };
+    while w.buf.len() < 3 && !w.eof {
+        w.fill()?;
+    }
+    if w.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        w.pos = 3;
+    }
+    if w.peek()? != Some(b'[') {
+        w.pos = 0;
+        return w.rest().map(Some);
+    }
+    w.hold = false;
+    let mut out = Out { got: Extracted::default(), held: 0, limit: chunk_bytes, sent: false, sink };
+    let mut warned = false;
+    let r = stream_array(path, &mut w, &mut out, &mut warned);
+    out.finish();
+    r.map(|()| None)
+}
+
+/// The text of `bytes` (at `line`, input offset `offset`): UTF-8, else Windows-1252 with a
+/// Warning the first time.
+fn decode_part<'b>(path: &str, bytes: &'b [u8], line: u32, offset: u64, warned: &mut bool, out: &mut Out<'_>) -> std::borrow::Cow<'b, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(doc) => std::borrow::Cow::Borrowed(doc),
+        Err(e) => {
+            if !*warned {
+                *warned = true;
+                let before = &bytes[..e.valid_up_to()];
+                out.got.issues.push(InputIssue {
+                    source_path: path.to_string(),
+                    line: line + crate::decode::count_newlines(before),
+                    nct_id: None,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252",
+                        offset + e.valid_up_to() as u64
+                    ),
+                });
+            }
+            std::borrow::Cow::Owned(crate::decode::to_text(bytes))
+        }
+    }
+}
+
+/// One study (or not) of a streamed array, read by a [`Reader`] over just its bytes.
+fn stream_element(path: &str, w: &Window<'_>, end: usize, complete: bool, n: usize, out: &mut Out<'_>, warned: &mut bool) {
+    let offset = w.base + w.pos as u64;
+    let doc = decode_part(path, &w.buf[w.pos..end], w.line, offset, warned, out);
+    let mut r = Reader { path, doc: &doc, out, mark: (0, w.line), base_line: w.line, prefix: String::new() };
+    r.study(0, doc.len(), complete, &format!("array element {n}"));
+}
+
+/// [`Reader::array`] over a [`Window`]: the same issues at the same lines.
+fn stream_array(path: &str, w: &mut Window<'_>, out: &mut Out<'_>, warned: &mut bool) -> std::io::Result<()> {
+    let issue = |out: &mut Out<'_>, line: u32, message: String| {
+        out.got.issues.push(InputIssue { source_path: path.to_string(), line, nct_id: None, severity: Severity::Error, message });
+    };
+    let open_line = w.line;
+    w.advance(w.pos + 1); // '['
+    let mut n = 0usize;
+    if w.peek()? == Some(b']') {
+        w.advance(w.pos + 1);
+        return stream_rest(path, w, open_line, out, warned);
+    }
+    loop {
+        let Some(_) = w.peek()? else {
+            let line = w.line;
+            issue(out, line, format!("JSON array ends early at line {line} (after {n} studies): the document is truncated"));
+            return Ok(());
+        };
+        n += 1;
+        let (end, complete) = w.value()?;
+        stream_element(path, w, end, complete, n, out, warned);
+        if !complete {
+            return Ok(());
+        }
+        w.advance(end);
+        match w.peek()? {
+            Some(b',') => {
+                w.advance(w.pos + 1);
+            }
+            Some(b']') => {
+                w.advance(w.pos + 1);
+                return stream_rest(path, w, open_line, out, warned);
+            }
+            Some(c) => {
+                let line = w.line;
+                issue(
+                    out,
+                    line,
+                    format!(
+                        "unexpected {:?} after array element {n} at line {line} (expected ',' or ']'); the rest of the document is not read",
+                        c as char
+                    ),
+                );
+                return Ok(());
+            }
+            None => {
+                let line = w.line;
+                issue(out, line, format!("JSON array is cut off after element {n} at line {line}: the document is truncated"));
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// After the array (opened on `open_line`): more top-level values, if any, read whole as
+/// [`Reader::values`] would, or as JSON Lines when the array was one line and more lines
+/// follow (as [`read_str`] would).
+fn stream_rest(path: &str, w: &mut Window<'_>, open_line: u32, out: &mut Out<'_>, warned: &mut bool) -> std::io::Result<()> {
+    let close_line = w.line;
+    if w.peek()?.is_none() {
+        return Ok(());
+    }
+    let (line, offset) = (w.line, w.base + w.pos as u64);
+    let rest = w.rest()?;
+    let doc = decode_part(path, &rest, line, offset, warned, out);
+    if open_line == close_line && line > close_line {
+        read_lines(path, &doc, line, out);
+    } else {
+        let mut r = Reader { path, doc: &doc, out, mark: (0, line), base_line: line, prefix: String::new() };
+        r.values(0);
+    }
+    Ok(())
 }

@@ -58,6 +58,20 @@ fn extract_one_each(path: &str, bytes: &[u8], chunk_bytes: usize, f: &mut dyn Fn
     }
 }
 
+/// Like [`extract_chunked`], reading from `input` instead of bytes held by the caller: a JSON
+/// array of studies (the big case) is read study by study, so memory stays bounded by one
+/// piece of `chunk_bytes` and one study, whatever the size of the file; anything else (an
+/// archive, XML, page text, a JSON page or study) is read whole first and then read as
+/// [`extract_chunked`] reads it. See [`api_json::read_array_from`] for the two documented
+/// differences from reading the same bytes whole. An error reading `input` is returned, with
+/// what was read before it already handed over.
+pub fn extract_reader(path: &str, input: &mut dyn std::io::Read, chunk_bytes: usize, f: &mut dyn FnMut(Extracted)) -> std::io::Result<()> {
+    if let Some(all) = api_json::read_array_from(path, input, chunk_bytes, f)? {
+        extract_chunked(path, &all, chunk_bytes, f);
+    }
+    Ok(())
+}
+
 /// Reads one plain (already decompressed) document.
 pub fn extract_one(path: &str, bytes: &[u8]) -> Extracted {
     match detect::detect(bytes) {

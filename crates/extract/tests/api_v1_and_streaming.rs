@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use trialtables_extract::{extract, extract_chunked, extract_each, Extracted, Raw, Severity, SourceFormat};
+use trialtables_extract::{extract, extract_chunked, extract_each, extract_reader, Extracted, Raw, Severity, SourceFormat};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -280,4 +280,112 @@ fn a_big_array_is_handed_over_in_pieces() {
     assert_eq!(got.len(), count);
     assert_eq!(got.last().unwrap().issues.len(), 1);
     assert_eq!(joined(got), extract("cut.json", cut));
+}
+
+/// A reader handing out a few bytes at a time (sizes cycling 1..=13), to cut the input at
+/// every kind of place: inside strings, numbers, between studies.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    n: usize,
+    /// Fail once this many bytes were handed out.
+    fail_at: Option<usize>,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_at.is_some_and(|at| self.pos >= at) {
+            return Err(std::io::Error::other("disk gone"));
+        }
+        self.n = self.n % 13 + 1;
+        let k = self.n.min(buf.len()).min(self.bytes.len() - self.pos);
+        buf[..k].copy_from_slice(&self.bytes[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
+    }
+}
+
+fn from_reader(name: &str, bytes: &[u8], chunk: usize) -> Vec<Extracted> {
+    let mut v = Vec::new();
+    let mut r = Trickle { bytes, pos: 0, n: 0, fail_at: None };
+    extract_reader(name, &mut r, chunk, &mut |x| v.push(x)).unwrap();
+    v
+}
+
+/// Reading from a stream gives what reading the bytes gives, on every fixture, whether the
+/// pieces are one study or 4 MiB.
+#[test]
+fn reading_from_a_stream_matches_reading_bytes_on_every_fixture() {
+    let mut arrays = 0;
+    for p in files(&fixtures()) {
+        let bytes = std::fs::read(&p).unwrap();
+        let name = p.to_string_lossy().to_string();
+        let whole = extract(&name, &bytes);
+        for chunk in [0, trialtables_extract::api_json::CHUNK_BYTES] {
+            assert_eq!(joined(from_reader(&name, &bytes, chunk)), whole, "{name}, pieces of {chunk}");
+        }
+        let is_array = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        arrays += is_array as usize;
+    }
+    assert!(arrays >= 3, "{arrays} array fixtures");
+}
+
+/// Hostile arrays through the stream: cut anywhere, bad separators, trailing values, odd
+/// elements, Latin-1 bytes: the same records and issues as from bytes.
+#[test]
+fn streamed_arrays_with_problems() {
+    let a = String::from_utf8(v1_fixture("jesnyder__meta_map/NCT00025441.json")).unwrap();
+    let min = serde_json::to_string(&serde_json::from_str::<Value>(&a).unwrap()).unwrap();
+    let docs: Vec<Vec<u8>> = vec![
+        format!("[{min},\n{min}\n]").into_bytes(),
+        format!("[\n{min} ,\n 5, \"x\", [1], {min}]").into_bytes(),
+        format!("[{min} {min}]").into_bytes(),
+        format!("[{min},]").into_bytes(),
+        format!("[{min}]\n{{\"protocolSection\":{{}}}}\n[{min}]").into_bytes(),
+        format!("[{min}]\n{{\"protocolSection\":{{}}}}\n[{min}]\n{{oops\n").into_bytes(),
+        format!("[\n{min}]\n{{\"protocolSection\":{{}}}} [{min}]").into_bytes(),
+        format!("[\n{min}]  ]").into_bytes(),
+        format!("[ {min}, 12345").into_bytes(),
+        b"[]".to_vec(),
+        b"  [ ]  ".to_vec(),
+        b"\xEF\xBB\xBF[\n]".to_vec(),
+        b"[".to_vec(),
+        format!("[{}]", min.replace("Rhabdomyosarcoma", "Rhabdomyosarc\u{f6}ma")).into_bytes(),
+        format!("[{}]", min.replace("Rhabdomyosarcoma", "Sj\u{f6}gren"))
+            .into_bytes()
+            .into_iter()
+            .map(|b| if b == 0xc3 { 0xf6 } else { b })
+            .collect(),
+    ];
+    for (i, doc) in docs.iter().enumerate() {
+        for cut in (0..doc.len()).step_by(doc.len() / 29 + 1).chain([doc.len()]) {
+            let part = &doc[..cut];
+            let mut want = extract("s.json", part);
+            let got = joined(from_reader("s.json", part, 0));
+            // Documented: a one-line array followed by more lines (JSON Lines) is known to be
+            // line 1 of JSON Lines only after it was read, so its issues lack the prefix.
+            if got.issues.len() == want.issues.len() {
+                for (g, w) in got.issues.iter().zip(&mut want.issues) {
+                    if !g.message.starts_with("JSON Lines") {
+                        w.message = w.message.trim_start_matches("JSON Lines line 1: ").to_string();
+                    }
+                }
+            }
+            assert_eq!(got, want, "doc {i} cut at {cut}");
+        }
+    }
+}
+
+/// A read error: returned, with the studies read before it handed over.
+#[test]
+fn a_read_error_is_returned_after_what_was_read() {
+    let a = String::from_utf8(v1_fixture("jesnyder__meta_map/NCT00025441.json")).unwrap();
+    let min = serde_json::to_string(&serde_json::from_str::<Value>(&a).unwrap()).unwrap();
+    let doc = format!("[{}]", vec![min.as_str(); 40].join(",\n"));
+    let mut got = Vec::new();
+    let mut r = Trickle { bytes: doc.as_bytes(), pos: 0, n: 0, fail_at: Some(min.len() * 30) };
+    let e = extract_reader("e.json", &mut r, 0, &mut |x| got.push(x)).unwrap_err();
+    assert_eq!(e.to_string(), "disk gone");
+    let n = joined(got).records.len();
+    assert!((1..30).contains(&n), "{n} studies read before the error");
 }
