@@ -12,6 +12,12 @@
 //!   module of the wrong shape costs only that module (a [`Finding`] on the record). serde's
 //!   recursion limit (128) is kept, and the splitter is iterative, so deep nesting cannot
 //!   overflow the stack.
+//! - Memory: no tree of the document is ever built, and what was read is handed over in
+//!   pieces ([`read_each`]), so a 200 MB array costs the bytes plus one piece, not a copy of
+//!   every study.
+//! - One splitter, two APIs: API v1 full studies ([`crate::api_v1_json`]) are found by the
+//!   same splitter and translated into this module's typed model, so every rule here (lines,
+//!   lenient modules, arm links) holds for both.
 //! - Provenance: every scalar keeps its byte position (via `RawValue`, which borrows from the
 //!   input), so each [`Raw`] gets the line of the value itself.
 
@@ -29,7 +35,7 @@ use crate::model::{
 /// A scalar as the JSON states it (string text, or the literal text of a number/boolean),
 /// with the address of its first byte in the input (turned into a line later).
 #[derive(Debug, Default)]
-enum Text {
+pub(crate) enum Text {
     /// Not stated (missing or `null` or `[]`).
     #[default]
     Absent,
@@ -81,7 +87,7 @@ impl<'de> Deserialize<'de> for Text {
 
 /// A module read on its own, so that a module of an unexpected shape costs only itself.
 #[derive(Debug, Default)]
-enum Lenient<T> {
+pub(crate) enum Lenient<T> {
     #[default]
     Absent,
     Ok(T),
@@ -89,6 +95,17 @@ enum Lenient<T> {
         error: String,
         ptr: usize,
     },
+}
+
+impl<T> Lenient<T> {
+    /// The same module in another model (API v1 -> v2).
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Lenient<U> {
+        match self {
+            Lenient::Absent => Lenient::Absent,
+            Lenient::Ok(t) => Lenient::Ok(f(t)),
+            Lenient::Bad { error, ptr } => Lenient::Bad { error, ptr },
+        }
+    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
@@ -107,7 +124,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
 
 /// A list that may also be stated as a single scalar; items are [`Text`].
 #[derive(Debug, Default)]
-struct TextList(Vec<Text>);
+pub(crate) struct TextList(pub(crate) Vec<Text>);
 
 impl<'de> Deserialize<'de> for TextList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -126,11 +143,18 @@ impl<'de> Deserialize<'de> for TextList {
 
 /// A list of objects; a single object (or a jsonlite-wrapped one) is a list of one.
 #[derive(Debug)]
-struct ObjList<T>(Vec<Lenient<T>>);
+pub(crate) struct ObjList<T>(pub(crate) Vec<Lenient<T>>);
 
 impl<T> Default for ObjList<T> {
     fn default() -> Self {
         ObjList(Vec::new())
+    }
+}
+
+impl<T> ObjList<T> {
+    /// The same list in another model (API v1 -> v2).
+    pub(crate) fn map<U>(self, f: impl Fn(T) -> U) -> ObjList<U> {
+        ObjList(self.0.into_iter().map(|x| x.map(&f)).collect())
     }
 }
 
@@ -155,180 +179,202 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjList<T> {
     }
 }
 
+/// One element of a document: an API v2 study, or an API v1 full study (bare, wrapped in
+/// `FullStudy`, or a `FullStudies` element `{"Rank": 1, "Study": {...}}`).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct StudyDoc {
     protocol_section: Option<Protocol>,
+    #[serde(rename = "ProtocolSection")]
+    v1_protocol: Option<crate::api_v1_json::Protocol>,
+    #[serde(rename = "Study")]
+    v1_study: Option<crate::api_v1_json::Study>,
+    #[serde(rename = "FullStudy")]
+    v1_full_study: Option<crate::api_v1_json::FullStudy>,
+}
+
+impl StudyDoc {
+    /// The protocol section in the API v2 model, and the layout it was read from.
+    fn into_study(self) -> Option<(Protocol, SourceFormat)> {
+        if let Some(p) = self.protocol_section {
+            return Some((p, SourceFormat::CtgovApiV2Json));
+        }
+        let v1 = self
+            .v1_protocol
+            .or(self.v1_study.and_then(|s| s.protocol))
+            .or(self.v1_full_study.and_then(|f| f.study).and_then(|s| s.protocol))?;
+        Some((v1.into_v2(), SourceFormat::CtgovApiV1Json))
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Protocol {
-    identification_module: Lenient<Identification>,
-    status_module: Lenient<Status>,
-    sponsor_collaborators_module: Lenient<Sponsors>,
-    description_module: Lenient<Description>,
-    conditions_module: Lenient<Conditions>,
-    design_module: Lenient<Design>,
-    arms_interventions_module: Lenient<ArmsInterventions>,
-    outcomes_module: Lenient<Outcomes>,
-    eligibility_module: Lenient<Eligibility>,
-    references_module: Lenient<References>,
+pub(crate) struct Protocol {
+    pub(crate) identification_module: Lenient<Identification>,
+    pub(crate) status_module: Lenient<Status>,
+    pub(crate) sponsor_collaborators_module: Lenient<Sponsors>,
+    pub(crate) description_module: Lenient<Description>,
+    pub(crate) conditions_module: Lenient<Conditions>,
+    pub(crate) design_module: Lenient<Design>,
+    pub(crate) arms_interventions_module: Lenient<ArmsInterventions>,
+    pub(crate) outcomes_module: Lenient<Outcomes>,
+    pub(crate) eligibility_module: Lenient<Eligibility>,
+    pub(crate) references_module: Lenient<References>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Identification {
-    nct_id: Text,
-    brief_title: Text,
-    official_title: Text,
+pub(crate) struct Identification {
+    pub(crate) nct_id: Text,
+    pub(crate) brief_title: Text,
+    pub(crate) official_title: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct DateStruct {
-    date: Text,
+pub(crate) struct DateStruct {
+    pub(crate) date: Text,
     #[serde(rename = "type")]
-    kind: Text,
+    pub(crate) kind: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Status {
-    overall_status: Text,
-    last_known_status: Text,
-    start_date_struct: Lenient<DateStruct>,
-    primary_completion_date_struct: Lenient<DateStruct>,
-    completion_date_struct: Lenient<DateStruct>,
-    study_first_post_date_struct: Lenient<DateStruct>,
-    last_update_post_date_struct: Lenient<DateStruct>,
+pub(crate) struct Status {
+    pub(crate) overall_status: Text,
+    pub(crate) last_known_status: Text,
+    pub(crate) start_date_struct: Lenient<DateStruct>,
+    pub(crate) primary_completion_date_struct: Lenient<DateStruct>,
+    pub(crate) completion_date_struct: Lenient<DateStruct>,
+    pub(crate) study_first_post_date_struct: Lenient<DateStruct>,
+    pub(crate) last_update_post_date_struct: Lenient<DateStruct>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Sponsors {
-    lead_sponsor: Lenient<NameOnly>,
+pub(crate) struct Sponsors {
+    pub(crate) lead_sponsor: Lenient<NameOnly>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct NameOnly {
-    name: Text,
+pub(crate) struct NameOnly {
+    pub(crate) name: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Description {
-    brief_summary: Text,
-    detailed_description: Text,
+pub(crate) struct Description {
+    pub(crate) brief_summary: Text,
+    pub(crate) detailed_description: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct Conditions {
-    conditions: TextList,
-    keywords: TextList,
+pub(crate) struct Conditions {
+    pub(crate) conditions: TextList,
+    pub(crate) keywords: TextList,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Design {
-    study_type: Text,
-    phases: TextList,
-    design_info: Lenient<DesignInfo>,
-    enrollment_info: Lenient<Enrollment>,
+pub(crate) struct Design {
+    pub(crate) study_type: Text,
+    pub(crate) phases: TextList,
+    pub(crate) design_info: Lenient<DesignInfo>,
+    pub(crate) enrollment_info: Lenient<Enrollment>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct DesignInfo {
-    allocation: Text,
-    intervention_model: Text,
-    primary_purpose: Text,
-    masking_info: Lenient<MaskingInfo>,
+pub(crate) struct DesignInfo {
+    pub(crate) allocation: Text,
+    pub(crate) intervention_model: Text,
+    pub(crate) primary_purpose: Text,
+    pub(crate) masking_info: Lenient<MaskingInfo>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct MaskingInfo {
-    masking: Text,
+pub(crate) struct MaskingInfo {
+    pub(crate) masking: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct Enrollment {
-    count: Text,
+pub(crate) struct Enrollment {
+    pub(crate) count: Text,
     #[serde(rename = "type")]
-    kind: Text,
+    pub(crate) kind: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct ArmsInterventions {
-    arm_groups: ObjList<ArmGroup>,
-    interventions: ObjList<Intervention>,
+pub(crate) struct ArmsInterventions {
+    pub(crate) arm_groups: ObjList<ArmGroup>,
+    pub(crate) interventions: ObjList<Intervention>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct ArmGroup {
-    label: Text,
+pub(crate) struct ArmGroup {
+    pub(crate) label: Text,
     #[serde(rename = "type")]
-    kind: Text,
-    description: Text,
-    intervention_names: TextList,
+    pub(crate) kind: Text,
+    pub(crate) description: Text,
+    pub(crate) intervention_names: TextList,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Intervention {
+pub(crate) struct Intervention {
     #[serde(rename = "type")]
-    kind: Text,
-    name: Text,
-    description: Text,
-    other_names: TextList,
-    arm_group_labels: TextList,
+    pub(crate) kind: Text,
+    pub(crate) name: Text,
+    pub(crate) description: Text,
+    pub(crate) other_names: TextList,
+    pub(crate) arm_group_labels: TextList,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Outcomes {
-    primary_outcomes: ObjList<Outcome>,
-    secondary_outcomes: ObjList<Outcome>,
-    other_outcomes: ObjList<Outcome>,
+pub(crate) struct Outcomes {
+    pub(crate) primary_outcomes: ObjList<Outcome>,
+    pub(crate) secondary_outcomes: ObjList<Outcome>,
+    pub(crate) other_outcomes: ObjList<Outcome>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Outcome {
-    measure: Text,
-    description: Text,
-    time_frame: Text,
+pub(crate) struct Outcome {
+    pub(crate) measure: Text,
+    pub(crate) description: Text,
+    pub(crate) time_frame: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-struct Eligibility {
-    minimum_age: Text,
-    maximum_age: Text,
-    sex: Text,
-    healthy_volunteers: Text,
+pub(crate) struct Eligibility {
+    pub(crate) minimum_age: Text,
+    pub(crate) maximum_age: Text,
+    pub(crate) sex: Text,
+    pub(crate) healthy_volunteers: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct References {
-    references: ObjList<Reference>,
+pub(crate) struct References {
+    pub(crate) references: ObjList<Reference>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct Reference {
-    pmid: Text,
+pub(crate) struct Reference {
+    pub(crate) pmid: Text,
     #[serde(rename = "type")]
-    kind: Text,
-    citation: Text,
-    doi: Text,
+    pub(crate) kind: Text,
+    pub(crate) citation: Text,
+    pub(crate) doi: Text,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -452,9 +498,8 @@ fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
     name
 }
 
-fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
-    let p = doc.protocol_section.as_ref()?;
-    let mut rec = RawRecord::new(path, SourceFormat::CtgovApiV2Json, lines.first_line);
+fn map_study(p: &Protocol, layout: SourceFormat, path: &str, lines: &Lines) -> RawRecord {
+    let mut rec = RawRecord::new(path, layout, lines.first_line);
     let mut m = Mapper { lines, findings: Vec::new() };
 
     if let Some(id) = m.module(&p.identification_module, "identificationModule") {
@@ -571,10 +616,14 @@ fn map_study(doc: &StudyDoc, path: &str, lines: &Lines) -> Option<RawRecord> {
     }
     if rec.nct_id.is_none() {
         let line = rec.line;
-        m.missing("nct_id", line, "study states no identificationModule.nctId");
+        let what = match layout {
+            SourceFormat::CtgovApiV1Json => "study states no IdentificationModule.NCTId",
+            _ => "study states no identificationModule.nctId",
+        };
+        m.missing("nct_id", line, what);
     }
     rec.findings = m.findings;
-    Some(rec)
+    rec
 }
 
 // ---------------------------------------------------------------------------------------
@@ -684,27 +733,72 @@ fn find_key(b: &[u8], i: usize, key: &[u8]) -> Option<usize> {
     }
 }
 
-/// Finds an NCT id near `"nctId"` in a slice that could not be parsed (for issues).
+/// Finds an NCT id near `"nctId"` (API v1: `"NCTId"`) in a slice that could not be parsed
+/// (for issues).
 fn guess_nct(b: &[u8]) -> Option<String> {
-    let pos = b.windows(7).position(|w| w == b"\"nctId\"")?;
+    let pos = b.windows(7).position(|w| w == b"\"nctId\"" || w == b"\"NCTId\"")?;
     let rest = b.get(pos + 7..)?;
     let start = rest.windows(3).take(40).position(|w| w == b"NCT")?;
     let id: String = rest.get(start..)?.iter().take(11).take_while(|c| c.is_ascii_alphanumeric()).map(|&c| c as char).collect();
     (id.len() == 11).then_some(id)
 }
 
-struct Reader<'a> {
+/// Source bytes of studies gathered before what was read is handed over (see
+/// [`read_each`]): a file smaller than this is handed over in one piece.
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// What has been read and not yet handed over.
+struct Out<'s> {
+    got: Extracted,
+    /// Source bytes of the studies in `got`.
+    held: usize,
+    /// Hand over once `held` reaches this.
+    limit: usize,
+    /// Whether anything was handed over yet.
+    sent: bool,
+    sink: &'s mut dyn FnMut(Extracted),
+}
+
+impl Out<'_> {
+    fn record(&mut self, rec: RawRecord, bytes: usize) {
+        self.got.records.push(rec);
+        self.held += bytes;
+        if self.held >= self.limit {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.got.records.is_empty() || !self.got.issues.is_empty() {
+            self.sent = true;
+            self.held = 0;
+            (self.sink)(std::mem::take(&mut self.got));
+        }
+    }
+
+    /// Hands over the rest (and always something, if nothing was handed over yet).
+    fn finish(mut self) {
+        if !self.sent && self.got.records.is_empty() && self.got.issues.is_empty() {
+            (self.sink)(Extracted::default());
+        }
+        self.flush();
+    }
+}
+
+struct Reader<'a, 'o, 's> {
     path: &'a str,
     doc: &'a str,
-    out: Extracted,
+    out: &'o mut Out<'s>,
     /// Byte offset and line of the last position whose line is known (for incremental
     /// line counting, which keeps the reader linear).
     mark: (usize, u32),
     /// Line of offset 0 of `doc`.
     base_line: u32,
+    /// Put before every issue's message (the line of a JSON Lines document).
+    prefix: String,
 }
 
-impl<'a> Reader<'a> {
+impl Reader<'_, '_, '_> {
     fn line_at(&mut self, off: usize) -> u32 {
         let (moff, mline) = self.mark;
         let b = self.doc.as_bytes();
@@ -718,7 +812,8 @@ impl<'a> Reader<'a> {
     }
 
     fn issue(&mut self, line: u32, nct_id: Option<String>, message: String) {
-        self.out.issues.push(InputIssue { source_path: self.path.to_string(), line, nct_id, severity: Severity::Error, message });
+        let message = if self.prefix.is_empty() { message } else { format!("{}{message}", self.prefix) };
+        self.out.got.issues.push(InputIssue { source_path: self.path.to_string(), line, nct_id, severity: Severity::Error, message });
     }
 
     /// One study element at `start..end` (`complete` false when the input ended inside it).
@@ -734,8 +829,11 @@ impl<'a> Reader<'a> {
         match serde_json::from_str::<StudyDoc>(slice) {
             Ok(doc) => {
                 let lines = Lines::new(slice, line);
-                match map_study(&doc, self.path, &lines) {
-                    Some(rec) => self.out.records.push(rec),
+                match doc.into_study() {
+                    Some((p, layout)) => {
+                        let rec = map_study(&p, layout, self.path, &lines);
+                        self.out.record(rec, slice.len());
+                    }
                     None => self.issue(
                         line,
                         guess_nct(slice.as_bytes()),
@@ -811,6 +909,28 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The rest of an object after a value that ended at `j`: skips its other members.
+    /// Returns where the object ends.
+    fn rest_of_object(&mut self, mut j: usize) -> Option<usize> {
+        let b = self.doc.as_bytes();
+        j = skip_ws(b, j);
+        loop {
+            match b.get(j) {
+                Some(b'}') => return Some(j + 1),
+                Some(b',') => {
+                    j = skip_ws(b, j + 1);
+                    let kend = skip_string(b, j).ok()?;
+                    j = skip_ws(b, kend);
+                    if b.get(j) != Some(&b':') {
+                        return None;
+                    }
+                    j = skip_ws(b, skip_value(b, skip_ws(b, j + 1)).ok()?);
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// One top-level value at `i`: array of studies, page object, or study object.
     /// Returns where it ends (`None` when the rest of the input is consumed or unreadable).
     fn top(&mut self, i: usize) -> Option<usize> {
@@ -822,22 +942,15 @@ impl<'a> Reader<'a> {
                     if b.get(v) == Some(&b'[') {
                         // A page: studies, then maybe nextPageToken / totalCount.
                         let after = self.array(v)?;
-                        let mut j = skip_ws(b, after);
-                        loop {
-                            match b.get(j) {
-                                Some(b'}') => return Some(j + 1),
-                                Some(b',') => {
-                                    j = skip_ws(b, j + 1);
-                                    let kend = skip_string(b, j).ok()?;
-                                    j = skip_ws(b, kend);
-                                    if b.get(j) != Some(&b':') {
-                                        return None;
-                                    }
-                                    j = skip_ws(b, skip_value(b, skip_ws(b, j + 1)).ok()?);
-                                }
-                                _ => return None,
-                            }
-                        }
+                        return self.rest_of_object(after);
+                    }
+                }
+                // API v1: {"FullStudiesResponse": {..., "FullStudies": [{"Rank": 1, "Study": {...}}]}}
+                if let Some(r) = find_key(b, i, b"FullStudiesResponse").filter(|&r| b.get(r) == Some(&b'{')) {
+                    if let Some(v) = find_key(b, r, b"FullStudies").filter(|&v| b.get(v) == Some(&b'[')) {
+                        let after = self.array(v)?;
+                        let after = self.rest_of_object(after)?;
+                        return self.rest_of_object(after);
                     }
                 }
                 match skip_value(b, i) {
@@ -868,50 +981,301 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads an API v2 JSON document (study object, array of studies, page object, JSON Lines,
-/// jsonlite-wrapped page). Every complete study becomes a [`RawRecord`]; whatever cannot be
-/// read becomes an [`InputIssue`] naming the line.
+/// Reads an API v2 (or v1 full-study) JSON document (study object, array of studies, page
+/// object, JSON Lines, jsonlite-wrapped page). Every complete study becomes a [`RawRecord`];
+/// whatever cannot be read becomes an [`InputIssue`] naming the line.
 pub fn read(path: &str, bytes: &[u8]) -> Extracted {
-    crate::decode::read_utf8_or_cp1252(path, bytes, "JSON", |doc| read_str(path, doc))
+    let mut all = Extracted::default();
+    read_each(path, bytes, CHUNK_BYTES, &mut |ex| {
+        all.records.extend(ex.records);
+        all.issues.extend(ex.issues);
+    });
+    all
 }
 
-fn read_str(path: &str, doc: &str) -> Extracted {
-    let mut r = Reader { path, doc, out: Extracted::default(), mark: (0, 1), base_line: 1 };
+/// Like [`read`], but streams: the studies are read one at a time from `bytes` (no tree of the
+/// whole document is built), and what was read is handed to `sink` whenever the studies
+/// gathered reach `chunk_bytes` of source (0: after every study), and at the end. So memory
+/// beyond `bytes` is bounded by one chunk, whatever the size of the array or page.
+///
+/// `sink` is called at least once. The pieces, put together in order, are exactly what
+/// [`read`] returns; a document whose studies total less than `chunk_bytes` is one piece.
+pub fn read_each(path: &str, bytes: &[u8], chunk_bytes: usize, sink: &mut dyn FnMut(Extracted)) {
+    crate::decode::with_utf8_or_cp1252(path, bytes, "JSON", |doc, warning| {
+        let mut out = Out { got: Extracted::default(), held: 0, limit: chunk_bytes, sent: false, sink };
+        out.got.issues.extend(warning);
+        read_str(path, doc, &mut out);
+        out.finish();
+    })
+}
+
+fn read_str(path: &str, doc: &str, out: &mut Out<'_>) {
+    let mut r = Reader { path, doc, out, mark: (0, 1), base_line: 1, prefix: String::new() };
     let b = doc.as_bytes();
     let first = skip_ws(b, 0);
     if first >= b.len() {
         r.issue(0, None, "empty JSON document: no record in it".to_string());
-        return r.out;
+        return;
     }
     // JSON Lines: the first value is complete on its own line and more values follow.
     if let Ok(end) = skip_value(b, first) {
         let next = skip_ws(b, end);
         let one_line = !b.get(first..end).unwrap_or(&[]).contains(&b'\n');
         if next < b.len() && one_line && b.get(end..next).is_some_and(|g| g.contains(&b'\n')) {
-            read_lines(&mut r);
-            return r.out;
+            read_lines(path, doc, 1, r.out);
+            return;
         }
     }
     r.values(first);
-    r.out
 }
 
 /// JSON Lines: each non-blank line is a document of its own, so a broken line costs only
 /// itself.
-fn read_lines(r: &mut Reader<'_>) {
-    for (n, line) in r.doc.split('\n').enumerate() {
+fn read_lines(path: &str, doc: &str, first_line: u32, out: &mut Out<'_>) {
+    for (n, line) in doc.split('\n').enumerate() {
         let b = line.as_bytes();
         let first = skip_ws(b, 0);
         if first >= b.len() {
             continue;
         }
-        let lineno = n as u32 + 1;
-        let mut sub = Reader { path: r.path, doc: line, out: Extracted::default(), mark: (0, lineno), base_line: lineno };
+        let lineno = n as u32 + first_line;
+        let prefix = format!("JSON Lines line {lineno}: ");
+        let mut sub = Reader { path, doc: line, out: &mut *out, mark: (0, lineno), base_line: lineno, prefix };
         sub.values(first);
-        r.out.records.append(&mut sub.out.records);
-        for mut issue in sub.out.issues {
-            issue.message = format!("JSON Lines line {lineno}: {}", issue.message);
-            r.out.issues.push(issue);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading from a stream: an array of studies without holding the file.
+// ---------------------------------------------------------------------------------------
+
+/// Bytes read from the input at a time (at least; more while one study is longer).
+const READ_BYTES: usize = 256 << 10;
+
+/// A sliding window over the input: bytes before `pos` are read and no longer needed.
+struct Window<'r> {
+    input: &'r mut dyn std::io::Read,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Line of `buf[pos]`.
+    line: u32,
+    /// Input offset of `buf[0]`.
+    base: u64,
+    /// Keep every byte read (until the document is known to be an array).
+    hold: bool,
+}
+
+impl Window<'_> {
+    /// Reads more (at least as much as is held, so rescanning a long study stays linear).
+    fn fill(&mut self) -> std::io::Result<()> {
+        if !self.hold && self.pos > 0 && self.pos * 2 >= self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
+            self.pos = 0;
+        }
+        let want = READ_BYTES.max(self.buf.len() - self.pos);
+        let old = self.buf.len();
+        self.buf.resize(old + want, 0);
+        let mut got = 0;
+        while got < want {
+            match self.input.read(&mut self.buf[old + got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(old + got);
+                    return Err(e);
+                }
+            }
+        }
+        self.buf.truncate(old + got);
+        Ok(())
+    }
+
+    /// Moves `pos` to `to` (in `buf`), counting the lines passed.
+    fn advance(&mut self, to: usize) {
+        self.line += crate::decode::count_newlines(&self.buf[self.pos..to]);
+        self.pos = to;
+    }
+
+    /// Skips whitespace; the next byte, if any.
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            let i = skip_ws(&self.buf, self.pos);
+            self.advance(i);
+            if let Some(&c) = self.buf.get(i) {
+                return Ok(Some(c));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
         }
     }
+
+    /// The extent of the value at `pos` (`true` when complete), read in as far as needed.
+    fn value(&mut self) -> std::io::Result<(usize, bool)> {
+        loop {
+            match skip_value(&self.buf, self.pos) {
+                // A number or literal may go on in the bytes not read yet.
+                Ok(end) if end < self.buf.len() || self.eof => return Ok((end, true)),
+                Err(_) if self.eof => return Ok((self.buf.len(), false)),
+                _ => self.fill()?,
+            }
+        }
+    }
+
+    /// Everything not read yet, from `pos` on.
+    fn rest(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut rest = self.buf.split_off(self.pos);
+        self.input.read_to_end(&mut rest)?;
+        Ok(rest)
+    }
+}
+
+/// Like [`read_each`], but reads `input` as it goes, when the document is an array of studies
+/// (the website's download, the big case): study by study, so memory is bounded by one piece
+/// and one study, not by the file. Any other document is not read here: the whole input is
+/// returned (`Some`), for the caller to read as bytes (see [`crate::extract_reader`]).
+///
+/// For an array this gives exactly what [`read_each`] gives on the same bytes, except in two
+/// cases that need the whole file to decide: when an array on one line is followed by more
+/// lines (JSON Lines), the issues of that first line lack the "JSON Lines line 1: " prefix and
+/// a broken first line ends the reading; and a study that is not valid UTF-8 is decoded as
+/// Windows-1252 on its own (with the Warning at its line, once) while the others stay UTF-8. An error reading `input` is returned, with what was read
+/// before it already handed over.
+pub fn read_array_from(
+    path: &str,
+    input: &mut dyn std::io::Read,
+    chunk_bytes: usize,
+    sink: &mut dyn FnMut(Extracted),
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut w = Window { input, buf: Vec::new(), pos: 0, eof: false, line: 1, base: 0, hold: true };
+    while w.buf.len() < 3 && !w.eof {
+        w.fill()?;
+    }
+    if w.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        w.pos = 3;
+    }
+    if w.peek()? != Some(b'[') {
+        w.pos = 0;
+        return w.rest().map(Some);
+    }
+    w.hold = false;
+    let mut out = Out { got: Extracted::default(), held: 0, limit: chunk_bytes, sent: false, sink };
+    let mut warned = false;
+    let r = stream_array(path, &mut w, &mut out, &mut warned);
+    out.finish();
+    r.map(|()| None)
+}
+
+/// The text of `bytes` (at `line`, input offset `offset`): UTF-8, else Windows-1252 with a
+/// Warning the first time.
+fn decode_part<'b>(path: &str, bytes: &'b [u8], line: u32, offset: u64, warned: &mut bool, out: &mut Out<'_>) -> std::borrow::Cow<'b, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(doc) => std::borrow::Cow::Borrowed(doc),
+        Err(e) => {
+            if !*warned {
+                *warned = true;
+                let before = &bytes[..e.valid_up_to()];
+                out.got.issues.push(InputIssue {
+                    source_path: path.to_string(),
+                    line: line + crate::decode::count_newlines(before),
+                    nct_id: None,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "JSON is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252",
+                        offset + e.valid_up_to() as u64
+                    ),
+                });
+            }
+            std::borrow::Cow::Owned(crate::decode::to_text(bytes))
+        }
+    }
+}
+
+/// One study (or not) of a streamed array, read by a [`Reader`] over just its bytes.
+fn stream_element(path: &str, w: &Window<'_>, end: usize, complete: bool, n: usize, out: &mut Out<'_>, warned: &mut bool) {
+    let offset = w.base + w.pos as u64;
+    let doc = decode_part(path, &w.buf[w.pos..end], w.line, offset, warned, out);
+    let mut r = Reader { path, doc: &doc, out, mark: (0, w.line), base_line: w.line, prefix: String::new() };
+    r.study(0, doc.len(), complete, &format!("array element {n}"));
+}
+
+/// [`Reader::array`] over a [`Window`]: the same issues at the same lines.
+fn stream_array(path: &str, w: &mut Window<'_>, out: &mut Out<'_>, warned: &mut bool) -> std::io::Result<()> {
+    let issue = |out: &mut Out<'_>, line: u32, message: String| {
+        out.got.issues.push(InputIssue { source_path: path.to_string(), line, nct_id: None, severity: Severity::Error, message });
+    };
+    let open_line = w.line;
+    w.advance(w.pos + 1); // '['
+    let mut n = 0usize;
+    if w.peek()? == Some(b']') {
+        w.advance(w.pos + 1);
+        return stream_rest(path, w, open_line, out, warned);
+    }
+    loop {
+        let Some(_) = w.peek()? else {
+            let line = w.line;
+            issue(out, line, format!("JSON array ends early at line {line} (after {n} studies): the document is truncated"));
+            return Ok(());
+        };
+        n += 1;
+        let (end, complete) = w.value()?;
+        stream_element(path, w, end, complete, n, out, warned);
+        if !complete {
+            return Ok(());
+        }
+        w.advance(end);
+        match w.peek()? {
+            Some(b',') => {
+                w.advance(w.pos + 1);
+            }
+            Some(b']') => {
+                w.advance(w.pos + 1);
+                return stream_rest(path, w, open_line, out, warned);
+            }
+            Some(c) => {
+                let line = w.line;
+                issue(
+                    out,
+                    line,
+                    format!(
+                        "unexpected {:?} after array element {n} at line {line} (expected ',' or ']'); the rest of the document is not read",
+                        c as char
+                    ),
+                );
+                return Ok(());
+            }
+            None => {
+                let line = w.line;
+                issue(out, line, format!("JSON array is cut off after element {n} at line {line}: the document is truncated"));
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// After the array (opened on `open_line`): more top-level values, if any, read whole as
+/// [`Reader::values`] would, or as JSON Lines when the array was one line and more lines
+/// follow (as [`read_str`] would).
+fn stream_rest(path: &str, w: &mut Window<'_>, open_line: u32, out: &mut Out<'_>, warned: &mut bool) -> std::io::Result<()> {
+    let close_line = w.line;
+    if w.peek()?.is_none() {
+        return Ok(());
+    }
+    let (line, offset) = (w.line, w.base + w.pos as u64);
+    let rest = w.rest()?;
+    let doc = decode_part(path, &rest, line, offset, warned, out);
+    if open_line == close_line && line > close_line {
+        read_lines(path, &doc, line, out);
+    } else {
+        let mut r = Reader { path, doc: &doc, out, mark: (0, line), base_line: line, prefix: String::new() };
+        r.values(0);
+    }
+    Ok(())
 }

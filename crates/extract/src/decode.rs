@@ -66,26 +66,45 @@ pub fn read_utf8_or_cp1252(
     form: &str,
     read_str: impl FnOnce(&str) -> crate::model::Extracted,
 ) -> crate::model::Extracted {
+    with_utf8_or_cp1252(path, bytes, form, |doc, warning| {
+        let mut out = read_str(doc);
+        if let Some(w) = warning {
+            out.issues.insert(0, w);
+        }
+        out
+    })
+}
+
+/// Like [`read_utf8_or_cp1252`], for a reader that streams: `read_str` gets the text and the
+/// Warning (when the bytes were not UTF-8), to hand over before anything else.
+pub(crate) fn with_utf8_or_cp1252<R>(
+    path: &str,
+    bytes: &[u8],
+    form: &str,
+    read_str: impl FnOnce(&str, Option<crate::model::InputIssue>) -> R,
+) -> R {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(doc) => read_str(doc),
+        Ok(doc) => read_str(doc, None),
         Err(e) => {
             let doc = to_text(bytes);
-            let mut out = read_str(&doc);
             let before = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
-            out.issues.insert(
-                0,
-                crate::model::InputIssue {
-                    source_path: path.to_string(),
-                    line: 1 + count_newlines(before),
-                    nct_id: None,
-                    severity: crate::model::Severity::Warning,
-                    message: format!("{form} is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
-                },
-            );
-            out
+            let warning = crate::model::InputIssue {
+                source_path: path.to_string(),
+                line: 1 + count_newlines(before),
+                nct_id: None,
+                severity: crate::model::Severity::Warning,
+                message: format!("{form} is not valid UTF-8 (first bad byte at offset {}): read as Windows-1252", e.valid_up_to()),
+            };
+            read_str(&doc, Some(warning))
         }
     }
+}
+
+/// Number of `\n` bytes in `b` (line numbers of the JSON and XML readers and of decoding
+/// warnings all count this way).
+pub(crate) fn count_newlines(b: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', b).count() as u32
 }
 
 #[cfg(test)]
@@ -108,10 +127,4 @@ mod tests {
         assert_eq!(utf16(b"plain text, not UTF-16"), None);
         assert_eq!(utf16(b"a\x00b"), None);
     }
-}
-
-/// Number of `\n` bytes in `b` (line numbers of the JSON and XML readers and of decoding
-/// warnings all count this way).
-pub(crate) fn count_newlines(b: &[u8]) -> u32 {
-    memchr::memchr_iter(b'\n', b).count() as u32
 }

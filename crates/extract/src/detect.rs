@@ -4,7 +4,7 @@
 /// The broad form of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
-    /// JSON (API v2: object, array, page, or JSON Lines).
+    /// JSON (API v2 or v1 full study: object, array, page, or JSON Lines).
     Json,
     /// XML (legacy `<clinical_study>`).
     Xml,

@@ -9,6 +9,7 @@
 pub mod model;
 
 pub mod api_json;
+pub mod api_v1_json;
 pub mod archive;
 pub mod decode;
 pub mod detect;
@@ -28,13 +29,47 @@ pub fn extract(path: &str, bytes: &[u8]) -> Extracted {
     out
 }
 
-/// Like [`extract`], but hands over what each document (archive member) gave as soon as it
-/// is read, so the caller can stream: memory stays bounded by the largest member.
+/// Like [`extract`], but hands over what was read as soon as it is read, so the caller can
+/// stream: one call per document (archive member), except that a JSON document whose studies
+/// add up to [`api_json::CHUNK_BYTES`] or more of source is handed over in pieces of about that
+/// size. Memory beyond `bytes` stays bounded by the largest member (XML, page text) or by one
+/// piece (JSON arrays, pages, JSON Lines), however many studies a JSON file holds.
+///
+/// The pieces, put together in order, are exactly what [`extract`] returns; a file smaller
+/// than [`api_json::CHUNK_BYTES`] gives the same calls as before streaming.
 pub fn extract_each(path: &str, bytes: &[u8], f: &mut dyn FnMut(Extracted)) {
+    extract_chunked(path, bytes, api_json::CHUNK_BYTES, f)
+}
+
+/// [`extract_each`] with the size of the JSON pieces chosen by the caller: a piece is handed
+/// over once its studies reach `chunk_bytes` of source (0: after every study, so memory is
+/// bounded by one study).
+pub fn extract_chunked(path: &str, bytes: &[u8], chunk_bytes: usize, f: &mut dyn FnMut(Extracted)) {
     archive::for_each_member(path, bytes, &mut |member| match member {
-        Ok(m) => f(extract_one(&m.path, &m.bytes)),
+        Ok(m) => extract_one_each(&m.path, &m.bytes, chunk_bytes, f),
         Err(issue) => f(Extracted { records: Vec::new(), issues: vec![issue] }),
     });
+}
+
+fn extract_one_each(path: &str, bytes: &[u8], chunk_bytes: usize, f: &mut dyn FnMut(Extracted)) {
+    match detect::detect(bytes) {
+        detect::Form::Json => api_json::read_each(path, bytes, chunk_bytes, f),
+        _ => f(extract_one(path, bytes)),
+    }
+}
+
+/// Like [`extract_chunked`], reading from `input` instead of bytes held by the caller: a JSON
+/// array of studies (the big case) is read study by study, so memory stays bounded by one
+/// piece of `chunk_bytes` and one study, whatever the size of the file; anything else (an
+/// archive, XML, page text, a JSON page or study) is read whole first and then read as
+/// [`extract_chunked`] reads it. See [`api_json::read_array_from`] for the two documented
+/// differences from reading the same bytes whole. An error reading `input` is returned, with
+/// what was read before it already handed over.
+pub fn extract_reader(path: &str, input: &mut dyn std::io::Read, chunk_bytes: usize, f: &mut dyn FnMut(Extracted)) -> std::io::Result<()> {
+    if let Some(all) = api_json::read_array_from(path, input, chunk_bytes, f)? {
+        extract_chunked(path, &all, chunk_bytes, f);
+    }
+    Ok(())
 }
 
 /// Reads one plain (already decompressed) document.

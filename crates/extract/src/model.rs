@@ -47,6 +47,9 @@ pub enum SourceFormat {
     CtgovModern,
     /// ClinicalTrials.gov API v2 JSON (single study, array, page object, JSON Lines).
     CtgovApiV2Json,
+    /// ClinicalTrials.gov API v1 full-study JSON (retired in 2024; `ProtocolSection`,
+    /// `FullStudy`, `FullStudiesResponse`).
+    CtgovApiV1Json,
     /// Legacy ClinicalTrials.gov XML (`<clinical_study>`).
     CtgovLegacyXml,
 }
@@ -60,6 +63,7 @@ impl SourceFormat {
             SourceFormat::ThirdPartyFullInfo => "third_party_full_info",
             SourceFormat::CtgovModern => "ctgov_modern",
             SourceFormat::CtgovApiV2Json => "ctgov_api_v2_json",
+            SourceFormat::CtgovApiV1Json => "ctgov_api_v1_json",
             SourceFormat::CtgovLegacyXml => "ctgov_legacy_xml",
         }
     }

@@ -81,13 +81,14 @@ fn unwrap_jsonlite(v: &Value) -> Value {
     }
 }
 
-/// The study objects of a JSON document, independently of the reader.
+/// The study objects of a JSON document, independently of the reader. API v1 full studies
+/// come back in the API v2 shape (see [`v1_as_v2`]).
 fn json_studies(bytes: &[u8]) -> Vec<Value> {
     let v: Value = serde_json::from_slice(bytes).expect("real JSON parses");
     let list = match &v {
         Value::Array(a) => a.clone(),
-        Value::Object(o) => match o.get("studies") {
-            Some(Value::Array(a)) => a.clone(),
+        Value::Object(o) => match (o.get("studies"), v.pointer("/FullStudiesResponse/FullStudies")) {
+            (Some(Value::Array(a)), _) | (_, Some(Value::Array(a))) => a.clone(),
             _ => vec![v.clone()],
         },
         _ => vec![],
@@ -95,9 +96,104 @@ fn json_studies(bytes: &[u8]) -> Vec<Value> {
     list.iter()
         .map(|s| match s.pointer("/protocolSection/identificationModule/nctId") {
             Some(Value::Array(_)) => unwrap_jsonlite(s),
+            None => v1_study(s).map(v1_as_v2).unwrap_or_else(|| s.clone()),
             _ => s.clone(),
         })
         .collect()
+}
+
+/// The `Study` of an API v1 element: bare, in `FullStudy`, or in a `FullStudies` element.
+fn v1_study(s: &Value) -> Option<&Value> {
+    [s.pointer("/FullStudy/Study"), s.get("Study"), Some(s)].into_iter().flatten().find(|x| x.get("ProtocolSection").is_some())
+}
+
+/// An API v1 study rewritten in the API v2 shape, so that the v2 checks apply to it. Written
+/// from the two APIs' documented field names, independently of the reader's translation.
+fn v1_as_v2(s: &Value) -> Value {
+    use serde_json::{json, Map};
+    let p = |ptr: &str| s.pointer(&format!("/ProtocolSection{ptr}")).cloned().unwrap_or(Value::Null);
+    // Scalars of an object, renamed.
+    fn pick(o: &Value, pairs: &[(&str, &str)]) -> Value {
+        let mut m = Map::new();
+        for (v2, v1) in pairs {
+            if let Some(x) = o.pointer(v1) {
+                m.insert(v2.to_string(), x.clone());
+            }
+        }
+        Value::Object(m)
+    }
+    let list = |o: &Value, ptr: &str| o.pointer(ptr).cloned().unwrap_or(Value::Null);
+    let objs = |ptr: &str, f: &dyn Fn(&Value) -> Value| -> Value {
+        match s.pointer(&format!("/ProtocolSection{ptr}")) {
+            Some(Value::Array(a)) => Value::Array(a.iter().map(f).collect()),
+            _ => Value::Null,
+        }
+    };
+    let date = |name: &str| {
+        let m = p(&format!("/StatusModule/{name}DateStruct"));
+        pick(&m, &[("date", &format!("/{name}Date")), ("type", &format!("/{name}DateType"))])
+    };
+    let outcome = |prefix: &'static str| {
+        move |o: &Value| {
+            pick(
+                o,
+                &[
+                    ("measure", &format!("/{prefix}Measure")),
+                    ("description", &format!("/{prefix}Description")),
+                    ("timeFrame", &format!("/{prefix}TimeFrame")),
+                ],
+            )
+        }
+    };
+    let mut design = pick(&p("/DesignModule"), &[("studyType", "/StudyType"), ("phases", "/PhaseList/Phase")]);
+    design["designInfo"] = pick(
+        &p("/DesignModule/DesignInfo"),
+        &[
+            ("allocation", "/DesignAllocation"),
+            ("interventionModel", "/DesignInterventionModel"),
+            ("primaryPurpose", "/DesignPrimaryPurpose"),
+        ],
+    );
+    design["designInfo"]["maskingInfo"] = pick(&p("/DesignModule/DesignInfo/DesignMaskingInfo"), &[("masking", "/DesignMasking")]);
+    design["enrollmentInfo"] = pick(&p("/DesignModule/EnrollmentInfo"), &[("count", "/EnrollmentCount"), ("type", "/EnrollmentType")]);
+    json!({"protocolSection": {
+        "identificationModule": pick(&p("/IdentificationModule"), &[("nctId", "/NCTId"), ("briefTitle", "/BriefTitle"), ("officialTitle", "/OfficialTitle")]),
+        "statusModule": {
+            "overallStatus": p("/StatusModule/OverallStatus"),
+            "lastKnownStatus": p("/StatusModule/LastKnownStatus"),
+            "startDateStruct": date("Start"),
+            "primaryCompletionDateStruct": date("PrimaryCompletion"),
+            "completionDateStruct": date("Completion"),
+            "studyFirstPostDateStruct": date("StudyFirstPost"),
+            "lastUpdatePostDateStruct": date("LastUpdatePost"),
+        },
+        "sponsorCollaboratorsModule": {"leadSponsor": {"name": p("/SponsorCollaboratorsModule/LeadSponsor/LeadSponsorName")}},
+        "descriptionModule": pick(&p("/DescriptionModule"), &[("briefSummary", "/BriefSummary"), ("detailedDescription", "/DetailedDescription")]),
+        "conditionsModule": pick(&p("/ConditionsModule"), &[("conditions", "/ConditionList/Condition"), ("keywords", "/KeywordList/Keyword")]),
+        "designModule": design,
+        "armsInterventionsModule": {
+            "armGroups": objs("/ArmsInterventionsModule/ArmGroupList/ArmGroup", &|a| {
+                let mut g = pick(a, &[("label", "/ArmGroupLabel"), ("type", "/ArmGroupType"), ("description", "/ArmGroupDescription")]);
+                g["interventionNames"] = list(a, "/ArmGroupInterventionList/ArmGroupInterventionName");
+                g
+            }),
+            "interventions": objs("/ArmsInterventionsModule/InterventionList/Intervention", &|i| {
+                let mut x = pick(i, &[("type", "/InterventionType"), ("name", "/InterventionName"), ("description", "/InterventionDescription")]);
+                x["otherNames"] = list(i, "/InterventionOtherNameList/InterventionOtherName");
+                x["armGroupLabels"] = list(i, "/InterventionArmGroupLabelList/InterventionArmGroupLabel");
+                x
+            }),
+        },
+        "outcomesModule": {
+            "primaryOutcomes": objs("/OutcomesModule/PrimaryOutcomeList/PrimaryOutcome", &outcome("PrimaryOutcome")),
+            "secondaryOutcomes": objs("/OutcomesModule/SecondaryOutcomeList/SecondaryOutcome", &outcome("SecondaryOutcome")),
+            "otherOutcomes": objs("/OutcomesModule/OtherOutcomeList/OtherOutcome", &outcome("OtherOutcome")),
+        },
+        "eligibilityModule": pick(&p("/EligibilityModule"), &[("minimumAge", "/MinimumAge"), ("maximumAge", "/MaximumAge"), ("sex", "/Gender"), ("healthyVolunteers", "/HealthyVolunteers")]),
+        "referencesModule": {
+            "references": objs("/ReferencesModule/ReferenceList/Reference", &|r| pick(r, &[("pmid", "/ReferencePMID"), ("type", "/ReferenceType"), ("citation", "/ReferenceCitation")])),
+        },
+    }})
 }
 
 fn count_xml_studies(bytes: &[u8]) -> usize {

@@ -39,7 +39,7 @@ fn unwrap1(v: &Value) -> &Value {
     }
 }
 
-fn s<'a>(v: &'a Value, ptr: &str) -> Option<String> {
+fn s(v: &Value, ptr: &str) -> Option<String> {
     // Walk the pointer, unwrapping one-element arrays at every step.
     let mut cur = v;
     for part in ptr.split('/').skip(1) {
@@ -269,6 +269,186 @@ fn api_v2_json_contract_fields_match_the_source() {
     assert!(t.failures.is_empty(), "{} mismatches (first: {:?})", t.failures.len(), t.failures.first());
 }
 
+/// API v1 spells the API v2 enums in words ("Active, not recruiting", "Phase 1", "Single
+/// Group Assignment", "None (Open Label)"): the API v2 value each stands for, as the v2
+/// documentation pairs them (written here independently of the normalizer's tables).
+fn v1_enum(field: &str, v: &str) -> String {
+    let upper = |x: &str| {
+        let mut out = String::new();
+        for c in x.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_uppercase());
+            } else if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
+        }
+        out.trim_end_matches('_').to_string()
+    };
+    match (field, v) {
+        (_, "N/A") | ("phase", "Not Applicable") => "NA".into(),
+        ("phase", p) => upper(p).replace("PHASE_", "PHASE"),
+        ("enrollment_type" | "date_type", "Anticipated") => "ESTIMATED".into(),
+        ("intervention_model", m) => upper(m.trim_end_matches(" Assignment")),
+        ("masking", m) => upper(m.split(" (").next().unwrap_or(m)),
+        ("status", "Unknown status") => "UNKNOWN".into(),
+        ("sex", "Both") => "ALL".into(),
+        ("healthy_volunteers", h) => (h == "Accepts Healthy Volunteers" || h == "Yes").to_string(),
+        (_, x) => upper(x),
+    }
+}
+
+fn v1_list<'a>(v: &'a Value, ptr: &str) -> Vec<&'a Value> {
+    match v.pointer(ptr) {
+        Some(Value::Array(a)) => a.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn v1_texts(v: &Value, ptr: &str) -> Vec<String> {
+    v1_list(v, ptr).iter().filter_map(|x| x.as_str().map(|x| x.trim().to_string())).collect()
+}
+
+fn check_v1_study(t: &mut Tally, n: &Normalized, st: &Value) {
+    let sv = |ptr: &str| s(st, &format!("/ProtocolSection{ptr}"));
+    let en = |field: &str, ptr: &str| sv(ptr).map(|v| v1_enum(field, &v));
+    let date = |ptr: &str| sv(ptr).and_then(|d| dates::parse_date(&d)).map(|p| dates::to_iso(&p));
+    let id = n.trial.nct_id.clone();
+    let tr = &n.trial;
+    t.eq(&id, "nct_id", Some(tr.nct_id.clone()), sv("/IdentificationModule/NCTId"));
+    t.eq(&id, "brief_title", tr.brief_title.clone(), sv("/IdentificationModule/BriefTitle"));
+    t.eq(&id, "official_title", tr.official_title.clone(), sv("/IdentificationModule/OfficialTitle"));
+    t.eq(&id, "overall_status", tr.overall_status.clone(), en("status", "/StatusModule/OverallStatus"));
+    t.eq(&id, "last_known_status", tr.last_known_status.clone(), en("status", "/StatusModule/LastKnownStatus"));
+    t.eq(&id, "study_type", tr.study_type.clone(), en("study_type", "/DesignModule/StudyType"));
+    let mut phases: Vec<String> =
+        v1_texts(st, "/ProtocolSection/DesignModule/PhaseList/Phase").iter().map(|p| v1_enum("phase", p)).collect();
+    phases.retain(|x| phase_rank(x) < 9);
+    phases.sort_by_key(|x| phase_rank(x));
+    phases.dedup();
+    t.eq(&id, "phase", tr.phase.clone(), (!phases.is_empty()).then(|| phases.join("/")));
+    let di = "/DesignModule/DesignInfo";
+    t.eq(&id, "allocation", tr.allocation.clone(), en("allocation", &format!("{di}/DesignAllocation")));
+    t.eq(&id, "intervention_model", tr.intervention_model.clone(), en("intervention_model", &format!("{di}/DesignInterventionModel")));
+    t.eq(&id, "masking", tr.masking.clone(), en("masking", &format!("{di}/DesignMaskingInfo/DesignMasking")));
+    t.eq(&id, "primary_purpose", tr.primary_purpose.clone(), en("primary_purpose", &format!("{di}/DesignPrimaryPurpose")));
+    t.eq(&id, "enrollment", tr.enrollment.map(|v| v.to_string()), sv("/DesignModule/EnrollmentInfo/EnrollmentCount"));
+    t.eq(&id, "enrollment_type", tr.enrollment_type.clone(), en("enrollment_type", "/DesignModule/EnrollmentInfo/EnrollmentType"));
+    let sm = "/StatusModule";
+    t.eq(&id, "start_date", iso(&tr.start_date), date(&format!("{sm}/StartDateStruct/StartDate")));
+    t.eq(&id, "start_date_raw", tr.start_date_raw.clone(), sv(&format!("{sm}/StartDateStruct/StartDate")));
+    t.eq(&id, "start_date_type", tr.start_date_type.clone(), en("date_type", &format!("{sm}/StartDateStruct/StartDateType")));
+    t.eq(
+        &id,
+        "primary_completion_date",
+        iso(&tr.primary_completion_date),
+        date(&format!("{sm}/PrimaryCompletionDateStruct/PrimaryCompletionDate")),
+    );
+    t.eq(&id, "completion_date", iso(&tr.completion_date), date(&format!("{sm}/CompletionDateStruct/CompletionDate")));
+    t.eq(&id, "first_posted_date", iso(&tr.first_posted_date), date(&format!("{sm}/StudyFirstPostDateStruct/StudyFirstPostDate")));
+    t.eq(&id, "last_update_date", iso(&tr.last_update_date), date(&format!("{sm}/LastUpdatePostDateStruct/LastUpdatePostDate")));
+    t.eq(&id, "lead_sponsor", tr.lead_sponsor.clone(), sv("/SponsorCollaboratorsModule/LeadSponsor/LeadSponsorName"));
+    let em = "/EligibilityModule";
+    t.eq(&id, "min_age_years", tr.min_age_years, sv(&format!("{em}/MinimumAge")).and_then(|a| age_years(&a)));
+    t.eq(&id, "max_age_years", tr.max_age_years, sv(&format!("{em}/MaximumAge")).and_then(|a| age_years(&a)));
+    t.eq(&id, "sex", tr.sex.clone(), en("sex", &format!("{em}/Gender")));
+    t.eq(
+        &id,
+        "healthy_volunteers",
+        tr.healthy_volunteers.map(|b| b.to_string()),
+        en("healthy_volunteers", &format!("{em}/HealthyVolunteers")),
+    );
+    t.eq(
+        &id,
+        "conditions",
+        n.conditions.iter().map(|c| c.condition.clone()).collect::<Vec<_>>(),
+        v1_texts(st, "/ProtocolSection/ConditionsModule/ConditionList/Condition"),
+    );
+    let am = "/ProtocolSection/ArmsInterventionsModule";
+    let arms = v1_list(st, &format!("{am}/ArmGroupList/ArmGroup"));
+    t.eq(
+        &id,
+        "arms.label",
+        n.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(),
+        arms.iter().filter_map(|a| s(a, "/ArmGroupLabel")).collect(),
+    );
+    t.eq(
+        &id,
+        "arms.arm_type",
+        n.arms.iter().map(|a| a.arm_type.clone()).collect::<Vec<_>>(),
+        arms.iter().map(|a| s(a, "/ArmGroupType").map(|x| v1_enum("arm_type", &x))).collect(),
+    );
+    let ivs = v1_list(st, &format!("{am}/InterventionList/Intervention"));
+    t.eq(
+        &id,
+        "interventions.name",
+        n.interventions.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+        ivs.iter().filter_map(|a| s(a, "/InterventionName")).collect(),
+    );
+    t.eq(
+        &id,
+        "interventions.type",
+        n.interventions.iter().map(|a| a.intervention_type.clone()).collect::<Vec<_>>(),
+        ivs.iter().map(|a| s(a, "/InterventionType").map(|x| v1_enum("intervention_type", &x))).collect(),
+    );
+    t.eq(
+        &id,
+        "interventions.other_names",
+        n.interventions.iter().map(|a| a.other_names.clone()).collect::<Vec<_>>(),
+        ivs.iter().map(|a| v1_texts(a, "/InterventionOtherNameList/InterventionOtherName")).collect(),
+    );
+    let om = "/ProtocolSection/OutcomesModule";
+    let mut want_outcomes = Vec::new();
+    for (kind, key) in [("PRIMARY", "PrimaryOutcome"), ("SECONDARY", "SecondaryOutcome"), ("OTHER", "OtherOutcome")] {
+        for o in v1_list(st, &format!("{om}/{key}List/{key}")) {
+            want_outcomes.push((kind.to_string(), s(o, &format!("/{key}Measure")), s(o, &format!("/{key}TimeFrame"))));
+        }
+    }
+    let got_outcomes: Vec<_> = n.outcomes.iter().map(|o| (o.outcome_type.clone(), Some(o.measure.clone()), o.time_frame.clone())).collect();
+    t.eq(&id, "outcomes", got_outcomes, want_outcomes);
+    let refs = v1_list(st, "/ProtocolSection/ReferencesModule/ReferenceList/Reference");
+    t.eq(
+        &id,
+        "references.pmid",
+        n.references.iter().map(|r| r.pmid.clone()).collect::<Vec<_>>(),
+        refs.iter().map(|r| s(r, "/ReferencePMID")).collect(),
+    );
+    t.eq(
+        &id,
+        "references.type",
+        n.references.iter().map(|r| r.reference_type.clone()).collect::<Vec<_>>(),
+        refs.iter().map(|r| s(r, "/ReferenceType").map(|x| v1_enum("reference_type", &x))).collect(),
+    );
+}
+
+#[test]
+fn api_v1_full_study_contract_fields_match_the_source() {
+    let mut paths = Vec::new();
+    files(&realdata().join("cell_therapy/ctgov_v1_full_json"), "json", &mut paths);
+    assert_eq!(paths.len(), 57, "the real API v1 full studies");
+    let cfg = NormalizeConfig::default();
+    let mut t = Tally::default();
+    for path in &paths {
+        let bytes = std::fs::read(path).unwrap();
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        let st = doc.pointer("/FullStudy/Study").unwrap_or(&doc);
+        let ex = extract(&path.to_string_lossy(), &bytes);
+        t.eq(&path.to_string_lossy(), "issues", ex.issues.len(), 0);
+        let recs: Vec<Normalized> = ex.records.iter().map(|r| normalize(r, &cfg)).collect();
+        t.eq(&path.to_string_lossy(), "record count", recs.len(), 1);
+        for n in &recs {
+            t.records += 1;
+            t.eq(&n.trial.nct_id, "source_format", n.trial.source_format.as_str(), "ctgov_api_v1_json");
+            check_v1_study(&mut t, n, st);
+        }
+    }
+    println!("JSON v1: {} records, {} field checks, {} mismatches", t.records, t.checks, t.failures.len());
+    for f in t.failures.iter().take(80) {
+        println!("  {f}");
+    }
+    assert_eq!(t.records, 57);
+    assert!(t.failures.is_empty(), "{} mismatches (first: {:?})", t.failures.len(), t.failures.first());
+}
+
 /// Text of every `<tag>` directly holding text (no nested tags), in order.
 fn xml_all(doc: &str, tag: &str) -> Vec<String> {
     let re = regex::Regex::new(&format!(r"(?s)<{tag}(?:\s[^>]*)?>([^<]*)</{tag}>")).unwrap();
@@ -306,6 +486,7 @@ fn legacy_xml_contract_fields_match_the_source() {
     assert!(paths.len() >= 12, "need real XML records, found {}", paths.len());
     let cfg = NormalizeConfig::default();
     let mut t = Tally::default();
+    let arm_label_re = regex::Regex::new(r"(?s)<arm_group>\s*<arm_group_label>([^<]*)</arm_group_label>").unwrap();
     for path in &paths {
         let bytes = std::fs::read(path).unwrap();
         let doc = String::from_utf8_lossy(&bytes).to_string();
@@ -346,8 +527,7 @@ fn legacy_xml_contract_fields_match_the_source() {
         t.eq(&id, "conditions", n.conditions.iter().map(|c| c.condition.clone()).collect::<Vec<_>>(), xml_all(&doc, "condition"));
         t.eq(&id, "arms.label", n.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(), {
             // arm_group_label appears inside <arm_group> and inside <intervention>; count the arm groups.
-            let re = regex::Regex::new(r"(?s)<arm_group>\s*<arm_group_label>([^<]*)</arm_group_label>").unwrap();
-            re.captures_iter(&doc).map(|c| unescape(c[1].trim())).collect::<Vec<_>>()
+            arm_label_re.captures_iter(&doc).map(|c| unescape(c[1].trim())).collect::<Vec<_>>()
         });
         t.eq(
             &id,
