@@ -842,7 +842,7 @@ fn compare(e: &Expected, r: &RawRecord) -> Vec<(&'static str, String)> {
     eq("brief_title", &e.brief_title, t(&r.brief_title), false);
     eq("official_title", &e.official_title, t(&r.official_title), false);
     eq("status", &e.status, t(&r.overall_status), true);
-    let st = t(&r.study_type).map(|s| trialtables_extract_split_paren(s));
+    let st = t(&r.study_type).map(trialtables_extract_split_paren);
     eq("study_type", &e.study_type, st.as_deref(), true);
     let enr = t(&r.enrollment).map(|s| s.chars().filter(char::is_ascii_digit).collect::<String>());
     eq("enrollment", &e.enrollment, enr.as_deref(), false);

@@ -586,7 +586,9 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
         })
         .collect();
     let mut used = vec![false; raw.interventions.len()];
-    let mut rows: Vec<(Option<String>, Option<usize>, DoseLevel, &'static str, &Raw)> = Vec::new();
+    // (arm label, intervention index, level, where it was read, the value read)
+    type Row<'r> = (Option<String>, Option<usize>, DoseLevel, &'static str, &'r Raw);
+    let mut rows: Vec<Row<'_>> = Vec::new();
 
     for arm in &raw.arms {
         let desc = arm.description.as_ref();

@@ -11,14 +11,16 @@ use trialtables_normalize::timeframe::{parse_time_frame, read_time_frame, unit_d
 // ---------------------------------------------------------------- dose notations
 
 /// (per_kg, per_kg_high, total, total_high, per_m2) of every level.
-fn amounts(t: &str) -> Vec<(Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>)> {
+type Amounts = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+
+fn amounts(t: &str) -> Vec<Amounts> {
     parse_dose_text(t).into_iter().map(|d| (d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2)).collect()
 }
 
-fn kg(v: f64) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
+fn kg(v: f64) -> Amounts {
     (Some(v), None, None, None, None)
 }
-fn tot(v: f64) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
+fn tot(v: f64) -> Amounts {
     (None, None, Some(v), None, None)
 }
 
@@ -26,7 +28,7 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-fn assert_amounts(t: &str, want: Vec<(Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>)>) {
+fn assert_amounts(t: &str, want: Vec<Amounts>) {
     let got = amounts(t);
     let same = got.len() == want.len()
         && got.iter().zip(&want).all(|(g, w)| {
