@@ -27,7 +27,8 @@ pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
             if head.len() < 8 {
                 return None;
             }
-            let (even, odd) = head.chunks_exact(2).fold((0usize, 0usize), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
+            let (even, odd) =
+                head.chunks_exact(2).fold((0usize, 0usize), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
             let pairs = head.len() / 2;
             if odd * 10 >= pairs * 9 && even == 0 {
                 (true, bytes, "UTF-16 little-endian (no byte-order mark)")
@@ -41,7 +42,7 @@ pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str, bool)> {
     let units: Vec<u16> =
         body.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
     let text = String::from_utf16_lossy(&units);
-    let lossy = text.contains('\u{FFFD}') && !String::from_utf16(&units).is_ok() || body.len() % 2 == 1;
+    let lossy = text.contains('\u{FFFD}') && String::from_utf16(&units).is_err() || body.len() % 2 == 1;
     Some((text, name, lossy))
 }
 
@@ -87,6 +88,12 @@ pub fn read_utf8_or_cp1252(
     }
 }
 
+/// Number of `\n` bytes in `b` (line numbers of the JSON and XML readers and of decoding
+/// warnings all count this way).
+pub(crate) fn count_newlines(b: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', b).count() as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,10 +114,4 @@ mod tests {
         assert_eq!(utf16(b"plain text, not UTF-16"), None);
         assert_eq!(utf16(b"a\x00b"), None);
     }
-}
-
-/// Number of `\n` bytes in `b` (line numbers of the JSON and XML readers and of decoding
-/// warnings all count this way).
-pub(crate) fn count_newlines(b: &[u8]) -> u32 {
-    memchr::memchr_iter(b'\n', b).count() as u32
 }

@@ -39,7 +39,7 @@ fn unwrap1(v: &Value) -> &Value {
     }
 }
 
-fn s<'a>(v: &'a Value, ptr: &str) -> Option<String> {
+fn s(v: &Value, ptr: &str) -> Option<String> {
     // Walk the pointer, unwrapping one-element arrays at every step.
     let mut cur = v;
     for part in ptr.split('/').skip(1) {
@@ -306,6 +306,7 @@ fn legacy_xml_contract_fields_match_the_source() {
     assert!(paths.len() >= 12, "need real XML records, found {}", paths.len());
     let cfg = NormalizeConfig::default();
     let mut t = Tally::default();
+    let arm_label_re = regex::Regex::new(r"(?s)<arm_group>\s*<arm_group_label>([^<]*)</arm_group_label>").unwrap();
     for path in &paths {
         let bytes = std::fs::read(path).unwrap();
         let doc = String::from_utf8_lossy(&bytes).to_string();
@@ -346,8 +347,7 @@ fn legacy_xml_contract_fields_match_the_source() {
         t.eq(&id, "conditions", n.conditions.iter().map(|c| c.condition.clone()).collect::<Vec<_>>(), xml_all(&doc, "condition"));
         t.eq(&id, "arms.label", n.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(), {
             // arm_group_label appears inside <arm_group> and inside <intervention>; count the arm groups.
-            let re = regex::Regex::new(r"(?s)<arm_group>\s*<arm_group_label>([^<]*)</arm_group_label>").unwrap();
-            re.captures_iter(&doc).map(|c| unescape(c[1].trim())).collect::<Vec<_>>()
+            arm_label_re.captures_iter(&doc).map(|c| unescape(c[1].trim())).collect::<Vec<_>>()
         });
         t.eq(
             &id,
