@@ -345,3 +345,42 @@ fn dose_fidelity() {
         }
     }
 }
+
+/// The seeds' gold values of the CLI test (`crates/cli/tests/cli.rs`, seeds run), checked on the
+/// normalize stage directly: this work must leave them unchanged.
+#[test]
+fn seeds_gold_values_unchanged() {
+    let cfg = NormalizeConfig::default();
+    // (nct, cell_source, cell_origin, dose rows)
+    let want: &[(&str, &str, Option<&str>, usize)] = &[
+        ("NCT00953485", "UNSPECIFIED", Some("ALLOGENEIC"), 1),
+        ("NCT01741857", "UMBILICAL_CORD", Some("ALLOGENEIC"), 0),
+        ("NCT04356287", "UMBILICAL_CORD", None, 2),
+        ("NCT01547091", "UMBILICAL_CORD", None, 2),
+        ("NCT03562065", "UMBILICAL_CORD", Some("ALLOGENEIC"), 3),
+    ];
+    let mut seen = 0;
+    let mut dir: Vec<_> = std::fs::read_dir(fixtures().join("seeds")).expect("seeds").flatten().map(|e| e.path()).collect();
+    dir.sort();
+    for p in dir {
+        let bytes = std::fs::read(&p).expect("seed");
+        for r in extract(&p.to_string_lossy(), &bytes).records {
+            let n = normalize(&r, &cfg);
+            let Some(&(nct, src, origin, nd)) = want.iter().find(|w| w.0 == n.trial.nct_id) else { continue };
+            seen += 1;
+            assert_eq!(n.trial.cell_source.as_deref(), Some(src), "{nct} cell_source");
+            if origin.is_some() {
+                assert_eq!(n.trial.cell_origin.as_deref(), origin, "{nct} cell_origin");
+            }
+            assert_eq!(n.doses.len(), nd, "{nct} doses: {:#?}", n.doses);
+            if nct == "NCT00953485" {
+                let d = &n.doses[0];
+                assert_eq!(d.dose_per_kg, Some(1e6));
+                assert_eq!(d.administrations, Some(1));
+                assert_eq!(d.route.as_deref(), Some("INTRAVENOUS"));
+                assert!(d.source_text.contains("10^6"));
+            }
+        }
+    }
+    assert_eq!(seen, want.len(), "every seed read");
+}
