@@ -136,7 +136,6 @@ const KEYS: &[&str] = &[
     "patterns",
     "cell_products",
     "source",
-    "origin",
 ];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -426,7 +425,7 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         // inline table).
         let mut entry_keys_ok = true;
         for (list, keys) in
-            [("condition_categories", &["name", "patterns"][..]), ("cell_products", &["name", "patterns", "source", "origin"][..])]
+            [("condition_categories", &["name", "patterns"][..]), ("cell_products", &["name", "patterns", "source"][..])]
         {
             if let Some(toml::Value::Array(entries)) = norm.get(list) {
                 for (i, e) in entries.iter().enumerate() {

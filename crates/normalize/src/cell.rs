@@ -65,7 +65,7 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
         "PERIPHERAL_BLOOD",
     ),
     (
-        r"(?i)\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells?|\bt[\s-]*cells\b|\bt[\s-]*lymphocytes\b|\bcar[\s-]*t\b|\bcar[\s-]*nk\b|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor|donor[\s-]+lymphocytes?|\bdli\b|cytokine[\s-]*induced[\s-]+killer|\bcik\b|\bvsts?\b|virus[\s-]*specific[\s-]+t|\btregs?\b|regulatory[\s-]+t[\s-]+cells|\bctls?\b|cytotoxic[\s-]+t[\s-]+lymphocytes",
+        r"(?i)\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells?|\bt[\s-]*cells\b|\bt[\s-]*cell[\s-]+(?:product|infusion|dose|therapy|add[\s-]*back)|\bt[\s-]*lymphocytes\b|\bcar[\s-]*t\b|\bcar[\s-]*nk\b|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor|donor[\s-]+lymphocytes?|\bdli\b|cytokine[\s-]*induced[\s-]+killer|\bcik\b|\bvsts?\b|virus[\s-]*specific[\s-]+t|\btregs?\b|regulatory[\s-]+t[\s-]+cells|\bctls?\b|cytotoxic[\s-]+t[\s-]+lymphocytes",
         "PERIPHERAL_BLOOD",
     ),
 ];
@@ -273,11 +273,6 @@ pub fn known_source(s: &str) -> Option<&'static str> {
     .find(|k| k.eq_ignore_ascii_case(s.trim()))
 }
 
-/// The table spelling of a configured origin.
-pub fn known_origin(s: &str) -> Option<&'static str> {
-    ["ALLOGENEIC", "AUTOLOGOUS"].into_iter().find(|k| k.eq_ignore_ascii_case(s.trim()))
-}
-
 /// Whether an intervention name as linked from an arm ("Biological: UCMSC") names `name`.
 pub(crate) fn name_matches(linked: &str, name: &str) -> bool {
     let l = linked.trim().to_lowercase();
@@ -333,13 +328,7 @@ pub fn classify_record_with(raw: &RawRecord, cfg: &NormalizeConfig) -> CellProdu
     }
     let mut origin = None;
     for level in &levels {
-        let mut found: Vec<(&'static str, bool)> = level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
-        if found.is_empty() {
-            found = level
-                .iter()
-                .filter_map(|(t, e)| cfg.product_in(t).and_then(|p| p.origin.as_deref()).and_then(known_origin).map(|o| (o, *e)))
-                .collect();
-        }
+        let found: Vec<(&'static str, bool)> = level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
         if found.is_empty() {
             continue;
         }

@@ -11,7 +11,7 @@ pub struct NormalizeConfig {
     #[serde(default)]
     pub condition_categories: Vec<ConditionCategory>,
     /// Named cell products whose tissue the record may not spell out ("remestemcel-L",
-    /// "NurOwn"): the first product with a matching pattern gives the tissue (and origin) of
+    /// "NurOwn"): the first product with a matching pattern gives the tissue of
     /// a cell text that names no tissue. When the configuration has no `cell_products`, the
     /// built-in list ([`default_cell_products`]) is used.
     #[serde(default = "default_cell_products")]
@@ -34,36 +34,34 @@ pub struct CellProductName {
     /// characters or fewer must match a whole word.
     pub patterns: Vec<String>,
     /// Tissue written to `cell_source` (UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW,
-    /// PERIPHERAL_BLOOD, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER).
+    /// PERIPHERAL_BLOOD, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER). The origin
+    /// (autologous / allogeneic) is not taken from the product: it is reported only where the
+    /// record states it.
     pub source: String,
-    /// ALLOGENEIC / AUTOLOGOUS when the product is always one of them.
-    #[serde(default)]
-    pub origin: Option<String>,
 }
 
 /// The built-in product vocabulary (the same entries as the repository's `pipeline.toml`,
 /// where each entry cites its source).
 pub fn default_cell_products() -> Vec<CellProductName> {
-    let p = |name: &str, patterns: &[&str], source: &str, origin: Option<&str>| CellProductName {
+    let p = |name: &str, patterns: &[&str], source: &str| CellProductName {
         name: name.into(),
         patterns: patterns.iter().map(|s| s.to_string()).collect(),
         source: source.into(),
-        origin: origin.map(str::to_string),
     };
     vec![
-        p("remestemcel-L", &["remestemcel", "prochymal", "ryoncil"], "BONE_MARROW", Some("ALLOGENEIC")),
-        p("MSC-NTF", &["msc-ntf", "nurown", "debamestrocel"], "BONE_MARROW", Some("AUTOLOGOUS")),
-        p("darvadstrocel", &["darvadstrocel", "cx601", "cx-601", "alofisel"], "ADIPOSE", Some("ALLOGENEIC")),
-        p("Stempeucel", &["stempeucel"], "BONE_MARROW", Some("ALLOGENEIC")),
-        p("Temcell", &["temcell"], "BONE_MARROW", Some("ALLOGENEIC")),
-        p("rexlemestrocel-L", &["rexlemestrocel", "revascor", "mpc-150-im", "mpc-06-id"], "BONE_MARROW", Some("ALLOGENEIC")),
-        p("MultiStem", &["multistem", "invimestrocel"], "BONE_MARROW", Some("ALLOGENEIC")),
-        p("Cartistem", &["cartistem"], "CORD_BLOOD", Some("ALLOGENEIC")),
-        p("Stemirac", &["stemirac"], "BONE_MARROW", Some("AUTOLOGOUS")),
-        p("Cellgram", &["cellgram", "hearticellgram"], "BONE_MARROW", Some("AUTOLOGOUS")),
-        p("Cupistem", &["cupistem"], "ADIPOSE", Some("AUTOLOGOUS")),
-        p("Neuronata-R", &["neuronata", "lenzumestrocel"], "BONE_MARROW", Some("AUTOLOGOUS")),
-        p("CAP-1002", &["cap-1002", "deramiocel"], "OTHER", Some("ALLOGENEIC")),
+        p("remestemcel-L", &["remestemcel", "prochymal", "ryoncil"], "BONE_MARROW"),
+        p("MSC-NTF", &["msc-ntf", "nurown", "debamestrocel"], "BONE_MARROW"),
+        p("darvadstrocel", &["darvadstrocel", "cx601", "cx-601", "alofisel"], "ADIPOSE"),
+        p("Stempeucel", &["stempeucel"], "BONE_MARROW"),
+        p("Temcell", &["temcell"], "BONE_MARROW"),
+        p("rexlemestrocel-L", &["rexlemestrocel", "revascor", "mpc-150-im", "mpc-06-id"], "BONE_MARROW"),
+        p("MultiStem", &["multistem", "invimestrocel"], "BONE_MARROW"),
+        p("Cartistem", &["cartistem"], "CORD_BLOOD"),
+        p("Stemirac", &["stemirac"], "BONE_MARROW"),
+        p("Cellgram", &["cellgram", "hearticellgram"], "BONE_MARROW"),
+        p("Cupistem", &["cupistem"], "ADIPOSE"),
+        p("Neuronata-R", &["neuronata", "lenzumestrocel"], "BONE_MARROW"),
+        p("CAP-1002", &["cap-1002", "deramiocel"], "OTHER"),
     ]
 }
 

@@ -155,6 +155,11 @@ fn sup_digit(c: char) -> char {
 /// Parses a number in a text ("1,000,000", "2.5", "1,5" as decimal comma).
 fn num(s: &str) -> Option<f64> {
     let t = s.trim();
+    // A fraction of a split dose: "1/3 x 10^6".
+    if let Some((a, b)) = t.split_once('/') {
+        let (a, b): (f64, f64) = (a.parse().ok()?, b.parse().ok()?);
+        return (b != 0.0).then(|| a / b);
+    }
     if rx!(r"^\d{1,3}(?:,\d{3})+$").is_match(t) {
         return t.replace(',', "").parse().ok();
     }
@@ -174,7 +179,7 @@ fn amounts(s: &str) -> Vec<Amount> {
     let mut out: Vec<Amount> = Vec::new();
     let coef = r"\d+(?:[.,]\d+)?";
     // Scientific: [c1[-c2]] x 10^e ; French "1.10^6" uses '.' as the times sign.
-    let sci = rx!(r"(?:(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?:x|\.)\s*)?10\^(?P<e>\d{1,2})");
+    let sci = rx!(r"(?:(?P<c1>\d+(?:[.,]\d+)?(?:/\d)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?:x|\.)\s*)?10\^(?P<e>\d{1,2})");
     let _ = coef;
     for c in sci.captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
@@ -267,12 +272,13 @@ enum Basis {
 /// is not a cell dose.
 fn basis_after(after: &str) -> (Option<Basis>, bool) {
     // Window: up to 60 chars, stopping at a sentence end.
-    let mut end = after.len().min(60);
+    let mut end = after.len().min(70);
     while end > 0 && !after.is_char_boundary(end) {
         end -= 1;
     }
     let w = &after[..end];
-    let w = match rx!(r"[;]|\.\s|\.$|\s\d").find(w) {
+    // ... and at the next standalone number ("1383I" in "10^6 TIL 1383I T cells/kg" is a name).
+    let w = match rx!(r"[;]|\.\s|\.$|\s\d+(?:[.,]\d+)?(?:[^\w.,]|$)").find(w) {
         Some(m) => &w[..m.start()],
         None => w,
     };
@@ -375,6 +381,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         ));
         if let Some(c) = total.captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+        } else if let Some((k, cycles)) = day_range(s, anchor) {
+            // "on days 1-3 of each of three cycles": 9 administrations, irregular interval.
+            r.administrations = Some(k * cycles.unwrap_or(1));
+            if cycles.is_none() && k > 1 {
+                r.interval_days = Some(1.0);
+            }
         } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
@@ -383,13 +395,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
-        } else if let Some((k, cycles)) = day_range(s, anchor) {
-            // "on days 1-3 of each of three cycles": 9 administrations, irregular interval.
-            r.administrations = Some(k * cycles.unwrap_or(1));
-            if cycles.is_none() && k > 1 {
-                r.interval_days = Some(1.0);
-            }
-        } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b").is_match(s) {
+        } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
+            .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
+        {
             r.administrations = Some(1);
         } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
@@ -449,6 +457,17 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                 } else {
                     14.0
                 });
+            }
+        }
+    }
+    // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
+    if let (None, Some(iv)) = (r.administrations, r.interval_days) {
+        if let Some(c) = rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(weeks?|months?)\b")).captures(s) {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                let k = n as f64 * u / iv;
+                if k >= 1.5 && (k - k.round()).abs() < 0.05 {
+                    r.administrations = Some(k.round() as i64);
+                }
             }
         }
     }
@@ -621,7 +640,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
             (r"intra-?articular|into\s+the\s+(?:knee\s+|affected\s+)?joint", "INTRA_ARTICULAR"),
             (r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
-            (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,3}?(?:heart|infarct)", "INTRACORONARY"),
+            (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
                 r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites",
@@ -693,7 +712,10 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let mut levels: Vec<Found> = Vec::new();
     let mut pending: Vec<(&Amount, Mark)> = Vec::new();
     for (i, a) in found.iter().enumerate() {
-        let after = s.get(a.end..).unwrap_or("");
+        // What follows, up to the next amount: a unit after that one is not this one's ("a
+        // total of 50 million cells (about 1x10^6 per kg)").
+        let next = found.get(i + 1).map(|n| n.start).unwrap_or(s.len());
+        let after = s.get(a.end..next.max(a.end)).unwrap_or("");
         // Fractions of a split dose ("Day 1, 10% fraction: 1-5x10^7") are not dose levels,
         // nor are the bounds of an escalation ("the lowest dose is 1x10^5 cells/kg").
         let mut b0 = a.start.saturating_sub(20);
@@ -721,7 +743,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // Part of a list whose unit comes later: "10^6, 5x10^6 and 3x10^7 cells/kg".
                 let next_close = found.get(i + 1).is_some_and(|n| {
                     s.get(a.end..n.start).is_some_and(|g| {
-                        rx!(r"^\s*(?:,|and|or|-|to|/)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
+                        rx!(r"^\s*(?:,|and|or|-|to|/|#|&)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
                             .is_match(g)
                     })
                 });
@@ -813,6 +835,21 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 }
             }
         }
+        // A count written after the level itself ("1 x 10^5 cells/kg x 1 day and 2 x 10^5
+        // cells/kg x 1 day"): that level's own.
+        let own_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
+        if let Some(c) =
+            rx!(r"^[^;,.\d]{0,30}?\s(?:x|for)\s*(\d+|one|two|three|four|five|six)\s+(days?|doses?|times|infusions?|injections?)\b")
+                .captures(s.get(own_end..).unwrap_or(""))
+        {
+            if let Some(n) = c.get(1).and_then(|m| word_count(m.as_str())) {
+                d.administrations = Some(n);
+                d.interval_days = if n > 1 && c.get(2).is_some_and(|u| u.as_str().starts_with("day")) { Some(1.0) } else { None };
+                if n == 1 {
+                    d.interval_days = None;
+                }
+            }
+        }
         // The same level stated twice in one text ("1 million UCMSC/kg ... 1 million MSC/kg").
         if !out.iter().any(|o| o.amount() == d.amount() && o.per_kg_high == d.per_kg_high && o.total_high == d.total_high) {
             out.push(d);
@@ -859,8 +896,38 @@ struct Read<'a> {
     field: &'static str,
 }
 
+/// Levels of a short label or name that puts the amount after the cells and no unit after it
+/// ("Group 4 - CD8+ TIL expressing IL-12 3x10^7"): each power-of-ten or "million" amount is a
+/// total. Only labels and names that speak of cells are read this way.
+fn parse_label_text(text: &str) -> Vec<DoseLevel> {
+    let text = crate::capped(text);
+    if text.len() > 200 || !rx!(r"(?i)\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bnk\b|car[\s-]?t\b").is_match(text) {
+        return Vec::new();
+    }
+    let s = canonical_numbers(text);
+    let mut out: Vec<DoseLevel> = Vec::new();
+    for a in amounts(&s) {
+        let shown = s.get(a.start..a.end).unwrap_or("");
+        let after = s.get(a.end..).unwrap_or("");
+        if a.low < 1e4
+            || !(shown.contains("10^") || rx!(r"million|billion").is_match(shown))
+            || rx!(r"^\s*(?:mg|µg|ug|mcg|g|iu|u|/|per\b)").is_match(after)
+        {
+            continue;
+        }
+        let d = DoseLevel { total: Some(a.low), total_high: a.high, source_text: text.trim().to_string(), ..DoseLevel::default() };
+        if !out.iter().any(|o| o.amount() == d.amount()) {
+            out.push(d);
+        }
+    }
+    out
+}
+
 fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'static str)>) -> Read<'a> {
-    let levels = parse_dose_text(&raw.text);
+    let mut levels = parse_dose_text(&raw.text);
+    if levels.is_empty() && (field == "arm.label" || field == "intervention.name") {
+        levels = parse_label_text(&raw.text);
+    }
     if levels.is_empty() && looks_like_dose(&raw.text) {
         issues.push((raw, field));
     }
@@ -989,9 +1056,21 @@ fn regimen_sentences(text: &str) -> String {
 /// Regimen facts of a text that speaks of the cells without stating their amount, read near
 /// its first cell word.
 fn context_regimen(text: &str) -> Regimen {
-    let s = regimen_view(&canonical_numbers(crate::capped(text)), &[]);
+    let canon = canonical_numbers(crate::capped(text));
+    let s = regimen_view(&canon, &[]);
     let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
-    regimen(&s, "", anchor)
+    let mut r = regimen(&s, "", anchor);
+    // A route from another text is the cells' only in a sentence about the cells and no drug
+    // ("G-CSF s.c. daily" is the donor's mobilisation).
+    let mut cells_only = String::with_capacity(canon.len());
+    for (a, b) in sentences(&canon) {
+        let sent = &canon[a..b];
+        let keep =
+            rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(sent) && !drug_words(sent);
+        cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
+    }
+    r.route = route_near(&cells_only, anchor);
+    r
 }
 
 /// The `doses` rows of a record, attributed to arms and interventions, with the built-in
@@ -1239,6 +1318,21 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         if lv.route.is_none() {
             lv.route = contexts.iter().find_map(|c| c.route);
         }
+        // "Injection of 150 million cells" in the singular, and no text of the arm or the
+        // summary speaking of repeating it: one administration.
+        if lv.administrations.is_none()
+            && rx!(r"(?i)\b(?:infusion|injection|transplantation|implantation|administration|transfusion)\s+of\b").is_match(&lv.source_text)
+        {
+            let repeat = rx!(
+                r"(?i)\btimes\b|\bevery\b|weekly|monthly|daily|repeat|\bsecond\b|additional|cycles|\bdoses\b|\binfusions\b|\binjections\b|\badministrations\b|booster|\bdays?\s+\d+\s*(?:,|and)"
+            );
+            if !repeat.is_match(&lv.source_text)
+                && !near.iter().copied().chain(summary.iter().map(String::as_str)).any(|t| repeat.is_match(t))
+            {
+                lv.administrations = Some(1);
+                lv.interval_days = None;
+            }
+        }
         // "Infusion" of these cells with no other route stated anywhere: a vein.
         if lv.route.is_none() {
             let said = near.iter().copied().chain(summary.iter().map(String::as_str)).chain(std::iter::once(lv.source_text.as_str()));
@@ -1248,6 +1342,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         }
     }
 
+    // The summary's sentences about giving the cells: the last place a tissue or origin is
+    // looked for ("cells collected by leukapheresis", "the patient's own cells").
+    let summary_cells = summary.join(" ");
     let mut doses = Vec::new();
     for (i, row) in merged.into_iter().enumerate() {
         let Row { arm, arm_index, inter: k, lv, field, src } = row;
@@ -1271,14 +1368,15 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .or_else(|| cell::source_in(&inter_text))
             .or_else(|| cell::source_in(&arm_text))
             .or_else(|| named.and_then(|p| cell::known_source(&p.source)))
-            .or(product.source)
+            .or(product.source.filter(|s| *s != "UNSPECIFIED"))
+            .or_else(|| cell::source_in(&summary_cells))
             .or(Some("UNSPECIFIED"))
             .map(str::to_string);
         let origin = cell::origin_in(&src.text)
             .or_else(|| cell::origin_in(&inter_text))
             .or_else(|| cell::origin_in(&arm_text))
-            .or_else(|| named.and_then(|p| p.origin.as_deref()).and_then(cell::known_origin))
             .or(product.origin)
+            .or_else(|| cell::origin_in(&summary_cells))
             .map(str::to_string);
         doses.push(Dose {
             nct_id: nct_id.to_string(),
@@ -1351,4 +1449,286 @@ fn fill(a: &mut DoseLevel, b: &DoseLevel) {
         a.vehicle = b.vehicle.clone();
     }
     a.volume_ml = a.volume_ml.or(b.volume_ml);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (per kg, per kg high, total, total high, per m²) of each level.
+    type Amounts = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+
+    fn one(t: &str) -> DoseLevel {
+        let v = parse_dose_text(t);
+        assert_eq!(v.len(), 1, "{t}: {v:#?}");
+        v.into_iter().next().unwrap_or_default()
+    }
+
+    fn amounts_of(t: &str) -> Vec<Amounts> {
+        parse_dose_text(t).into_iter().map(|d| (d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2)).collect()
+    }
+
+    fn kg(v: f64) -> Amounts {
+        (Some(v), None, None, None, None)
+    }
+
+    fn tot(v: f64) -> Amounts {
+        (None, None, Some(v), None, None)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    }
+
+    #[test]
+    fn notations() {
+        // Decimal commas with a range and a space for the times sign.
+        assert_eq!(amounts_of("2,5-5,0 10E6 cells/kg"), vec![(Some(2.5e6), Some(5e6), None, None, None)]);
+        // Lost superscripts, with a range.
+        assert_eq!(amounts_of("2×107 cells"), vec![tot(2e7)]);
+        assert_eq!(
+            amounts_of("The target peripheral blood stem cell dose will be 5-10 x 106/kg"),
+            vec![(Some(5e6), Some(1e7), None, None, None)]
+        );
+        // Words.
+        assert_eq!(amounts_of("200-600 million cells"), vec![(None, None, Some(2e8), Some(6e8), None)]);
+        assert_eq!(amounts_of("1 x 10 to the eighth power CD3 cells/kg"), vec![kg(1e8)]);
+        assert_eq!(amounts_of("CD34+ >5 x 10*6/kg"), vec![kg(5e6)]);
+        // Fractions of a split dose.
+        let v = amounts_of("CAR-T [1/3 x 10^6 cells/kg x 1 day and 2/3 x 10^6 cells/kg x 1 day]");
+        assert_eq!(v.len(), 2);
+        assert!(close(v[0].0.unwrap_or(0.0), 1e6 / 3.0) && close(v[1].0.unwrap_or(0.0), 2e6 / 3.0), "{v:?}");
+        let split = parse_dose_text("CAR-T [1 x 10^5 cells/kg x 1 day and 2 x 10^5 cells/kg x 1 day]");
+        assert_eq!(split.iter().map(|d| d.administrations).collect::<Vec<_>>(), vec![Some(1), Some(1)]);
+        // A name between the amount and the unit.
+        assert_eq!(amounts_of("cohort 1 will receive 2.5 x 106 TIL 1383I TCR transduced T cells per kg body weight"), vec![kg(2.5e6)]);
+        // Concentrations are not doses.
+        assert!(parse_dose_text("5 x 10^6 cells/mL").is_empty());
+        assert!(parse_dose_text("1 X 10^7 cells/1cc").is_empty());
+        assert!(parse_dose_text("5 x 10^6 MSC/ml in saline").is_empty());
+    }
+
+    #[test]
+    fn bounds_limits_and_targets() {
+        // A floor and a ceiling are one range; a floor alone is the level.
+        assert_eq!(
+            amounts_of("adoptive transfer of lymphocytes (minimum 3 X 10 (9) and up to a maximum of 3 X 10(11) lymphocytes)"),
+            vec![(None, None, Some(3e9), Some(3e11), None)]
+        );
+        assert_eq!(
+            amounts_of("Given as infusion, up to 3 x 10^11 lymphocytes (minimum of 1 x 10^9), day 0"),
+            vec![(None, None, Some(1e9), Some(3e11), None)]
+        );
+        assert_eq!(amounts_of("a CD34+ cell dose of at least 5x10(6)/kg"), vec![kg(5e6)]);
+        assert_eq!(amounts_of("up to 1 X 10(7) CD56+ cells/kg"), vec![kg(1e7)]);
+        // A floor next to a stated range bounds it.
+        assert_eq!(
+            amounts_of("infusion of between 1x10^9 to 2x10^11 CD8+ enriched tumor infiltrating lymphocytes (minimum of 5 x10^8)"),
+            vec![(None, None, Some(1e9), Some(2e11), None)]
+        );
+        // A contaminant limit and a range note are not levels.
+        assert_eq!(amounts_of("target CD34+ >5 x 10*6/kg and CD3+ < 1 x 10*5/kg"), vec![kg(5e6)]);
+        assert_eq!(amounts_of("up to 1 X 10(7) CD56+ cells/kg with less than 0.5 X 10(6) CD3+ cells/kg"), vec![kg(1e7)]);
+        assert_eq!(
+            amounts_of("Target CD34+ dose 6 x10e6/kg, (range 3 to 8x10e6/kg) CD3+ dose fixed to 2 x 10e4/kg."),
+            vec![kg(6e6), kg(2e4)]
+        );
+        // Collection and mobilisation targets are not doses.
+        assert!(parse_dose_text("apheresis for up to 4 aphereses or until ≥ 5*10^6 CD34+ cells/kg were collected").is_empty());
+        assert!(parse_dose_text(
+            "A minimum of 1.0 x 10^9/kg nucleated cells/kg ideal body weight will be collected with a goal of 2.0 x 10^9/kg."
+        )
+        .is_empty());
+        // ... but a harvested product that is infused is.
+        assert_eq!(amounts_of("harvested autologous T cells (minimum dose 1 x 10^6/kg will be thawed and infused"), vec![kg(1e6)]);
+    }
+
+    #[test]
+    fn one_level_two_ways() {
+        let d = one("a total of 50 million cells (about 1×10^6 per kg)");
+        assert_eq!((d.total, d.per_kg), (Some(5e7), Some(1e6)));
+        let d = one("1 x 10^6 cells/kg (approximately 7 x 10^7 cells)");
+        assert_eq!((d.per_kg, d.total), (Some(1e6), Some(7e7)));
+        // Two tiers with different bases stay two levels.
+        assert_eq!(amounts_of("low dose 1 x 10^6 cells/kg; high dose 1 x 10^8 cells").len(), 2);
+    }
+
+    #[test]
+    fn intervals_and_counts() {
+        let d = one("1 x 10^6 MSC/kg weekly for 4 weeks");
+        assert_eq!((d.administrations, d.interval_days), (Some(4), Some(7.0)));
+        assert_eq!(one("1 x 10^6 MSC/kg once every 4 weeks").interval_days, Some(28.0));
+        assert_eq!(one("1 x 10^6 MSC/kg every 3 months").interval_days, Some(91.3125));
+        assert_eq!(one("two infusions of 1 x 10^6 MSC/kg 10 days apart").interval_days, Some(10.0));
+        let d = one("1 x 10^6 MSC/kg on days 0 and 7");
+        assert_eq!((d.administrations, d.interval_days), (Some(2), Some(7.0)));
+        assert_eq!(one("1 x 10^6 MSC/kg, three times").administrations, Some(3));
+        let d = one("NK cells 1 x 10^7/kg on days 1-3 of each of three cycles");
+        assert_eq!((d.administrations, d.interval_days), (Some(9), None));
+        let d = one("NK cells 1 x 10^7/kg on days 1-3");
+        assert_eq!((d.administrations, d.interval_days), (Some(3), Some(1.0)));
+        assert_eq!(one("twice a week of NK cells (0.1-2*10E7 NK cells/kg body weight)").interval_days, Some(3.5));
+        assert_eq!(one("1 x 10^6 MSC/kg once a week").interval_days, Some(7.0));
+        // One day named for the cells.
+        assert_eq!(one("Manipulated Peripheral Blood Stem Cell graft on Day 0. Target CD34+ dose 6 x10e6/kg").administrations, Some(1));
+        assert_eq!(one("1 x 10^6 MSC/kg on day 0, repeated at month 3 if tolerated").administrations, None);
+        assert_eq!(one("the patients will receive a dose of 2 x 10e8 of their donor's T cells").administrations, Some(1));
+        // The drugs of the same arm are not the cells' regimen.
+        let d = one("will receive intravenous adoptive transfer of lymphocytes (minimum 3 X 10 (9) and up to a maximum of 3 X 10(11) lymphocytes) followed by high-dose intravenous (IV) IL-2 (720,000 IU/kg/dose every 8 hours for up to 15 doses).");
+        assert_eq!((d.administrations, d.interval_days, d.route), (None, None, Some("INTRAVENOUS")));
+        let d = one("Patients receive fludarabine 25 mg/m2 daily for 5 days. Patients then receive 1 x 10^6 CAR-T cells/kg.");
+        assert_eq!((d.administrations, d.interval_days), (None, None));
+    }
+
+    #[test]
+    fn routes() {
+        for (t, want) in [
+            ("1 x 10^6 cells/kg i.v.", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg through a peripheral vein", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg by intravenous infusion", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg given intrathecally", "INTRATHECAL"),
+            ("1 x 10^6 cells/kg by lumbar puncture", "INTRATHECAL"),
+            ("100 million cells, intramuscular", "INTRAMUSCULAR"),
+            ("100 million cells injected at several sites of the calf", "LOCAL"),
+            ("100 million cells by bronchoscopy", "OTHER"),
+            ("100 million cells, intra-articular", "INTRA_ARTICULAR"),
+            ("100 million cells, intracoronary", "INTRACORONARY"),
+            ("100 million cells infused through a catheter and into the damaged area of the heart", "INTRACORONARY"),
+            ("1 million cells, subconjunctival", "LOCAL"),
+            ("1 million cells by local injection into the ulcer", "LOCAL"),
+            ("100 million cells, intramyocardial", "LOCAL"),
+            ("1 X 10^7 DC cells injected into one inguinal lymph node", "LOCAL"),
+        ] {
+            assert_eq!(one(t).route, Some(want), "{t}");
+        }
+        // Plain "infusion" in the dose text alone does not prove a vein.
+        assert_eq!(one("10^6 MSC/kg by infusion").route, None);
+    }
+
+    #[test]
+    fn labels_with_the_amount_last() {
+        let v = parse_label_text("Group 4- CD8+TIL expressing IL-12 3x10^7");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].total, Some(3e7));
+        assert!(parse_label_text("Cyclophosphamide 60 mg/kg").is_empty());
+        assert!(parse_label_text("Cohort 2 (10^6 copies/mL)").is_empty());
+    }
+
+    fn r(t: &str) -> Raw {
+        Raw::new(t, 1)
+    }
+
+    fn arm(label: &str, ty: &str, desc: &str, inter: &[&str]) -> trialtables_extract::RawArm {
+        trialtables_extract::RawArm {
+            label: r(label),
+            arm_type: Some(r(ty)),
+            description: Raw::non_empty(desc, 1),
+            intervention_names: inter.iter().map(|i| r(i)).collect(),
+        }
+    }
+
+    fn inter(ty: &str, name: &str, desc: &str, arms: &[&str]) -> trialtables_extract::RawIntervention {
+        trialtables_extract::RawIntervention {
+            intervention_type: Some(r(ty)),
+            name: r(name),
+            description: Raw::non_empty(desc, 1),
+            other_names: Vec::new(),
+            arm_labels: arms.iter().map(|a| r(a)).collect(),
+        }
+    }
+
+    fn record(arms: Vec<trialtables_extract::RawArm>, inters: Vec<trialtables_extract::RawIntervention>) -> RawRecord {
+        let mut rr = RawRecord::new("t.json", trialtables_extract::SourceFormat::CtgovApiV2Json, 1);
+        rr.arms = arms;
+        rr.interventions = inters;
+        rr
+    }
+
+    fn doses(rr: &RawRecord) -> Vec<Dose> {
+        doses_for_record(rr, "NCT00000000", &cell::classify_record(rr)).0
+    }
+
+    #[test]
+    fn one_row_per_arm_and_level_with_the_regimen_of_both_texts() {
+        // The arm gives the regimen, the intervention the amount; the unlinked repeat of the
+        // intervention is the same level.
+        let rr = record(
+            vec![arm("MSC", "Experimental", "Cells every two weeks, 4 times, through a peripheral vein", &["Biological: MSC"])],
+            vec![inter("Biological", "MSC", "Bone marrow MSC 1 x 10^6 cells/kg", &["MSC"])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].dose_per_kg, d[0].administrations, d[0].interval_days), (Some(1e6), Some(4), Some(14.0)));
+        assert_eq!(d[0].route.as_deref(), Some("INTRAVENOUS"));
+        assert_eq!(d[0].cell_source.as_deref(), Some("BONE_MARROW"));
+        // The arm and the intervention both state the level: one row, regimen from both.
+        let rr = record(
+            vec![arm("A", "Experimental", "1 x 10^6 MSC/kg weekly for 3 weeks", &["Biological: UC-MSC"])],
+            vec![inter("Biological", "UC-MSC", "1 x 10^6 MSC/kg, intravenous infusion", &[])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].administrations, d[0].interval_days, d[0].route.as_deref()), (Some(3), Some(7.0), Some("INTRAVENOUS")));
+    }
+
+    #[test]
+    fn placebo_named_arms_given_cells_later() {
+        let rr = record(
+            vec![
+                arm("Cells", "Experimental", "", &["Biological: MSC"]),
+                arm("Placebo then cells", "Placebo Comparator", "Placebo at month 0; crossover to MSC at month 6", &["Biological: MSC"]),
+                arm("Placebo", "Placebo Comparator", "Saline infusion", &["Drug: Saline"]),
+            ],
+            vec![inter("Biological", "MSC", "2 x 10^6 MSC/kg", &[]), inter("Drug", "Saline", "100 mL", &[])],
+        );
+        let arms: Vec<Option<String>> = doses(&rr).into_iter().map(|d| d.arm_label).collect();
+        assert_eq!(arms, vec![Some("Cells".to_string()), Some("Placebo then cells".to_string())]);
+    }
+
+    #[test]
+    fn named_products_and_infusion() {
+        let rr = record(
+            vec![arm("Treatment", "Experimental", "", &["Biological: Remestemcel-L"])],
+            vec![inter("Biological", "Remestemcel-L", "2 x 10^6 cells/kg infusion twice a week for 4 weeks", &[])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].cell_source.as_deref(), Some("BONE_MARROW"));
+        assert_eq!(d[0].cell_origin, None, "the origin comes only from the record's words");
+        assert_eq!((d[0].administrations, d[0].interval_days), (Some(8), Some(3.5)));
+        // "infusion" and no other route stated anywhere: a vein.
+        assert_eq!(d[0].route.as_deref(), Some("INTRAVENOUS"));
+    }
+
+    #[test]
+    fn summary_read_when_nothing_else_states_a_dose() {
+        let mut rr = record(vec![arm("Graft", "Experimental", "Allogeneic transplant", &[])], vec![]);
+        rr.detailed_description = Some(r(
+            "Earlier studies have been done with 1 x 10^8 cells/kg. The washed T cell product (CD3+ cell dose of 1-4 x 10(8)/kg) is infused on day 0.",
+        ));
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].dose_per_kg, d[0].dose_per_kg_high), (Some(1e8), Some(4e8)));
+        assert_eq!(d[0].source_field, "detailed_description");
+        assert_eq!(d[0].arm_label.as_deref(), Some("Graft"));
+        assert_eq!(d[0].cell_source.as_deref(), Some("PERIPHERAL_BLOOD"));
+    }
+
+    #[test]
+    fn conflicting_counts_are_a_warning() {
+        let rr = record(
+            vec![arm("A", "Experimental", "1 x 10^6 MSC/kg, a single infusion", &["Biological: MSC"])],
+            vec![
+                inter("Biological", "MSC", "1 x 10^6 MSC/kg given three times", &["A"]),
+                inter("Biological", "MSC2", "1 x 10^6 MSC/kg given three times", &[]),
+            ],
+        );
+        let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].administrations, Some(1));
+        assert!(
+            issues.iter().any(|i| i.severity == "WARNING" && i.message.contains("different numbers of administrations")),
+            "{issues:#?}"
+        );
+    }
 }

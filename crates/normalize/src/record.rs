@@ -496,7 +496,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     // graft, T or NK cells) takes its cell source and origin from those dose rows, so the two
     // tables agree: one source when the rows agree, OTHER when they name several tissues.
     let mut trial = trial;
-    if trial.cell_source.is_none() && !doses.is_empty() {
+    if trial.cell_source.as_deref().is_none_or(|s| s == "UNSPECIFIED") && !doses.is_empty() {
         let mut sources: Vec<&str> = doses.iter().filter_map(|d| d.cell_source.as_deref()).collect();
         sources.sort_unstable();
         sources.dedup();
@@ -509,7 +509,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         let mut origins: Vec<&str> = doses.iter().filter_map(|d| d.cell_origin.as_deref()).collect();
         origins.sort_unstable();
         origins.dedup();
-        if let [one] = origins.as_slice() {
+        if let ([one], None) = (origins.as_slice(), &trial.cell_origin) {
             trial.cell_origin = Some(one.to_string());
         }
     }

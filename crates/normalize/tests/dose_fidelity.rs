@@ -19,7 +19,8 @@
 //!
 //! Run with `cargo test -p trialtables-normalize --test dose_fidelity -- --nocapture`.
 //! `DOSE_FIDELITY_SPLITS=tune` scores one half only; `DOSE_FIDELITY_DETAIL=1` also prints
-//! every unmatched or wrong row of the halves scored (for development on the tune half).
+//! every unmatched or wrong row of the halves scored (for development on the tune half);
+//! `DOSE_FIDELITY_ROOT=<dir>` reads the records from another folder of the same layout.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,12 @@ use trialtables_normalize::{normalize, Dose, NormalizeConfig};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Where the labelled records are: `fixtures/realdata/cell_therapy`, or `$DOSE_FIDELITY_ROOT`
+/// (the same layout elsewhere, e.g. `../shared/realdata/cell_therapy`).
+fn records_root() -> PathBuf {
+    std::env::var("DOSE_FIDELITY_ROOT").map(PathBuf::from).unwrap_or_else(|_| fixtures().join("realdata/cell_therapy"))
 }
 
 /// One row of the labels file.
@@ -207,7 +214,7 @@ fn score(split: &str, all: &[Label], detail: bool) -> Tally {
     let mut t = Tally::default();
     for (nct, labs) in by_nct {
         let file = &labs[0].file;
-        let path = fixtures().join("realdata/cell_therapy").join(file);
+        let path = records_root().join(file);
         let norm = std::fs::read(&path).ok().and_then(|bytes| {
             let ex = extract(&path.to_string_lossy(), &bytes);
             ex.records.iter().map(|r| normalize(r, &cfg)).find(|n| n.trial.nct_id == nct)
