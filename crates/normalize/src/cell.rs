@@ -75,6 +75,9 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
 /// cell-therapy trial ("T cells" in a title of a drug trial).
 const IMMUNE_PATTERN: usize = 10;
 
+/// Index of the tumour-infiltrating lymphocyte pattern above.
+const TIL_PATTERN: usize = 8;
+
 fn source_patterns() -> &'static [(Regex, &'static str)] {
     static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     P.get_or_init(|| SOURCE_PATTERNS.iter().map(|(p, s)| (compile(p), *s)).collect())
@@ -89,7 +92,7 @@ fn source_set() -> &'static RegexSet {
 /// Every tissue source stated in one text, in order of first mention, without repeats.
 pub fn sources_in(text: &str) -> Vec<&'static str> {
     let text = crate::capped(text);
-    let mut hits: Vec<(usize, &'static str)> = Vec::new();
+    let mut hits: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut blocked: Vec<(usize, usize)> = Vec::new();
     let which = source_set().matches(text);
     if !which.matched_any() {
@@ -108,10 +111,26 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
             if *src == "OTHER" || *src == "CORD_BLOOD" {
                 blocked.push((m.start().saturating_sub(24), m.end()));
             }
-            hits.push((m.start(), src));
+            hits.push((m.start(), k, src));
         }
     }
-    hits.sort_by_key(|h| h.0);
+    // T cells engineered with a receptor (TCR- or CAR-transduced) are grown from blood, even
+    // when the receptor is named after a TIL clone ("TIL 1383I TCR transduced T cells").
+    static ENGINEERED: OnceLock<Regex> = OnceLock::new();
+    let engineered = ENGINEERED.get_or_init(|| {
+        compile(r"(?i)\b(?:tcr|car)[\s-]*(?:transduced|engineered|modified|redirected)|(?:transduced|engineered|gene[\s-]*modified)\s+(?:autologous\s+|allogeneic\s+)?t[\s-]*cells")
+    });
+    if hits.iter().any(|h| h.1 == TIL_PATTERN) && engineered.is_match(text) {
+        hits.retain(|h| h.1 != TIL_PATTERN);
+        if !hits.iter().any(|h| h.2 == "PERIPHERAL_BLOOD") {
+            hits.push((usize::MAX, IMMUNE_PATTERN, "PERIPHERAL_BLOOD"));
+        }
+    }
+    let hits: Vec<(usize, &'static str)> = {
+        let mut v: Vec<(usize, &'static str)> = hits.into_iter().map(|h| (h.0, h.2)).collect();
+        v.sort_by_key(|h| h.0);
+        v
+    };
     let mut out: Vec<&'static str> = Vec::new();
     for (_, s) in hits {
         if !out.contains(&s) {

@@ -579,16 +579,22 @@ fn mark_of(before: &str) -> Mark {
 /// Whether the amount at `a` is a number of cells to collect (mobilisation, apheresis or
 /// harvest targets: "until ≥ 5x10^6 CD34+ cells/kg were collected") rather than a dose given.
 fn is_collection_target(s: &str, a: &Amount) -> bool {
-    let admin = rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw");
+    // Giving words between the collection word and the amount make it a dose again ("harvested
+    // T cells (minimum dose 1 x 10^6/kg will be thawed and infused"); "for transplantation" is
+    // the purpose of a collection, not a giving.
+    let admin = |t: &str| {
+        let t = rx!(r"for\s+(?:the\s+)?(?:transplant\w*|infusion|reinfusion)").replace_all(t, " ");
+        rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw").is_match(&t)
+    };
     let before = window_before(s, a.start, 100);
     if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation").find_iter(before).last() {
-        if !admin.is_match(&before[m.end()..]) {
+        if !admin(&before[m.end()..]) {
             return true;
         }
     }
     let after = window_after(s, a.end, 100);
     if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield").find(after) {
-        if !admin.is_match(&after[..m.start()]) {
+        if !admin(&after[..m.start()]) {
             return true;
         }
     }
@@ -1225,14 +1231,22 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         for (t, f) in [(&raw.brief_summary, "brief_summary"), (&raw.detailed_description, "detailed_description")] {
             let Some(t) = t else { continue };
             let text = crate::capped(&t.text);
+            // "All patients ... will receive": the levels are every cell arm's.
+            let every_arm = arm_index.is_none()
+                && cell_arms.len() > 1
+                && rx!(r"(?i)\ball\s+(?:the\s+)?(?:patients|participants|subjects)\b|\beach\s+(?:patient|participant|subject)\b")
+                    .is_match(text);
+            let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
             for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
                 let lower = sent.to_lowercase();
                 if !cell_sentence(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
                 }
                 for lv in parse_dose_text(sent) {
-                    let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
-                    rows.push(Row { arm, arm_index, inter: None, lv, field: f, src: t });
+                    for &arm_index in &targets {
+                        let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
+                        rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });
+                    }
                 }
             }
             if !rows.is_empty() {
@@ -1321,14 +1335,20 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         // "Injection of 150 million cells" in the singular, and no text of the arm or the
         // summary speaking of repeating it: one administration.
         if lv.administrations.is_none()
-            && rx!(r"(?i)\b(?:infusion|injection|transplantation|implantation|administration|transfusion)\s+of\b").is_match(&lv.source_text)
+            && rx!(r"(?i)\b(?:infusion|injection|transplantation|implantation|administration|transfusion|transfer)\s+of\b")
+                .is_match(&lv.source_text)
         {
             let repeat = rx!(
                 r"(?i)\btimes\b|\bevery\b|weekly|monthly|daily|repeat|\bsecond\b|additional|cycles|\bdoses\b|\binfusions\b|\binjections\b|\badministrations\b|booster|\bdays?\s+\d+\s*(?:,|and)"
             );
-            if !repeat.is_match(&lv.source_text)
-                && !near.iter().copied().chain(summary.iter().map(String::as_str)).any(|t| repeat.is_match(t))
-            {
+            // Repetition in a sentence about drugs ("IL-2 infusions every 8 hours") is theirs.
+            let repeats = |t: &str| {
+                sentences(t).into_iter().any(|(a, b)| {
+                    let sent = &t[a..b];
+                    repeat.is_match(sent) && !drug_words(&sent.to_lowercase())
+                })
+            };
+            if !repeats(&lv.source_text) && !near.iter().copied().chain(summary.iter().map(String::as_str)).any(repeats) {
                 lv.administrations = Some(1);
                 lv.interval_days = None;
             }
