@@ -399,6 +399,8 @@ mod tests {
             ("anti-CD19 CAR-T cells", Some("PERIPHERAL_BLOOD")),
             ("tumor infiltrating lymphocytes", Some("OTHER")),
             ("young TIL", Some("OTHER")),
+            ("TIL 1383I TCR transduced T cells", Some("PERIPHERAL_BLOOD")),
+            ("washed T cell product", Some("PERIPHERAL_BLOOD")),
             ("iPSC-derived MSC", Some("OTHER")),
             ("mesenchymal stem cells", None),
             ("fatigue", None),

@@ -1735,6 +1735,32 @@ mod tests {
     }
 
     #[test]
+    fn summary_levels_for_all_patients_go_to_every_cell_arm() {
+        let mut rr = record(
+            vec![
+                arm("Phase I", "Experimental", "CAR T cells IV on Day 0", &[]),
+                arm("Surgical", "Experimental", "CAR T cells IV on Day 0, then surgery", &[]),
+            ],
+            vec![],
+        );
+        rr.detailed_description =
+            Some(r("All patients will receive CAR T cells at dose level 1 (8x10^7 CAR-positive T cells/m^2) by intravenous infusion."));
+        let d = doses(&rr);
+        assert_eq!(
+            d.iter().map(|d| (d.arm_label.clone(), d.dose_per_m2)).collect::<Vec<_>>(),
+            vec![(Some("Phase I".to_string()), Some(8e7)), (Some("Surgical".to_string()), Some(8e7))]
+        );
+    }
+
+    #[test]
+    fn collection_targets_for_transplantation_are_not_doses() {
+        assert!(parse_dose_text(
+            "In the event that the minimum number of ≥2*10^6 cells for transplantation are not obtained from the first mobilization"
+        )
+        .is_empty());
+    }
+
+    #[test]
     fn conflicting_counts_are_a_warning() {
         let rr = record(
             vec![arm("A", "Experimental", "1 x 10^6 MSC/kg, a single infusion", &["Biological: MSC"])],

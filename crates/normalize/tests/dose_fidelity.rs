@@ -306,10 +306,12 @@ fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, f: fn(&Tally) -> 
     println!("| {name} | {} | {} | {target} |", cell(tune), cell(exam));
 }
 
-/// Figures the exam half reached at the end of issue #14's work, minus a margin: a change
-/// that makes the exam half worse than this fails.
+/// Figures the exam half reached at the end of issue #14's work (recall 0.55, precision 0.79,
+/// administrations 0.77, interval 0.88, route 0.96, cell_source 0.69; docs/FIDELITY.md), minus
+/// a margin of 0.05 (about one row at these sizes): a change that makes the exam half worse
+/// than this fails. Raise them when the figures rise; they are below the issue's targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.0), ("precision", 0.0), ("administrations", 0.0), ("interval_days", 0.0), ("route", 0.0), ("cell_source", 0.0)];
+    [("recall", 0.50), ("precision", 0.74), ("administrations", 0.72), ("interval_days", 0.83), ("route", 0.91), ("cell_source", 0.64)];
 
 #[test]
 fn dose_fidelity() {
