@@ -1365,6 +1365,26 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // The summary's sentences about giving the cells: the last place a tissue or origin is
     // looked for ("cells collected by leukapheresis", "the patient's own cells").
     let summary_cells = summary.join(" ");
+    // An interval stated as a range ("every 8-12 weeks", "14 to 21 days apart") is left empty:
+    // say so, with the text, rather than pick one end.
+    for row in &merged {
+        if row.lv.interval_days.is_some() || row.lv.administrations == Some(1) {
+            continue;
+        }
+        let canon = canonical_numbers(crate::capped(&row.lv.source_text));
+        if let Some(m) = rx!(
+            r"\bevery\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\b|\b\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\s+(?:apart|later|after)\b|\brepeated\s+(?:in|after)\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)"
+        )
+        .find(&canon)
+        {
+            notes.push((
+                row.src.line,
+                format!("{} states the interval between administrations as a range ({}); interval_days left empty", row.field, m.as_str()),
+                row.lv.source_text.clone(),
+            ));
+        }
+    }
+    notes.dedup();
     let mut doses = Vec::new();
     for (i, row) in merged.into_iter().enumerate() {
         let Row { arm, arm_index, inter: k, lv, field, src } = row;
@@ -1758,6 +1778,14 @@ mod tests {
             "In the event that the minimum number of ≥2*10^6 cells for transplantation are not obtained from the first mobilization"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn interval_ranges_are_a_warning() {
+        let rr = record(vec![arm("A", "Experimental", "1 x 10^6 CAR T cells/kg, repeated every 8-12 weeks up to 3 times", &[])], vec![]);
+        let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
+        assert_eq!((d[0].administrations, d[0].interval_days), (Some(3), None));
+        assert!(issues.iter().any(|i| i.message.contains("interval between administrations as a range (every 8-12 weeks)")), "{issues:#?}");
     }
 
     #[test]
