@@ -1365,7 +1365,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // The summary's sentences about giving the cells: the last place a tissue or origin is
     // looked for ("cells collected by leukapheresis", "the patient's own cells").
     let summary_cells = summary.join(" ");
-    // An interval stated as a range ("every 8-12 weeks", "14 to 21 days apart") is left empty:
+    // An interval stated as a range ("every 8-12 weeks", "2-4 weeks apart") is left empty:
     // say so, with the text, rather than pick one end.
     for row in &merged {
         if row.lv.interval_days.is_some() || row.lv.administrations == Some(1) {
@@ -1373,7 +1373,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         }
         let canon = canonical_numbers(crate::capped(&row.lv.source_text));
         if let Some(m) = rx!(
-            r"\bevery\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\b|\b\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\s+(?:apart|later|after)\b|\brepeated\s+(?:in|after)\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)"
+            r"\bevery\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\b|\b\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\s+(?:apart|later|after)\b"
         )
         .find(&canon)
         {
