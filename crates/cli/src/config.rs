@@ -134,6 +134,8 @@ const KEYS: &[&str] = &[
     "condition_categories",
     "name",
     "patterns",
+    "cell_products",
+    "source",
 ];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -403,20 +405,22 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         }
     }
     if let Some(norm) = c.table(&root, "normalize", false, "") {
-        c.unknown_keys("normalize", norm, &["condition_categories"]);
+        c.unknown_keys("normalize", norm, &["condition_categories", "cell_products"]);
         // Each entry's keys, located at the entry ("[[normalize.condition_categories]]" or an
         // inline table).
         let mut entry_keys_ok = true;
-        if let Some(toml::Value::Array(entries)) = norm.get("condition_categories") {
-            for (i, e) in entries.iter().enumerate() {
-                if let toml::Value::Table(t) = e {
-                    let before = c.problems.len();
-                    c.unknown_keys(&format!("normalize.condition_categories.{i}"), t, &["name", "patterns"]);
-                    entry_keys_ok &= c.problems.len() == before;
+        for (list, keys) in [("condition_categories", &["name", "patterns"][..]), ("cell_products", &["name", "patterns", "source"][..])] {
+            if let Some(toml::Value::Array(entries)) = norm.get(list) {
+                for (i, e) in entries.iter().enumerate() {
+                    if let toml::Value::Table(t) = e {
+                        let before = c.problems.len();
+                        c.unknown_keys(&format!("normalize.{list}.{i}"), t, keys);
+                        entry_keys_ok &= c.problems.len() == before;
+                    }
                 }
             }
         }
-        if norm.contains_key("condition_categories") && entry_keys_ok {
+        if (norm.contains_key("condition_categories") || norm.contains_key("cell_products")) && entry_keys_ok {
             if let Err(e) = toml::Value::Table(norm.clone()).try_into::<NormalizeConfig>() {
                 let msg = e.message().trim().to_string();
                 let hint = msg

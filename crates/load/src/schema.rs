@@ -94,7 +94,7 @@ pub fn trials(rows: &[Trial]) -> RecordBatch {
             c("max_age_raw", "Maximum age as stated.", utf8(rows, |r| r.max_age_raw.as_deref())),
             c("sex", "ALL, FEMALE or MALE ('Both' is ALL).", dict(rows, |r| r.sex.as_deref())),
             c("healthy_volunteers", "Whether healthy volunteers are accepted.", boolc(rows, |r| r.healthy_volunteers)),
-            c("cell_source", "Tissue source of the cell product: UMBILICAL_CORD, BONE_MARROW, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER, or UNSPECIFIED (cells given, tissue not stated); null when no cell product.", dict(rows, |r| r.cell_source.as_deref())),
+            c("cell_source", "Tissue source of the cell product: UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW, PERIPHERAL_BLOOD, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER, or UNSPECIFIED (cells given, tissue not stated); null when no cell product.", dict(rows, |r| r.cell_source.as_deref())),
             c("cell_origin", "ALLOGENEIC or AUTOLOGOUS; null when unstated.", dict(rows, |r| r.cell_origin.as_deref())),
             key("source_format", "Input form or page layout the record was read from.", dict(rows, |r| Some(&r.source_format))),
             key("source_path", "Input file (archive members as archive!member).", utf8(rows, |r| Some(&r.source_path))),

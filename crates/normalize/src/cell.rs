@@ -2,8 +2,14 @@
 //! registries use: "UC-MSC", "Wharton's jelly", "BM-MSC", "adipose-derived", "allogenic" [sic].
 //!
 //! Decisions:
-//! * Umbilical cord *blood* is not cord tissue: "cord blood" is `OTHER`, as are induced
-//!   pluripotent and embryonic stem cell products, olfactory and other rare tissues.
+//! * Umbilical cord *blood* is not cord tissue: "cord blood" is `CORD_BLOOD`. Mobilised
+//!   peripheral blood stem cells, leukapheresis products, NK, T and CAR-T cells, donor
+//!   lymphocytes are `PERIPHERAL_BLOOD`; tumour-infiltrating lymphocytes come from the tumour
+//!   (`OTHER`), as do induced pluripotent and embryonic stem cell products, olfactory and
+//!   other rare tissues.
+//! * Named products whose records do not spell out their tissue (remestemcel-L, NurOwn,
+//!   darvadstrocel, ...) take it from the product vocabulary of the configuration
+//!   ([`crate::config::NormalizeConfig::cell_products`]) when no tissue word is found.
 //! * `classify_record` reads, in this order of trust, the cell interventions (name, other
 //!   names, description), the arms (label, description), the titles, then the keywords; the
 //!   first of these levels that states a tissue decides. When one level states several
@@ -15,6 +21,7 @@
 //! * Eligibility criteria, summaries and descriptions are not read: they mention past
 //!   treatments ("prior hematopoietic stem cell transplantation") and other studies.
 
+use crate::NormalizeConfig;
 use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 use trialtables_extract::RawRecord;
@@ -22,8 +29,9 @@ use trialtables_extract::RawRecord;
 /// What a record says about its cell product.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CellProduct {
-    /// UMBILICAL_CORD, BONE_MARROW, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER,
-    /// UNSPECIFIED (cells given, tissue not stated); `None` when there is no cell product.
+    /// UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW, PERIPHERAL_BLOOD, ADIPOSE, PLACENTA,
+    /// DENTAL_PULP, MENSTRUAL_BLOOD, OTHER, UNSPECIFIED (cells given, tissue not stated);
+    /// `None` when there is no cell product.
     pub source: Option<&'static str>,
     /// ALLOGENEIC / AUTOLOGOUS, `None` when unstated.
     pub origin: Option<&'static str>,
@@ -34,9 +42,10 @@ fn compile(p: &str) -> Regex {
 }
 
 /// Tissue patterns, in the order they are tried (cord blood first: it contains "umbilical cord"
-/// but is not cord tissue).
-const SOURCE_PATTERNS: [(&str, &str); 8] = [
-    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b", "OTHER"),
+/// but is not cord tissue; tumour-infiltrating lymphocytes before blood: they come from the
+/// tumour).
+const SOURCE_PATTERNS: [(&str, &str); 11] = [
+    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b", "CORD_BLOOD"),
     (
         r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b",
         "UMBILICAL_CORD",
@@ -50,7 +59,24 @@ const SOURCE_PATTERNS: [(&str, &str); 8] = [
     (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
     (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
     (r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)", "OTHER"),
+    (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),
+    (
+        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)",
+        "PERIPHERAL_BLOOD",
+    ),
+    (
+        r"(?i)\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells?|\bt[\s-]*cells\b|\bt[\s-]*cell[\s-]+(?:product|infusion|dose|therapy|add[\s-]*back)|\bt[\s-]*lymphocytes\b|\bcar[\s-]*t\b|\bcar[\s-]*nk\b|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor|donor[\s-]+lymphocytes?|\bdli\b|cytokine[\s-]*induced[\s-]+killer|\bcik\b|\bvsts?\b|virus[\s-]*specific[\s-]+t|\btregs?\b|regulatory[\s-]+t[\s-]+cells|\bctls?\b|cytotoxic[\s-]+t[\s-]+lymphocytes",
+        "PERIPHERAL_BLOOD",
+    ),
 ];
+
+/// Index of the last pattern above that only names blood-derived immune cells (NK, T, CAR-T,
+/// DLI): those words name the tissue of a product, but do not by themselves make a trial a
+/// cell-therapy trial ("T cells" in a title of a drug trial).
+const IMMUNE_PATTERN: usize = 10;
+
+/// Index of the tumour-infiltrating lymphocyte pattern above.
+const TIL_PATTERN: usize = 8;
 
 fn source_patterns() -> &'static [(Regex, &'static str)] {
     static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
@@ -66,7 +92,7 @@ fn source_set() -> &'static RegexSet {
 /// Every tissue source stated in one text, in order of first mention, without repeats.
 pub fn sources_in(text: &str) -> Vec<&'static str> {
     let text = crate::capped(text);
-    let mut hits: Vec<(usize, &'static str)> = Vec::new();
+    let mut hits: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut blocked: Vec<(usize, usize)> = Vec::new();
     let which = source_set().matches(text);
     if !which.matched_any() {
@@ -77,21 +103,57 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
             continue;
         }
         for m in re.find_iter(text) {
-            // "umbilical cord blood" already counted as OTHER: do not count it as cord tissue.
+            // "umbilical cord blood" already counted as CORD_BLOOD: do not count it as cord
+            // tissue; "tumour-infiltrating lymphocytes" are not blood T cells.
             if blocked.iter().any(|&(a, b)| m.start() < b && a < m.end() + 12) {
                 continue;
             }
-            if *src == "OTHER" {
+            if *src == "OTHER" || *src == "CORD_BLOOD" {
                 blocked.push((m.start().saturating_sub(24), m.end()));
             }
-            hits.push((m.start(), src));
+            hits.push((m.start(), k, src));
         }
     }
-    hits.sort_by_key(|h| h.0);
+    // T cells engineered with a receptor (TCR- or CAR-transduced) are grown from blood, even
+    // when the receptor is named after a TIL clone ("TIL 1383I TCR transduced T cells").
+    static ENGINEERED: OnceLock<Regex> = OnceLock::new();
+    let engineered = ENGINEERED.get_or_init(|| {
+        compile(r"(?i)\b(?:tcr|car)[\s-]*(?:transduced|engineered|modified|redirected)|(?:transduced|engineered|gene[\s-]*modified)\s+(?:autologous\s+|allogeneic\s+)?t[\s-]*cells")
+    });
+    if hits.iter().any(|h| h.1 == TIL_PATTERN) && engineered.is_match(text) {
+        hits.retain(|h| h.1 != TIL_PATTERN);
+        if !hits.iter().any(|h| h.2 == "PERIPHERAL_BLOOD") {
+            hits.push((usize::MAX, IMMUNE_PATTERN, "PERIPHERAL_BLOOD"));
+        }
+    }
+    let hits: Vec<(usize, &'static str)> = {
+        let mut v: Vec<(usize, &'static str)> = hits.into_iter().map(|h| (h.0, h.2)).collect();
+        v.sort_by_key(|h| h.0);
+        v
+    };
     let mut out: Vec<&'static str> = Vec::new();
     for (_, s) in hits {
         if !out.contains(&s) {
             out.push(s);
+        }
+    }
+    out
+}
+
+/// Tissues stated in one text, leaving out the immune-cell words (NK, T, CAR-T, DLI) that
+/// only name a tissue once the text is known to be about a cell product.
+fn tissues_in(text: &str) -> Vec<&'static str> {
+    let text = crate::capped(text);
+    let which = source_set().matches(text);
+    if which.iter().all(|k| k == IMMUNE_PATTERN) {
+        return Vec::new();
+    }
+    let mut out = sources_in(text);
+    if which.matched(IMMUNE_PATTERN) {
+        // Keep PERIPHERAL_BLOOD only when a non-immune blood pattern stated it.
+        let blood_words = source_patterns().get(IMMUNE_PATTERN - 1).is_some_and(|(re, _)| re.is_match(text));
+        if !blood_words {
+            out.retain(|s| *s != "PERIPHERAL_BLOOD");
         }
     }
     out
@@ -130,7 +192,7 @@ pub fn mentions_cells(text: &str) -> bool {
         compile(r"(?i)\b(?:autologous\s+|allogeneic\s+)?ha?ematopoietic\s+(?:stem|progenitor)\s+cells?(?:\s+transplant\w*)?|\bhsct\b|\bcord\s+blood\s+transplant\w*")
     });
     let cells = CELLS.get_or_init(|| {
-        compile(r"(?i)mesenchymal|\b(?:h|h?uc|h?bm|ad|wj|h?ucb)?[\s-]*mscs?\b|\bmsct\b|stromal\s+(?:vascular|cells?)|stem[\s/-]*cells?|progenitor\s+cells?|\bcsm\b|\bdpscs?\b|\badscs?\b|\bbmscs?\b|wharton|\bsvf\b|regenerative\s+cells?|\bipscs?\b|\bcell\s+therapy|\bcell[\s-]based\s+therap")
+        compile(r"(?i)mesenchymal|\b(?:h|h?uc|h?bm|ad|wj|h?ucb)?[\s-]*mscs?\b|\bmsct\b|stromal\s+(?:vascular|cells?)|stem[\s/-]*cells?|progenitor\s+cells?|\bcsm\b|\bdpscs?\b|\badscs?\b|\bbmscs?\b|wharton|\bsvf\b|regenerative\s+cells?|\bipscs?\b|\bcell\s+therapy|\bcell[\s-]based\s+therap|\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells|\bcar[\s-]*t\b|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor[\s-]+(?:t|nk|modified|engineered|expressing)|donor[\s-]+lymphocyte[\s-]+infusion|tumou?r[\s-]*infiltrating[\s-]+lymphocytes|\btils?\b|cytokine[\s-]*induced[\s-]+killer|\bcik[\s-]+cells|dendritic[\s-]+cell[\s-]+vaccin|virus[\s-]*specific[\s-]+t[\s-]+cells|\bpbscs?\b|peripheral[\s-]+blood[\s-]+stem[\s-]+cell")
     });
     // Removing the transplant wording can only remove matches: test the text as it is first.
     if !cells.is_match(text) {
@@ -149,7 +211,7 @@ fn experimental(arm_type: Option<&str>) -> bool {
     arm_type.is_some_and(|t| t.to_ascii_lowercase().contains("experimental"))
 }
 
-fn levels(raw: &RawRecord) -> (Vec<Level>, bool) {
+fn levels(raw: &RawRecord, cfg: &NormalizeConfig) -> (Vec<Level>, bool) {
     let mut any_cells = false;
     // Interventions given in experimental arms (by either link direction).
     let exp_arm_labels: Vec<String> = raw
@@ -172,8 +234,8 @@ fn levels(raw: &RawRecord) -> (Vec<Level>, bool) {
             texts.push(d.text.clone());
         }
         let joined = texts.join(" | ");
-        let cells = mentions_cells(&joined);
-        if !cells && sources_in(&joined).is_empty() {
+        let cells = mentions_cells(&joined) || cfg.product_in(&joined).is_some();
+        if !cells && tissues_in(&joined).is_empty() {
             continue;
         }
         any_cells |= cells;
@@ -212,6 +274,24 @@ fn levels(raw: &RawRecord) -> (Vec<Level>, bool) {
     (vec![inter, arms, titles, kw], any_cells)
 }
 
+/// The table spelling of a configured tissue, when it is one of the `cell_source` values.
+pub fn known_source(s: &str) -> Option<&'static str> {
+    [
+        "UMBILICAL_CORD",
+        "CORD_BLOOD",
+        "BONE_MARROW",
+        "PERIPHERAL_BLOOD",
+        "ADIPOSE",
+        "PLACENTA",
+        "DENTAL_PULP",
+        "MENSTRUAL_BLOOD",
+        "OTHER",
+        "UNSPECIFIED",
+    ]
+    .into_iter()
+    .find(|k| k.eq_ignore_ascii_case(s.trim()))
+}
+
 /// Whether an intervention name as linked from an arm ("Biological: UCMSC") names `name`.
 pub(crate) fn name_matches(linked: &str, name: &str) -> bool {
     let l = linked.trim().to_lowercase();
@@ -238,12 +318,24 @@ fn pick(found: Vec<(&'static str, bool)>) -> Option<&'static str> {
     }
 }
 
-/// The record's cell product, from titles, interventions, arms, other names and keywords.
+/// The record's cell product, from titles, interventions, arms, other names and keywords,
+/// with the built-in product vocabulary.
 pub fn classify_record(raw: &RawRecord) -> CellProduct {
-    let (levels, any_cells) = levels(raw);
+    classify_record_with(raw, &NormalizeConfig::default())
+}
+
+/// [`classify_record`] with the product vocabulary of `cfg`.
+pub fn classify_record_with(raw: &RawRecord, cfg: &NormalizeConfig) -> CellProduct {
+    let (levels, any_cells) = levels(raw, cfg);
     let mut source = None;
-    for level in &levels {
-        let found: Vec<(&'static str, bool)> = level.iter().flat_map(|(t, e)| sources_in(t).into_iter().map(move |s| (s, *e))).collect();
+    for (k, level) in levels.iter().enumerate() {
+        // Immune-cell words (NK, T, CAR-T) name a tissue in the cell interventions and arms
+        // of a trial known to give cells; in titles and keywords only once it is.
+        let tissues = |t: &str| if k < 2 || any_cells { sources_in(t) } else { tissues_in(t) };
+        let mut found: Vec<(&'static str, bool)> = level.iter().flat_map(|(t, e)| tissues(t).into_iter().map(move |s| (s, *e))).collect();
+        if found.is_empty() {
+            found = level.iter().filter_map(|(t, e)| cfg.product_in(t).and_then(|p| known_source(&p.source)).map(|s| (s, *e))).collect();
+        }
         if let Some(s) = pick(found) {
             source = Some(s);
             break;
@@ -299,14 +391,26 @@ mod tests {
             ("stem cells from human exfoliated deciduous teeth", Some("DENTAL_PULP")),
             ("menstrual blood stem cells", Some("MENSTRUAL_BLOOD")),
             ("endometrial regenerative cells", Some("MENSTRUAL_BLOOD")),
-            ("umbilical cord blood mononuclear cells", Some("OTHER")),
+            ("umbilical cord blood mononuclear cells", Some("CORD_BLOOD")),
+            ("G-CSF mobilized peripheral blood stem cells", Some("PERIPHERAL_BLOOD")),
+            ("PBSC graft", Some("PERIPHERAL_BLOOD")),
+            ("donor lymphocyte infusion", Some("PERIPHERAL_BLOOD")),
+            ("activated NK cells", Some("PERIPHERAL_BLOOD")),
+            ("anti-CD19 CAR-T cells", Some("PERIPHERAL_BLOOD")),
+            ("tumor infiltrating lymphocytes", Some("OTHER")),
+            ("young TIL", Some("OTHER")),
+            ("TIL 1383I TCR transduced T cells", Some("PERIPHERAL_BLOOD")),
+            ("washed T cell product", Some("PERIPHERAL_BLOOD")),
             ("iPSC-derived MSC", Some("OTHER")),
             ("mesenchymal stem cells", None),
             ("fatigue", None),
         ] {
             assert_eq!(source_in(t), want, "{t}");
         }
-        assert_eq!(sources_in("umbilical cord blood"), vec!["OTHER"]);
+        assert_eq!(sources_in("umbilical cord blood"), vec!["CORD_BLOOD"]);
+        // Immune-cell words alone do not name a tissue where a cell product is not known.
+        assert_eq!(tissues_in("Pembrolizumab in peripheral T cell lymphoma: effect on T cells"), Vec::<&str>::new());
+        assert_eq!(tissues_in("NK cells from mobilized peripheral blood"), vec!["PERIPHERAL_BLOOD"]);
     }
 
     #[test]

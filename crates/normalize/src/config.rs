@@ -3,13 +3,66 @@
 use serde::{Deserialize, Serialize};
 
 /// Options of the normalize stage.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeConfig {
     /// Conditions vocabulary: each category lists case-insensitive substrings; the first
     /// category with a matching pattern is the condition's `category`.
     #[serde(default)]
     pub condition_categories: Vec<ConditionCategory>,
+    /// Named cell products whose tissue the record may not spell out ("remestemcel-L",
+    /// "NurOwn"): the first product with a matching pattern gives the tissue of
+    /// a cell text that names no tissue. When the configuration has no `cell_products`, the
+    /// built-in list ([`default_cell_products`]) is used.
+    #[serde(default = "default_cell_products")]
+    pub cell_products: Vec<CellProductName>,
+}
+
+impl Default for NormalizeConfig {
+    fn default() -> Self {
+        NormalizeConfig { condition_categories: Vec::new(), cell_products: default_cell_products() }
+    }
+}
+
+/// One named cell product of the product vocabulary.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CellProductName {
+    /// Product name (e.g. "remestemcel-L").
+    pub name: String,
+    /// Case-insensitive substrings naming it (brand names, codes); patterns of three
+    /// characters or fewer must match a whole word.
+    pub patterns: Vec<String>,
+    /// Tissue written to `cell_source` (UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW,
+    /// PERIPHERAL_BLOOD, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER). The origin
+    /// (autologous / allogeneic) is not taken from the product: it is reported only where the
+    /// record states it.
+    pub source: String,
+}
+
+/// The built-in product vocabulary (the same entries as the repository's `pipeline.toml`,
+/// where each entry cites its source).
+pub fn default_cell_products() -> Vec<CellProductName> {
+    let p = |name: &str, patterns: &[&str], source: &str| CellProductName {
+        name: name.into(),
+        patterns: patterns.iter().map(|s| s.to_string()).collect(),
+        source: source.into(),
+    };
+    vec![
+        p("remestemcel-L", &["remestemcel", "prochymal", "ryoncil"], "BONE_MARROW"),
+        p("MSC-NTF", &["msc-ntf", "nurown", "debamestrocel"], "BONE_MARROW"),
+        p("darvadstrocel", &["darvadstrocel", "cx601", "cx-601", "alofisel"], "ADIPOSE"),
+        p("Stempeucel", &["stempeucel"], "BONE_MARROW"),
+        p("Temcell", &["temcell"], "BONE_MARROW"),
+        p("rexlemestrocel-L", &["rexlemestrocel", "revascor", "mpc-150-im", "mpc-06-id"], "BONE_MARROW"),
+        p("MultiStem", &["multistem", "invimestrocel"], "BONE_MARROW"),
+        p("Cartistem", &["cartistem"], "CORD_BLOOD"),
+        p("Stemirac", &["stemirac"], "BONE_MARROW"),
+        p("Cellgram", &["cellgram", "hearticellgram"], "BONE_MARROW"),
+        p("Cupistem", &["cupistem"], "ADIPOSE"),
+        p("Neuronata-R", &["neuronata", "lenzumestrocel"], "BONE_MARROW"),
+        p("CAP-1002", &["cap-1002", "deramiocel"], "OTHER"),
+    ]
 }
 
 /// One category of the conditions vocabulary.
@@ -43,14 +96,50 @@ impl NormalizeConfig {
     }
 }
 
+impl NormalizeConfig {
+    /// The named product a text mentions, if any (the first in vocabulary order).
+    pub fn product_in(&self, text: &str) -> Option<&CellProductName> {
+        let lower = text.to_lowercase();
+        self.cell_products.iter().find(|p| p.patterns.iter().any(|pat| pattern_matches(&lower, pat)))
+    }
+}
+
+fn pattern_matches(lower: &str, pattern: &str) -> bool {
+    let p = pattern.to_lowercase();
+    if p.chars().count() <= 3 {
+        lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p)
+    } else {
+        lower.contains(&p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn products() {
+        let cfg = NormalizeConfig::default();
+        assert_eq!(cfg.product_in("Remestemcel-L (Prochymal)").map(|p| p.source.as_str()), Some("BONE_MARROW"));
+        assert_eq!(cfg.product_in("NurOwn (MSC-NTF cells)").map(|p| p.name.as_str()), Some("MSC-NTF"));
+        assert_eq!(cfg.product_in("Cx601").map(|p| p.source.as_str()), Some("ADIPOSE"));
+        assert_eq!(cfg.product_in("Stempeucel").map(|p| p.source.as_str()), Some("BONE_MARROW"));
+        assert_eq!(cfg.product_in("TEMCELL HS Inj.").map(|p| p.source.as_str()), Some("BONE_MARROW"));
+        assert!(cfg.product_in("mesenchymal stem cells").is_none());
+        // A configuration without the key gets the built-in list; with it, only its own.
+        let none: NormalizeConfig = serde_json::from_str("{}").unwrap();
+        assert_eq!(none.cell_products, default_cell_products());
+        let own: NormalizeConfig =
+            serde_json::from_str(r#"{"cell_products": [{"name": "X", "patterns": ["xcel"], "source": "ADIPOSE"}]}"#).unwrap();
+        assert_eq!(own.product_in("Xcel").map(|p| p.source.as_str()), Some("ADIPOSE"));
+        assert!(own.product_in("Prochymal").is_none());
+    }
+
+    #[test]
     fn categories() {
         let cfg = NormalizeConfig {
             condition_categories: vec![ConditionCategory { name: "SLE".into(), patterns: vec!["lupus".into(), "sle".into()] }],
+            ..NormalizeConfig::default()
         };
         assert_eq!(cfg.category_of("Systemic Lupus Erythematosus"), Some("SLE"));
         assert_eq!(cfg.category_of("Refractory SLE"), Some("SLE"));

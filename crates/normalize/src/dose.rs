@@ -21,6 +21,7 @@
 
 use crate::cell::{self, CellProduct};
 use crate::model::{Dose, RecordIssue};
+use crate::NormalizeConfig;
 use regex::{Captures, Regex};
 use std::sync::OnceLock;
 use trialtables_extract::{Raw, RawRecord};
@@ -74,6 +75,8 @@ macro_rules! rx {
 /// Canonical spelling of number notations: lower case, `×`/`*` → `x`, superscripts and
 /// `10(6)` / `10e6` / `1e6` → `10^6`, markdown escapes removed.
 pub fn canonical_numbers(text: &str) -> String {
+    // "10*6" (a caret lost to an asterisk) is 10^6; "1*10^6" keeps its asterisk as a times sign.
+    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})\b").replace_all(text, "${1}10^$2");
     let mut s = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -99,11 +102,39 @@ pub fn canonical_numbers(text: &str) -> String {
             _ => s.extend(c.to_lowercase()),
         }
     }
+    let s = powers_in_words(&s);
     let s = rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2");
     let s = rx!(r"10\s*\^\s*\(?\s*(\d{1,2})\s*\)?").replace_all(&s, "10^$1");
     s.into_owned()
+}
+
+/// "10 to the eighth power", "10 to the power of 8" → "10^8".
+fn powers_in_words(s: &str) -> String {
+    let re = rx!(
+        r"\b10\s+to\s+the\s+(?:power\s+(?:of\s+)?(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+power|(fourth|four|fifth|five|sixth|six|seventh|seven|eighth|eight|ninth|nine|tenth|ten|eleventh|eleven|twelfth|twelve)\s+power)"
+    );
+    re.replace_all(s, |c: &Captures| {
+        let n = c.get(1).or(c.get(2)).map(|m| m.as_str().to_string()).or_else(|| {
+            c.get(3).map(|w| {
+                match w.as_str() {
+                    "fourth" | "four" => "4",
+                    "fifth" | "five" => "5",
+                    "sixth" | "six" => "6",
+                    "seventh" | "seven" => "7",
+                    "eighth" | "eight" => "8",
+                    "ninth" | "nine" => "9",
+                    "tenth" | "ten" => "10",
+                    "eleventh" | "eleven" => "11",
+                    _ => "12",
+                }
+                .to_string()
+            })
+        });
+        format!("10^{}", n.unwrap_or_default())
+    })
+    .into_owned()
 }
 
 fn sup_digit(c: char) -> char {
@@ -124,6 +155,11 @@ fn sup_digit(c: char) -> char {
 /// Parses a number in a text ("1,000,000", "2.5", "1,5" as decimal comma).
 fn num(s: &str) -> Option<f64> {
     let t = s.trim();
+    // A fraction of a split dose: "1/3 x 10^6".
+    if let Some((a, b)) = t.split_once('/') {
+        let (a, b): (f64, f64) = (a.parse().ok()?, b.parse().ok()?);
+        return (b != 0.0).then(|| a / b);
+    }
     if rx!(r"^\d{1,3}(?:,\d{3})+$").is_match(t) {
         return t.replace(',', "").parse().ok();
     }
@@ -143,7 +179,7 @@ fn amounts(s: &str) -> Vec<Amount> {
     let mut out: Vec<Amount> = Vec::new();
     let coef = r"\d+(?:[.,]\d+)?";
     // Scientific: [c1[-c2]] x 10^e ; French "1.10^6" uses '.' as the times sign.
-    let sci = rx!(r"(?:(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?:x|\.)\s*)?10\^(?P<e>\d{1,2})");
+    let sci = rx!(r"(?:(?P<c1>\d+(?:[.,]\d+)?(?:/\d)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?:x|\.)\s*)?10\^(?P<e>\d{1,2})");
     let _ = coef;
     for c in sci.captures_iter(s) {
         let Some(whole) = c.get(0) else { continue };
@@ -170,11 +206,24 @@ fn amounts(s: &str) -> Vec<Amount> {
             }
         }
     }
-    // Lost superscripts: "3×105STAR+T cells" (= 3x10^5), only with a following non-digit.
-    for c in rx!(r"(?P<c1>\d+(?:\.\d+)?)\s*x\s*10(?P<e>[4-9]|1[0-2])(?:[^\d.,^]|$)").captures_iter(s) {
+    // Lost superscripts: "3×105STAR+T cells" (= 3x10^5), "5-10 x 106/kg", only with a
+    // following non-digit.
+    for c in
+        rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*x\s*10(?P<e>[4-9]|1[0-2])(?:[^\d.,^]|$)").captures_iter(s)
+    {
         let (Some(whole), Some(c1), Some(e)) = (c.get(0), c.name("c1"), c.name("e")) else { continue };
         let (Some(v), Ok(e)) = (num(c1.as_str()), e.as_str().parse::<i32>()) else { continue };
-        out.push(Amount { start: whole.start(), end: e_end(&c), low: v * 10f64.powi(e), high: None });
+        let p = 10f64.powi(e);
+        let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * p);
+        out.push(Amount { start: whole.start(), end: e_end(&c), low: v * p, high });
+    }
+    // Decimal commas with a space for the times sign: "2,5-5,0 10^6 cells/kg".
+    for c in rx!(r"(?P<c1>\d+,\d+)(?:\s*-\s*(?P<c2>\d+,\d+))?\s+10\^(?P<e>\d{1,2})").captures_iter(s) {
+        let (Some(whole), Some(c1), Some(e)) = (c.get(0), c.name("c1"), c.name("e")) else { continue };
+        let (Some(v), Ok(e)) = (num(c1.as_str()), e.as_str().parse::<i32>()) else { continue };
+        let p = 10f64.powi(e);
+        let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * p);
+        out.push(Amount { start: whole.start(), end: whole.end(), low: v * p, high });
     }
     // Words: "2 million", "15-20 million", "1.5 billion".
     for c in
@@ -223,20 +272,24 @@ enum Basis {
 /// is not a cell dose.
 fn basis_after(after: &str) -> (Option<Basis>, bool) {
     // Window: up to 60 chars, stopping at a sentence end.
-    let mut end = after.len().min(60);
+    let mut end = after.len().min(70);
     while end > 0 && !after.is_char_boundary(end) {
         end -= 1;
     }
     let w = &after[..end];
-    let w = match rx!(r"[;]|\.\s|\.$|\s\d").find(w) {
+    // ... and at the next standalone number ("1383I" in "10^6 TIL 1383I T cells/kg" is a name).
+    let w = match rx!(r"[;]|\.\s|\.$|\s\d+(?:[.,]\d+)?(?:[^\w.,]|$)").find(w) {
         Some(m) => &w[..m.start()],
         None => w,
     };
-    if rx!(r"^\s*(?:cells?\s*)?/\s*(?:l|µl|ul|ml|mm3|mm\^3|liter|litre)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:cells?\s*)?per\s+(?:liter|litre|ml|microliter)").is_match(w) {
+    // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses.
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b").is_match(w) {
         return (None, false);
     }
-    let cell_word =
-        rx!(r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,3}?(?:cells?|mscs?|csm|ucmscs?|mnc|svf|dpscs?|adscs?|bmscs?|car\+?)\b").is_match(w);
+    let cell_word = rx!(
+        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?)\b"
+    )
+    .is_match(w);
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
         return (Some(Basis::PerKg), true);
     }
@@ -262,6 +315,8 @@ fn word_count(w: &str) -> Option<i64> {
         "nine" => 9,
         "ten" => 10,
         "twelve" => 12,
+        "fourteen" => 14,
+        "twenty-eight" => 28,
         _ => return w.parse().ok(),
     })
 }
@@ -326,6 +381,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         ));
         if let Some(c) = total.captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+        } else if let Some((k, cycles)) = day_range(s, anchor) {
+            // "on days 1-3 of each of three cycles": 9 administrations, irregular interval.
+            r.administrations = Some(k * cycles.unwrap_or(1));
+            if cycles.is_none() && k > 1 {
+                r.interval_days = Some(1.0);
+            }
         } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
@@ -334,7 +395,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
-        } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion)\b|\bonce\b|\bsingle[- ]dose").is_match(s) {
+        } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
+            .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
+        {
             r.administrations = Some(1);
         } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
@@ -368,7 +431,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // Interval statements.
     if r.interval_days.is_none() {
         let iv = rx!(
-            r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|twelve)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|\b(weekly|monthly|every\s+other\s+week|biweekly|daily)\b"
+            r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|biweekly|fortnightly|daily|every\s+day)\b"
         );
         if let Some(c) = iv.captures(s) {
             if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
@@ -378,45 +441,57 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     r.interval_days = Some(n * d);
                 }
             } else if let Some(w) = c.get(5) {
-                r.interval_days = Some(match w.as_str() {
-                    "weekly" => 7.0,
-                    "monthly" => 30.4375,
-                    "daily" => 1.0,
-                    _ => 14.0,
+                let w = w.as_str();
+                r.interval_days = Some(if w.starts_with("twice") || w.starts_with("two times") {
+                    3.5
+                } else if w.starts_with("three times") {
+                    7.0 / 3.0
+                } else if w == "every other day" {
+                    2.0
+                } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
+                    7.0
+                } else if w.ends_with("month") || w == "monthly" {
+                    30.4375
+                } else if w == "daily" || w == "every day" {
+                    1.0
+                } else {
+                    14.0
                 });
             }
+        }
+    }
+    // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
+    if let (None, Some(iv)) = (r.administrations, r.interval_days) {
+        if let Some(c) = rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(weeks?|months?)\b")).captures(s) {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                let k = n as f64 * u / iv;
+                if k >= 1.5 && (k - k.round()).abs() < 0.05 {
+                    r.administrations = Some(k.round() as i64);
+                }
+            }
+        }
+    }
+    // One day named for the cells ("graft on Day 0"), or "receive a dose of": one
+    // administration, when nothing speaks of repeating it.
+    if r.administrations.is_none()
+        && r.interval_days.is_none()
+        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
+    {
+        let near = |m: &regex::Match| m.start().abs_diff(anchor) < 200;
+        let days: Vec<Captures> = rx!(r"\bday\s+[-+]?\d+\b(\s*(?:,|and|&|-|to|through|or)\s*(?:day\s+)?[-+]?\d)?")
+            .captures_iter(s)
+            .filter(|c| c.get(0).is_some_and(|m| near(&m)))
+            .collect();
+        let one_day = !days.is_empty() && days.iter().all(|c| c.get(1).is_none());
+        if one_day || rx!(r"\breceive\s+a\s+(?:single\s+)?(?:dose|infusion|injection)\b").is_match(s) {
+            r.administrations = Some(1);
         }
     }
     if r.administrations == Some(1) {
         r.interval_days = None;
     }
     // Route: the stated route nearest to the dose.
-    let routes: [(&Regex, &'static str); 9] = [
-        (rx!(r"intrathecal|lumbar\s+puncture"), "INTRATHECAL"),
-        (rx!(r"intra-?articular|into\s+the\s+(?:knee\s+)?joint"), "INTRA_ARTICULAR"),
-        (rx!(r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular"), "INTRAMUSCULAR"),
-        (rx!(r"sub-?cutaneous|\bs\.c\.\s"), "SUBCUTANEOUS"),
-        (rx!(r"intracoronary"), "INTRACORONARY"),
-        (rx!(r"intra-?arterial"), "INTRA_ARTERIAL"),
-        (rx!(r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ)|\btopical"), "LOCAL"),
-        (rx!(r"intra-?venous|\bi\.v\.|\biv\b|venous\s+infusion|intravenously"), "INTRAVENOUS"),
-        (
-            rx!(
-                r"intra-?(?:dermal|vitreal|vitreous|nasal|ocular|cameral|discal|peritoneal|pancreatic|portal)|intranodal|intradiscal|intra-?cerebral|intra-?tracheal|inhal"
-            ),
-            "OTHER",
-        ),
-    ];
-    let mut best: Option<(usize, &'static str)> = None;
-    for (re, name) in routes {
-        for m in re.find_iter(s) {
-            let d = m.start().abs_diff(anchor);
-            if best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, name));
-            }
-        }
-    }
-    r.route = best.map(|b| b.1);
+    r.route = route_near(s, anchor);
     // Vehicle and volume.
     let veh = rx!(
         r"(?:suspended|resuspended|diluted|dissolved)\s+in\s+(?:(\d+(?:\.\d+)?)\s*ml\s+(?:of\s+)?)?([a-z][a-z0-9 %.\-]{1,40}?)\s*(?:[,;()]|\.\s|\.$|$|\s+(?:and|for|with|by|at|to|over|via|in)\b)"
@@ -444,6 +519,190 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     r
 }
 
+/// How the words just before an amount qualify it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    /// A level as stated.
+    Plain,
+    /// A floor ("minimum", "at least", "≥"): the level when nothing else is stated.
+    Min,
+    /// A ceiling ("up to", "maximum"): the level when nothing else is stated.
+    Max,
+    /// A limit on a contaminant ("CD3+ < 1 x 10^5/kg", "less than"): never a level.
+    Less,
+    /// "(range 3 to 8 x 10^6/kg)" after a level: the range the level may take, not a level.
+    RangeNote,
+}
+
+/// The `n` bytes of `s` before `at`, cut at a character boundary and at the last sentence end.
+fn window_before(s: &str, at: usize, n: usize) -> &str {
+    let mut b = at.saturating_sub(n);
+    while b > 0 && !s.is_char_boundary(b) {
+        b -= 1;
+    }
+    let w = s.get(b..at).unwrap_or("");
+    match rx!(r"[.;!?]\s|\.\s*$").find_iter(w).last() {
+        Some(m) if m.end() < w.len() => &w[m.end()..],
+        _ => w,
+    }
+}
+
+/// The `n` bytes of `s` after `at`, cut at a character boundary and at the first sentence end.
+fn window_after(s: &str, at: usize, n: usize) -> &str {
+    let mut e = (at + n).min(s.len());
+    while e < s.len() && !s.is_char_boundary(e) {
+        e += 1;
+    }
+    let w = s.get(at..e).unwrap_or("");
+    match rx!(r"[;!?]|\.\s").find(w) {
+        Some(m) => &w[..m.start()],
+        None => w,
+    }
+}
+
+fn mark_of(before: &str) -> Mark {
+    const FILL: &str = r"(?:\s*(?:of|dose|doses|cells?|number|a|an|the|is|be|will|total|target|cd34\+?|cd3\+?|cd56\+?|nk|t|:|\())*\s*$";
+    if rx!(&format!(r"(?:minimum|at\s+least|no\s+less\s+than|not\s+less\s+than|≥|>=|>|more\s+than|greater\s+than){FILL}")).is_match(before)
+    {
+        Mark::Min
+    } else if rx!(&format!(r"(?:maximum|up\s+to|≤|<=|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than){FILL}")).is_match(before) {
+        Mark::Max
+    } else if rx!(&format!(r"(?:<|less\s+than|fewer\s+than|\bbelow){FILL}")).is_match(before) {
+        Mark::Less
+    } else if rx!(r"\brange[sd]?(?:\s+(?:of|from|is|between))?\s*[:(]?\s*$").is_match(before) {
+        Mark::RangeNote
+    } else {
+        Mark::Plain
+    }
+}
+
+/// Whether the amount at `a` is a number of cells to collect (mobilisation, apheresis or
+/// harvest targets: "until ≥ 5x10^6 CD34+ cells/kg were collected") rather than a dose given.
+fn is_collection_target(s: &str, a: &Amount) -> bool {
+    // Giving words between the collection word and the amount make it a dose again ("harvested
+    // T cells (minimum dose 1 x 10^6/kg will be thawed and infused"); "for transplantation" is
+    // the purpose of a collection, not a giving.
+    let admin = |t: &str| {
+        let t = rx!(r"for\s+(?:the\s+)?(?:transplant\w*|infusion|reinfusion)").replace_all(t, " ");
+        rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw").is_match(&t)
+    };
+    let before = window_before(s, a.start, 100);
+    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation").find_iter(before).last() {
+        if !admin(&before[m.end()..]) {
+            return true;
+        }
+    }
+    let after = window_after(s, a.end, 100);
+    if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield").find(after) {
+        if !admin(&after[..m.start()]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Two amounts written as one range: "1x10^9 to 2x10^11", "1 x 10^6 - 5 x 10^6",
+/// "between 10^6 and 10^7".
+fn merge_ranges(s: &str, found: Vec<Amount>) -> Vec<Amount> {
+    let mut out: Vec<Amount> = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let a = &found[i];
+        if let Some(b) = found.get(i + 1) {
+            let gap = s.get(a.end..b.start).unwrap_or("");
+            let between = window_before(s, a.start, 20).contains("between");
+            let joined = rx!(r"^\s*(?:-|to)\s*$").is_match(gap) || (between && rx!(r"^\s*and\s*$").is_match(gap));
+            // A chain "1 x 10^6 - 3 x 10^6 - 1 x 10^7" lists tiers, not a range.
+            let chained = found.get(i + 2).is_some_and(|c| s.get(b.end..c.start).is_some_and(|g| rx!(r"^\s*(?:-|to)\s*$").is_match(g)));
+            if joined && !chained && a.high.is_none() && b.high.is_none() && b.low > a.low {
+                out.push(Amount { start: a.start, end: b.end, low: a.low, high: Some(b.low) });
+                i += 2;
+                continue;
+            }
+        }
+        out.push(a.clone());
+        i += 1;
+    }
+    out
+}
+
+/// A level read from a text, before its regimen is attached.
+#[derive(Debug, Clone)]
+struct Found {
+    start: usize,
+    end: usize,
+    basis: Basis,
+    low: f64,
+    high: Option<f64>,
+    mark: Mark,
+}
+
+/// Route wordings, tried in this order at each place of the text.
+fn routes() -> &'static [(Regex, &'static str)] {
+    static R: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    R.get_or_init(|| {
+        [
+            (r"intrathecal|lumbar\s+puncture|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
+            (r"intra-?articular|into\s+the\s+(?:knee\s+|affected\s+)?joint", "INTRA_ARTICULAR"),
+            (r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
+            (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
+            (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
+            (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
+            (
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites",
+                "LOCAL",
+            ),
+            (
+                r"intra-?venous|\bi\.v\.|\biv\b|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
+                "INTRAVENOUS",
+            ),
+            (
+                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|cerebral|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
+                "OTHER",
+            ),
+        ]
+        .into_iter()
+        .map(|(p, n)| (compile(p), n))
+        .collect()
+    })
+}
+
+/// The stated route nearest to `anchor` in the canonical text, if any.
+fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
+    let mut best: Option<(usize, &'static str)> = None;
+    for (re, name) in routes() {
+        for m in re.find_iter(s) {
+            let d = m.start().abs_diff(anchor);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, name));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// "on days 1-3" (3 administrations) and "days 1-3 of each of three cycles" (3 and 3 cycles),
+/// near the dose at `anchor`.
+fn day_range(s: &str, anchor: usize) -> Option<(i64, Option<i64>)> {
+    let re = rx!(&format!(
+        r"\b(?:on\s+)?days?\s+(\d+)\s*(?:-|to|through)\s*(\d+)(?:\s+of\s+(?:each\s+of\s+)?(?:the\s+)?(?:first\s+)?{COUNT}\s+(?:\w+\s+)?(?:cycles|courses))?"
+    ));
+    for c in re.captures_iter(s) {
+        let m = c.get(0)?;
+        if m.start().abs_diff(anchor) > 200 {
+            continue;
+        }
+        let a: i64 = c.get(1)?.as_str().parse().ok()?;
+        let b: i64 = c.get(2)?.as_str().parse().ok()?;
+        if b <= a || b - a > 30 {
+            continue;
+        }
+        let cycles = c.get(3).and_then(|m| word_count(m.as_str()));
+        return Some((b - a + 1, cycles));
+    }
+    None
+}
+
 /// Dose levels stated in one text (empty when it states none).
 pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let text = crate::capped(text);
@@ -455,51 +714,111 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let s = canonical_numbers(text);
     // The original text only lines up with `s` when canonicalisation kept every byte.
     let orig = if s.len() == text.len() { text } else { "" };
-    let found = amounts(&s);
-    let mut levels: Vec<(usize, Basis, f64, Option<f64>)> = Vec::new();
-    let mut pending: Vec<&Amount> = Vec::new();
+    let found = merge_ranges(&s, amounts(&s));
+    let mut levels: Vec<Found> = Vec::new();
+    let mut pending: Vec<(&Amount, Mark)> = Vec::new();
     for (i, a) in found.iter().enumerate() {
-        let after = s.get(a.end..).unwrap_or("");
-        // Fractions of a split dose ("Day 1, 10% fraction: 1-5x10^7") are not dose levels.
+        // What follows, up to the next amount: a unit after that one is not this one's ("a
+        // total of 50 million cells (about 1x10^6 per kg)").
+        let next = found.get(i + 1).map(|n| n.start).unwrap_or(s.len());
+        let after = s.get(a.end..next.max(a.end)).unwrap_or("");
+        // Fractions of a split dose ("Day 1, 10% fraction: 1-5x10^7") are not dose levels,
+        // nor are the bounds of an escalation ("the lowest dose is 1x10^5 cells/kg").
         let mut b0 = a.start.saturating_sub(20);
         while b0 > 0 && !s.is_char_boundary(b0) {
             b0 -= 1;
         }
-        // Nor are bounds ("the lowest dose is 1x10^5 cells/kg").
-        if s.get(b0..a.start).is_some_and(|b| rx!(r"fraction|lowest|highest|minimum|maximum").is_match(b)) {
+        if s.get(b0..a.start).is_some_and(|b| rx!(r"fraction|lowest|highest").is_match(b)) {
             pending.clear();
             continue;
         }
-        // A preceding identifier / lab context: "nct01234567", "neutrophils 1.5 x 10^9".
+        if is_collection_target(&s, a) {
+            pending.clear();
+            continue;
+        }
+        let mark = mark_of(window_before(&s, a.start, 40));
         let (basis, _) = basis_after(after);
         match basis {
             Some(b) => {
-                for p in pending.drain(..) {
-                    levels.push((p.start, b, p.low, p.high));
+                for (p, m) in pending.drain(..) {
+                    levels.push(Found { start: p.start, end: p.end, basis: b, low: p.low, high: p.high, mark: m });
                 }
-                levels.push((a.start, b, a.low, a.high));
+                levels.push(Found { start: a.start, end: a.end, basis: b, low: a.low, high: a.high, mark });
             }
             None => {
                 // Part of a list whose unit comes later: "10^6, 5x10^6 and 3x10^7 cells/kg".
                 let next_close = found.get(i + 1).is_some_and(|n| {
-                    s.get(a.end..n.start).is_some_and(|g| rx!(r"^\s*(?:,|and|or|-|to|/)?\s*(?:,|and|or)?\s*$").is_match(g))
+                    s.get(a.end..n.start).is_some_and(|g| {
+                        rx!(r"^\s*(?:,|and|or|-|to|/|#|&)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
+                            .is_match(g)
+                    })
+                });
+                // A bound written after its level: "up to 3 x 10^11 lymphocytes (minimum of
+                // 1 x 10^9)" has the basis of the level it bounds.
+                let bound_of = levels.last().filter(|l| {
+                    matches!(mark, Mark::Min | Mark::Max)
+                        && a.start >= l.end
+                        && s.get(l.end..a.start).is_some_and(|g| g.len() <= 40 && !g.contains(". "))
                 });
                 if next_close {
-                    pending.push(a);
+                    pending.push((a, mark));
+                } else if let Some(b) = bound_of.map(|l| l.basis) {
+                    levels.push(Found { start: a.start, end: a.end, basis: b, low: a.low, high: a.high, mark });
+                    pending.clear();
                 } else {
                     pending.clear();
                 }
             }
         }
     }
-    let levels: Vec<_> = levels.into_iter().filter(|l| l.2 >= 1e4 && l.2.is_finite()).collect();
-    if levels.is_empty() {
+    levels.retain(|l| l.low >= 1e4 && l.low.is_finite() && l.mark != Mark::Less);
+    // A range note repeats a level already stated; a floor next to a ceiling of the same basis
+    // is one range ("minimum 3 x 10^9 and up to a maximum of 3 x 10^11"); a floor next to a
+    // plain level of that basis is a bound of it, not a level.
+    let has = |levels: &[Found], b: Basis, m: &[Mark]| levels.iter().any(|l| l.basis == b && m.contains(&l.mark));
+    let snapshot = levels.clone();
+    levels.retain(|l| l.mark != Mark::RangeNote || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Min, Mark::Max]));
+    if let (Some(lo), Some(hi)) = (
+        levels.iter().position(|l| l.mark == Mark::Min && l.high.is_none()),
+        levels.iter().position(|l| l.mark == Mark::Max && l.high.is_none()),
+    ) {
+        if levels[lo].basis == levels[hi].basis && levels[hi].low > levels[lo].low {
+            let top = levels[hi].low;
+            levels[lo].high = Some(top);
+            levels[lo].mark = Mark::Plain;
+            levels.remove(hi);
+        }
+    }
+    let snapshot = levels.clone();
+    levels.retain(|l| l.mark != Mark::Min || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Max]));
+    // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
+    let mut merged: Vec<(Found, Option<Found>)> = Vec::new();
+    for l in levels {
+        if let Some((prev, other @ None)) = merged.last_mut() {
+            let gap = s.get(prev.end..l.start).unwrap_or("");
+            let two_ways = prev.basis != l.basis
+                && (prev.basis == Basis::Total || l.basis == Basis::Total)
+                && gap.len() <= 60
+                && rx!(r"\(|\babout\b|approx|\bi\.?\s?e\b|correspond|equival|equal|=|which\s+is|\bthat\s+is|\bor\b").is_match(gap);
+            if two_ways {
+                *other = Some(l);
+                continue;
+            }
+        }
+        merged.push((l, None));
+    }
+    if merged.is_empty() {
         return Vec::new();
     }
-    let anchor = levels.first().map(|l| l.0).unwrap_or(0);
-    let reg = regimen(&s, orig, anchor);
+    let anchor = merged.first().map(|l| l.0.start).unwrap_or(0);
+    // Regimen words of the sentences that state a level or speak of giving cells; a sentence
+    // about the drugs and conditioning of the same arm ("IL-2 every 8 hours, up to 15 doses")
+    // says nothing of the cells.
+    let starts: Vec<usize> = merged.iter().map(|l| l.0.start).collect();
+    let view = regimen_view(&s, &starts);
+    let reg = regimen(&view, orig, anchor);
     let mut out: Vec<DoseLevel> = Vec::new();
-    for (_, b, low, high) in levels {
+    for (l, other) in merged {
         let mut d = DoseLevel {
             administrations: reg.administrations,
             interval_days: reg.interval_days,
@@ -509,15 +828,32 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             source_text: text.trim().to_string(),
             ..DoseLevel::default()
         };
-        match b {
-            Basis::PerKg => {
-                d.per_kg = Some(low);
-                d.per_kg_high = high;
+        for f in std::iter::once(&l).chain(other.as_ref()) {
+            match f.basis {
+                Basis::PerKg => {
+                    d.per_kg = Some(f.low);
+                    d.per_kg_high = f.high;
+                }
+                Basis::PerM2 => d.per_m2 = Some(f.low),
+                Basis::Total => {
+                    d.total = Some(f.low);
+                    d.total_high = f.high;
+                }
             }
-            Basis::PerM2 => d.per_m2 = Some(low),
-            Basis::Total => {
-                d.total = Some(low);
-                d.total_high = high;
+        }
+        // A count written after the level itself ("1 x 10^5 cells/kg x 1 day and 2 x 10^5
+        // cells/kg x 1 day"): that level's own.
+        let own_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
+        if let Some(c) =
+            rx!(r"^[^;,.\d]{0,30}?\s(?:x|for)\s*(\d+|one|two|three|four|five|six)\s+(days?|doses?|times|infusions?|injections?)\b")
+                .captures(s.get(own_end..).unwrap_or(""))
+        {
+            if let Some(n) = c.get(1).and_then(|m| word_count(m.as_str())) {
+                d.administrations = Some(n);
+                d.interval_days = if n > 1 && c.get(2).is_some_and(|u| u.as_str().starts_with("day")) { Some(1.0) } else { None };
+                if n == 1 {
+                    d.interval_days = None;
+                }
             }
         }
         // The same level stated twice in one text ("1 million UCMSC/kg ... 1 million MSC/kg").
@@ -544,11 +880,19 @@ pub fn looks_like_dose(text: &str) -> bool {
 
 fn is_placebo_arm(arm_type: Option<&Raw>, label: &str, desc: Option<&str>) -> bool {
     let t = arm_type.map(|t| t.text.to_lowercase()).unwrap_or_default();
-    if t.contains("placebo") || t.contains("sham") || t.contains("no intervention") || t.contains("no_intervention") {
+    if t.contains("no intervention") || t.contains("no_intervention") {
         return true;
     }
     let all = format!("{label} {}", desc.unwrap_or("")).to_lowercase();
-    all.contains("placebo") && !cell::mentions_cells(&all)
+    let named = t.contains("placebo") || t.contains("sham") || all.contains("placebo") && !cell::mentions_cells(&all);
+    if !named {
+        return false;
+    }
+    // Placebo in name, cells later: crossover and delayed-treatment arms are given cells.
+    let later = rx!(
+        r"cross[\s-]*(?:ed\s+)?over|delayed|deferred|open[\s-]label\s+(?:extension|phase)|after\s+(?:the\s+)?(?:blinded|double[\s-]blind|primary|\d+|one|three|six|twelve)\b[^.]{0,60}?(?:receive|infus|inject|treat)"
+    );
+    !(later.is_match(&all) && (cell::mentions_cells(&all) || rx!(r"\bcells?\b|\bmscs?\b|lymphocytes").is_match(&all)))
 }
 
 /// One text read for doses.
@@ -558,17 +902,193 @@ struct Read<'a> {
     field: &'static str,
 }
 
+/// Levels of a short label or name that puts the amount after the cells and no unit after it
+/// ("Group 4 - CD8+ TIL expressing IL-12 3x10^7"): each power-of-ten or "million" amount is a
+/// total. Only labels and names that speak of cells are read this way.
+fn parse_label_text(text: &str) -> Vec<DoseLevel> {
+    let text = crate::capped(text);
+    if text.len() > 200 || !rx!(r"(?i)\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bnk\b|car[\s-]?t\b").is_match(text) {
+        return Vec::new();
+    }
+    let s = canonical_numbers(text);
+    let mut out: Vec<DoseLevel> = Vec::new();
+    for a in amounts(&s) {
+        let shown = s.get(a.start..a.end).unwrap_or("");
+        let after = s.get(a.end..).unwrap_or("");
+        if a.low < 1e4
+            || !(shown.contains("10^") || rx!(r"million|billion").is_match(shown))
+            || rx!(r"^\s*(?:mg|µg|ug|mcg|g|iu|u|/|per\b)").is_match(after)
+        {
+            continue;
+        }
+        let d = DoseLevel { total: Some(a.low), total_high: a.high, source_text: text.trim().to_string(), ..DoseLevel::default() };
+        if !out.iter().any(|o| o.amount() == d.amount()) {
+            out.push(d);
+        }
+    }
+    out
+}
+
 fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'static str)>) -> Read<'a> {
-    let levels = parse_dose_text(&raw.text);
+    let mut levels = parse_dose_text(&raw.text);
+    if levels.is_empty() && (field == "arm.label" || field == "intervention.name") {
+        levels = parse_label_text(&raw.text);
+    }
     if levels.is_empty() && looks_like_dose(&raw.text) {
         issues.push((raw, field));
     }
     Read { levels, raw, field }
 }
 
-/// The `doses` rows of a record, attributed to arms and interventions.
+/// A dose row before it is written.
+struct Row<'a> {
+    arm: Option<String>,
+    arm_index: Option<usize>,
+    inter: Option<usize>,
+    lv: DoseLevel,
+    field: &'static str,
+    src: &'a Raw,
+}
+
+/// Amounts agree: every basis stated by both is equal (within 0.5 %), and one is stated by both.
+fn same_amount(a: &DoseLevel, b: &DoseLevel) -> bool {
+    let mut shared = false;
+    for (x, y) in [(a.per_kg, b.per_kg), (a.total, b.total), (a.per_m2, b.per_m2)] {
+        if let (Some(x), Some(y)) = (x, y) {
+            if (x - y).abs() > 0.005 * x.abs().max(y.abs()) {
+                return false;
+            }
+            shared = true;
+        }
+    }
+    shared
+}
+
+/// Cell words that mark a sentence of a summary as one about the product given.
+fn cell_sentence(s: &str) -> bool {
+    rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(s)
+        && rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver").is_match(s)
+}
+
+/// The sentences of a long text that speak of giving cells.
+fn cell_sentences(text: &str) -> String {
+    let text = crate::capped(text);
+    let mut out = String::new();
+    for (a, b) in sentences(text) {
+        let sent = &text[a..b];
+        if cell_sentence(&sent.to_lowercase()) {
+            out.push_str(sent);
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Byte ranges of the sentences of `s`: a sentence ends at `;`, `!`, `?`, a newline, or a
+/// `.` followed by a space or the end (so "1.5 x 10^7" stays whole).
+fn sentences(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in rx!(r"[;!?]|\.(?:\s|$)").find_iter(s) {
+        if m.end() > start {
+            out.push((start, m.end()));
+        }
+        start = m.end();
+    }
+    if start < s.len() {
+        out.push((start, s.len()));
+    }
+    out
+}
+
+/// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
+/// giving something, and of cells or of no drug dose.
+fn regimen_sentence(l: &str) -> bool {
+    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bday\s+[-+]?\d").is_match(l);
+    let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
+    let drug = drug_words(l);
+    admin && (cells || !drug)
+}
+
+/// Drug, radiation and cytokine wording (doses in mg, units, Gy; drug names of cell-therapy
+/// regimens: conditioning, IL-2, antibodies).
+fn drug_words(l: &str) -> bool {
+    rx!(r"\d\s*(?:mg|µg|ug|mcg|g|iu|gy|cgy)\b|\bunits?\b|\biu\b|mg/|/m2|/m\^2|\bdrugs?\b|chemotherap|\bil-2\b|aldesleukin|interleukin|cyclophosphamide|fludarabine|busulfan|melphalan|tacrolimus|methotrexate|cyclosporin|\bg-csf\b|filgrastim|plerixafor|antibod|\w+mab\b|irradiation|\btbi\b").is_match(l)
+}
+
+/// `s` with every sentence that cannot state the cells' regimen blanked out (same length, so
+/// byte positions still line up), keeping the sentences in `keep`.
+fn regimen_view(s: &str, keep: &[usize]) -> String {
+    let blank = |t: &str| t.chars().map(|c| if c.len_utf8() == 1 { ' ' } else { c }).collect::<String>();
+    let mut out = String::with_capacity(s.len());
+    for (a, b) in sentences(s) {
+        let sent = &s[a..b];
+        let levels: Vec<usize> = keep.iter().copied().filter(|&k| k >= a && k < b).map(|k| k - a).collect();
+        if levels.is_empty() && !regimen_sentence(&sent.to_lowercase()) {
+            out.push_str(&blank(sent));
+            continue;
+        }
+        // Within a kept sentence: what follows the cells ("followed by IL-2 every 8 hours for
+        // up to 15 doses") and parentheses about drugs are the drugs' regimen.
+        let mut kept = sent.to_string();
+        let last = levels.iter().copied().max().unwrap_or(0);
+        if let Some(m) = rx!(r"followed\s+by|\bthen\b|after\s+which|\bplus\b|together\s+with|along\s+with").find_at(sent, last) {
+            let rest = &sent[m.start()..];
+            let l = rest.to_lowercase();
+            if drug_words(&l) && !rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b").is_match(&l) {
+                kept = format!("{}{}", &sent[..m.start()], blank(rest));
+            }
+        }
+        let kept = rx!(r"\([^()]*\)").replace_all(&kept, |c: &Captures| {
+            let g = c.get(0).map(|m| m.as_str()).unwrap_or("");
+            if drug_words(&g.to_lowercase()) && !levels.iter().any(|_| g.contains("10^")) {
+                blank(g)
+            } else {
+                g.to_string()
+            }
+        });
+        out.push_str(&kept);
+    }
+    out
+}
+
+/// The sentences of an arm description that may state the cells' regimen: they speak of
+/// giving something, and of cells or of no drug dose.
+fn regimen_sentences(text: &str) -> String {
+    let text = crate::capped(text);
+    regimen_view(text, &[])
+}
+
+/// Regimen facts of a text that speaks of the cells without stating their amount, read near
+/// its first cell word.
+fn context_regimen(text: &str) -> Regimen {
+    let canon = canonical_numbers(crate::capped(text));
+    let s = regimen_view(&canon, &[]);
+    let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
+    let mut r = regimen(&s, "", anchor);
+    // A route from another text is the cells' only in a sentence about the cells and no drug
+    // ("G-CSF s.c. daily" is the donor's mobilisation).
+    let mut cells_only = String::with_capacity(canon.len());
+    for (a, b) in sentences(&canon) {
+        let sent = &canon[a..b];
+        let keep =
+            rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(sent) && !drug_words(sent);
+        cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
+    }
+    r.route = route_near(&cells_only, anchor);
+    r
+}
+
+/// The `doses` rows of a record, attributed to arms and interventions, with the built-in
+/// product vocabulary.
 pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) -> (Vec<Dose>, Vec<RecordIssue>) {
+    doses_for_record_with(raw, nct_id, product, &NormalizeConfig::default())
+}
+
+/// [`doses_for_record`] with the product vocabulary of `cfg`.
+pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduct, cfg: &NormalizeConfig) -> (Vec<Dose>, Vec<RecordIssue>) {
     let mut unread: Vec<(&Raw, &'static str)> = Vec::new();
+    let mut notes: Vec<(u32, String, String)> = Vec::new();
     // Each intervention's dose statement: description first, then name, then other names.
     let inter_reads: Vec<Option<Read>> = raw
         .interventions
@@ -586,11 +1106,10 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
         })
         .collect();
     let mut used = vec![false; raw.interventions.len()];
-    // (arm label, intervention index, level, where it was read, the value read)
-    type Row<'r> = (Option<String>, Option<usize>, DoseLevel, &'static str, &'r Raw);
-    let mut rows: Vec<Row<'_>> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut arm_links: Vec<Vec<usize>> = Vec::new();
 
-    for arm in &raw.arms {
+    for (ai, arm) in raw.arms.iter().enumerate() {
         let desc = arm.description.as_ref();
         // Linked interventions, by either direction of the link.
         let linked: Vec<usize> = raw
@@ -603,6 +1122,7 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
             })
             .map(|(k, _)| k)
             .collect();
+        arm_links.push(linked.clone());
         if is_placebo_arm(arm.arm_type.as_ref(), &arm.label.text, desc.map(|d| d.text.as_str())) {
             for &k in &linked {
                 used[k] = true;
@@ -621,32 +1141,49 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
                     || raw.interventions.get(k).is_some_and(|i| cell::mentions_cells(&i.name.text))
             })
             .collect();
-        let iname = |k: usize| raw.interventions.get(k).map(|i| i.name.text.clone());
         match own {
             Some(r) => {
-                let k = cell_linked.first().copied();
+                // The product dosed: a linked cell intervention, or the linked intervention the
+                // dose text names ("NK510 will be administered ... 10^9 NK cells/dose").
+                let own_l = r.raw.text.to_lowercase();
+                let named = linked.iter().copied().find(|&k| {
+                    raw.interventions.get(k).is_some_and(|i| {
+                        let n = i.name.text.trim().to_lowercase();
+                        n.len() >= 3 && own_l.contains(&n)
+                    })
+                });
+                let k = cell_linked.first().copied().or(named);
                 for &j in &linked {
                     used[j] = true;
                 }
+                let ir = k.and_then(|k| inter_reads.get(k)).and_then(|r| r.as_ref());
                 for mut lv in r.levels {
                     // Fill regimen facts the arm leaves out from its intervention's statement.
-                    if let Some(ir) = k.and_then(|k| inter_reads.get(k)).and_then(|r| r.as_ref()) {
-                        if let Some(m) = ir.levels.iter().find(|l| l.amount() == lv.amount()).or(ir.levels.first()) {
+                    if let Some(ir) = ir {
+                        if let Some(m) = ir.levels.iter().find(|l| same_amount(l, &lv)) {
+                            fill(&mut lv, m);
+                        } else if let Some(m) = ir.levels.first() {
                             lv.route = lv.route.or(m.route);
                             lv.vehicle = lv.vehicle.or_else(|| m.vehicle.clone());
                             lv.volume_ml = lv.volume_ml.or(m.volume_ml);
                         }
                     }
-                    rows.push((Some(arm.label.text.clone()), k, lv, r.field, r.raw));
+                    rows.push(Row { arm: Some(arm.label.text.clone()), arm_index: Some(ai), inter: k, lv, field: r.field, src: r.raw });
                 }
-                let _ = iname;
             }
             None => {
                 for &k in &linked {
                     if let Some(Some(ir)) = inter_reads.get(k) {
                         used[k] = true;
                         for lv in &ir.levels {
-                            rows.push((Some(arm.label.text.clone()), Some(k), lv.clone(), ir.field, ir.raw));
+                            rows.push(Row {
+                                arm: Some(arm.label.text.clone()),
+                                arm_index: Some(ai),
+                                inter: Some(k),
+                                lv: lv.clone(),
+                                field: ir.field,
+                                src: ir.raw,
+                            });
                         }
                     }
                 }
@@ -659,7 +1196,7 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
         }
         if let Some(ir) = ir {
             for lv in &ir.levels {
-                rows.push((None, Some(k), lv.clone(), ir.field, ir.raw));
+                rows.push(Row { arm: None, arm_index: None, inter: Some(k), lv: lv.clone(), field: ir.field, src: ir.raw });
             }
         }
     }
@@ -669,16 +1206,188 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
                 let r = read(t, f, &mut unread);
                 if !r.levels.is_empty() {
                     for lv in r.levels {
-                        rows.push((None, None, lv, f, t));
+                        rows.push(Row { arm: None, arm_index: None, inter: None, lv, field: f, src: t });
                     }
                     break;
                 }
             }
         }
     }
+    // Nothing else states a dose: the sentences of the summary, then of the description, that
+    // speak of giving the cells (not of earlier studies). A level is the single cell arm's
+    // when the trial has one, else no arm's.
+    if rows.is_empty() {
+        let cell_arms: Vec<usize> = raw
+            .arms
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str())))
+            .map(|(k, _)| k)
+            .collect();
+        let arm_index = match cell_arms.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        };
+        for (t, f) in [(&raw.brief_summary, "brief_summary"), (&raw.detailed_description, "detailed_description")] {
+            let Some(t) = t else { continue };
+            let text = crate::capped(&t.text);
+            // "All patients ... will receive": the levels are every cell arm's.
+            let every_arm = arm_index.is_none()
+                && cell_arms.len() > 1
+                && rx!(r"(?i)\ball\s+(?:the\s+)?(?:patients|participants|subjects)\b|\beach\s+(?:patient|participant|subject)\b")
+                    .is_match(text);
+            let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
+            for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
+                let lower = sent.to_lowercase();
+                if !cell_sentence(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
+                    continue;
+                }
+                for lv in parse_dose_text(sent) {
+                    for &arm_index in &targets {
+                        let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
+                        rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });
+                    }
+                }
+            }
+            if !rows.is_empty() {
+                break;
+            }
+        }
+    }
 
+    // One row per (arm, level): the same level read from two texts (arm and intervention, or
+    // an intervention not linked to any arm) is one row, its regimen taken from both.
+    let mut merged: Vec<Row> = Vec::new();
+    for row in rows {
+        let same_arm = |m: &Row| match (&m.arm, &row.arm) {
+            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+            (_, None) => true,
+            (None, Some(_)) => false,
+        };
+        if let Some(m) = merged.iter_mut().find(|m| same_arm(m) && same_amount(&m.lv, &row.lv)) {
+            if let (Some(a), Some(b)) = (m.lv.administrations, row.lv.administrations) {
+                if a != b {
+                    notes.push((
+                        row.src.line,
+                        format!(
+                            "{} and {} state different numbers of administrations ({a} and {b}) for one dose level; the first is kept",
+                            m.field, row.field
+                        ),
+                        format!("{} | {}", m.lv.source_text, row.lv.source_text),
+                    ));
+                }
+            }
+            fill(&mut m.lv, &row.lv);
+            m.inter = m.inter.or(row.inter);
+            continue;
+        }
+        merged.push(row);
+    }
+
+    // Regimen facts stated in another text of the same arm or intervention, then in the cell
+    // sentences of the summary and description ("every two weeks, 4 times" in the arm, the
+    // cells/kg in the intervention).
+    let summary: Vec<String> =
+        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text)).collect();
+    for row in &mut merged {
+        let mut near: Vec<String> = Vec::new();
+        let mut inters: Vec<usize> = row.inter.into_iter().collect();
+        if let Some(links) = row.arm_index.and_then(|ai| arm_links.get(ai)) {
+            inters.extend(links.iter().copied().filter(|k| Some(*k) != row.inter));
+        }
+        for k in inters {
+            if let Some(i) = raw.interventions.get(k) {
+                // The cell product's own intervention, or another one of the arm that is not a drug.
+                let drug =
+                    i.intervention_type.as_ref().is_some_and(|t| rx!(r"(?i)drug|radiation|procedure|device|behavio").is_match(&t.text));
+                let text = format!("{} {}", i.name.text, i.other_names.iter().map(|o| o.text.as_str()).collect::<Vec<_>>().join(" "));
+                if Some(k) != row.inter && drug && !cell::mentions_cells(&text) && inter_reads.get(k).is_none_or(|r| r.is_none()) {
+                    continue;
+                }
+                near.extend(i.description.iter().map(|d| d.text.clone()));
+            }
+        }
+        if let Some(arm) = row.arm_index.and_then(|ai| raw.arms.get(ai)) {
+            // An arm also describes its drugs and conditioning: only its sentences about giving
+            // the cells (or that name no drug dose) speak of the cells' regimen.
+            near.extend(arm.description.iter().map(|d| regimen_sentences(&d.text)));
+        }
+        let near: Vec<&str> = near.iter().map(String::as_str).collect();
+        let contexts: Vec<Regimen> = near.iter().map(|t| context_regimen(t)).chain(summary.iter().map(|t| context_regimen(t))).collect();
+        let lv = &mut row.lv;
+        if lv.administrations.is_none() {
+            if let Some(c) = contexts.iter().find(|c| c.administrations.is_some()) {
+                lv.administrations = c.administrations;
+                if lv.interval_days.is_none() {
+                    lv.interval_days = c.interval_days;
+                }
+            }
+        }
+        if lv.interval_days.is_none() && lv.administrations != Some(1) {
+            lv.interval_days = contexts.iter().find_map(|c| c.interval_days);
+        }
+        if lv.administrations == Some(1) {
+            lv.interval_days = None;
+        }
+        if lv.route.is_none() {
+            lv.route = contexts.iter().find_map(|c| c.route);
+        }
+        // "Injection of 150 million cells" in the singular, and no text of the arm or the
+        // summary speaking of repeating it: one administration.
+        if lv.administrations.is_none()
+            && rx!(r"(?i)\b(?:infusion|injection|transplantation|implantation|administration|transfusion|transfer)\s+of\b")
+                .is_match(&lv.source_text)
+        {
+            let repeat = rx!(
+                r"(?i)\btimes\b|\bevery\b|weekly|monthly|daily|repeat|\bsecond\b|additional|cycles|\bdoses\b|\binfusions\b|\binjections\b|\badministrations\b|booster|\bdays?\s+\d+\s*(?:,|and)"
+            );
+            // Repetition in a sentence about drugs ("IL-2 infusions every 8 hours") is theirs.
+            let repeats = |t: &str| {
+                sentences(t).into_iter().any(|(a, b)| {
+                    let sent = &t[a..b];
+                    repeat.is_match(sent) && !drug_words(&sent.to_lowercase())
+                })
+            };
+            if !repeats(&lv.source_text) && !near.iter().copied().chain(summary.iter().map(String::as_str)).any(repeats) {
+                lv.administrations = Some(1);
+                lv.interval_days = None;
+            }
+        }
+        // "Infusion" of these cells with no other route stated anywhere: a vein.
+        if lv.route.is_none() {
+            let said = near.iter().copied().chain(summary.iter().map(String::as_str)).chain(std::iter::once(lv.source_text.as_str()));
+            if said.into_iter().any(|t| rx!(r"(?i)\binfus").is_match(t)) {
+                lv.route = Some("INTRAVENOUS");
+            }
+        }
+    }
+
+    // The summary's sentences about giving the cells: the last place a tissue or origin is
+    // looked for ("cells collected by leukapheresis", "the patient's own cells").
+    let summary_cells = summary.join(" ");
+    // An interval stated as a range ("every 8-12 weeks", "2-4 weeks apart") is left empty:
+    // say so, with the text, rather than pick one end.
+    for row in &merged {
+        if row.lv.interval_days.is_some() || row.lv.administrations == Some(1) {
+            continue;
+        }
+        let canon = canonical_numbers(crate::capped(&row.lv.source_text));
+        if let Some(m) = rx!(
+            r"\bevery\s+\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\b|\b\d+\s*(?:-|to)\s*\d+\s*(?:days?|weeks?|months?)\s+(?:apart|later|after)\b"
+        )
+        .find(&canon)
+        {
+            notes.push((
+                row.src.line,
+                format!("{} states the interval between administrations as a range ({}); interval_days left empty", row.field, m.as_str()),
+                row.lv.source_text.clone(),
+            ));
+        }
+    }
+    notes.dedup();
     let mut doses = Vec::new();
-    for (i, (arm, k, lv, field, src)) in rows.into_iter().enumerate() {
+    for (i, row) in merged.into_iter().enumerate() {
+        let Row { arm, arm_index, inter: k, lv, field, src } = row;
         let inter = k.and_then(|k| raw.interventions.get(k));
         let inter_text = inter
             .map(|it| {
@@ -690,8 +1399,25 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
                 t.join(" | ")
             })
             .unwrap_or_default();
-        let source = cell::source_in(&src.text).or_else(|| cell::source_in(&inter_text)).or(product.source).map(str::to_string);
-        let origin = cell::origin_in(&src.text).or_else(|| cell::origin_in(&inter_text)).or(product.origin).map(str::to_string);
+        let arm_text = arm_index
+            .and_then(|ai| raw.arms.get(ai))
+            .map(|a| format!("{} | {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or("")))
+            .unwrap_or_default();
+        let named = cfg.product_in(&src.text).or_else(|| cfg.product_in(&inter_text)).or_else(|| cfg.product_in(&arm_text));
+        let source = cell::source_in(&src.text)
+            .or_else(|| cell::source_in(&inter_text))
+            .or_else(|| cell::source_in(&arm_text))
+            .or_else(|| named.and_then(|p| cell::known_source(&p.source)))
+            .or(product.source.filter(|s| *s != "UNSPECIFIED"))
+            .or_else(|| cell::source_in(&summary_cells))
+            .or(Some("UNSPECIFIED"))
+            .map(str::to_string);
+        let origin = cell::origin_in(&src.text)
+            .or_else(|| cell::origin_in(&inter_text))
+            .or_else(|| cell::origin_in(&arm_text))
+            .or(product.origin)
+            .or_else(|| cell::origin_in(&summary_cells))
+            .map(str::to_string);
         doses.push(Dose {
             nct_id: nct_id.to_string(),
             dose_index: i as i64,
@@ -714,11 +1440,12 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
         });
     }
     let mut issues: Vec<RecordIssue> = Vec::new();
+    let nct = Some(nct_id.to_string()).filter(|s| !s.is_empty());
     for (r, f) in unread {
         let issue = RecordIssue {
             source_path: raw.source_path.clone(),
             line: r.line as i64,
-            nct_id: Some(nct_id.to_string()).filter(|s| !s.is_empty()),
+            nct_id: nct.clone(),
             severity: trialtables_extract::Severity::Warning,
             field: Some("doses".to_string()),
             message: format!("{f} seems to state a cell dose that could not be read; no dose row made"),
@@ -728,5 +1455,354 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
             issues.push(issue);
         }
     }
+    for (line, message, text) in notes {
+        issues.push(RecordIssue {
+            source_path: raw.source_path.clone(),
+            line: line as i64,
+            nct_id: nct.clone(),
+            severity: trialtables_extract::Severity::Warning,
+            field: Some("doses".to_string()),
+            message,
+            raw_value: Some(text),
+        });
+    }
     (doses, issues)
+}
+
+/// Fills what `a` leaves unstated from `b` (the same level read from another text).
+fn fill(a: &mut DoseLevel, b: &DoseLevel) {
+    if a.per_kg.is_none() {
+        a.per_kg = b.per_kg;
+        a.per_kg_high = b.per_kg_high;
+    }
+    if a.total.is_none() {
+        a.total = b.total;
+        a.total_high = b.total_high;
+    }
+    a.per_kg_high = a.per_kg_high.or(b.per_kg_high);
+    a.total_high = a.total_high.or(b.total_high);
+    a.per_m2 = a.per_m2.or(b.per_m2);
+    a.administrations = a.administrations.or(b.administrations);
+    a.interval_days = a.interval_days.or(b.interval_days);
+    a.route = a.route.or(b.route);
+    if a.vehicle.is_none() {
+        a.vehicle = b.vehicle.clone();
+    }
+    a.volume_ml = a.volume_ml.or(b.volume_ml);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (per kg, per kg high, total, total high, per m²) of each level.
+    type Amounts = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+
+    fn one(t: &str) -> DoseLevel {
+        let v = parse_dose_text(t);
+        assert_eq!(v.len(), 1, "{t}: {v:#?}");
+        v.into_iter().next().unwrap_or_default()
+    }
+
+    fn amounts_of(t: &str) -> Vec<Amounts> {
+        parse_dose_text(t).into_iter().map(|d| (d.per_kg, d.per_kg_high, d.total, d.total_high, d.per_m2)).collect()
+    }
+
+    fn kg(v: f64) -> Amounts {
+        (Some(v), None, None, None, None)
+    }
+
+    fn tot(v: f64) -> Amounts {
+        (None, None, Some(v), None, None)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    }
+
+    #[test]
+    fn notations() {
+        // Decimal commas with a range and a space for the times sign.
+        assert_eq!(amounts_of("2,5-5,0 10E6 cells/kg"), vec![(Some(2.5e6), Some(5e6), None, None, None)]);
+        // Lost superscripts, with a range.
+        assert_eq!(amounts_of("2×107 cells"), vec![tot(2e7)]);
+        assert_eq!(
+            amounts_of("The target peripheral blood stem cell dose will be 5-10 x 106/kg"),
+            vec![(Some(5e6), Some(1e7), None, None, None)]
+        );
+        // Words.
+        assert_eq!(amounts_of("200-600 million cells"), vec![(None, None, Some(2e8), Some(6e8), None)]);
+        assert_eq!(amounts_of("1 x 10 to the eighth power CD3 cells/kg"), vec![kg(1e8)]);
+        assert_eq!(amounts_of("CD34+ >5 x 10*6/kg"), vec![kg(5e6)]);
+        // Fractions of a split dose.
+        let v = amounts_of("CAR-T [1/3 x 10^6 cells/kg x 1 day and 2/3 x 10^6 cells/kg x 1 day]");
+        assert_eq!(v.len(), 2);
+        assert!(close(v[0].0.unwrap_or(0.0), 1e6 / 3.0) && close(v[1].0.unwrap_or(0.0), 2e6 / 3.0), "{v:?}");
+        let split = parse_dose_text("CAR-T [1 x 10^5 cells/kg x 1 day and 2 x 10^5 cells/kg x 1 day]");
+        assert_eq!(split.iter().map(|d| d.administrations).collect::<Vec<_>>(), vec![Some(1), Some(1)]);
+        // A name between the amount and the unit.
+        assert_eq!(amounts_of("cohort 1 will receive 2.5 x 106 TIL 1383I TCR transduced T cells per kg body weight"), vec![kg(2.5e6)]);
+        // Concentrations are not doses.
+        assert!(parse_dose_text("5 x 10^6 cells/mL").is_empty());
+        assert!(parse_dose_text("1 X 10^7 cells/1cc").is_empty());
+        assert!(parse_dose_text("5 x 10^6 MSC/ml in saline").is_empty());
+    }
+
+    #[test]
+    fn bounds_limits_and_targets() {
+        // A floor and a ceiling are one range; a floor alone is the level.
+        assert_eq!(
+            amounts_of("adoptive transfer of lymphocytes (minimum 3 X 10 (9) and up to a maximum of 3 X 10(11) lymphocytes)"),
+            vec![(None, None, Some(3e9), Some(3e11), None)]
+        );
+        assert_eq!(
+            amounts_of("Given as infusion, up to 3 x 10^11 lymphocytes (minimum of 1 x 10^9), day 0"),
+            vec![(None, None, Some(1e9), Some(3e11), None)]
+        );
+        assert_eq!(amounts_of("a CD34+ cell dose of at least 5x10(6)/kg"), vec![kg(5e6)]);
+        assert_eq!(amounts_of("up to 1 X 10(7) CD56+ cells/kg"), vec![kg(1e7)]);
+        // A floor next to a stated range bounds it.
+        assert_eq!(
+            amounts_of("infusion of between 1x10^9 to 2x10^11 CD8+ enriched tumor infiltrating lymphocytes (minimum of 5 x10^8)"),
+            vec![(None, None, Some(1e9), Some(2e11), None)]
+        );
+        // A contaminant limit and a range note are not levels.
+        assert_eq!(amounts_of("target CD34+ >5 x 10*6/kg and CD3+ < 1 x 10*5/kg"), vec![kg(5e6)]);
+        assert_eq!(amounts_of("up to 1 X 10(7) CD56+ cells/kg with less than 0.5 X 10(6) CD3+ cells/kg"), vec![kg(1e7)]);
+        assert_eq!(
+            amounts_of("Target CD34+ dose 6 x10e6/kg, (range 3 to 8x10e6/kg) CD3+ dose fixed to 2 x 10e4/kg."),
+            vec![kg(6e6), kg(2e4)]
+        );
+        // Collection and mobilisation targets are not doses.
+        assert!(parse_dose_text("apheresis for up to 4 aphereses or until ≥ 5*10^6 CD34+ cells/kg were collected").is_empty());
+        assert!(parse_dose_text(
+            "A minimum of 1.0 x 10^9/kg nucleated cells/kg ideal body weight will be collected with a goal of 2.0 x 10^9/kg."
+        )
+        .is_empty());
+        // ... but a harvested product that is infused is.
+        assert_eq!(amounts_of("harvested autologous T cells (minimum dose 1 x 10^6/kg will be thawed and infused"), vec![kg(1e6)]);
+    }
+
+    #[test]
+    fn one_level_two_ways() {
+        let d = one("a total of 50 million cells (about 1×10^6 per kg)");
+        assert_eq!((d.total, d.per_kg), (Some(5e7), Some(1e6)));
+        let d = one("1 x 10^6 cells/kg (approximately 7 x 10^7 cells)");
+        assert_eq!((d.per_kg, d.total), (Some(1e6), Some(7e7)));
+        // Two tiers with different bases stay two levels.
+        assert_eq!(amounts_of("low dose 1 x 10^6 cells/kg; high dose 1 x 10^8 cells").len(), 2);
+    }
+
+    #[test]
+    fn intervals_and_counts() {
+        let d = one("1 x 10^6 MSC/kg weekly for 4 weeks");
+        assert_eq!((d.administrations, d.interval_days), (Some(4), Some(7.0)));
+        assert_eq!(one("1 x 10^6 MSC/kg once every 4 weeks").interval_days, Some(28.0));
+        assert_eq!(one("1 x 10^6 MSC/kg every 3 months").interval_days, Some(91.3125));
+        assert_eq!(one("two infusions of 1 x 10^6 MSC/kg 10 days apart").interval_days, Some(10.0));
+        let d = one("1 x 10^6 MSC/kg on days 0 and 7");
+        assert_eq!((d.administrations, d.interval_days), (Some(2), Some(7.0)));
+        assert_eq!(one("1 x 10^6 MSC/kg, three times").administrations, Some(3));
+        let d = one("NK cells 1 x 10^7/kg on days 1-3 of each of three cycles");
+        assert_eq!((d.administrations, d.interval_days), (Some(9), None));
+        let d = one("NK cells 1 x 10^7/kg on days 1-3");
+        assert_eq!((d.administrations, d.interval_days), (Some(3), Some(1.0)));
+        assert_eq!(one("twice a week of NK cells (0.1-2*10E7 NK cells/kg body weight)").interval_days, Some(3.5));
+        assert_eq!(one("1 x 10^6 MSC/kg once a week").interval_days, Some(7.0));
+        // One day named for the cells.
+        assert_eq!(one("Manipulated Peripheral Blood Stem Cell graft on Day 0. Target CD34+ dose 6 x10e6/kg").administrations, Some(1));
+        assert_eq!(one("1 x 10^6 MSC/kg on day 0, repeated at month 3 if tolerated").administrations, None);
+        assert_eq!(one("the patients will receive a dose of 2 x 10e8 of their donor's T cells").administrations, Some(1));
+        // The drugs of the same arm are not the cells' regimen.
+        let d = one("will receive intravenous adoptive transfer of lymphocytes (minimum 3 X 10 (9) and up to a maximum of 3 X 10(11) lymphocytes) followed by high-dose intravenous (IV) IL-2 (720,000 IU/kg/dose every 8 hours for up to 15 doses).");
+        assert_eq!((d.administrations, d.interval_days, d.route), (None, None, Some("INTRAVENOUS")));
+        let d = one("Patients receive fludarabine 25 mg/m2 daily for 5 days. Patients then receive 1 x 10^6 CAR-T cells/kg.");
+        assert_eq!((d.administrations, d.interval_days), (None, None));
+    }
+
+    #[test]
+    fn routes() {
+        for (t, want) in [
+            ("1 x 10^6 cells/kg i.v.", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg through a peripheral vein", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg by intravenous infusion", "INTRAVENOUS"),
+            ("1 x 10^6 cells/kg given intrathecally", "INTRATHECAL"),
+            ("1 x 10^6 cells/kg by lumbar puncture", "INTRATHECAL"),
+            ("100 million cells, intramuscular", "INTRAMUSCULAR"),
+            ("100 million cells injected at several sites of the calf", "LOCAL"),
+            ("100 million cells by bronchoscopy", "OTHER"),
+            ("100 million cells, intra-articular", "INTRA_ARTICULAR"),
+            ("100 million cells, intracoronary", "INTRACORONARY"),
+            ("100 million cells infused through a catheter and into the damaged area of the heart", "INTRACORONARY"),
+            ("1 million cells, subconjunctival", "LOCAL"),
+            ("1 million cells by local injection into the ulcer", "LOCAL"),
+            ("100 million cells, intramyocardial", "LOCAL"),
+            ("1 X 10^7 DC cells injected into one inguinal lymph node", "LOCAL"),
+        ] {
+            assert_eq!(one(t).route, Some(want), "{t}");
+        }
+        // Plain "infusion" in the dose text alone does not prove a vein.
+        assert_eq!(one("10^6 MSC/kg by infusion").route, None);
+    }
+
+    #[test]
+    fn labels_with_the_amount_last() {
+        let v = parse_label_text("Group 4- CD8+TIL expressing IL-12 3x10^7");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].total, Some(3e7));
+        assert!(parse_label_text("Cyclophosphamide 60 mg/kg").is_empty());
+        assert!(parse_label_text("Cohort 2 (10^6 copies/mL)").is_empty());
+    }
+
+    fn r(t: &str) -> Raw {
+        Raw::new(t, 1)
+    }
+
+    fn arm(label: &str, ty: &str, desc: &str, inter: &[&str]) -> trialtables_extract::RawArm {
+        trialtables_extract::RawArm {
+            label: r(label),
+            arm_type: Some(r(ty)),
+            description: Raw::non_empty(desc, 1),
+            intervention_names: inter.iter().map(|i| r(i)).collect(),
+        }
+    }
+
+    fn inter(ty: &str, name: &str, desc: &str, arms: &[&str]) -> trialtables_extract::RawIntervention {
+        trialtables_extract::RawIntervention {
+            intervention_type: Some(r(ty)),
+            name: r(name),
+            description: Raw::non_empty(desc, 1),
+            other_names: Vec::new(),
+            arm_labels: arms.iter().map(|a| r(a)).collect(),
+        }
+    }
+
+    fn record(arms: Vec<trialtables_extract::RawArm>, inters: Vec<trialtables_extract::RawIntervention>) -> RawRecord {
+        let mut rr = RawRecord::new("t.json", trialtables_extract::SourceFormat::CtgovApiV2Json, 1);
+        rr.arms = arms;
+        rr.interventions = inters;
+        rr
+    }
+
+    fn doses(rr: &RawRecord) -> Vec<Dose> {
+        doses_for_record(rr, "NCT00000000", &cell::classify_record(rr)).0
+    }
+
+    #[test]
+    fn one_row_per_arm_and_level_with_the_regimen_of_both_texts() {
+        // The arm gives the regimen, the intervention the amount; the unlinked repeat of the
+        // intervention is the same level.
+        let rr = record(
+            vec![arm("MSC", "Experimental", "Cells every two weeks, 4 times, through a peripheral vein", &["Biological: MSC"])],
+            vec![inter("Biological", "MSC", "Bone marrow MSC 1 x 10^6 cells/kg", &["MSC"])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].dose_per_kg, d[0].administrations, d[0].interval_days), (Some(1e6), Some(4), Some(14.0)));
+        assert_eq!(d[0].route.as_deref(), Some("INTRAVENOUS"));
+        assert_eq!(d[0].cell_source.as_deref(), Some("BONE_MARROW"));
+        // The arm and the intervention both state the level: one row, regimen from both.
+        let rr = record(
+            vec![arm("A", "Experimental", "1 x 10^6 MSC/kg weekly for 3 weeks", &["Biological: UC-MSC"])],
+            vec![inter("Biological", "UC-MSC", "1 x 10^6 MSC/kg, intravenous infusion", &[])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].administrations, d[0].interval_days, d[0].route.as_deref()), (Some(3), Some(7.0), Some("INTRAVENOUS")));
+    }
+
+    #[test]
+    fn placebo_named_arms_given_cells_later() {
+        let rr = record(
+            vec![
+                arm("Cells", "Experimental", "", &["Biological: MSC"]),
+                arm("Placebo then cells", "Placebo Comparator", "Placebo at month 0; crossover to MSC at month 6", &["Biological: MSC"]),
+                arm("Placebo", "Placebo Comparator", "Saline infusion", &["Drug: Saline"]),
+            ],
+            vec![inter("Biological", "MSC", "2 x 10^6 MSC/kg", &[]), inter("Drug", "Saline", "100 mL", &[])],
+        );
+        let arms: Vec<Option<String>> = doses(&rr).into_iter().map(|d| d.arm_label).collect();
+        assert_eq!(arms, vec![Some("Cells".to_string()), Some("Placebo then cells".to_string())]);
+    }
+
+    #[test]
+    fn named_products_and_infusion() {
+        let rr = record(
+            vec![arm("Treatment", "Experimental", "", &["Biological: Remestemcel-L"])],
+            vec![inter("Biological", "Remestemcel-L", "2 x 10^6 cells/kg infusion twice a week for 4 weeks", &[])],
+        );
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].cell_source.as_deref(), Some("BONE_MARROW"));
+        assert_eq!(d[0].cell_origin, None, "the origin comes only from the record's words");
+        assert_eq!((d[0].administrations, d[0].interval_days), (Some(8), Some(3.5)));
+        // "infusion" and no other route stated anywhere: a vein.
+        assert_eq!(d[0].route.as_deref(), Some("INTRAVENOUS"));
+    }
+
+    #[test]
+    fn summary_read_when_nothing_else_states_a_dose() {
+        let mut rr = record(vec![arm("Graft", "Experimental", "Allogeneic transplant", &[])], vec![]);
+        rr.detailed_description = Some(r(
+            "Earlier studies have been done with 1 x 10^8 cells/kg. The washed T cell product (CD3+ cell dose of 1-4 x 10(8)/kg) is infused on day 0.",
+        ));
+        let d = doses(&rr);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].dose_per_kg, d[0].dose_per_kg_high), (Some(1e8), Some(4e8)));
+        assert_eq!(d[0].source_field, "detailed_description");
+        assert_eq!(d[0].arm_label.as_deref(), Some("Graft"));
+        assert_eq!(d[0].cell_source.as_deref(), Some("PERIPHERAL_BLOOD"));
+    }
+
+    #[test]
+    fn summary_levels_for_all_patients_go_to_every_cell_arm() {
+        let mut rr = record(
+            vec![
+                arm("Phase I", "Experimental", "CAR T cells IV on Day 0", &[]),
+                arm("Surgical", "Experimental", "CAR T cells IV on Day 0, then surgery", &[]),
+            ],
+            vec![],
+        );
+        rr.detailed_description =
+            Some(r("All patients will receive CAR T cells at dose level 1 (8x10^7 CAR-positive T cells/m^2) by intravenous infusion."));
+        let d = doses(&rr);
+        assert_eq!(
+            d.iter().map(|d| (d.arm_label.clone(), d.dose_per_m2)).collect::<Vec<_>>(),
+            vec![(Some("Phase I".to_string()), Some(8e7)), (Some("Surgical".to_string()), Some(8e7))]
+        );
+    }
+
+    #[test]
+    fn collection_targets_for_transplantation_are_not_doses() {
+        assert!(parse_dose_text(
+            "In the event that the minimum number of ≥2*10^6 cells for transplantation are not obtained from the first mobilization"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn interval_ranges_are_a_warning() {
+        let rr = record(vec![arm("A", "Experimental", "1 x 10^6 CAR T cells/kg, repeated every 8-12 weeks up to 3 times", &[])], vec![]);
+        let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
+        assert_eq!((d[0].administrations, d[0].interval_days), (Some(3), None));
+        assert!(issues.iter().any(|i| i.message.contains("interval between administrations as a range (every 8-12 weeks)")), "{issues:#?}");
+    }
+
+    #[test]
+    fn conflicting_counts_are_a_warning() {
+        let rr = record(
+            vec![arm("A", "Experimental", "1 x 10^6 MSC/kg, a single infusion", &["Biological: MSC"])],
+            vec![
+                inter("Biological", "MSC", "1 x 10^6 MSC/kg given three times", &["A"]),
+                inter("Biological", "MSC2", "1 x 10^6 MSC/kg given three times", &[]),
+            ],
+        );
+        let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].administrations, Some(1));
+        assert!(
+            issues.iter().any(|i| i.severity == trialtables_extract::Severity::Warning && i.message.contains("different numbers of administrations")),
+            "{issues:#?}"
+        );
+    }
 }

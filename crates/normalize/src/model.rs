@@ -105,7 +105,8 @@ pub struct Trial {
     pub sex: Option<String>,
     /// Accepts healthy volunteers.
     pub healthy_volunteers: Option<bool>,
-    /// UMBILICAL_CORD, BONE_MARROW, ADIPOSE, ..., UNSPECIFIED; null when no cell product.
+    /// UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW, PERIPHERAL_BLOOD, ADIPOSE, ..., UNSPECIFIED; null
+    /// when no cell product.
     pub cell_source: Option<String>,
     /// ALLOGENEIC / AUTOLOGOUS / null.
     pub cell_origin: Option<String>,

@@ -279,7 +279,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         v
     });
 
-    let product = cell::classify_record(raw);
+    let product = cell::classify_record_with(raw, cfg);
 
     let trial = Trial {
         nct_id: nct.clone(),
@@ -499,8 +499,29 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         })
         .collect();
 
-    let (doses, dose_issues) = dose::doses_for_record(raw, &nct, &product);
+    let (doses, dose_issues) = dose::doses_for_record_with(raw, &nct, &product, cfg);
     cx.issues.extend(dose_issues);
+    // A trial whose interventions name no cell product but whose texts state cell doses (a
+    // graft, T or NK cells) takes its cell source and origin from those dose rows, so the two
+    // tables agree: one source when the rows agree, OTHER when they name several tissues.
+    let mut trial = trial;
+    if trial.cell_source.as_deref().is_none_or(|s| s == "UNSPECIFIED") && !doses.is_empty() {
+        let mut sources: Vec<&str> = doses.iter().filter_map(|d| d.cell_source.as_deref()).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let known: Vec<&str> = sources.iter().copied().filter(|s| *s != "UNSPECIFIED").collect();
+        trial.cell_source = Some(match known.as_slice() {
+            [] => "UNSPECIFIED".to_string(),
+            [one] => one.to_string(),
+            _ => "OTHER".to_string(),
+        });
+        let mut origins: Vec<&str> = doses.iter().filter_map(|d| d.cell_origin.as_deref()).collect();
+        origins.sort_unstable();
+        origins.dedup();
+        if let ([one], None) = (origins.as_slice(), &trial.cell_origin) {
+            trial.cell_origin = Some(one.to_string());
+        }
+    }
 
     if nct.is_empty() {
         cx.issue(Severity::Error, "nct_id", raw.line, "record has no NCT id; its rows cannot be keyed and are dropped".to_string(), None);

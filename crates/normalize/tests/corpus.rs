@@ -479,7 +479,8 @@ fn dose_sentences_hand_checked() {
         ("NK510 will be administered once a week for a total of six weeks.12", vec![('t', 12e9, None, Some(6), None)]),
         ("NK510 will be administered once a week for a total of six weeks.1×", vec![('t', 1e9, None, Some(6), None)]),
         ("NK510 will be administered once a week for a total of six weeks.9", vec![('t', 9e9, None, Some(6), None)]),
-        ("Participants will receive rexlemestrocel-L 2.0 mL injection", vec![t(6e6)]),
+        // One injection on Day 0 (issue #14: a single day named for the cells is one administration).
+        ("Participants will receive rexlemestrocel-L 2.0 mL injection", vec![('t', 6e6, None, Some(1), None)]),
         ("Subjects \\<50kg will receive 0.2-1 x 10", vec![('k', 2e6, Some(1e7), None, None), ('t', 1e8, Some(5e8), None, None)]),
         ("Subjects in the high dose arm", vec![('t', 24e6, None, Some(1), im)]),
         ("Subjects in the low dose arm", vec![('t', 6e6, None, Some(1), im)]),
