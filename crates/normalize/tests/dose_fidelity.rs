@@ -311,7 +311,7 @@ fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, f: fn(&Tally) -> 
 /// a margin of 0.05 (about one row at these sizes): a change that makes the exam half worse
 /// than this fails. Raise them when the figures rise; they are below the targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.50), ("precision", 0.74), ("administrations", 0.72), ("interval_days", 0.83), ("route", 0.91), ("cell_source", 0.64)];
+    [("recall", 0.57), ("precision", 0.73), ("administrations", 0.64), ("interval_days", 0.88), ("route", 0.84), ("cell_source", 0.77)];
 
 #[test]
 fn dose_fidelity() {
