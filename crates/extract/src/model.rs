@@ -145,13 +145,141 @@ pub struct RawReference {
     pub reference_type: Option<Raw>,
 }
 
+/// A field that a page can state twice (a header and a section, two sections): the
+/// contract column it belongs to. Normalize decides, per variant, whether the second statement
+/// is compared with the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatedField {
+    /// `allocation`.
+    Allocation,
+    /// `brief_summary`.
+    BriefSummary,
+    /// `brief_title`.
+    BriefTitle,
+    /// `completion_date`.
+    CompletionDate,
+    /// `completion_date_type`.
+    CompletionDateType,
+    /// `detailed_description`.
+    DetailedDescription,
+    /// `enrollment`.
+    Enrollment,
+    /// `enrollment_type`.
+    EnrollmentType,
+    /// `first_posted_date`.
+    FirstPostedDate,
+    /// `healthy_volunteers`.
+    HealthyVolunteers,
+    /// `intervention_model`.
+    InterventionModel,
+    /// `last_known_status`.
+    LastKnownStatus,
+    /// `last_update_date`.
+    LastUpdateDate,
+    /// `lead_sponsor`.
+    LeadSponsor,
+    /// `masking`.
+    Masking,
+    /// `max_age_years`.
+    MaxAgeYears,
+    /// `min_age_years`.
+    MinAgeYears,
+    /// `official_title`.
+    OfficialTitle,
+    /// `overall_status`.
+    OverallStatus,
+    /// `phase`.
+    Phase,
+    /// `primary_completion_date`.
+    PrimaryCompletionDate,
+    /// `primary_completion_date_type`.
+    PrimaryCompletionDateType,
+    /// `primary_purpose`.
+    PrimaryPurpose,
+    /// `sex`.
+    Sex,
+    /// `start_date`.
+    StartDate,
+    /// `start_date_type`.
+    StartDateType,
+    /// `study_type`.
+    StudyType,
+}
+
+impl StatedField {
+    /// Every variant.
+    pub const ALL: [StatedField; 27] = [
+        StatedField::Allocation,
+        StatedField::BriefSummary,
+        StatedField::BriefTitle,
+        StatedField::CompletionDate,
+        StatedField::CompletionDateType,
+        StatedField::DetailedDescription,
+        StatedField::Enrollment,
+        StatedField::EnrollmentType,
+        StatedField::FirstPostedDate,
+        StatedField::HealthyVolunteers,
+        StatedField::InterventionModel,
+        StatedField::LastKnownStatus,
+        StatedField::LastUpdateDate,
+        StatedField::LeadSponsor,
+        StatedField::Masking,
+        StatedField::MaxAgeYears,
+        StatedField::MinAgeYears,
+        StatedField::OfficialTitle,
+        StatedField::OverallStatus,
+        StatedField::Phase,
+        StatedField::PrimaryCompletionDate,
+        StatedField::PrimaryCompletionDateType,
+        StatedField::PrimaryPurpose,
+        StatedField::Sex,
+        StatedField::StartDate,
+        StatedField::StartDateType,
+        StatedField::StudyType,
+    ];
+
+    /// The column name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatedField::Allocation => "allocation",
+            StatedField::BriefSummary => "brief_summary",
+            StatedField::BriefTitle => "brief_title",
+            StatedField::CompletionDate => "completion_date",
+            StatedField::CompletionDateType => "completion_date_type",
+            StatedField::DetailedDescription => "detailed_description",
+            StatedField::Enrollment => "enrollment",
+            StatedField::EnrollmentType => "enrollment_type",
+            StatedField::FirstPostedDate => "first_posted_date",
+            StatedField::HealthyVolunteers => "healthy_volunteers",
+            StatedField::InterventionModel => "intervention_model",
+            StatedField::LastKnownStatus => "last_known_status",
+            StatedField::LastUpdateDate => "last_update_date",
+            StatedField::LeadSponsor => "lead_sponsor",
+            StatedField::Masking => "masking",
+            StatedField::MaxAgeYears => "max_age_years",
+            StatedField::MinAgeYears => "min_age_years",
+            StatedField::OfficialTitle => "official_title",
+            StatedField::OverallStatus => "overall_status",
+            StatedField::Phase => "phase",
+            StatedField::PrimaryCompletionDate => "primary_completion_date",
+            StatedField::PrimaryCompletionDateType => "primary_completion_date_type",
+            StatedField::PrimaryPurpose => "primary_purpose",
+            StatedField::Sex => "sex",
+            StatedField::StartDate => "start_date",
+            StatedField::StartDateType => "start_date_type",
+            StatedField::StudyType => "study_type",
+        }
+    }
+}
+
 /// A second statement of a scalar field found elsewhere in the same record (a page header
 /// that says "Phase 1" while the design section says "Phase 1, Phase 2"). Normalize compares
 /// it with the main value and logs a conflict in `record_issues` when they differ.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlsoStated {
     /// The contract column the value belongs to (`phase`, `min_age_years`, ...).
-    pub field: String,
+    pub field: StatedField,
     /// The value as stated there.
     pub value: Raw,
 }

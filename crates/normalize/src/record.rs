@@ -322,33 +322,53 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         source_line: raw.line as i64,
     };
 
-    // Conflicts between two statements of one field.
+    // Conflicts between two statements of one field. Every field a page can state twice is
+    // named here (no catch-all), so a new one must be decided on: compared through the same
+    // reader as the kept value, or ignored for the reason given.
+    use trialtables_extract::StatedField as F;
+    let date = |t: &str| dates::parse_date(t).map(|d| dates::to_iso(&d));
+    let iso = |d: &Option<PartialDate>| d.map(|d| dates::to_iso(&d));
     for also in &raw.also_stated {
-        let (main, other): (Option<String>, Option<String>) = match also.field.as_str() {
-            "phase" => (phase.clone(), enums::phases(&also.value.text).map(|v| v.join("/"))),
-            "overall_status" => (trial.overall_status.clone(), enums::overall_status(&also.value.text).map(str::to_string)),
-            "study_type" => (trial.study_type.clone(), enums::study_type(&also.value.text).map(str::to_string)),
-            "enrollment" => (trial.enrollment.map(|v| v.to_string()), parse_enrollment(&also.value.text).map(|v| v.to_string())),
-            "min_age_years" => (
-                fmt_f(trial.min_age_years),
-                age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()),
-            ),
-            "max_age_years" => (
-                fmt_f(trial.max_age_years),
-                age::parse_age_years(&also.value.text).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()),
-            ),
-            "sex" => (trial.sex.clone(), enums::sex(&also.value.text).map(str::to_string)),
-            "start_date" => (trial.start_date.map(|d| dates::to_iso(&d)), dates::parse_date(&also.value.text).map(|d| dates::to_iso(&d))),
-            _ => (None, None),
+        let t = also.value.text.as_str();
+        let (main, other): (Option<String>, Option<String>) = match also.field {
+            F::Phase => (phase.clone(), enums::phases(t).map(|v| v.join("/"))),
+            F::OverallStatus => (trial.overall_status.clone(), enums::overall_status(t).map(str::to_string)),
+            F::LastKnownStatus => (trial.last_known_status.clone(), enums::overall_status(t).map(str::to_string)),
+            F::StudyType => (trial.study_type.clone(), enums::study_type(t).map(str::to_string)),
+            F::Enrollment => (trial.enrollment.map(|v| v.to_string()), parse_enrollment(t).map(|v| v.to_string())),
+            F::MinAgeYears => {
+                (fmt_f(trial.min_age_years), age::parse_age_years(t).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()))
+            }
+            F::MaxAgeYears => {
+                (fmt_f(trial.max_age_years), age::parse_age_years(t).ok().flatten().map(|v| fmt_f(Some(v)).unwrap_or_default()))
+            }
+            F::Sex => (trial.sex.clone(), enums::sex(t).map(str::to_string)),
+            F::HealthyVolunteers => (trial.healthy_volunteers.map(|b| b.to_string()), enums::healthy_volunteers(t).map(|b| b.to_string())),
+            F::StartDate => (iso(&trial.start_date), date(t)),
+            F::PrimaryCompletionDate => (iso(&trial.primary_completion_date), date(t)),
+            F::CompletionDate => (iso(&trial.completion_date), date(t)),
+            F::Allocation => (trial.allocation.clone(), enums::allocation(t).map(str::to_string)),
+            F::InterventionModel => (trial.intervention_model.clone(), enums::intervention_model(t).map(str::to_string)),
+            F::PrimaryPurpose => (trial.primary_purpose.clone(), enums::primary_purpose(t).map(str::to_string)),
+            // Ignored: the masking word of a page header ("Double Blind") and the list of masked
+            // parties of its design section count differently by design (the list wins).
+            F::Masking => (None, None),
+            // Ignored: a type word travels with its date or count, which is compared itself.
+            F::StartDateType | F::PrimaryCompletionDateType | F::CompletionDateType | F::EnrollmentType => (None, None),
+            // Ignored: posting dates are the registry's bookkeeping (a page's header and its
+            // history section may show different versions).
+            F::FirstPostedDate | F::LastUpdateDate => (None, None),
+            // Ignored: free text, which pages shorten, wrap or repeat with small differences.
+            F::BriefTitle | F::OfficialTitle | F::BriefSummary | F::DetailedDescription | F::LeadSponsor => (None, None),
         };
         if let (Some(m), Some(o)) = (&main, &other) {
             if m != o {
                 cx.issue(
                     Severity::Warning,
-                    &also.field,
+                    also.field.as_str(),
                     also.value.line,
-                    format!("conflicting values for {}: {m} (kept) vs {o} (stated at line {})", also.field, also.value.line),
-                    Some(&also.value.text),
+                    format!("conflicting values for {}: {m} (kept) vs {o} (stated at line {})", also.field.as_str(), also.value.line),
+                    Some(t),
                 );
             }
         }

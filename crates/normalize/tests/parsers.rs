@@ -697,3 +697,92 @@ proptest! {
         let _ = trialtables_normalize::cell::mentions_cells(&s);
     }
 }
+
+/// Every field a page can state twice, with a main value and a conflicting second statement:
+/// the compared ones give exactly one WARNING naming the field; the ignored ones give none.
+/// A new `StatedField` variant fails here until it is put in one list or the other.
+#[test]
+fn fields_stated_twice_are_compared_or_deliberately_ignored() {
+    use trialtables_extract::{AlsoStated, StatedField as F};
+    // (field, main value, conflicting second statement, compared?)
+    let cases: &[(F, &str, &str, bool)] = &[
+        (F::Phase, "Phase 1", "Phase 2", true),
+        (F::OverallStatus, "Recruiting", "Completed", true),
+        (F::LastKnownStatus, "Recruiting", "Completed", true),
+        (F::StudyType, "Interventional", "Observational", true),
+        (F::Enrollment, "20", "30", true),
+        (F::MinAgeYears, "18 Years", "20 Years", true),
+        (F::MaxAgeYears, "65 Years", "70 Years", true),
+        (F::Sex, "Male", "Female", true),
+        (F::HealthyVolunteers, "No", "Yes", true),
+        (F::StartDate, "June 2009", "July 2009", true),
+        (F::PrimaryCompletionDate, "June 2010", "July 2010", true),
+        (F::CompletionDate, "June 2011", "July 2011", true),
+        (F::Allocation, "Randomized", "Non-Randomized", true),
+        (F::InterventionModel, "Parallel Assignment", "Single Group Assignment", true),
+        (F::PrimaryPurpose, "Treatment", "Prevention", true),
+        (F::Masking, "Double", "None (Open Label)", false),
+        (F::StartDateType, "Actual", "Anticipated", false),
+        (F::PrimaryCompletionDateType, "Actual", "Anticipated", false),
+        (F::CompletionDateType, "Actual", "Anticipated", false),
+        (F::EnrollmentType, "Actual", "Anticipated", false),
+        (F::FirstPostedDate, "June 2009", "July 2009", false),
+        (F::LastUpdateDate, "June 2009", "July 2009", false),
+        (F::BriefTitle, "A", "B", false),
+        (F::OfficialTitle, "A", "B", false),
+        (F::BriefSummary, "A", "B", false),
+        (F::DetailedDescription, "A", "B", false),
+        (F::LeadSponsor, "A", "B", false),
+    ];
+    let listed: Vec<F> = cases.iter().map(|c| c.0).collect();
+    for f in F::ALL {
+        assert!(listed.contains(&f), "{f:?} is neither compared nor ignored in this test");
+    }
+    for &(field, main, other, compared) in cases {
+        let mut rr = RawRecord::new("p.txt", SourceFormat::CtgovClassic2014, 1);
+        rr.nct_id = Some(r("NCT01234567"));
+        if field == F::Phase {
+            rr.phases.push(r(main));
+        }
+        let mut phase_slot = None;
+        let slot = match field {
+            F::Phase => &mut phase_slot,
+            F::OverallStatus => &mut rr.overall_status,
+            F::LastKnownStatus => &mut rr.last_known_status,
+            F::StudyType => &mut rr.study_type,
+            F::Enrollment => &mut rr.enrollment,
+            F::MinAgeYears => &mut rr.min_age,
+            F::MaxAgeYears => &mut rr.max_age,
+            F::Sex => &mut rr.sex,
+            F::HealthyVolunteers => &mut rr.healthy_volunteers,
+            F::StartDate => &mut rr.start_date,
+            F::PrimaryCompletionDate => &mut rr.primary_completion_date,
+            F::CompletionDate => &mut rr.completion_date,
+            F::Allocation => &mut rr.allocation,
+            F::InterventionModel => &mut rr.intervention_model,
+            F::PrimaryPurpose => &mut rr.primary_purpose,
+            F::Masking => &mut rr.masking,
+            F::StartDateType => &mut rr.start_date_type,
+            F::PrimaryCompletionDateType => &mut rr.primary_completion_date_type,
+            F::CompletionDateType => &mut rr.completion_date_type,
+            F::EnrollmentType => &mut rr.enrollment_type,
+            F::FirstPostedDate => &mut rr.first_posted_date,
+            F::LastUpdateDate => &mut rr.last_update_date,
+            F::BriefTitle => &mut rr.brief_title,
+            F::OfficialTitle => &mut rr.official_title,
+            F::BriefSummary => &mut rr.brief_summary,
+            F::DetailedDescription => &mut rr.detailed_description,
+            F::LeadSponsor => &mut rr.lead_sponsor,
+        };
+        *slot = Some(r(main));
+        rr.also_stated.push(AlsoStated { field, value: r(other) });
+        let n = trialtables_normalize::normalize(&rr, &trialtables_normalize::NormalizeConfig::default());
+        let conflicts: Vec<_> = n.issues.iter().filter(|i| i.message.starts_with("conflicting values")).collect();
+        if compared {
+            assert_eq!(conflicts.len(), 1, "{field:?}: {:?}", n.issues);
+            assert_eq!(conflicts[0].field.as_deref(), Some(field.as_str()));
+        } else {
+            assert!(conflicts.is_empty(), "{field:?} is ignored: {conflicts:?}");
+        }
+    }
+}

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::model::{
     AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
+    StatedField,
 };
 
 /// Arm types as the classic pages print them ("Experimental: label").
@@ -336,11 +337,11 @@ fn label_colon_rest_len(text: &str, label: &str) -> usize {
     match_prefix(text, label).map_or(0, str::len)
 }
 
-fn set(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, text: &str, line: u32) {
+fn set(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: StatedField, text: &str, line: u32) {
     let Some(v) = Raw::non_empty(text, line) else { return };
     match slot {
         None => *slot = Some(v),
-        Some(old) if old.text != v.text => also.push(AlsoStated { field: field.to_string(), value: v }),
+        Some(old) if old.text != v.text => also.push(AlsoStated { field, value: v }),
         Some(_) => {}
     }
 }
@@ -444,20 +445,20 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
 
     // Status.
     if match_prefix(norm, "The recruitment status of this study is unknown").is_some() {
-        set(&mut r.overall_status, &mut r.also_stated, "overall_status", "Unknown status", no);
+        set(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, "Unknown status", no);
         return i + 1;
     }
     if let Some(v) = label_opt_colon(norm, "Recruitment status was") {
-        set(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v, no);
+        set(&mut r.last_known_status, &mut r.also_stated, StatedField::LastKnownStatus, v, no);
         return i + 1;
     }
     if let Some(v) = label_colon(norm, "Recruitment Status").or_else(|| label_colon(norm, "Expanded Access Status")) {
-        set(&mut r.overall_status, &mut r.also_stated, "overall_status", v, no);
+        set(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, v, no);
         return i + 1;
     }
     for (sentence, status) in STATUS_SENTENCES {
         if match_prefix(norm, sentence).is_some() {
-            set(&mut r.overall_status, &mut r.also_stated, "overall_status", status, no);
+            set(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, status, no);
             return i + 1;
         }
     }
@@ -485,13 +486,13 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
     // Record dates.
     for label in ["First received", "First Posted", "Study First Received"] {
         if let Some(v) = label_colon(norm, label) {
-            set(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", strip_link_text(v), no);
+            set(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, strip_link_text(v), no);
             return i + 1;
         }
     }
     for label in ["Last updated", "Last Update Posted"] {
         if let Some(v) = label_colon(norm, label) {
-            set(&mut r.last_update_date, &mut r.also_stated, "last_update_date", strip_link_text(v), no);
+            set(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, strip_link_text(v), no);
             return i + 1;
         }
     }
@@ -499,7 +500,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
     // Sponsor.
     if let Some(v) = label_colon(norm, "Sponsor") {
         if !v.is_empty() {
-            set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v, no);
+            set(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, v, no);
             return i + 1;
         }
         let mut k = i + 1;
@@ -522,7 +523,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
                 if after_provided_by {
                     provided_by.get_or_insert(Raw::new(nl.text, nl.no));
                 } else {
-                    set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                    set(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, nl.text, nl.no);
                 }
                 return k + 1;
             }
@@ -534,7 +535,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
         if let Some(k) = next_nonblank(lines, i + 1) {
             if let Some(nl) = lines.get(k) {
                 if !is_stop(&nl.norm) {
-                    set(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", nl.text, nl.no);
+                    set(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, nl.text, nl.no);
                     return k + 1;
                 }
             }
@@ -546,14 +547,14 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
     if is_line(norm, "Purpose") || is_line(norm, "Brief Summary") {
         let (b, next) = block(lines, i + 1);
         if let Some((t, line)) = join_block(&b) {
-            set(&mut r.brief_summary, &mut r.also_stated, "brief_summary", &t, line);
+            set(&mut r.brief_summary, &mut r.also_stated, StatedField::BriefSummary, &t, line);
         }
         return next;
     }
     if is_line(norm, "Detailed Description") {
         let (b, next) = block(lines, i + 1);
         if let Some((t, line)) = join_block(&b) {
-            set(&mut r.detailed_description, &mut r.also_stated, "detailed_description", &t, line);
+            set(&mut r.detailed_description, &mut r.also_stated, StatedField::DetailedDescription, &t, line);
         }
         return next;
     }
@@ -565,7 +566,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
 
     // Design.
     if let Some(v) = label_colon(norm, "Study Type") {
-        set(&mut r.study_type, &mut r.also_stated, "study_type", v, no);
+        set(&mut r.study_type, &mut r.also_stated, StatedField::StudyType, v, no);
         return i + 1;
     }
     if let Some(v) = label_colon(norm, "Study Design") {
@@ -576,7 +577,7 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
         return i + 1;
     }
     if let Some(v) = label_colon(norm, "Official Title") {
-        set(&mut r.official_title, &mut r.also_stated, "official_title", v, no);
+        set(&mut r.official_title, &mut r.also_stated, StatedField::OfficialTitle, v, no);
         return i + 1;
     }
 
@@ -600,9 +601,9 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
         let (v, paren) = split_trailing_paren(v);
         let paren_type = paren.filter(|p| is_type_word(p));
         let v = if paren.is_some() && paren_type.is_none() { label_colon(body, "Enrollment").unwrap_or(v) } else { v };
-        set(&mut r.enrollment, &mut r.also_stated, "enrollment", v, no);
+        set(&mut r.enrollment, &mut r.also_stated, StatedField::Enrollment, v, no);
         if let Some(t) = ty.or(paren_type) {
-            set(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t, no);
+            set(&mut r.enrollment_type, &mut r.also_stated, StatedField::EnrollmentType, t, no);
         }
         return i + 1;
     }
@@ -634,12 +635,12 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
     }
     for label in ["Genders Eligible for Study", "Sexes Eligible for Study", "Gender", "Sex", "Sexes Eligible", "Genders Eligible"] {
         if let Some(v) = label_colon(norm, label) {
-            set(&mut r.sex, &mut r.also_stated, "sex", v, no);
+            set(&mut r.sex, &mut r.also_stated, StatedField::Sex, v, no);
             return i + 1;
         }
     }
     if let Some(v) = label_colon(norm, "Accepts Healthy Volunteers") {
-        set(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v, no);
+        set(&mut r.healthy_volunteers, &mut r.also_stated, StatedField::HealthyVolunteers, v, no);
         return i + 1;
     }
 
@@ -851,13 +852,13 @@ fn design_pairs(r: &mut RawRecord, v: &str, no: u32) {
 
 fn design_pair(r: &mut RawRecord, s: &str, no: u32) -> bool {
     if let Some(v) = label_colon(s, "Allocation") {
-        set(&mut r.allocation, &mut r.also_stated, "allocation", v, no);
+        set(&mut r.allocation, &mut r.also_stated, StatedField::Allocation, v, no);
     } else if let Some(v) = label_colon(s, "Intervention Model") {
-        set(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v, no);
+        set(&mut r.intervention_model, &mut r.also_stated, StatedField::InterventionModel, v, no);
     } else if let Some(v) = label_colon(s, "Masking") {
-        set(&mut r.masking, &mut r.also_stated, "masking", v, no);
+        set(&mut r.masking, &mut r.also_stated, StatedField::Masking, v, no);
     } else if let Some(v) = label_colon(s, "Primary Purpose") {
-        set(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v, no);
+        set(&mut r.primary_purpose, &mut r.also_stated, StatedField::PrimaryPurpose, v, no);
     } else {
         return false;
     }
@@ -876,11 +877,14 @@ fn date_value(r: &mut RawRecord, which: u8, ty: Option<&str>, v: &str, no: u32) 
     };
     let ty = ty.or(paren_type);
     let (slot, slot_ty, field, field_ty) = match which {
-        0 => (&mut r.start_date, &mut r.start_date_type, "start_date", "start_date_type"),
-        1 => {
-            (&mut r.primary_completion_date, &mut r.primary_completion_date_type, "primary_completion_date", "primary_completion_date_type")
-        }
-        _ => (&mut r.completion_date, &mut r.completion_date_type, "completion_date", "completion_date_type"),
+        0 => (&mut r.start_date, &mut r.start_date_type, StatedField::StartDate, StatedField::StartDateType),
+        1 => (
+            &mut r.primary_completion_date,
+            &mut r.primary_completion_date_type,
+            StatedField::PrimaryCompletionDate,
+            StatedField::PrimaryCompletionDateType,
+        ),
+        _ => (&mut r.completion_date, &mut r.completion_date_type, StatedField::CompletionDate, StatedField::CompletionDateType),
     };
     set(slot, &mut r.also_stated, field, date, no);
     if let Some(t) = ty {
@@ -914,10 +918,10 @@ fn ages(r: &mut RawRecord, v: &str, no: u32) {
         return;
     }
     if let Some(m) = min {
-        set(&mut r.min_age, &mut r.also_stated, "min_age_years", &m, no);
+        set(&mut r.min_age, &mut r.also_stated, StatedField::MinAgeYears, &m, no);
     }
     if let Some(m) = max {
-        set(&mut r.max_age, &mut r.also_stated, "max_age_years", &m, no);
+        set(&mut r.max_age, &mut r.also_stated, StatedField::MaxAgeYears, &m, no);
     }
 }
 

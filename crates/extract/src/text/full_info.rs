@@ -13,6 +13,7 @@ use regex::Regex;
 use super::{find_nct, is_full_info_section, is_type_word, join_block, split_trailing_paren, Line};
 use crate::model::{
     AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
+    StatedField,
 };
 
 /// What a label line of the numbered sections means.
@@ -276,11 +277,11 @@ fn text_block(p: &Pair<'_, '_>) -> Option<Raw> {
     join_block(&p.values).map(|(t, no)| Raw::new(t, no))
 }
 
-fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, v: Option<Raw>) {
+fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: StatedField, v: Option<Raw>) {
     let Some(v) = v else { return };
     match slot {
         None => *slot = Some(v),
-        Some(_) => also.push(AlsoStated { field: field.to_string(), value: v }),
+        Some(_) => also.push(AlsoStated { field, value: v }),
     }
 }
 
@@ -331,7 +332,12 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             Label::NctId => {
                 let found = p.values.iter().find_map(|l| find_nct(l.text).map(|n| Raw::new(n, l.no)));
                 match found {
-                    Some(n) => put(&mut r.nct_id, &mut Vec::new(), "nct_id", Some(n)),
+                    // The first NCT number stated is the record's (a second one is a link).
+                    Some(n) => {
+                        if r.nct_id.is_none() {
+                            r.nct_id = Some(n);
+                        }
+                    }
                     None => {
                         if p.name.to_ascii_lowercase().starts_with("nct") {
                             finding(r, Severity::Warning, "nct_id", p.no, "NCT label without an NCT number".into());
@@ -341,31 +347,31 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             }
             Label::BriefTitle => {
                 let v = text_block(p);
-                put(&mut r.brief_title, &mut r.also_stated, "brief_title", v)
+                put(&mut r.brief_title, &mut r.also_stated, StatedField::BriefTitle, v)
             }
             Label::OfficialTitle => {
                 let v = text_block(p);
-                put(&mut r.official_title, &mut r.also_stated, "official_title", v)
+                put(&mut r.official_title, &mut r.also_stated, StatedField::OfficialTitle, v)
             }
             Label::StudyType => {
                 let v = scalar(r, p, "study_type");
-                put(&mut r.study_type, &mut r.also_stated, "study_type", v)
+                put(&mut r.study_type, &mut r.also_stated, StatedField::StudyType, v)
             }
             Label::OverallStatus => {
                 let v = scalar(r, p, "overall_status");
-                put(&mut r.overall_status, &mut r.also_stated, "overall_status", v)
+                put(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, v)
             }
             Label::LastKnownStatus => {
                 let v = scalar(r, p, "last_known_status");
-                put(&mut r.last_known_status, &mut r.also_stated, "last_known_status", v)
+                put(&mut r.last_known_status, &mut r.also_stated, StatedField::LastKnownStatus, v)
             }
             Label::StartDate | Label::PrimaryCompletionDate | Label::CompletionDate => {
                 let (field, field_ty) = match p.label {
-                    Label::StartDate => ("start_date", "start_date_type"),
-                    Label::PrimaryCompletionDate => ("primary_completion_date", "primary_completion_date_type"),
-                    _ => ("completion_date", "completion_date_type"),
+                    Label::StartDate => (StatedField::StartDate, StatedField::StartDateType),
+                    Label::PrimaryCompletionDate => (StatedField::PrimaryCompletionDate, StatedField::PrimaryCompletionDateType),
+                    _ => (StatedField::CompletionDate, StatedField::CompletionDateType),
                 };
-                if let Some(v) = scalar(r, p, field) {
+                if let Some(v) = scalar(r, p, field.as_str()) {
                     let (d, t) = with_type(v);
                     let (slot, slot_ty) = match p.label {
                         Label::StartDate => (&mut r.start_date, &mut r.start_date_type),
@@ -378,23 +384,23 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             }
             Label::FirstPosted => {
                 let v = scalar(r, p, "first_posted_date");
-                put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v)
+                put(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, v)
             }
             Label::LastUpdate => {
                 let v = scalar(r, p, "last_update_date");
-                put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v)
+                put(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, v)
             }
             Label::Sponsor => {
                 let v = scalar(r, p, "lead_sponsor");
-                put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v)
+                put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, v)
             }
             Label::BriefSummary => {
                 let v = text_block(p);
-                put(&mut r.brief_summary, &mut r.also_stated, "brief_summary", v)
+                put(&mut r.brief_summary, &mut r.also_stated, StatedField::BriefSummary, v)
             }
             Label::DetailedDescription => {
                 let v = text_block(p);
-                put(&mut r.detailed_description, &mut r.also_stated, "detailed_description", v)
+                put(&mut r.detailed_description, &mut r.also_stated, StatedField::DetailedDescription, v)
             }
             Label::Conditions => {
                 r.conditions.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
@@ -404,7 +410,7 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             }
             Label::PrimaryPurpose => {
                 let v = scalar(r, p, "primary_purpose");
-                put(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v)
+                put(&mut r.primary_purpose, &mut r.also_stated, StatedField::PrimaryPurpose, v)
             }
             Label::Phase => {
                 if let Some(v) = scalar(r, p, "phase") {
@@ -413,21 +419,21 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             }
             Label::Model => {
                 let v = scalar(r, p, "intervention_model");
-                put(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v)
+                put(&mut r.intervention_model, &mut r.also_stated, StatedField::InterventionModel, v)
             }
             Label::Masking => {
                 let v = scalar(r, p, "masking");
-                put(&mut r.masking, &mut r.also_stated, "masking", v)
+                put(&mut r.masking, &mut r.also_stated, StatedField::Masking, v)
             }
             Label::Allocation => {
                 let v = scalar(r, p, "allocation");
-                put(&mut r.allocation, &mut r.also_stated, "allocation", v)
+                put(&mut r.allocation, &mut r.also_stated, StatedField::Allocation, v)
             }
             Label::Enrollment => {
                 if let Some(v) = scalar(r, p, "enrollment") {
                     let (n, t) = with_type(v);
-                    put(&mut r.enrollment, &mut r.also_stated, "enrollment", Some(n));
-                    put(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t);
+                    put(&mut r.enrollment, &mut r.also_stated, StatedField::Enrollment, Some(n));
+                    put(&mut r.enrollment_type, &mut r.also_stated, StatedField::EnrollmentType, t);
                 }
             }
             Label::ArmTitle => {
@@ -537,19 +543,19 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
             }
             Label::Sex => {
                 let v = scalar(r, p, "sex");
-                put(&mut r.sex, &mut r.also_stated, "sex", v)
+                put(&mut r.sex, &mut r.also_stated, StatedField::Sex, v)
             }
             Label::MinAge => {
                 let v = scalar(r, p, "min_age_years");
-                put(&mut r.min_age, &mut r.also_stated, "min_age_years", v)
+                put(&mut r.min_age, &mut r.also_stated, StatedField::MinAgeYears, v)
             }
             Label::MaxAge => {
                 let v = scalar(r, p, "max_age_years");
-                put(&mut r.max_age, &mut r.also_stated, "max_age_years", v)
+                put(&mut r.max_age, &mut r.also_stated, StatedField::MaxAgeYears, v)
             }
             Label::HealthyVolunteers => {
                 let v = scalar(r, p, "healthy_volunteers");
-                put(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v)
+                put(&mut r.healthy_volunteers, &mut r.also_stated, StatedField::HealthyVolunteers, v)
             }
             Label::Citations => {
                 kind = None;
@@ -588,14 +594,14 @@ fn read_header(r: &mut RawRecord, header: &[Line<'_>]) {
     let is_header_label = |s: &str| HEADER_LABELS.iter().any(|h| s.eq_ignore_ascii_case(h));
     let title = nonblank.iter().find(|l| !NAV.iter().any(|n| l.norm.eq_ignore_ascii_case(n)) && !is_header_label(&l.norm));
     if let Some(t) = title {
-        put(&mut r.brief_title, &mut r.also_stated, "brief_title", Raw::non_empty(t.text, t.no));
+        put(&mut r.brief_title, &mut r.also_stated, StatedField::BriefTitle, Raw::non_empty(t.text, t.no));
     }
     for (n, l) in nonblank.iter().enumerate() {
         if let Some(c) = HEADER_AGES_RE.captures(&l.norm) {
             let min = c.get(1).or_else(|| c.get(3)).and_then(|m| Raw::non_empty(m.as_str(), l.no));
             let max = c.get(2).and_then(|m| Raw::non_empty(m.as_str(), l.no));
-            put(&mut r.min_age, &mut r.also_stated, "min_age_years", min);
-            put(&mut r.max_age, &mut r.also_stated, "max_age_years", max);
+            put(&mut r.min_age, &mut r.also_stated, StatedField::MinAgeYears, min);
+            put(&mut r.max_age, &mut r.also_stated, StatedField::MaxAgeYears, max);
             continue;
         }
         let Some(next) = nonblank.get(n + 1) else { continue };
@@ -605,21 +611,21 @@ fn read_header(r: &mut RawRecord, header: &[Line<'_>]) {
         let v = Raw::non_empty(next.text, next.no);
         let label = l.norm.as_ref();
         if label.eq_ignore_ascii_case("Status") {
-            put(&mut r.overall_status, &mut r.also_stated, "overall_status", v);
+            put(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, v);
         } else if label.eq_ignore_ascii_case("Phase") {
             match v {
                 Some(v) if r.phases.is_empty() => r.phases.push(v),
-                Some(v) => r.also_stated.push(AlsoStated { field: "phase".into(), value: v }),
+                Some(v) => r.also_stated.push(AlsoStated { field: StatedField::Phase, value: v }),
                 None => {}
             }
         } else if label.eq_ignore_ascii_case("Study Type") {
-            put(&mut r.study_type, &mut r.also_stated, "study_type", v);
+            put(&mut r.study_type, &mut r.also_stated, StatedField::StudyType, v);
         } else if label.eq_ignore_ascii_case("Sponsored by") || label.eq_ignore_ascii_case("Sponsor") {
-            put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", v);
+            put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, v);
         } else if label.eq_ignore_ascii_case("First Posted") {
-            put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v);
+            put(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, v);
         } else if label.eq_ignore_ascii_case("Last Updated") {
-            put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v);
+            put(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, v);
         }
     }
 }

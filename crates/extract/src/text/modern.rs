@@ -16,6 +16,7 @@ use regex::Regex;
 use super::{find_nct, label_opt_colon, match_prefix, split_trailing_paren, unescape_md, Line};
 use crate::model::{
     AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
+    StatedField,
 };
 
 /// Section headings of the modern page.
@@ -164,10 +165,10 @@ fn finding(r: &mut RawRecord, severity: Severity, field: &str, line: u32, messag
     r.findings.push(Finding { severity, field: Some(field.to_string()), line, message });
 }
 
-fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: &str, v: Raw) {
+fn put(slot: &mut Option<Raw>, also: &mut Vec<AlsoStated>, field: StatedField, v: Raw) {
     match slot {
         None => *slot = Some(v),
-        Some(old) if old.text != v.text => also.push(AlsoStated { field: field.to_string(), value: v }),
+        Some(old) if old.text != v.text => also.push(AlsoStated { field, value: v }),
         Some(_) => {}
     }
 }
@@ -187,12 +188,12 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
     }
     for s in find(&["Brief Summary"]) {
         if let Some(v) = joined(&s.lines) {
-            put(&mut r.brief_summary, &mut r.also_stated, "brief_summary", v);
+            put(&mut r.brief_summary, &mut r.also_stated, StatedField::BriefSummary, v);
         }
     }
     for s in find(&["Detailed Description"]) {
         if let Some(v) = joined(&s.lines) {
-            put(&mut r.detailed_description, &mut r.also_stated, "detailed_description", v);
+            put(&mut r.detailed_description, &mut r.also_stated, StatedField::DetailedDescription, v);
         }
     }
     for s in find(&["Conditions"]) {
@@ -279,9 +280,9 @@ fn read_preamble(r: &mut RawRecord, pre: &[V<'_>]) {
                 r.nct_id = Some(Raw::new(n, v.no));
             }
         } else if let Some(x) = label_opt_colon(&v.text, "Last Updated") {
-            put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", Raw::new(x, v.no));
+            put(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, Raw::new(x, v.no));
         } else if let Some(x) = label_opt_colon(&v.text, "First Posted") {
-            put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", Raw::new(x, v.no));
+            put(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, Raw::new(x, v.no));
         } else if r.brief_title.is_none() {
             r.brief_title = Raw::non_empty(&v.text, v.no);
         }
@@ -336,28 +337,28 @@ enum Basic {
 
 fn set_basic(r: &mut RawRecord, k: Basic, v: Raw) {
     match k {
-        Basic::Status => put(&mut r.overall_status, &mut r.also_stated, "overall_status", v),
+        Basic::Status => put(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, v),
         Basic::Phase => {
             if r.phases.is_empty() {
                 r.phases.push(v)
             } else if !r.phases.iter().any(|p| p.text == v.text) {
-                r.also_stated.push(AlsoStated { field: "phase".into(), value: v })
+                r.also_stated.push(AlsoStated { field: StatedField::Phase, value: v })
             }
         }
         Basic::Enrollment => {
             let (n, t) = split_trailing_paren(&v.text);
             let (n, t) = (Raw::new(n, v.line), t.map(|t| Raw::new(t, v.line)));
-            put(&mut r.enrollment, &mut r.also_stated, "enrollment", n);
+            put(&mut r.enrollment, &mut r.also_stated, StatedField::Enrollment, n);
             if let Some(t) = t {
-                put(&mut r.enrollment_type, &mut r.also_stated, "enrollment_type", t);
+                put(&mut r.enrollment_type, &mut r.also_stated, StatedField::EnrollmentType, t);
             }
         }
-        Basic::StudyType => put(&mut r.study_type, &mut r.also_stated, "study_type", v),
-        Basic::Start => put(&mut r.start_date, &mut r.also_stated, "start_date", v),
-        Basic::PrimaryCompletion => put(&mut r.primary_completion_date, &mut r.also_stated, "primary_completion_date", v),
-        Basic::Completion => put(&mut r.completion_date, &mut r.also_stated, "completion_date", v),
-        Basic::FirstPosted => put(&mut r.first_posted_date, &mut r.also_stated, "first_posted_date", v),
-        Basic::LastUpdate => put(&mut r.last_update_date, &mut r.also_stated, "last_update_date", v),
+        Basic::StudyType => put(&mut r.study_type, &mut r.also_stated, StatedField::StudyType, v),
+        Basic::Start => put(&mut r.start_date, &mut r.also_stated, StatedField::StartDate, v),
+        Basic::PrimaryCompletion => put(&mut r.primary_completion_date, &mut r.also_stated, StatedField::PrimaryCompletionDate, v),
+        Basic::Completion => put(&mut r.completion_date, &mut r.also_stated, StatedField::CompletionDate, v),
+        Basic::FirstPosted => put(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, v),
+        Basic::LastUpdate => put(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, v),
     }
 }
 
@@ -459,10 +460,10 @@ fn study_design(r: &mut RawRecord, s: &Section<'_>) {
     ];
     let (pairs, rest) = labelled(&s.lines, LABELS);
     let set = |r: &mut RawRecord, k: Design, v: Raw| match k {
-        Design::Allocation => put(&mut r.allocation, &mut r.also_stated, "allocation", v),
-        Design::Model => put(&mut r.intervention_model, &mut r.also_stated, "intervention_model", v),
-        Design::Purpose => put(&mut r.primary_purpose, &mut r.also_stated, "primary_purpose", v),
-        Design::Masking => put(&mut r.masking, &mut r.also_stated, "masking", v),
+        Design::Allocation => put(&mut r.allocation, &mut r.also_stated, StatedField::Allocation, v),
+        Design::Model => put(&mut r.intervention_model, &mut r.also_stated, StatedField::InterventionModel, v),
+        Design::Purpose => put(&mut r.primary_purpose, &mut r.also_stated, StatedField::PrimaryPurpose, v),
+        Design::Masking => put(&mut r.masking, &mut r.also_stated, StatedField::Masking, v),
         Design::Ignored => {}
     };
     for (k, v) in pairs {
@@ -934,10 +935,10 @@ fn eligibility(r: &mut RawRecord, s: &Section<'_>) {
         .cloned()
         .collect();
     let set = |r: &mut RawRecord, k: Elig, v: Raw| match k {
-        Elig::Min => put(&mut r.min_age, &mut r.also_stated, "min_age_years", v),
-        Elig::Max => put(&mut r.max_age, &mut r.also_stated, "max_age_years", v),
-        Elig::Sex => put(&mut r.sex, &mut r.also_stated, "sex", v),
-        Elig::Healthy => put(&mut r.healthy_volunteers, &mut r.also_stated, "healthy_volunteers", v),
+        Elig::Min => put(&mut r.min_age, &mut r.also_stated, StatedField::MinAgeYears, v),
+        Elig::Max => put(&mut r.max_age, &mut r.also_stated, StatedField::MaxAgeYears, v),
+        Elig::Sex => put(&mut r.sex, &mut r.also_stated, StatedField::Sex, v),
+        Elig::Healthy => put(&mut r.healthy_volunteers, &mut r.also_stated, StatedField::HealthyVolunteers, v),
     };
     if !label_lines.is_empty() {
         // Read label/value pairs from the first label line on.
@@ -1009,7 +1010,7 @@ fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
     // lists the collaborators first and the lead sponsor last.
     let lead = entries.iter().find(|e| e.1).or(entries.last());
     if let Some((name, _)) = lead {
-        put(&mut r.lead_sponsor, &mut r.also_stated, "lead_sponsor", name.clone());
+        put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, name.clone());
     }
 }
 
