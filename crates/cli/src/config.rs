@@ -201,7 +201,7 @@ pub fn key_location(text: &str, path: &[&str]) -> Option<(usize, usize)> {
                 value = v;
             }
             DeValue::Array(a) => {
-                let v = a.iter().nth(seg.parse::<usize>().ok()?)?;
+                let v = a.get(seg.parse::<usize>().ok()?)?;
                 span = v.span();
                 value = v;
             }

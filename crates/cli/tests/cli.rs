@@ -148,7 +148,8 @@ fn seeds_end_to_end() {
     let issues = read(&out.join("record_issues.parquet"));
 
     // (nct, phase, enrollment, enrollment_type, cell_source, cell_origin, doses, outcomes, timepoints, references)
-    let expect: &[(&str, &str, &str, Option<&str>, &str, Option<&str>, usize, usize, usize, usize)] = &[
+    type Gold<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>, usize, usize, usize, usize);
+    let expect: &[Gold] = &[
         ("NCT00953485", "PHASE1/PHASE2", "20", Some("ESTIMATED"), "UNSPECIFIED", Some("ALLOGENEIC"), 1, 3, 3, 0),
         ("NCT01741857", "PHASE1/PHASE2", "40", Some("ESTIMATED"), "UMBILICAL_CORD", Some("ALLOGENEIC"), 0, 3, 11, 10),
         ("NCT04356287", "PHASE1/PHASE2", "18", None, "UMBILICAL_CORD", None, 2, 0, 0, 2),

@@ -131,10 +131,11 @@ fn seed_001_full_info() {
     assert_eq!(r.source_format, SourceFormat::ThirdPartyFullInfo);
     assert_eq!(t(&r.nct_id), Some("NCT01741857"));
     assert_eq!(phases(&r), vec!["Phase 1, Phase 2"]);
-    let phase_also: Vec<&str> = r.also_stated.iter().filter(|a| a.field == "phase").map(|a| a.value.text.as_str()).collect();
+    let phase_also: Vec<&str> =
+        r.also_stated.iter().filter(|a| a.field == trialtables_extract::StatedField::Phase).map(|a| a.value.text.as_str()).collect();
     assert_eq!(phase_also, vec!["Phase 1"]);
-    assert!(r.also_stated.iter().any(|a| a.field == "overall_status" && a.value.text == "Unknown status"));
-    assert!(r.also_stated.iter().any(|a| a.field == "study_type"));
+    assert!(r.also_stated.iter().any(|a| a.field == trialtables_extract::StatedField::OverallStatus && a.value.text == "Unknown status"));
+    assert!(r.also_stated.iter().any(|a| a.field == trialtables_extract::StatedField::StudyType));
     assert_eq!(t(&r.enrollment), Some("40"));
     assert_eq!(t(&r.enrollment_type), Some("Anticipated"));
     assert_eq!(t(&r.overall_status), Some("Unknown status"));

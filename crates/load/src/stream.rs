@@ -96,10 +96,10 @@ impl StreamWriter {
     }
 
     fn flush_full(&mut self, all: bool) -> Result<(), LoadError> {
-        for t in 0..TABLES.len() {
+        for (t, def) in TABLES.iter().enumerate() {
             while self.buf.len_of(t) >= CHUNK_ROWS || (all && self.buf.len_of(t) > 0) {
                 let batch = self.buf.take_batch(t, CHUNK_ROWS);
-                let path = self.dir.join(format!("{}.parquet", TABLES[t].name));
+                let path = self.dir.join(format!("{}.parquet", def.name));
                 self.writers[t].write(&batch).map_err(pq(&path))?;
                 self.written[t] += batch.num_rows() as u64;
             }

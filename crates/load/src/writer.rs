@@ -86,16 +86,18 @@ mod tests {
     use trialtables_normalize::model::*;
 
     fn sample() -> Normalized {
-        let mut t = Normalized::default();
-        t.trial = Trial {
-            nct_id: "NCT00000001".into(),
-            phase: Some("PHASE1/PHASE2".into()),
-            enrollment: Some(20),
-            start_date: Some(PartialDate { days: 14396, precision: Precision::Month }),
-            healthy_volunteers: Some(false),
-            min_age_years: Some(0.5),
-            source_format: "ctgov_api_v2_json".into(),
-            source_path: "a.json".into(),
+        let mut t = Normalized {
+            trial: Trial {
+                nct_id: "NCT00000001".into(),
+                phase: Some("PHASE1/PHASE2".into()),
+                enrollment: Some(20),
+                start_date: Some(PartialDate { days: 14396, precision: Precision::Month }),
+                healthy_volunteers: Some(false),
+                min_age_years: Some(0.5),
+                source_format: "ctgov_api_v2_json".into(),
+                source_path: "a.json".into(),
+                ..Default::default()
+            },
             ..Default::default()
         };
         t.interventions.push(Intervention {

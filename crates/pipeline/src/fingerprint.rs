@@ -71,7 +71,7 @@ mod tag {
     pub const VARIANT: u64 = 7;
 }
 
-impl<'a> ser::Serializer for &'a mut Hasher {
+impl ser::Serializer for &mut Hasher {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;
@@ -220,7 +220,7 @@ elements!(
     SerializeTupleVariant::serialize_field
 );
 
-impl<'a> ser::SerializeMap for &'a mut Hasher {
+impl ser::SerializeMap for &mut Hasher {
     type Ok = ();
     type Error = Never;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Never> {
