@@ -290,7 +290,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             plan.progress = !cli.quiet && cli.log_format == LogFormat::Pretty && std::io::stderr().is_terminal();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(plan.threads.clamp(1, 64))
-                // Parsers (bounded by `threads`) plus the file reads of tokio::fs, which also run here.
+                // The parsers (bounded by `threads`) run on blocking threads.
                 .max_blocking_threads(plan.threads.max(1) * 2 + 2)
                 .enable_all()
                 .build()

@@ -1,7 +1,9 @@
-//! UTC timestamps for manifests and fetch ids, without a date-time dependency: the raw zone
-//! only needs "now" written as RFC 3339 and as a compact stamp, and a date cut from them.
+//! UTC timestamps for manifests and fetch ids: the raw zone only needs "now" written as RFC
+//! 3339 and as a compact stamp, and a date cut from them (calendar arithmetic by chrono).
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::{Datelike, Timelike};
 
 /// Broken-down UTC time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,20 +27,16 @@ pub struct Utc {
 impl Utc {
     /// Breaks a system time down (times before 1970 are clamped to the epoch).
     pub fn from_system(t: SystemTime) -> Utc {
-        let ms = t.duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        let ms = i64::try_from(ms).unwrap_or(i64::MAX);
-        let secs = ms.div_euclid(1000);
-        let days = secs.div_euclid(86_400);
-        let sod = secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
+        let t = if t < UNIX_EPOCH { UNIX_EPOCH } else { t };
+        let dt: chrono::DateTime<chrono::Utc> = t.into();
         Utc {
-            year,
-            month,
-            day,
-            hour: (sod / 3600) as u32,
-            minute: (sod % 3600 / 60) as u32,
-            second: (sod % 60) as u32,
-            milli: ms.rem_euclid(1000) as u32,
+            year: i64::from(dt.year()),
+            month: dt.month(),
+            day: dt.day(),
+            hour: dt.hour(),
+            minute: dt.minute(),
+            second: dt.second(),
+            milli: dt.timestamp_subsec_millis().min(999),
         }
     }
 
@@ -67,20 +65,6 @@ pub fn date_of(rfc3339: &str) -> Option<&str> {
     let b = d.as_bytes();
     let ok = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
     ok.then_some(d)
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

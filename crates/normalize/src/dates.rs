@@ -2,47 +2,28 @@
 //! "2023-01-05", "2009-06", "January 2012 (undefined)", "December 2013 (Anticipated)",
 //! "2009"), kept with their precision so "June 2009" is not mistaken for 1 June.
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::model::{PartialDate, Precision};
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
-/// Days since 1970-01-01 of a civil date, or `None` when the date does not exist.
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
+
+/// Days since 1970-01-01 of a civil date, or `None` when the date does not exist (or its
+/// year is outside 1000..=9999, which no registry date is).
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1000..=9999).contains(&y) {
+    if !(1000..=9999).contains(&y) {
         return None;
     }
-    // Howard Hinnant's algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = (y - era * 400) as i64;
-    let mp = ((m + 9) % 12) as i64;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era as i64 * 146097 + doe - 719468) as i32)
+    NaiveDate::from_ymd_opt(y, m, d).map(|date| date.num_days_from_ce() - EPOCH_FROM_CE)
 }
 
 /// The civil date (year, month, day) of a day count since 1970-01-01.
 pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = z as i64 + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
+    let date = NaiveDate::from_num_days_from_ce_opt(z.saturating_add(EPOCH_FROM_CE)).unwrap_or(NaiveDate::MIN);
+    (date.year(), date.month(), date.day())
 }
 
 fn month_of(word: &str) -> Option<u32> {

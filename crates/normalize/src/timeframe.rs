@@ -446,39 +446,12 @@ fn fix_unit_typo(w: &str) -> Option<&'static str> {
         if u.chars().next() != w.chars().next() {
             continue;
         }
-        let d = edit_distance(w, u);
+        let d = strsim::osa_distance(w, u);
         if d <= allowed && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, u));
         }
     }
     best.map(|(_, u)| u)
-}
-
-/// Optimal-string-alignment distance (Levenshtein plus swaps of two neighbours).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    if let Some(first) = d.first_mut() {
-        for (j, cell) in first.iter_mut().enumerate() {
-            *cell = j;
-        }
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
 }
 
 fn word_value(w: &str) -> u32 {
