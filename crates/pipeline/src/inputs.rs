@@ -101,6 +101,19 @@ pub struct Unread {
 /// Reads one input file. Anything that is not a regular file is never opened (a named pipe
 /// would block the run); it is described instead.
 pub fn read_input(p: &Path) -> Result<Vec<u8>, Unread> {
+    read_input_unless(p, false).map(Option::unwrap_or_default)
+}
+
+/// [`read_input`], but a regular file is only checked, not read, when `stream` is true (the
+/// caller streams it): `Ok(None)`.
+pub fn read_input_unless(p: &Path, stream: bool) -> Result<Option<Vec<u8>>, Unread> {
+    if stream && std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    read_whole(p).map(Some)
+}
+
+fn read_whole(p: &Path) -> Result<Vec<u8>, Unread> {
     let lost = |message: String| Unread { data_lost: true, message };
     match std::fs::metadata(p) {
         Ok(m) if m.is_file() => std::fs::read(p).map_err(|e| lost(format!("cannot read file: {e}"))),

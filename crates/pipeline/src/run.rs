@@ -152,11 +152,78 @@ enum Msg {
 /// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
 const CHUNKS_IN_FLIGHT: usize = 4;
 
+/// Files at least this large are streamed: a JSON array of studies is read from the file
+/// study by study (memory bounded by one piece of studies, not by the file) and hashed as it
+/// is read. Smaller files are read whole, which is faster.
+pub const STREAM_BYTES: u64 = 64 << 20;
+
+/// What [`parse_file`] reads.
+enum Input {
+    /// The file's bytes, read whole.
+    Bytes(Vec<u8>),
+    /// A large file, streamed from its path.
+    File(PathBuf),
+}
+
+/// Reads `r` to the end into a SHA-256, returning the hex digest and the size.
+fn hash_all(r: &mut dyn std::io::Read) -> std::io::Result<(String, u64)> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            return Ok((hex(&h.finalize()), n));
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    sha: Sha256,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.sha.update(&buf[..k]);
+        self.bytes += k as u64;
+        Ok(k)
+    }
+}
+
 /// Parses one file on a blocking thread and sends its output in chunks (or replays it from
 /// the incremental cache).
-fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
-    let sha = hex(&Sha256::digest(&bytes));
-    let key = cache.map(|c| cache_key(&c.build, &c.normalize_hash, &shown, &sha));
+fn parse_file(shown: String, input: Input, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
+    // The content hash: of the bytes held; for a streamed file, while it is read, or in a
+    // first pass when the incremental cache needs it before parsing.
+    let mut size = 0u64;
+    let mut sha = match &input {
+        Input::Bytes(b) => {
+            size = b.len() as u64;
+            Some(hex(&Sha256::digest(b)))
+        }
+        Input::File(p) if cache.is_some() => match std::fs::File::open(p).and_then(|mut f| hash_all(&mut f)) {
+            Ok((h, n)) => {
+                size = n;
+                Some(h)
+            }
+            Err(e) => {
+                let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
+                sink(Msg::Chunk(Vec::new(), f.input_issues));
+                return f.entry;
+            }
+        },
+        Input::File(_) => None,
+    };
+    let key = match (cache, &sha) {
+        (Some(c), Some(s)) => Some(cache_key(&c.build, &c.normalize_hash, &shown, s)),
+        _ => None,
+    };
     let hit = match (cache, &key) {
         (Some(c), Some(k)) => try_cached(c, k),
         _ => None,
@@ -178,7 +245,7 @@ fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Optio
         None => {
             // Keep a copy for the cache only in incremental runs.
             let mut keep: Option<CacheEntry> = cache.map(|_| CacheEntry { records: Vec::new(), input_issues: Vec::new() });
-            trialtables_extract::extract_each(&shown, &bytes, &mut |ex| {
+            let mut each = |ex: trialtables_extract::Extracted| {
                 let recs: Vec<Normalized> = ex.records.iter().map(|r| normalize(r, cfg)).collect();
                 let issues: Vec<RecordIssue> = ex.issues.into_iter().map(input_issue_row).collect();
                 records += recs.len();
@@ -187,14 +254,47 @@ fn parse_file(shown: String, bytes: Vec<u8>, cfg: &NormalizeConfig, cache: Optio
                     k.input_issues.extend(issues.iter().cloned());
                 }
                 send(recs, issues);
-            });
+            };
+            match &input {
+                Input::Bytes(b) => trialtables_extract::extract_each(&shown, b, &mut each),
+                Input::File(p) => {
+                    let opened = std::fs::File::open(p);
+                    let read = opened.and_then(|f| {
+                        let mut r = Hashing { inner: std::io::BufReader::with_capacity(1 << 20, f), sha: Sha256::new(), bytes: 0 };
+                        let res =
+                            trialtables_extract::extract_reader(&shown, &mut r, trialtables_extract::api_json::CHUNK_BYTES, &mut each);
+                        // The hash covers the whole file even when the reader stopped early.
+                        let rest = std::io::copy(&mut r, &mut std::io::sink());
+                        res.and(rest).map(|_| (hex(&r.sha.finalize()), r.bytes))
+                    });
+                    match read {
+                        Ok((h, n)) => {
+                            sha.get_or_insert(h);
+                            size = n;
+                        }
+                        Err(e) => {
+                            error!(path = %shown, "cannot read the rest of this input: {e}");
+                            each(trialtables_extract::Extracted {
+                                records: Vec::new(),
+                                issues: vec![InputIssue {
+                                    source_path: shown.clone(),
+                                    line: 0,
+                                    nct_id: None,
+                                    severity: Severity::Error,
+                                    message: format!("cannot read the rest of the file (the records before the failure are kept): {e}"),
+                                }],
+                            });
+                        }
+                    }
+                }
+            }
             if let (Some(c), Some(k), Some(e)) = (cache, &key, &keep) {
                 store_cached(c, k, e);
             }
         }
     }
     debug!(path = %shown, records, from_cache, "input read");
-    InputEntry { path: shown, bytes: bytes.len() as u64, sha256: sha, records, from_cache }
+    InputEntry { path: shown, bytes: size, sha256: sha.unwrap_or_default(), records, from_cache }
 }
 
 /// Small files are read in batches of at most this many files...
@@ -229,8 +329,10 @@ fn batches(files: &[PathBuf]) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
 /// Reads one file on the current (blocking) thread and hands its output to `sink`. A panic
 /// in a reader is a bug, but it loses this file only: it becomes an ERROR row.
 fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
-    let bytes = match crate::inputs::read_input(file) {
-        Ok(b) => b,
+    let large = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() >= STREAM_BYTES);
+    let input = match crate::inputs::read_input_unless(file, large) {
+        Ok(Some(b)) => Input::Bytes(b),
+        Ok(None) => Input::File(file.to_path_buf()),
         Err(u) => {
             if u.data_lost {
                 error!(path = %shown, "cannot read input: {}", u.message);
@@ -249,7 +351,7 @@ fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&Ca
     };
     // Chunks sent before a panic stay (as they did when a reader task died); the file is
     // reported as failed.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(shown.clone(), bytes, cfg, cache, &mut *sink))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(shown.clone(), input, cfg, cache, &mut *sink))) {
         Ok(entry) => entry,
         Err(p) => {
             let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
@@ -550,6 +652,49 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything `parse_file` sends, flattened: (records with fingerprints, issues).
+    fn collect(input: Input, cache: Option<&CacheDirs>) -> (InputEntry, Vec<(Normalized, u64)>, Vec<RecordIssue>) {
+        let (mut recs, mut issues) = (Vec::new(), Vec::new());
+        let entry = parse_file("a.json".into(), input, &NormalizeConfig::default(), cache, &mut |m| {
+            if let Msg::Chunk(r, i) = m {
+                recs.extend(r);
+                issues.extend(i);
+            }
+        });
+        (entry, recs, issues)
+    }
+
+    #[test]
+    fn a_streamed_file_gives_what_the_same_bytes_give() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dir = tempfile::tempdir().unwrap();
+        for src in ["fixtures/api_pages/dgg32+clinical-trials-public__ctg-studies.json", "fixtures/seeds/001_549002531d0362f3.txt"] {
+            let bytes = std::fs::read(repo.join(src)).unwrap();
+            // A cut-off array too: the records before the cut are kept either way.
+            for b in [bytes.clone(), bytes[..bytes.len() * 2 / 3].to_vec()] {
+                let path = dir.path().join("a.json");
+                std::fs::write(&path, &b).unwrap();
+                let whole = collect(Input::Bytes(b.clone()), None);
+                let streamed = collect(Input::File(path.clone()), None);
+                assert!(!whole.1.is_empty(), "{src}");
+                assert_eq!(whole.1, streamed.1, "{src}: records");
+                assert_eq!(whole.2, streamed.2, "{src}: issues");
+                assert_eq!(
+                    (whole.0.sha256.as_str(), whole.0.bytes),
+                    (streamed.0.sha256.as_str(), streamed.0.bytes),
+                    "{src}: hash and size"
+                );
+                // With the incremental cache the hash is taken first; the rows are the same.
+                let c = tempfile::tempdir().unwrap();
+                let dirs =
+                    CacheDirs { previous: c.path().join("p"), next: c.path().join("n"), build: "b".into(), normalize_hash: "h".into() };
+                std::fs::create_dir_all(&dirs.next).unwrap();
+                let cached = collect(Input::File(path), Some(&dirs));
+                assert_eq!((cached.1, cached.0.sha256), (whole.1.clone(), whole.0.sha256.clone()), "{src}: incremental");
+            }
+        }
+    }
 
     #[test]
     fn small_files_are_batched_and_large_ones_go_alone() {
