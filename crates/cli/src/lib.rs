@@ -76,7 +76,7 @@ pub enum Command {
         /// Write here instead of `[output] dir`.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Files read and parsed at once (overrides `[run] threads`; default: two per CPU).
+        /// Batches of input files parsed at once (overrides `[run] threads`; default: two per CPU).
         /// The output does not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,

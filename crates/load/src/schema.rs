@@ -266,7 +266,7 @@ pub fn record_issues(rows: &[RecordIssue]) -> RecordBatch {
 pub struct TableDef {
     /// Table (and file stem) name.
     pub name: &'static str,
-    /// Builds the table's batch from all rows.
+    /// Builds a batch of the table from rows buffered in a [`Tables`].
     pub build: fn(&Tables) -> RecordBatch,
 }
 

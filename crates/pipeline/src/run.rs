@@ -1,5 +1,5 @@
-//! One run, streaming: inputs are read (async I/O) and parsed (extract + normalize on blocking
-//! threads) a bounded number at a time, and their rows flow in file order through bounded
+//! One run, streaming: inputs are read and parsed (extract + normalize, on blocking threads) in
+//! batches of small files or one large file, a bounded number at a time, and their rows flow in file order through bounded
 //! channels to one writer that appends row chunks to the staging tables; a slow writer slows
 //! the readers instead of letting rows queue up. Duplicate trials are resolved on the way
 //! (the newest by last update is kept). Then metrics, the manifest, and the swap-in. One
@@ -39,7 +39,7 @@ pub struct RunPlan {
     pub normalize: NormalizeConfig,
     /// Hash of the effective config (the parts that can change the tables).
     pub config_hash: String,
-    /// Files read and parsed at once.
+    /// Batches of files (or single large files) read and parsed at once.
     pub threads: usize,
     /// Reuse cached rows of unchanged inputs (`[run] incremental`).
     pub incremental: bool,
