@@ -1,9 +1,9 @@
-//! One run, streaming: inputs are read and parsed (extract + normalize, on blocking threads) in
-//! batches of small files or one large file, a bounded number at a time, and their rows flow in file order through bounded
-//! channels to one writer that appends row chunks to the staging tables; a slow writer slows
-//! the readers instead of letting rows queue up. Duplicate trials are resolved on the way
-//! (the newest by last update is kept). Then metrics, the manifest, and the swap-in. One
-//! tracing span per stage.
+//! One run, streaming: inputs are read and parsed (extract + normalize, on blocking threads)
+//! in batches of small files or one large file, a bounded number at a time, and their rows flow
+//! in file order through bounded channels to one writer that appends row chunks to the staging
+//! tables; a slow writer slows the readers instead of letting rows queue up. Duplicate trials
+//! are resolved on the way ([`crate::dedup`]). Then metrics, the manifest, and the swap-in.
+//! One tracing span per stage.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
