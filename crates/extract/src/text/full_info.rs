@@ -315,119 +315,68 @@ impl RefBuilder {
     }
 }
 
+/// The labels whose value goes straight into one field of the record: the field, whether the
+/// value is a text block (else a scalar), and what a second statement is.
+type Slot = fn(&mut RawRecord) -> &mut Option<Raw>;
+
+fn simple_field(label: Label) -> Option<(Slot, StatedField, bool)> {
+    Some(match label {
+        Label::BriefTitle => (|r| &mut r.brief_title, StatedField::BriefTitle, true),
+        Label::OfficialTitle => (|r| &mut r.official_title, StatedField::OfficialTitle, true),
+        Label::BriefSummary => (|r| &mut r.brief_summary, StatedField::BriefSummary, true),
+        Label::DetailedDescription => (|r| &mut r.detailed_description, StatedField::DetailedDescription, true),
+        Label::StudyType => (|r| &mut r.study_type, StatedField::StudyType, false),
+        Label::OverallStatus => (|r| &mut r.overall_status, StatedField::OverallStatus, false),
+        Label::LastKnownStatus => (|r| &mut r.last_known_status, StatedField::LastKnownStatus, false),
+        Label::FirstPosted => (|r| &mut r.first_posted_date, StatedField::FirstPostedDate, false),
+        Label::LastUpdate => (|r| &mut r.last_update_date, StatedField::LastUpdateDate, false),
+        Label::Sponsor => (|r| &mut r.lead_sponsor, StatedField::LeadSponsor, false),
+        Label::PrimaryPurpose => (|r| &mut r.primary_purpose, StatedField::PrimaryPurpose, false),
+        Label::Model => (|r| &mut r.intervention_model, StatedField::InterventionModel, false),
+        Label::Masking => (|r| &mut r.masking, StatedField::Masking, false),
+        Label::Allocation => (|r| &mut r.allocation, StatedField::Allocation, false),
+        Label::Sex => (|r| &mut r.sex, StatedField::Sex, false),
+        Label::MinAge => (|r| &mut r.min_age, StatedField::MinAgeYears, false),
+        Label::MaxAge => (|r| &mut r.max_age, StatedField::MaxAgeYears, false),
+        Label::HealthyVolunteers => (|r| &mut r.healthy_volunteers, StatedField::HealthyVolunteers, false),
+        _ => return None,
+    })
+}
+
+/// Where the reader is in the numbered sections: the outcome list, the arm and
+/// the intervention being read, and the references being assembled.
+#[derive(Default)]
+struct Sections {
+    kind: Option<OutcomeKind>,
+    arm: Option<usize>,
+    iv: Option<usize>,
+    refs: RefBuilder,
+    references: Vec<RawReference>,
+}
+
 fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
-    let mut kind: Option<OutcomeKind> = None;
-    let mut in_citations = false;
-    let mut arm: Option<usize> = None;
-    let mut iv: Option<usize> = None;
-    let mut refs = RefBuilder::default();
-    let mut references: Vec<RawReference> = Vec::new();
+    let mut st = Sections::default();
     for p in pairs {
+        if let Some((slot, field, block)) = simple_field(p.label) {
+            let v = if block { text_block(p) } else { scalar(r, p, field.as_str()) };
+            let mut also = std::mem::take(&mut r.also_stated);
+            put(slot(r), &mut also, field, v);
+            r.also_stated = also;
+            continue;
+        }
         match p.label {
             Label::OtherContext => {
-                kind = None;
-                in_citations = false;
+                st.kind = None;
             }
             Label::Ignored => {}
-            Label::NctId => {
-                let found = p.values.iter().find_map(|l| find_nct(l.text).map(|n| Raw::new(n, l.no)));
-                match found {
-                    // The first NCT number stated is the record's (a second one is a link).
-                    Some(n) => {
-                        if r.nct_id.is_none() {
-                            r.nct_id = Some(n);
-                        }
-                    }
-                    None => {
-                        if p.name.to_ascii_lowercase().starts_with("nct") {
-                            finding(r, Severity::Warning, "nct_id", p.no, "NCT label without an NCT number".into());
-                        }
-                    }
-                }
-            }
-            Label::BriefTitle => {
-                let v = text_block(p);
-                put(&mut r.brief_title, &mut r.also_stated, StatedField::BriefTitle, v)
-            }
-            Label::OfficialTitle => {
-                let v = text_block(p);
-                put(&mut r.official_title, &mut r.also_stated, StatedField::OfficialTitle, v)
-            }
-            Label::StudyType => {
-                let v = scalar(r, p, "study_type");
-                put(&mut r.study_type, &mut r.also_stated, StatedField::StudyType, v)
-            }
-            Label::OverallStatus => {
-                let v = scalar(r, p, "overall_status");
-                put(&mut r.overall_status, &mut r.also_stated, StatedField::OverallStatus, v)
-            }
-            Label::LastKnownStatus => {
-                let v = scalar(r, p, "last_known_status");
-                put(&mut r.last_known_status, &mut r.also_stated, StatedField::LastKnownStatus, v)
-            }
-            Label::StartDate | Label::PrimaryCompletionDate | Label::CompletionDate => {
-                let (field, field_ty) = match p.label {
-                    Label::StartDate => (StatedField::StartDate, StatedField::StartDateType),
-                    Label::PrimaryCompletionDate => (StatedField::PrimaryCompletionDate, StatedField::PrimaryCompletionDateType),
-                    _ => (StatedField::CompletionDate, StatedField::CompletionDateType),
-                };
-                if let Some(v) = scalar(r, p, field.as_str()) {
-                    let (d, t) = with_type(v);
-                    let (slot, slot_ty) = match p.label {
-                        Label::StartDate => (&mut r.start_date, &mut r.start_date_type),
-                        Label::PrimaryCompletionDate => (&mut r.primary_completion_date, &mut r.primary_completion_date_type),
-                        _ => (&mut r.completion_date, &mut r.completion_date_type),
-                    };
-                    put(slot, &mut r.also_stated, field, Some(d));
-                    put(slot_ty, &mut r.also_stated, field_ty, t);
-                }
-            }
-            Label::FirstPosted => {
-                let v = scalar(r, p, "first_posted_date");
-                put(&mut r.first_posted_date, &mut r.also_stated, StatedField::FirstPostedDate, v)
-            }
-            Label::LastUpdate => {
-                let v = scalar(r, p, "last_update_date");
-                put(&mut r.last_update_date, &mut r.also_stated, StatedField::LastUpdateDate, v)
-            }
-            Label::Sponsor => {
-                let v = scalar(r, p, "lead_sponsor");
-                put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, v)
-            }
-            Label::BriefSummary => {
-                let v = text_block(p);
-                put(&mut r.brief_summary, &mut r.also_stated, StatedField::BriefSummary, v)
-            }
-            Label::DetailedDescription => {
-                let v = text_block(p);
-                put(&mut r.detailed_description, &mut r.also_stated, StatedField::DetailedDescription, v)
-            }
-            Label::Conditions => {
-                r.conditions.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
-            }
-            Label::Keywords => {
-                r.keywords.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
-            }
-            Label::PrimaryPurpose => {
-                let v = scalar(r, p, "primary_purpose");
-                put(&mut r.primary_purpose, &mut r.also_stated, StatedField::PrimaryPurpose, v)
-            }
+            Label::NctId => read_nct_id(r, p),
+            Label::StartDate | Label::PrimaryCompletionDate | Label::CompletionDate => read_date(r, p),
+            Label::Conditions => r.conditions.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no))),
+            Label::Keywords => r.keywords.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no))),
             Label::Phase => {
                 if let Some(v) = scalar(r, p, "phase") {
                     r.phases.push(v);
                 }
-            }
-            Label::Model => {
-                let v = scalar(r, p, "intervention_model");
-                put(&mut r.intervention_model, &mut r.also_stated, StatedField::InterventionModel, v)
-            }
-            Label::Masking => {
-                let v = scalar(r, p, "masking");
-                put(&mut r.masking, &mut r.also_stated, StatedField::Masking, v)
-            }
-            Label::Allocation => {
-                let v = scalar(r, p, "allocation");
-                put(&mut r.allocation, &mut r.also_stated, StatedField::Allocation, v)
             }
             Label::Enrollment => {
                 if let Some(v) = scalar(r, p, "enrollment") {
@@ -436,31 +385,98 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                     put(&mut r.enrollment_type, &mut r.also_stated, StatedField::EnrollmentType, t);
                 }
             }
+            Label::ArmTitle | Label::ArmType | Label::ArmDescription => st.arm_pair(r, p),
+            Label::InterventionType | Label::InterventionName | Label::InterventionOtherNames | Label::InterventionDescription => {
+                st.intervention_pair(r, p)
+            }
+            Label::PrimaryOutcomes
+            | Label::SecondaryOutcomes
+            | Label::OtherOutcomes
+            | Label::Title
+            | Label::TimeFrame
+            | Label::Description => st.outcome_pair(r, p),
+            Label::Citations | Label::Pmid | Label::Citation | Label::ReferenceType => st.reference_pair(r, p),
+            _ => {}
+        }
+    }
+    st.refs.finish(&mut st.references);
+    r.references.extend(st.references);
+    // An intervention whose name was never stated cannot be kept under an empty name.
+    let before = r.interventions.len();
+    r.interventions.retain(|x| !x.name.text.is_empty());
+    if r.interventions.len() != before {
+        finding(r, Severity::Warning, "interventions", 0, "'Intervention Type' without an intervention name".into());
+    }
+}
+
+fn read_nct_id(r: &mut RawRecord, p: &Pair<'_, '_>) {
+    match p.values.iter().find_map(|l| find_nct(l.text).map(|n| Raw::new(n, l.no))) {
+        // The first NCT number stated is the record's (a second one is a link).
+        Some(n) => {
+            if r.nct_id.is_none() {
+                r.nct_id = Some(n);
+            }
+        }
+        None => {
+            if p.name.to_ascii_lowercase().starts_with("nct") {
+                finding(r, Severity::Warning, "nct_id", p.no, "NCT label without an NCT number".into());
+            }
+        }
+    }
+}
+
+/// "Start Date: June 2009 (Anticipated)" and the two completion dates: the date and its type.
+fn read_date(r: &mut RawRecord, p: &Pair<'_, '_>) {
+    let (field, field_ty) = match p.label {
+        Label::StartDate => (StatedField::StartDate, StatedField::StartDateType),
+        Label::PrimaryCompletionDate => (StatedField::PrimaryCompletionDate, StatedField::PrimaryCompletionDateType),
+        _ => (StatedField::CompletionDate, StatedField::CompletionDateType),
+    };
+    if let Some(v) = scalar(r, p, field.as_str()) {
+        let (d, t) = with_type(v);
+        let (slot, slot_ty) = match p.label {
+            Label::StartDate => (&mut r.start_date, &mut r.start_date_type),
+            Label::PrimaryCompletionDate => (&mut r.primary_completion_date, &mut r.primary_completion_date_type),
+            _ => (&mut r.completion_date, &mut r.completion_date_type),
+        };
+        put(slot, &mut r.also_stated, field, Some(d));
+        put(slot_ty, &mut r.also_stated, field_ty, t);
+    }
+}
+
+impl Sections {
+    fn arm_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
+        match p.label {
             Label::ArmTitle => {
-                kind = None;
+                self.kind = None;
                 if let Some(label) = text_block(p) {
                     r.arms.push(RawArm { label, arm_type: None, description: None, intervention_names: Vec::new() });
-                    arm = Some(r.arms.len() - 1);
-                    iv = None;
+                    self.arm = Some(r.arms.len() - 1);
+                    self.iv = None;
                 }
             }
             Label::ArmType => {
                 let v = scalar(r, p, "arms");
-                match arm.and_then(|a| r.arms.get_mut(a)) {
+                match self.arm.and_then(|a| r.arms.get_mut(a)) {
                     Some(a) if a.arm_type.is_none() => a.arm_type = v,
                     _ => finding(r, Severity::Warning, "arms", p.no, "'Arm Type' outside an arm".into()),
                 }
             }
-            Label::ArmDescription => {
+            _ => {
                 let v = text_block(p);
-                match arm.and_then(|a| r.arms.get_mut(a)) {
+                match self.arm.and_then(|a| r.arms.get_mut(a)) {
                     Some(a) if a.description.is_none() => a.description = v,
                     _ => finding(r, Severity::Warning, "arms", p.no, "'Arm Description' outside an arm".into()),
                 }
             }
+        }
+    }
+
+    fn intervention_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
+        match p.label {
             Label::InterventionType => {
                 let v = scalar(r, p, "interventions");
-                let need_new = iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| x.intervention_type.is_some());
+                let need_new = self.iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| x.intervention_type.is_some());
                 if need_new {
                     // The type comes before the name: a placeholder name until it is read.
                     r.interventions.push(RawIntervention {
@@ -470,14 +486,14 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                         other_names: Vec::new(),
                         arm_labels: Vec::new(),
                     });
-                    iv = Some(r.interventions.len() - 1);
-                } else if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    self.iv = Some(r.interventions.len() - 1);
+                } else if let Some(x) = self.iv.and_then(|i| r.interventions.get_mut(i)) {
                     x.intervention_type = v;
                 }
             }
             Label::InterventionName => {
-                let Some(name) = text_block(p) else { continue };
-                let has_name = iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| !x.name.text.is_empty());
+                let Some(name) = text_block(p) else { return };
+                let has_name = self.iv.and_then(|i| r.interventions.get(i)).is_none_or(|x| !x.name.text.is_empty());
                 if has_name {
                     r.interventions.push(RawIntervention {
                         intervention_type: None,
@@ -486,105 +502,88 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                         other_names: Vec::new(),
                         arm_labels: Vec::new(),
                     });
-                    iv = Some(r.interventions.len() - 1);
-                } else if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    self.iv = Some(r.interventions.len() - 1);
+                } else if let Some(x) = self.iv.and_then(|i| r.interventions.get_mut(i)) {
                     x.name = name.clone();
                 }
                 // The one arm of a single-arm study receives it. With several arms the page
                 // lists every arm, then every intervention, without saying which arm gets
                 // which: no link is made rather than a guessed one.
                 let single_arm = r.arms.len() == 1;
-                if let Some(a) = arm.filter(|_| single_arm).and_then(|a| r.arms.get_mut(a)) {
+                if let Some(a) = self.arm.filter(|_| single_arm).and_then(|a| r.arms.get_mut(a)) {
                     a.intervention_names.push(name);
                     let label = a.label.clone();
-                    if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                    if let Some(x) = self.iv.and_then(|i| r.interventions.get_mut(i)) {
                         x.arm_labels.push(label);
                     }
                 }
             }
             Label::InterventionOtherNames => {
-                if let Some(x) = iv.and_then(|i| r.interventions.get_mut(i)) {
+                if let Some(x) = self.iv.and_then(|i| r.interventions.get_mut(i)) {
                     x.other_names.extend(p.values.iter().filter_map(|l| Raw::non_empty(l.text, l.no)));
                 } else {
                     finding(r, Severity::Warning, "interventions", p.no, "other names outside an intervention".into());
                 }
             }
-            Label::InterventionDescription => {
+            _ => {
                 let v = text_block(p);
-                match iv.and_then(|i| r.interventions.get_mut(i)) {
+                match self.iv.and_then(|i| r.interventions.get_mut(i)) {
                     Some(x) if x.description.is_none() => x.description = v,
                     _ => finding(r, Severity::Warning, "interventions", p.no, "description outside an intervention".into()),
                 }
             }
-            Label::PrimaryOutcomes => kind = Some(OutcomeKind::Primary),
-            Label::SecondaryOutcomes => kind = Some(OutcomeKind::Secondary),
-            Label::OtherOutcomes => kind = Some(OutcomeKind::Other),
-            Label::Title => match (kind, text_block(p)) {
+        }
+    }
+
+    fn outcome_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
+        match p.label {
+            Label::PrimaryOutcomes => self.kind = Some(OutcomeKind::Primary),
+            Label::SecondaryOutcomes => self.kind = Some(OutcomeKind::Secondary),
+            Label::OtherOutcomes => self.kind = Some(OutcomeKind::Other),
+            Label::Title => match (self.kind, text_block(p)) {
                 (Some(k), Some(measure)) => r.outcomes.push(RawOutcome { kind: k, measure, description: None, time_frame: None }),
                 _ => finding(r, Severity::Info, "outcomes", p.no, "'Title' outside an outcome list not read".into()),
             },
             Label::TimeFrame => {
                 let v = text_block(p);
-                match (kind, r.outcomes.last_mut()) {
+                match (self.kind, r.outcomes.last_mut()) {
                     (Some(_), Some(o)) if o.time_frame.is_none() => o.time_frame = v,
                     _ => finding(r, Severity::Warning, "outcomes", p.no, "'Time Frame' without its outcome title".into()),
                 }
             }
-            Label::Description => {
-                if kind.is_some() {
+            // A description: of the outcome being read; link descriptions (in citations) and
+            // stray ones are not part of the record.
+            _ => {
+                if self.kind.is_some() {
                     let v = text_block(p);
                     match r.outcomes.last_mut() {
                         Some(o) if o.description.is_none() => o.description = v,
                         _ => finding(r, Severity::Warning, "outcomes", p.no, "'Description' without its outcome title".into()),
                     }
-                } else if in_citations || arm.is_some() {
-                    // Link descriptions and stray descriptions are not part of the record.
                 }
             }
-            Label::Sex => {
-                let v = scalar(r, p, "sex");
-                put(&mut r.sex, &mut r.also_stated, StatedField::Sex, v)
-            }
-            Label::MinAge => {
-                let v = scalar(r, p, "min_age_years");
-                put(&mut r.min_age, &mut r.also_stated, StatedField::MinAgeYears, v)
-            }
-            Label::MaxAge => {
-                let v = scalar(r, p, "max_age_years");
-                put(&mut r.max_age, &mut r.also_stated, StatedField::MaxAgeYears, v)
-            }
-            Label::HealthyVolunteers => {
-                let v = scalar(r, p, "healthy_volunteers");
-                put(&mut r.healthy_volunteers, &mut r.also_stated, StatedField::HealthyVolunteers, v)
-            }
-            Label::Citations => {
-                kind = None;
-                in_citations = true;
-            }
+        }
+    }
+
+    fn reference_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
+        match p.label {
+            Label::Citations => self.kind = None,
             Label::Pmid => {
                 let v = scalar(r, p, "references");
-                let cur = refs.cur(&mut references, |x| x.pmid.is_some() || x.reference_type.is_some());
+                let cur = self.refs.cur(&mut self.references, |x| x.pmid.is_some() || x.reference_type.is_some());
                 cur.pmid = v;
             }
             Label::Citation => {
                 let v = text_block(p);
-                let cur = refs.cur(&mut references, |x| x.citation.is_some() || x.reference_type.is_some());
+                let cur = self.refs.cur(&mut self.references, |x| x.citation.is_some() || x.reference_type.is_some());
                 cur.citation = v;
             }
-            Label::ReferenceType => {
+            _ => {
                 let v = scalar(r, p, "references");
-                let cur = refs.cur(&mut references, |x| x.reference_type.is_some());
+                let cur = self.refs.cur(&mut self.references, |x| x.reference_type.is_some());
                 cur.reference_type = v;
             }
         }
-    }
-    refs.finish(&mut references);
-    r.references.extend(references);
-    // An intervention whose name was never stated cannot be kept under an empty name.
-    let before = r.interventions.len();
-    r.interventions.retain(|x| !x.name.text.is_empty());
-    if r.interventions.len() != before {
-        finding(r, Severity::Warning, "interventions", 0, "'Intervention Type' without an intervention name".into());
     }
 }
 
