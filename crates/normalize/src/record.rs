@@ -180,7 +180,38 @@ fn long_texts(cx: &mut Ctx<'_>) {
 pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let nct = raw.nct_id.as_ref().map(|r| r.text.trim().to_ascii_uppercase()).unwrap_or_default();
     let mut cx = Ctx { raw, nct: nct.clone(), issues: Vec::new() };
+    record_findings(&mut cx);
+    let product = cell::classify_record_with(raw, cfg);
+    let mut trial = trial_row(&mut cx, &product);
+    conflicts(&mut cx, &trial);
+    let conditions = conditions(&cx, cfg);
+    let (arms, interventions, links) = arms_and_interventions(&mut cx);
+    let (outcomes, timepoints) = outcomes_and_timepoints(&mut cx);
+    let references = references(&mut cx);
+    let (doses, dose_issues) = dose::doses_for_record_with(raw, &nct, &product, cfg);
+    cx.issues.extend(dose_issues);
+    cell_source_from_doses(&mut trial, &doses);
+    if nct.is_empty() {
+        cx.issue(Severity::Error, "nct_id", raw.line, "record has no NCT id; its rows cannot be keyed and are dropped".to_string(), None);
+    }
 
+    Normalized {
+        trial,
+        conditions,
+        arms,
+        interventions,
+        arm_interventions: links,
+        doses,
+        outcomes,
+        timepoints,
+        references,
+        issues: cx.issues,
+    }
+}
+
+/// What the reader found, texts too long for the parsers, and a malformed NCT id.
+fn record_findings(cx: &mut Ctx<'_>) {
+    let (raw, nct) = (cx.raw, cx.nct.clone());
     for f in &raw.findings {
         cx.issues.push(RecordIssue {
             source_path: raw.source_path.clone(),
@@ -192,14 +223,17 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             raw_value: None,
         });
     }
-    long_texts(&mut cx);
+    long_texts(cx);
     if let Some(r) = &raw.nct_id {
         if !is_nct(&nct) {
             cx.issue(Severity::Warning, "nct_id", r.line, format!("nct_id {:?} is not of the form NCT + 8 digits", r.text), Some(&r.text));
         }
     }
+}
 
-    // Phases: union of every statement in the main field; conflicts with also_stated logged.
+/// Phases: the union of every statement in the main field, in phase order.
+fn phase_of(cx: &mut Ctx<'_>) -> Option<String> {
+    let raw = cx.raw;
     let mut phase_list: Vec<&'static str> = Vec::new();
     for p in &raw.phases {
         match enums::phases(&p.text) {
@@ -218,8 +252,13 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         _ => 5,
     });
     phase_list.dedup();
-    let phase = (!phase_list.is_empty()).then(|| phase_list.join("/"));
+    (!phase_list.is_empty()).then(|| phase_list.join("/"))
+}
 
+/// The `trials` row: every scalar field through its reader, with its raw text beside it.
+fn trial_row(cx: &mut Ctx<'_>, product: &cell::CellProduct) -> Trial {
+    let (raw, nct) = (cx.raw, cx.nct.clone());
+    let phase = phase_of(cx);
     let overall_status = cx.map_enum("overall_status", &raw.overall_status, enums::overall_status);
     let last_known_status = cx.map_enum("last_known_status", &raw.last_known_status, enums::overall_status);
     let study_type = cx.map_enum("study_type", &raw.study_type, enums::study_type);
@@ -279,16 +318,14 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         v
     });
 
-    let product = cell::classify_record_with(raw, cfg);
-
-    let trial = Trial {
+    Trial {
         nct_id: nct.clone(),
         brief_title: text(&raw.brief_title),
         official_title: text(&raw.official_title),
         overall_status,
         last_known_status,
         study_type,
-        phase: phase.clone(),
+        phase,
         allocation,
         intervention_model,
         masking,
@@ -320,8 +357,12 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         source_format: raw.source_format.as_str().to_string(),
         source_path: raw.source_path.clone(),
         source_line: raw.line as i64,
-    };
+    }
+}
 
+/// A WARNING for every field stated twice with two different values.
+fn conflicts(cx: &mut Ctx<'_>, trial: &Trial) {
+    let raw = cx.raw;
     // Conflicts between two statements of one field. Every field a page can state twice is
     // named here (no catch-all), so a new one must be decided on: compared through the same
     // reader as the kept value, or ignored for the reason given.
@@ -331,7 +372,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     for also in &raw.also_stated {
         let t = also.value.text.as_str();
         let (main, other): (Option<String>, Option<String>) = match also.field {
-            F::Phase => (phase.clone(), enums::phases(t).map(|v| v.join("/"))),
+            F::Phase => (trial.phase.clone(), enums::phases(t).map(|v| v.join("/"))),
             F::OverallStatus => (trial.overall_status.clone(), enums::overall_status(t).map(str::to_string)),
             F::LastKnownStatus => (trial.last_known_status.clone(), enums::overall_status(t).map(str::to_string)),
             F::StudyType => (trial.study_type.clone(), enums::study_type(t).map(str::to_string)),
@@ -373,9 +414,11 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             }
         }
     }
+}
 
-    let conditions = raw
-        .conditions
+fn conditions(cx: &Ctx<'_>, cfg: &NormalizeConfig) -> Vec<Condition> {
+    let (raw, nct) = (cx.raw, &cx.nct);
+    raw.conditions
         .iter()
         .enumerate()
         .map(|(i, c)| Condition {
@@ -384,8 +427,12 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             condition: c.text.clone(),
             category: cfg.category_of(&c.text).map(str::to_string),
         })
-        .collect();
+        .collect()
+}
 
+/// Arms, interventions, and the links between them from both sides (deduplicated, sorted).
+fn arms_and_interventions(cx: &mut Ctx<'_>) -> (Vec<Arm>, Vec<Intervention>, Vec<ArmIntervention>) {
+    let (raw, nct) = (cx.raw, cx.nct.clone());
     let arms: Vec<Arm> = raw
         .arms
         .iter()
@@ -427,7 +474,12 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     }
     links.sort();
     links.dedup();
+    (arms, interventions, links)
+}
 
+/// Outcomes in PRIMARY, SECONDARY, OTHER order, and the timepoints of their time frames.
+fn outcomes_and_timepoints(cx: &mut Ctx<'_>) -> (Vec<Outcome>, Vec<Timepoint>) {
+    let (raw, nct) = (cx.raw, cx.nct.clone());
     let mut outcomes = Vec::new();
     let mut timepoints = Vec::new();
     let mut ordered: Vec<&trialtables_extract::RawOutcome> = raw.outcomes.iter().collect();
@@ -490,9 +542,12 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
             time_frame_calendar: calendar,
         });
     }
+    (outcomes, timepoints)
+}
 
-    let references = raw
-        .references
+fn references(cx: &mut Ctx<'_>) -> Vec<Reference> {
+    let (raw, nct) = (cx.raw, cx.nct.clone());
+    raw.references
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -517,14 +572,14 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
                 reference_type: cx.map_enum("reference_type", &r.reference_type, enums::reference_type),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let (doses, dose_issues) = dose::doses_for_record_with(raw, &nct, &product, cfg);
-    cx.issues.extend(dose_issues);
+/// Cell source and origin of a trial whose interventions name no cell product, from its dose rows.
+fn cell_source_from_doses(trial: &mut Trial, doses: &[Dose]) {
     // A trial whose interventions name no cell product but whose texts state cell doses (a
     // graft, T or NK cells) takes its cell source and origin from those dose rows, so the two
     // tables agree: one source when the rows agree, OTHER when they name several tissues.
-    let mut trial = trial;
     if trial.cell_source.as_deref().is_none_or(|s| s == "UNSPECIFIED") && !doses.is_empty() {
         let mut sources: Vec<&str> = doses.iter().filter_map(|d| d.cell_source.as_deref()).collect();
         sources.sort_unstable();
@@ -541,23 +596,6 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         if let ([one], None) = (origins.as_slice(), &trial.cell_origin) {
             trial.cell_origin = Some(one.to_string());
         }
-    }
-
-    if nct.is_empty() {
-        cx.issue(Severity::Error, "nct_id", raw.line, "record has no NCT id; its rows cannot be keyed and are dropped".to_string(), None);
-    }
-
-    Normalized {
-        trial,
-        conditions,
-        arms,
-        interventions,
-        arm_interventions: links,
-        doses,
-        outcomes,
-        timepoints,
-        references,
-        issues: cx.issues,
     }
 }
 
