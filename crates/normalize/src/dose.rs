@@ -239,10 +239,26 @@ fn amounts(s: &str) -> Vec<Amount> {
         let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * f);
         out.push(Amount { start: whole.start(), end: whole.end(), low: v * f, high });
     }
+    // "between 1 and 5 million", "between 1 and 2 x 10^6": one range.
+    for c in rx!(r"\bbetween\s+(?P<c1>\d+(?:[.,]\d+)?)\s+and\s+(?P<c2>\d+(?:[.,]\d+)?)\s*(?:(?P<w>million|billion)|x\s*10\^(?P<e>\d{1,2}))")
+        .captures_iter(s)
+    {
+        let (Some(whole), Some(c1), Some(c2)) = (c.get(0), c.name("c1"), c.name("c2")) else { continue };
+        let f = match (c.name("w").map(|m| m.as_str()), c.name("e").and_then(|m| m.as_str().parse::<i32>().ok())) {
+            (Some("billion"), _) => 1e9,
+            (Some(_), _) => 1e6,
+            (None, Some(e)) => 10f64.powi(e),
+            _ => continue,
+        };
+        let (Some(a), Some(b)) = (num(c1.as_str()), num(c2.as_str())) else { continue };
+        if b > a {
+            out.push(Amount { start: c1.start(), end: whole.end(), low: a * f, high: Some(b * f) });
+        }
+    }
     // Plain big numbers: "1,000,000", "20000000".
-    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{7,})(?:[^\w.,]|$)").captures_iter(s) {
+    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?: \d{3}){2,}|\d{7,})(?:[^\w.,]|$)").captures_iter(s) {
         let Some(g) = m.get(1) else { continue };
-        if let Some(v) = num(g.as_str()) {
+        if let Some(v) = num(&g.as_str().replace(' ', "")) {
             out.push(Amount { start: g.start(), end: g.end(), low: v, high: None });
         }
     }
@@ -286,8 +302,14 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b").is_match(w) {
         return (None, false);
     }
+    // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:square\s+)?(?:cm|mm)(?:2|\^2)?\b|^\s*(?:ieq|islet\s+equivalents?)\b")
+        .is_match(w)
+    {
+        return (None, false);
+    }
     let cell_word = rx!(
-        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?)\b"
+        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|hscs?|hspcs?|ipscs?)\b"
     )
     .is_match(w);
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
@@ -395,6 +417,20 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
+        } else if let Some(c) = rx!(&format!(
+            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:dose|infusion|injection|administration)\b[^.;]{{0,60}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after))"
+        ))
+        .captures(s)
+        {
+            // "repeated once after 28 days", "a second infusion 4 weeks later": two, that far apart.
+            r.administrations = Some(2);
+            let n = c.get(1).or(c.get(3)).or(c.get(5)).and_then(|m| word_count(m.as_str()));
+            let u = c.get(2).or(c.get(4)).or(c.get(6)).and_then(|m| unit_days(m.as_str()));
+            if let (Some(n), Some(u)) = (n, u) {
+                r.interval_days = Some(n as f64 * u);
+            }
+        } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
@@ -448,6 +484,8 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     7.0 / 3.0
                 } else if w == "every other day" {
                     2.0
+                } else if w == "every other week" || w == "biweekly" || w == "fortnightly" {
+                    14.0
                 } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
                     7.0
                 } else if w.ends_with("month") || w == "monthly" {
@@ -462,7 +500,10 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
     if let (None, Some(iv)) = (r.administrations, r.interval_days) {
-        if let Some(c) = rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(weeks?|months?)\b")).captures(s) {
+        if let Some(c) =
+            rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
+                .captures(s)
+        {
             if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
                 let k = n as f64 * u / iv;
                 if k >= 1.5 && (k - k.round()).abs() < 0.05 {
@@ -643,7 +684,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
     R.get_or_init(|| {
         [
             (r"intrathecal|lumbar\s+puncture|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra-?articular|into\s+the\s+(?:knee\s+|affected\s+)?joint", "INTRA_ARTICULAR"),
+            (r"intra-?articular|into\s+the\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
             (r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),

@@ -1,0 +1,166 @@
+//! Dose phrasings written for this test (issue #14, round 2): how trials of every kind of cell
+//! product state a level, none copied from a labelled record. Each case is a text and what the
+//! reader must take from it; `None` fields are not checked.
+
+use trialtables_normalize::dose::parse_dose_text;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Want {
+    kg: Option<f64>,
+    kg_hi: Option<f64>,
+    tot: Option<f64>,
+    tot_hi: Option<f64>,
+    m2: Option<f64>,
+    adm: Option<i64>,
+    int: Option<f64>,
+    route: Option<&'static str>,
+}
+
+const fn w() -> Want {
+    Want { kg: None, kg_hi: None, tot: None, tot_hi: None, m2: None, adm: None, int: None, route: None }
+}
+
+fn cases() -> Vec<(&'static str, Vec<Want>)> {
+    vec![
+        // Number notations and units.
+        (
+            "Patients receive 2 million MSCs per kilogram of body weight intravenously.",
+            vec![Want { kg: Some(2e6), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 x 10^6 cells per kilogram body weight", vec![Want { kg: Some(1e6), ..w() }]),
+        ("A single dose of 1.5 × 10⁶ CD34+ cells/kg", vec![Want { kg: Some(1.5e6), adm: Some(1), ..w() }]),
+        ("CAR-T cells at 2x10^6 CAR+ T cells/kg", vec![Want { kg: Some(2e6), ..w() }]),
+        ("a flat dose of 100 million CAR-positive T cells", vec![Want { tot: Some(1e8), ..w() }]),
+        ("NK cells 1 x 10^7 cells/m2", vec![Want { m2: Some(1e7), ..w() }]),
+        ("a dose of 5 x 10^7 cells/m²", vec![Want { m2: Some(5e7), ..w() }]),
+        ("cells are administered at 10^7 cells/m^2", vec![Want { m2: Some(1e7), ..w() }]),
+        (
+            "Dose level 1: 1 x 10^6 cells/kg; Dose level 2: 3 x 10^6 cells/kg; Dose level 3: 1 x 10^7 cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        (
+            "three dose levels (1, 3 and 10 x10^6 cells/kg)",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        (
+            "Cohort A: 0.5 million cells/kg; Cohort B: 1 million cells/kg; Cohort C: 2 million cells/kg",
+            vec![Want { kg: Some(5e5), ..w() }, Want { kg: Some(1e6), ..w() }, Want { kg: Some(2e6), ..w() }],
+        ),
+        (
+            "Low dose: 25 million cells. High dose: 75 million cells.",
+            vec![Want { tot: Some(2.5e7), ..w() }, Want { tot: Some(7.5e7), ..w() }],
+        ),
+        ("a total of 200-600 million cells", vec![Want { tot: Some(2e8), tot_hi: Some(6e8), ..w() }]),
+        ("1-2 x 10^6 MSC/kg", vec![Want { kg: Some(1e6), kg_hi: Some(2e6), ..w() }]),
+        ("between 1 and 5 million cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(5e6), ..w() }]),
+        ("2.0 x 10E8 cells in 10 mL", vec![Want { tot: Some(2e8), ..w() }]),
+        (
+            "100 million cells in 4 mL of saline injected intra-articularly",
+            vec![Want { tot: Some(1e8), route: Some("INTRA_ARTICULAR"), ..w() }],
+        ),
+        ("40 x 10^6 chondrocytes implanted into the defect", vec![Want { tot: Some(4e7), ..w() }]),
+        ("5 × 10^5 islet equivalents", vec![]),
+        ("10,000 IEQ/kg islets infused into the portal vein", vec![]),
+        ("1 x 10^6 keratinocytes/cm2", vec![]),
+        ("dendritic cells (1 x 10^7 DC) injected intradermally", vec![Want { tot: Some(1e7), route: Some("LOCAL"), ..w() }]),
+        ("DLI at 1 x 10^7 CD3+ cells/kg", vec![Want { kg: Some(1e7), ..w() }]),
+        (
+            "escalating doses of donor lymphocytes: 1 x 10^6, 5 x 10^6 and 1 x 10^7 CD3+ cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(5e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        ("10^5 CD3+/kg", vec![Want { kg: Some(1e5), ..w() }]),
+        ("TIL infusion of up to 1.5 x 10^11 cells", vec![Want { tot: Some(1.5e11), ..w() }]),
+        ("2 x 10(6)/kg MSC", vec![Want { kg: Some(2e6), ..w() }]),
+        ("1.10^6 MSC/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("1 000 000 cells/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("3 million/kg", vec![Want { kg: Some(3e6), ..w() }]),
+        ("0.5 billion cells", vec![Want { tot: Some(5e8), ..w() }]),
+        ("1x10^8 cells (approximately 1.5 x 10^6 cells/kg)", vec![Want { tot: Some(1e8), kg: Some(1.5e6), ..w() }]),
+        // Not doses.
+        ("cells are resuspended at 5 x 10^6 cells/mL", vec![]),
+        ("viability greater than 70% and at least 1 x 10^6 cells/mL", vec![]),
+        ("leukapheresis to collect at least 5 x 10^6 CD34+ cells/kg", vec![]),
+        ("absolute neutrophil count > 1.5 x 10^9/L", vec![]),
+        ("cyclophosphamide 60 mg/kg on days -3 and -2", vec![]),
+        ("platelets >= 100,000/mm3", vec![]),
+        // Regimens.
+        (
+            "2 x 10^6 cells/kg IV once weekly for 4 weeks",
+            vec![Want { kg: Some(2e6), adm: Some(4), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 million cells/kg every 2 weeks for a total of 3 infusions", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        (
+            "100 million cells given intravenously on days 0 and 7",
+            vec![Want { tot: Some(1e8), adm: Some(2), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 x 10^6 MSC/kg on day 1, day 4 and day 7", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(3.0), ..w() }]),
+        ("two infusions of 1 x 10^6 cells/kg, 4 weeks apart", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
+        ("3 doses of 50 million cells, one month apart", vec![Want { tot: Some(5e7), adm: Some(3), int: Some(30.4375), ..w() }]),
+        (
+            "administered every 3 months, 4 times in total, 1x10^6 cells/kg",
+            vec![Want { kg: Some(1e6), adm: Some(4), int: Some(91.3125), ..w() }],
+        ),
+        (
+            "1 x 10^6 cells/kg through a peripheral vein, repeated once after 28 days",
+            vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("intrathecal injection of 1 x 10^7 cells via lumbar puncture", vec![Want { tot: Some(1e7), route: Some("INTRATHECAL"), ..w() }]),
+        (
+            "Subjects will receive 4 injections of 10 million cells at 3-month intervals",
+            vec![Want { tot: Some(1e7), adm: Some(4), int: Some(91.3125), ..w() }],
+        ),
+        ("intramuscular injection of 30 x 10^6 cells at 20 sites", vec![Want { tot: Some(3e7), route: Some("INTRAMUSCULAR"), ..w() }]),
+        ("injected subconjunctivally, 1 x 10^6 cells", vec![Want { tot: Some(1e6), route: Some("LOCAL"), ..w() }]),
+        (
+            "intravenous infusion of 1 x 10^6 cells/kg on days 1, 8 and 15",
+            vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("2x10^6 cells/kg administered twice, 1 week apart", vec![Want { kg: Some(2e6), adm: Some(2), int: Some(7.0), ..w() }]),
+        ("1 x 10^8 cells by intracoronary infusion", vec![Want { tot: Some(1e8), route: Some("INTRACORONARY"), ..w() }]),
+        ("10^7 cells delivered by bronchoscopy", vec![Want { tot: Some(1e7), route: Some("OTHER"), ..w() }]),
+        ("one intravenous infusion of 1 x 10^6 MSC/kg", vec![Want { kg: Some(1e6), adm: Some(1), route: Some("INTRAVENOUS"), ..w() }]),
+        ("1 x 10^6 cells/kg at weeks 0, 2 and 4", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg daily for 3 consecutive days", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(1.0), ..w() }]),
+        ("a second infusion of 1 x 10^6 cells/kg 3 months later", vec![Want { kg: Some(1e6), ..w() }]),
+        ("5 x 10^7 cells injected into the affected knee", vec![Want { tot: Some(5e7), route: Some("INTRA_ARTICULAR"), ..w() }]),
+        ("CAR-T 1 x 10^6/kg i.v.", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("3 infusions of 1 x 10^6 cells/kg every other week", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1.0 x 10^6 UC-MSCs/kg twice a week for 2 weeks", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(3.5), ..w() }]),
+    ]
+}
+
+fn ok_f(want: Option<f64>, got: Option<f64>) -> bool {
+    want.is_none_or(|w| got.is_some_and(|g| (g - w).abs() <= 0.01 * w.abs()))
+}
+
+#[test]
+fn dose_phrasings() {
+    let mut bad = Vec::new();
+    for (text, want) in cases() {
+        let got = parse_dose_text(text);
+        let mut ok = got.len() == want.len();
+        if ok {
+            for (w, g) in want.iter().zip(&got) {
+                ok &= ok_f(w.kg, g.per_kg) && ok_f(w.kg_hi, g.per_kg_high) && ok_f(w.tot, g.total) && ok_f(w.tot_hi, g.total_high);
+                ok &= ok_f(w.m2, g.per_m2) && ok_f(w.int, g.interval_days);
+                ok &= w.adm.is_none_or(|a| g.administrations == Some(a));
+                ok &= w.route.is_none_or(|r| g.route == Some(r));
+                // Amounts not asked for must not appear.
+                ok &= w.kg.is_some() == g.per_kg.is_some() && w.tot.is_some() == g.total.is_some() && w.m2.is_some() == g.per_m2.is_some();
+            }
+        }
+        if !ok {
+            let g: Vec<String> = got
+                .iter()
+                .map(|g| {
+                    format!(
+                        "kg {:?}-{:?} tot {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?}",
+                        g.per_kg, g.per_kg_high, g.total, g.total_high, g.per_m2, g.administrations, g.interval_days, g.route
+                    )
+                })
+                .collect();
+            bad.push(format!("{text:?}\n    want {want:?}\n    got  {g:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{} phrasings misread:\n{}", bad.len(), bad.join("\n"));
+}
