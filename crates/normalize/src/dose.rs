@@ -107,6 +107,8 @@ pub fn canonical_numbers(text: &str) -> String {
     let s = rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2");
     let s = rx!(r"10\s*\^\s*\(?\s*(\d{1,2})\s*\)?").replace_all(&s, "10^$1");
+    // A superscript lost to a space: "1 x 10 6 cells/kg".
+    let s = rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))").replace_all(&s, "${1}10^$2$3");
     s.into_owned()
 }
 
@@ -238,6 +240,18 @@ fn amounts(s: &str) -> Vec<Amount> {
         let Some(v) = num(c1.as_str()) else { continue };
         let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * f);
         out.push(Amount { start: whole.start(), end: whole.end(), low: v * f, high });
+        // Tiers sharing the word: "0.5, 1 and 2 million cells/kg".
+        if c.name("c2").is_none() {
+            let before = s.get(..c1.start()).unwrap_or("");
+            if let Some(l) = rx!(r"((?:\d+(?:\.\d+)?\s*(?:,\s*or|,\s*and|,|\bor\b|\band\b)\s*)+)$").captures(before).and_then(|c| c.get(1))
+            {
+                for m in rx!(r"\d+(?:\.\d+)?").find_iter(l.as_str()) {
+                    if let Some(v) = num(m.as_str()) {
+                        out.push(Amount { start: l.start() + m.start(), end: l.start() + m.end(), low: v * f, high: None });
+                    }
+                }
+            }
+        }
     }
     // "between 1 and 5 million", "between 1 and 2 x 10^6": one range.
     for c in rx!(r"\bbetween\s+(?P<c1>\d+(?:[.,]\d+)?)\s+and\s+(?P<c2>\d+(?:[.,]\d+)?)\s*(?:(?P<w>million|billion)|x\s*10\^(?P<e>\d{1,2}))")
@@ -628,13 +642,13 @@ fn is_collection_target(s: &str, a: &Amount) -> bool {
         rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw").is_match(&t)
     };
     let before = window_before(s, a.start, 100);
-    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation").find_iter(before).last() {
+    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation|\bexpan(?:d|ded|sion)\s+to\b|\bcultur\w*\s+to\b|\bgrown\s+to\b|\bremaining\b|quality\s+control|release\s+(?:criteria|testing)").find_iter(before).last() {
         if !admin(&before[m.end()..]) {
             return true;
         }
     }
     let after = window_after(s, a.end, 100);
-    if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield").find(after) {
+    if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield|\b(?:are|is|be)\s+(?:kept|stored|retained)\b|\bbefore\s+release|for\s+quality\s+control").find(after) {
         if !admin(&after[..m.start()]) {
             return true;
         }
@@ -690,7 +704,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -792,6 +806,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     s.get(a.end..n.start).is_some_and(|g| {
                         rx!(r"^\s*(?:,|and|or|-|to|/|#|&)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
                             .is_match(g)
+                            // The label of the next tier: "dose 1: 10^6; dose 2: 10^7 cells/kg".
+                            || rx!(r"^\s*[;,]?\s*(?:and\s+)?(?:dose|level|cohort|group|dl|tier)\s*(?:level\s*|group\s*)?[a-z0-9-]{0,3}\s*[:=)]\s*$").is_match(g)
                     })
                 });
                 // A bound written after its level: "up to 3 x 10^11 lymphocytes (minimum of
