@@ -704,7 +704,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:\w+\s+)?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -1021,19 +1021,61 @@ fn same_amount(a: &DoseLevel, b: &DoseLevel) -> bool {
     shared
 }
 
+/// Cell words (or a name of the trial's cell product) in a lower-case text.
+fn names_cells(s: &str, names: &[String]) -> bool {
+    rx!(r"\bcells?\b|mscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b|\bdcs?\b").is_match(s) || names_product(s, names)
+}
+
+/// Whether a lower-case text names one of `names` (letters and digits only, so "BRTX 100"
+/// names "BRTX-100").
+fn names_product(s: &str, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let a: String = s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    names.iter().any(|n| a.contains(n.as_str()))
+}
+
+/// The names of a record's cell products (interventions that state a dose or name cells), as
+/// [`names_product`] compares them.
+fn product_names(raw: &RawRecord, dosed: &[bool]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (k, i) in raw.interventions.iter().enumerate() {
+        let all = std::iter::once(&i.name).chain(i.other_names.iter()).map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+        let desc = i.description.as_ref().map(|d| d.text.as_str()).unwrap_or("");
+        if !(dosed.get(k).copied().unwrap_or(false) || cell::mentions_cells(&all) || cell::mentions_cells(desc))
+            || rx!(r"(?i)placebo|saline|sham|vehicle").is_match(&all)
+        {
+            continue;
+        }
+        for n in std::iter::once(&i.name).chain(i.other_names.iter()) {
+            let a: String = n.text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+            if a.chars().count() >= 4 && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
 /// Cell words that mark a sentence of a summary as one about the product given.
-fn cell_sentence(s: &str) -> bool {
-    rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(s)
-        && rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver").is_match(s)
+fn cell_sentence(s: &str, names: &[String]) -> bool {
+    names_cells(s, names) && rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver").is_match(s)
+}
+
+/// A sentence about finding a donor or a graft unit ("it is possible to find a matched unit that
+/// will deliver 5 x 10^7 cells/kg"): a selection threshold, not the dose given.
+fn donor_search(l: &str) -> bool {
+    rx!(r"\b(?:find|finding|identify|select|search\w*|lack\w*|cannot)\b[^.;]{0,80}\b(?:units?|donors?)\b|\b(?:units?|donors?)\b[^.;]{0,30}\b(?:available|identified)\b|\bavailable\s+(?:\w+\s+){0,6}(?:units?|donors?)\b|critical\s+for|\bdefined\s+as\b").is_match(l)
 }
 
 /// The sentences of a long text that speak of giving cells.
-fn cell_sentences(text: &str) -> String {
+fn cell_sentences(text: &str, names: &[String]) -> String {
     let text = crate::capped(text);
     let mut out = String::new();
     for (a, b) in sentences(text) {
         let sent = &text[a..b];
-        if cell_sentence(&sent.to_lowercase()) {
+        if cell_sentence(&sent.to_lowercase(), names) {
             out.push_str(sent);
             out.push(' ');
         }
@@ -1109,6 +1151,66 @@ fn regimen_view(s: &str, keep: &[usize]) -> String {
     out
 }
 
+/// Distinctive words of an intervention name (not "cells", "therapy", ...).
+fn name_words(name: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "cell",
+        "cells",
+        "stem",
+        "therapy",
+        "injection",
+        "infusion",
+        "autologous",
+        "allogeneic",
+        "human",
+        "derived",
+        "product",
+        "vaccine",
+        "dose",
+        "doses",
+        "group",
+        "biological",
+        "drug",
+        "treatment",
+        "transplant",
+        "transplantation",
+        "with",
+        "from",
+        "and",
+        "the",
+        "suspension",
+        "administration",
+        "standard",
+        "care",
+    ];
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !GENERIC.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `text` with the sentences that name one of `others` but not `own` blanked out.
+fn about_product(text: &str, own: Option<&str>, others: &[&str]) -> String {
+    let Some(own) = own else { return text.to_string() };
+    let own_w = name_words(own);
+    let other_w: Vec<String> = others.iter().flat_map(|o| name_words(o)).filter(|w| !own_w.contains(w)).collect();
+    if own_w.is_empty() || other_w.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (a, b) in sentences(text) {
+        let sent = &text[a..b];
+        let l = sent.to_lowercase();
+        if other_w.iter().any(|w| l.contains(w.as_str())) && !own_w.iter().any(|w| l.contains(w.as_str())) {
+            out.extend(sent.chars().map(|c| if c.len_utf8() == 1 { ' ' } else { c }));
+        } else {
+            out.push_str(sent);
+        }
+    }
+    out
+}
+
 /// The sentences of an arm description that may state the cells' regimen: they speak of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentences(text: &str) -> String {
@@ -1118,7 +1220,7 @@ fn regimen_sentences(text: &str) -> String {
 
 /// Regimen facts of a text that speaks of the cells without stating their amount, read near
 /// its first cell word.
-fn context_regimen(text: &str) -> Regimen {
+fn context_regimen(text: &str, names: &[String]) -> Regimen {
     let canon = canonical_numbers(crate::capped(text));
     let s = regimen_view(&canon, &[]);
     let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
@@ -1128,8 +1230,7 @@ fn context_regimen(text: &str) -> Regimen {
     let mut cells_only = String::with_capacity(canon.len());
     for (a, b) in sentences(&canon) {
         let sent = &canon[a..b];
-        let keep =
-            rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(sent) && !drug_words(sent);
+        let keep = names_cells(sent, names) && !drug_words(sent);
         cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
     }
     r.route = route_near(&cells_only, anchor);
@@ -1162,6 +1263,8 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
         .collect();
+    let dosed: Vec<bool> = inter_reads.iter().map(Option::is_some).collect();
+    let names = product_names(raw, &dosed);
     let mut used = vec![false; raw.interventions.len()];
     let mut rows: Vec<Row> = Vec::new();
     let mut arm_links: Vec<Vec<usize>> = Vec::new();
@@ -1296,7 +1399,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
             for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
                 let lower = sent.to_lowercase();
-                if !cell_sentence(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
+                if !cell_sentence(&lower, &names) || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
                 }
                 for lv in parse_dose_text(sent) {
@@ -1345,7 +1448,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // sentences of the summary and description ("every two weeks, 4 times" in the arm, the
     // cells/kg in the intervention).
     let summary: Vec<String> =
-        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text)).collect();
+        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text, &names)).collect();
+    // The titles, for regimen words only ("A Single Dose of ...").
+    let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
     for row in &mut merged {
         let mut near: Vec<String> = Vec::new();
         let mut inters: Vec<usize> = row.inter.into_iter().collect();
@@ -1367,10 +1472,30 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         if let Some(arm) = row.arm_index.and_then(|ai| raw.arms.get(ai)) {
             // An arm also describes its drugs and conditioning: only its sentences about giving
             // the cells (or that name no drug dose) speak of the cells' regimen.
-            near.extend(arm.description.iter().map(|d| regimen_sentences(&d.text)));
+            // When the arm gives several products, a sentence naming another of them and not
+            // this row's is that product's regimen ("STAV-loaded cells: 5 doses ...; up to 4
+            // doses of dendritic vaccine ...").
+            let others: Vec<&str> = arm_links
+                .get(row.arm_index.unwrap_or(usize::MAX))
+                .map(|l| {
+                    l.iter()
+                        .copied()
+                        .filter(|k| Some(*k) != row.inter)
+                        .filter_map(|k| raw.interventions.get(k))
+                        .map(|i| i.name.text.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let own = row.inter.and_then(|k| raw.interventions.get(k)).map(|i| i.name.text.as_str());
+            near.extend(arm.description.iter().map(|d| regimen_sentences(&about_product(&d.text, own, &others))));
         }
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
-        let contexts: Vec<Regimen> = near.iter().map(|t| context_regimen(t)).chain(summary.iter().map(|t| context_regimen(t))).collect();
+        let contexts: Vec<Regimen> = near
+            .iter()
+            .map(|t| context_regimen(t, &names))
+            .chain(summary.iter().map(|t| context_regimen(t, &names)))
+            .chain(titles.iter().map(|t| context_regimen(t, &names)))
+            .collect();
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
             if let Some(c) = contexts.iter().find(|c| c.administrations.is_some()) {
