@@ -51,6 +51,9 @@ pub struct DoseLevel {
     pub volume_ml: Option<f64>,
     /// The sentence it was read from.
     pub source_text: String,
+    /// The words just before the level, since the previous one (lower case): they may name its
+    /// tier ("low dose:", "cohort 2 -").
+    pub label: String,
 }
 
 impl DoseLevel {
@@ -806,6 +809,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     s.get(a.end..n.start).is_some_and(|g| {
                         rx!(r"^\s*(?:,|and|or|-|to|/|#|&)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
                             .is_match(g)
+                            // A range note whose unit is this level's too: "1.5 x 10^8 (range 0.5 - 3 x 10^8) TIL".
+                            || rx!(r"^\s*\(\s*(?:range[sd]?|ranging)(?:\s+(?:of|from|is|between))?\s*:?\s*$").is_match(g)
                             // The label of the next tier: "dose 1: 10^6; dose 2: 10^7 cells/kg".
                             || rx!(r"^\s*[;,]?\s*(?:and\s+)?(?:dose|level|cohort|group|dl|tier)\s*(?:level\s*|group\s*)?[a-z0-9-]{0,3}\s*[:=)]\s*$").is_match(g)
                     })
@@ -875,8 +880,16 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let view = regimen_view(&s, &starts);
     let reg = regimen(&view, orig, anchor);
     let mut out: Vec<DoseLevel> = Vec::new();
+    let mut prev_end = 0usize;
     for (l, other) in merged {
+        let mut from = prev_end.max(l.start.saturating_sub(60));
+        while from > 0 && !s.is_char_boundary(from) {
+            from -= 1;
+        }
+        let label = s.get(from..l.start).unwrap_or("").to_string();
+        prev_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
         let mut d = DoseLevel {
+            label,
             administrations: reg.administrations,
             interval_days: reg.interval_days,
             route: reg.route,
@@ -1332,10 +1345,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 }
             }
             None => {
+                let arm_text = format!("{} {}", arm.label.text, desc.map(|d| d.text.as_str()).unwrap_or(""));
                 for &k in &linked {
                     if let Some(Some(ir)) = inter_reads.get(k) {
                         used[k] = true;
-                        for lv in &ir.levels {
+                        for lv in levels_for_arm(&ir.levels, &arm_text) {
                             rows.push(Row {
                                 arm: Some(arm.label.text.clone()),
                                 arm_index: Some(ai),
@@ -1649,6 +1663,53 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         });
     }
     (doses, issues)
+}
+
+/// The tier names in a lower-case text: dose words ("low", "high", ...) and numbered or lettered
+/// tiers ("cohort 2", "group a", "dl3", "level ii").
+fn tier_keys(l: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in rx!(r"\b(lowest|lower|low|medium|middle|mid|intermediate|highest|higher|high)(?:[\s-]*dose|\b)").captures_iter(l) {
+        let w = match m.get(1).map(|m| m.as_str()).unwrap_or("") {
+            "lowest" | "lower" | "low" => "low",
+            "medium" | "middle" | "mid" | "intermediate" => "mid",
+            _ => "high",
+        };
+        if !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    for m in rx!(r"\b(cohort|group|arm|level|dl|tier|part|dose)\s*-?\s*([0-9]+|[a-h]|i{1,3}|iv|v)\b").captures_iter(l) {
+        let kind = match m.get(1).map(|m| m.as_str()).unwrap_or("") {
+            "dl" | "level" | "dose" => "level",
+            k => k,
+        };
+        let k = format!("{kind} {}", m.get(2).map(|m| m.as_str()).unwrap_or(""));
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Of an intervention's levels, those whose tier its arm names ("Low dose" arm, "low dose: 1 x
+/// 10^7 cells; high dose: 5 x 10^7 cells"); all of them when the arm names none or every one.
+fn levels_for_arm<'l>(levels: &'l [DoseLevel], arm_text: &str) -> Vec<&'l DoseLevel> {
+    if levels.len() < 2 {
+        return levels.iter().collect();
+    }
+    let arm_keys = tier_keys(&arm_text.to_lowercase());
+    if arm_keys.is_empty() {
+        return levels.iter().collect();
+    }
+    let keys: Vec<Vec<String>> = levels.iter().map(|l| tier_keys(&l.label)).collect();
+    let picked: Vec<&DoseLevel> =
+        levels.iter().zip(&keys).filter(|(_, k)| !k.is_empty() && k.iter().all(|w| arm_keys.contains(w))).map(|(l, _)| l).collect();
+    if picked.is_empty() || picked.len() == levels.len() {
+        levels.iter().collect()
+    } else {
+        picked
+    }
 }
 
 /// Fills what `a` leaves unstated from `b` (the same level read from another text).

@@ -184,6 +184,31 @@ fn cases() -> Vec<(&'static str, Vec<Want>)> {
         ("intranasal administration of 1 x 10^6 cells", vec![Want { tot: Some(1e6), route: Some("OTHER"), ..w() }]),
         ("1x10^7 cells injected into the corpus cavernosum", vec![Want { tot: Some(1e7), route: Some("LOCAL"), ..w() }]),
         ("Cells are given intravenously at a dose of 1 x 10^6/kg", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        // Wordings of product labels and protocols (invented around their common forms).
+        ("0.2 to 5.0 x 106 CAR positive viable T cells/kg body weight", vec![Want { kg: Some(2e5), kg_hi: Some(5e6), ..w() }]),
+        ("0.1 to 2.5 x 108 CAR positive viable T cells (non weight based)", vec![Want { tot: Some(1e7), tot_hi: Some(2.5e8), ..w() }]),
+        ("0.6 to 6.0 x 10 8 CAR positive viable T cells", vec![Want { tot: Some(6e7), tot_hi: Some(6e8), ..w() }]),
+        ("1×10⁶ cells/kg body weight (approximately 5×10⁷ cells per infusion)", vec![Want { kg: Some(1e6), tot: Some(5e7), ..w() }]),
+        (
+            "dose levels 0.5x10^6, 1x10^6, 2x10^6, 5x10^6 and 1x10^7 CAR+ T cells/kg",
+            vec![
+                Want { kg: Some(5e5), ..w() },
+                Want { kg: Some(1e6), ..w() },
+                Want { kg: Some(2e6), ..w() },
+                Want { kg: Some(5e6), ..w() },
+                Want { kg: Some(1e7), ..w() },
+            ],
+        ),
+        ("1.0-2.0 × 10^6 CAR+ T cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(2e6), ..w() }]),
+        ("10-50 × 10⁶ cells for local injection", vec![Want { tot: Some(1e7), tot_hi: Some(5e7), route: Some("LOCAL"), ..w() }]),
+        ("Axi-cel 2×10^6 CAR+ T cells/kg", vec![Want { kg: Some(2e6), ..w() }]),
+        ("a single infusion of 5 x 10^6 CAR-NK cells/kg", vec![Want { kg: Some(5e6), adm: Some(1), ..w() }]),
+        (
+            "DL1: 1 x 10^6 cells/kg, DL2: 3 x 10^6 cells/kg, DL3: 1 x 10^7 cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        ("Dose level -1: 5 x 10^5 cells/kg", vec![Want { kg: Some(5e5), ..w() }]),
+        ("Target dose: 1.5 x 10^8 (range 0.5 - 3 x 10^8) TIL", vec![Want { tot: Some(1.5e8), ..w() }]),
         ("hemoglobin > 9 g/dL and white blood cells > 3 x 10^9/L", vec![]),
         ("CD3+ cells < 5 x 10^4/kg in the graft", vec![]),
         ("cultured to 2 x 10^8 cells before release", vec![]),
@@ -227,4 +252,121 @@ fn dose_phrasings() {
         }
     }
     assert!(bad.is_empty(), "{} phrasings misread:\n{}", bad.len(), bad.join("\n"));
+}
+
+// ---------------------------------------------------------------- record-level layouts
+
+use trialtables_extract::{Raw, RawArm, RawIntervention, RawRecord, SourceFormat};
+use trialtables_normalize::cell::classify_record;
+use trialtables_normalize::dose::doses_for_record;
+
+fn r(t: &str) -> Raw {
+    Raw::new(t, 1)
+}
+
+fn arm(label: &str, ty: &str, desc: Option<&str>, inter: &[&str]) -> RawArm {
+    RawArm { label: r(label), arm_type: Some(r(ty)), description: desc.map(r), intervention_names: inter.iter().map(|i| r(i)).collect() }
+}
+
+fn inter(ty: &str, name: &str, desc: Option<&str>) -> RawIntervention {
+    RawIntervention { intervention_type: Some(r(ty)), name: r(name), description: desc.map(r), other_names: vec![], arm_labels: vec![] }
+}
+
+fn rec(title: &str, arms: Vec<RawArm>, inters: Vec<RawIntervention>, summary: Option<&str>) -> RawRecord {
+    let mut rr = RawRecord::new("synthetic", SourceFormat::CtgovApiV2Json, 1);
+    rr.brief_title = Some(r(title));
+    rr.arms = arms;
+    rr.interventions = inters;
+    rr.brief_summary = summary.map(r);
+    rr
+}
+
+/// (arm, per kg, total, administrations, interval, route) of each row.
+type RowWant = (Option<&'static str>, Option<f64>, Option<f64>, Option<i64>, Option<f64>, Option<&'static str>);
+
+fn rows(rr: &RawRecord) -> Vec<RowWant> {
+    let (d, _) = doses_for_record(rr, "NCT0", &classify_record(rr));
+    d.into_iter()
+        .map(|d| {
+            let arm: Option<&'static str> = d.arm_label.map(|a| &*Box::leak(a.into_boxed_str()));
+            let route: Option<&'static str> = d.route.map(|a| &*Box::leak(a.into_boxed_str()));
+            (arm, d.dose_per_kg, d.dose_total, d.administrations, d.interval_days, route)
+        })
+        .collect()
+}
+
+#[test]
+fn record_layouts() {
+    let mut bad = Vec::new();
+    let mut check = |name: &str, rr: RawRecord, want: Vec<RowWant>| {
+        let got = rows(&rr);
+        if got != want {
+            bad.push(format!("{name}\n    want {want:?}\n    got  {got:?}"));
+        }
+    };
+    // Arms named by level, the levels stated once in the intervention.
+    check(
+        "levels named by arm",
+        rec(
+            "Mesenchymal Stem Cells for Knee Osteoarthritis",
+            vec![
+                arm("Low dose", "EXPERIMENTAL", Some("Low dose MSC"), &["Biological: MSC"]),
+                arm("High dose", "EXPERIMENTAL", Some("High dose MSC"), &["Biological: MSC"]),
+            ],
+            vec![inter("Biological", "MSC", Some("Low dose: 1 x 10^7 cells; high dose: 5 x 10^7 cells, injected intra-articularly once."))],
+            None,
+        ),
+        vec![
+            (Some("Low dose"), None, Some(1e7), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("High dose"), None, Some(5e7), Some(1), None, Some("INTRA_ARTICULAR")),
+        ],
+    );
+    // The regimen in the arm, the amount in the intervention.
+    check(
+        "regimen in the arm",
+        rec(
+            "Umbilical cord MSC in ARDS",
+            vec![
+                arm("UC-MSC", "EXPERIMENTAL", Some("Patients receive UC-MSC intravenously on days 1 and 4."), &["Biological: UC-MSC"]),
+                arm("Placebo", "PLACEBO_COMPARATOR", Some("Saline on days 1 and 4"), &["Other: Saline"]),
+            ],
+            vec![inter("Biological", "UC-MSC", Some("1 x 10^6 cells/kg")), inter("Other", "Saline", Some("100 mL saline"))],
+            None,
+        ),
+        vec![(Some("UC-MSC"), Some(1e6), None, Some(2), Some(3.0), Some("INTRAVENOUS"))],
+    );
+    // One level in the arm and in the intervention: one row.
+    check(
+        "same level twice",
+        rec(
+            "CAR-T for lymphoma",
+            vec![arm(
+                "CAR-T",
+                "EXPERIMENTAL",
+                Some("A single infusion of 2 x 10^6 CAR-T cells/kg after lymphodepletion"),
+                &["Biological: CD19 CAR-T"],
+            )],
+            vec![inter("Biological", "CD19 CAR-T", Some("2 x 10^6 CAR+ T cells/kg, intravenous"))],
+            None,
+        ),
+        vec![(Some("CAR-T"), Some(2e6), None, Some(1), None, Some("INTRAVENOUS"))],
+    );
+    // Cohort arms each stating their level.
+    check(
+        "cohort arms",
+        rec(
+            "NK cells in AML",
+            vec![
+                arm("Cohort 1", "EXPERIMENTAL", Some("NK cells 1 x 10^7 cells/kg weekly for 3 weeks"), &["Biological: NK cells"]),
+                arm("Cohort 2", "EXPERIMENTAL", Some("NK cells 3 x 10^7 cells/kg weekly for 3 weeks"), &["Biological: NK cells"]),
+            ],
+            vec![inter("Biological", "NK cells", Some("Allogeneic NK cells given by intravenous infusion"))],
+            None,
+        ),
+        vec![
+            (Some("Cohort 1"), Some(1e7), None, Some(3), Some(7.0), Some("INTRAVENOUS")),
+            (Some("Cohort 2"), Some(3e7), None, Some(3), Some(7.0), Some("INTRAVENOUS")),
+        ],
+    );
+    assert!(bad.is_empty(), "{} layouts misread:\n{}", bad.len(), bad.join("\n"));
 }
