@@ -446,6 +446,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             if let (Some(n), Some(u)) = (n, u) {
                 r.interval_days = Some(n as f64 * u);
             }
+        } else if let Some(c) = rx!(r"(?:\bevery\s+(?:other\s+)?(?:\d+\s*)?(?:days?|weeks?|months?)|weekly|monthly|daily|\bq\s?\d+\s?(?:w|wk|d)\b)\s*x\s*(\d{1,2})(?:$|[^\d^.,])").captures(s) {
+            // "every 2 weeks x 3".
+            r.administrations = c.get(1).and_then(|m| m.as_str().parse().ok());
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
@@ -478,6 +481,16 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         if let Some(&g) = gaps.first() {
             if g > 0.0 && gaps.iter().all(|x| (x - g).abs() < 1e-9) {
                 r.interval_days = Some(g);
+            }
+        }
+    }
+    // "on day 1 of each 28-day cycle": the cycle's length.
+    if r.interval_days.is_none() {
+        if let Some(c) = rx!(r"\bday\s+\d+\s+of\s+(?:each|every)\s+(\d+)[\s-]*(days?|weeks?)\s+(?:cycle|course)").captures(s) {
+            if let (Some(n), Some(u)) =
+                (c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(2).and_then(|m| unit_days(m.as_str())))
+            {
+                r.interval_days = Some(n * u);
             }
         }
     }
@@ -1417,6 +1430,28 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     continue;
                 }
                 for lv in parse_dose_text(sent) {
+                    // A tier the cell arms name ("Cohort 2: 3 x 10^6 cells/kg" and a "Cohort 2"
+                    // arm): that arm's level.
+                    let keys = tier_keys(&lv.label);
+                    let named: Vec<Option<usize>> = if keys.is_empty() || cell_arms.len() < 2 {
+                        Vec::new()
+                    } else {
+                        cell_arms
+                            .iter()
+                            .copied()
+                            .filter(|&k| {
+                                raw.arms.get(k).is_some_and(|a| {
+                                    let at = tier_keys(
+                                        &format!("{} {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or(""))
+                                            .to_lowercase(),
+                                    );
+                                    keys.iter().all(|w| at.contains(w))
+                                })
+                            })
+                            .map(Some)
+                            .collect()
+                    };
+                    let targets = if named.is_empty() { targets.clone() } else { named };
                     for &arm_index in &targets {
                         let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
                         rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });

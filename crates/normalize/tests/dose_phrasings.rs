@@ -209,6 +209,28 @@ fn cases() -> Vec<(&'static str, Vec<Want>)> {
         ),
         ("Dose level -1: 5 x 10^5 cells/kg", vec![Want { kg: Some(5e5), ..w() }]),
         ("Target dose: 1.5 x 10^8 (range 0.5 - 3 x 10^8) TIL", vec![Want { tot: Some(1.5e8), ..w() }]),
+        // Regimen wordings, third batch.
+        ("3 doses of 1 x 10^6 cells/kg at 2-week intervals", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg repeated 3 times", vec![Want { kg: Some(1e6), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg x 3 doses", vec![Want { kg: Some(1e6), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg on day 0 and day 14", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg at weeks 0, 4 and 8", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(28.0), ..w() }]),
+        ("1 x 10^6 cells/kg once every 4 weeks for 3 doses", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(28.0), ..w() }]),
+        ("two injections of 10 million cells one month apart", vec![Want { tot: Some(1e7), adm: Some(2), int: Some(30.4375), ..w() }]),
+        (
+            "a single intravenous infusion of 1 x 10^6 cells/kg",
+            vec![Want { kg: Some(1e6), adm: Some(1), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("one-time injection of 5 x 10^7 cells", vec![Want { tot: Some(5e7), adm: Some(1), ..w() }]),
+        ("1 x 10^8 cells on day 1 of each 28-day cycle for 6 cycles", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(28.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 21 days for 4 cycles", vec![Want { tot: None, kg: Some(1e6), adm: Some(4), int: Some(21.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 3 weeks, 4 infusions in total", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(21.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 2 weeks x 3", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        (
+            "1 x 10^7 cells injected three times at one-month intervals",
+            vec![Want { tot: Some(1e7), adm: Some(3), int: Some(30.4375), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg every 7 days for a total of 4 times", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(7.0), ..w() }]),
         ("hemoglobin > 9 g/dL and white blood cells > 3 x 10^9/L", vec![]),
         ("CD3+ cells < 5 x 10^4/kg in the graft", vec![]),
         ("cultured to 2 x 10^8 cells before release", vec![]),
@@ -369,4 +391,58 @@ fn record_layouts() {
         ],
     );
     assert!(bad.is_empty(), "{} layouts misread:\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn record_layouts_summary_tiers() {
+    let mut rr = rec(
+        "Dose escalation of MSC in Crohn's disease",
+        vec![
+            arm("Cohort 1", "EXPERIMENTAL", Some("Low dose MSC"), &["Biological: MSC"]),
+            arm("Cohort 2", "EXPERIMENTAL", Some("High dose MSC"), &["Biological: MSC"]),
+        ],
+        vec![inter("Biological", "MSC", Some("Bone marrow derived mesenchymal stromal cells"))],
+        Some("Patients will be given MSC intravenously. Cohort 1 will receive 1 x 10^6 cells/kg and cohort 2 will receive 3 x 10^6 cells/kg."),
+    );
+    rr.detailed_description = None;
+    let got = rows(&rr);
+    assert_eq!(
+        got,
+        vec![
+            (Some("Cohort 1"), Some(1e6), None, None, None, Some("INTRAVENOUS")),
+            (Some("Cohort 2"), Some(3e6), None, None, None, Some("INTRAVENOUS")),
+        ]
+    );
+}
+
+#[test]
+fn tissue_words_and_products() {
+    use trialtables_normalize::cell::source_in;
+    use trialtables_normalize::NormalizeConfig;
+    for (t, want) in [
+        ("HPC, Apheresis (G-CSF mobilized)", Some("PERIPHERAL_BLOOD")),
+        ("HPC, Marrow", Some("BONE_MARROW")),
+        ("HPC, Cord Blood", Some("CORD_BLOOD")),
+        ("double UCB transplantation", Some("CORD_BLOOD")),
+        ("autologous BM-MNC injection", Some("BONE_MARROW")),
+        ("cells isolated from liposuction material", Some("ADIPOSE")),
+        ("autologous chondrocyte implantation", Some("OTHER")),
+        ("allogeneic islet transplantation", Some("OTHER")),
+        ("autologous myoblasts injected into the sphincter", Some("OTHER")),
+        ("preserves islet function in type 1 diabetes", None),
+        ("fibroblast growth factor", None),
+    ] {
+        assert_eq!(source_in(t), want, "{t}");
+    }
+    let cfg = NormalizeConfig::default();
+    for (t, want) in [
+        ("Kymriah (tisagenlecleucel)", "PERIPHERAL_BLOOD"),
+        ("axicabtagene ciloleucel", "PERIPHERAL_BLOOD"),
+        ("Omisirge", "CORD_BLOOD"),
+        ("lifileucel", "OTHER"),
+        ("PLX-PAD cells", "PLACENTA"),
+        ("SB623", "BONE_MARROW"),
+    ] {
+        assert_eq!(cfg.product_in(t).map(|p| p.source.as_str()), Some(want), "{t}");
+    }
 }
