@@ -20,7 +20,10 @@
 //! Run with `cargo test -p trialtables-normalize --test dose_fidelity -- --nocapture`.
 //! `DOSE_FIDELITY_SPLITS=tune` scores one half only; `DOSE_FIDELITY_DETAIL=1` also prints
 //! every unmatched or wrong row of the halves scored (for development on the tune half);
-//! `DOSE_FIDELITY_ROOT=<dir>` reads the records from another folder of the same layout.
+//! `DOSE_FIDELITY_ROOT=<dir>` reads the records from another folder of the same layout;
+//! `DOSE_FIDELITY_SUBSET=fold-a|fold-b|inside|outside` scores part of each half (see
+//! `in_subset`). The labels of part 5 name their records `../ctgov_v2_json/...` and
+//! `../ctgov_legacy_xml/...`: relative to the records folder, i.e. `fixtures/realdata/...`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -205,10 +208,25 @@ fn fmt_opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
     }
 }
 
+/// `DOSE_FIDELITY_SUBSET`: `fold-a` / `fold-b` (last digit of the NCT id even / odd: two folds
+/// of a half, for a cross-fold check), `inside` / `outside` (records of `cell_therapy/` / the
+/// part-5 records from elsewhere in `../shared/realdata`); empty for every record.
+fn in_subset(l: &Label, subset: &str) -> bool {
+    let even = l.nct_id.chars().last().and_then(|c| c.to_digit(10)).is_some_and(|d| d % 2 == 0);
+    match subset {
+        "fold-a" => even,
+        "fold-b" => !even,
+        "inside" => !l.file.starts_with("../"),
+        "outside" => l.file.starts_with("../"),
+        _ => true,
+    }
+}
+
 fn score(split: &str, all: &[Label], detail: bool) -> Tally {
     let cfg = NormalizeConfig::default();
     let mut by_nct: BTreeMap<&str, Vec<&Label>> = BTreeMap::new();
-    for l in all.iter().filter(|l| l.split == split) {
+    let subset = std::env::var("DOSE_FIDELITY_SUBSET").unwrap_or_default();
+    for l in all.iter().filter(|l| l.split == split && in_subset(l, &subset)) {
         by_nct.entry(l.nct_id.as_str()).or_default().push(l);
     }
     let mut t = Tally::default();
