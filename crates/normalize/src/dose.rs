@@ -715,7 +715,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
         [
             (r"intrathecal|lumbar\s+puncture|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
             (r"intra-?articular|into\s+the\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
-            (r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
+            (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
@@ -724,7 +724,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
                 "LOCAL",
             ),
             (
-                r"intra-?venous|\bi\.v\.|\biv\b|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
+                r"intra-?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
                 "INTRAVENOUS",
             ),
             (
@@ -866,6 +866,19 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     }
     let snapshot = levels.clone();
     levels.retain(|l| l.mark != Mark::Min || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Max]));
+    // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
+    // 4 infusions of 1 x 10^8"): the per-administration level is the level.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        let cumulative = rx!(r"(?:total|cumulative|overall)\s+(?:cell\s+)?doses?\s*(?:of|:|is|=)?\s*$").is_match(window_before(&s, l.start, 40));
+        !cumulative
+            || !snapshot.iter().any(|o| {
+                o.start > l.end
+                    && o.basis == l.basis
+                    && o.low < l.low
+                    && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b").is_match(g))
+            })
+    });
     // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
     let mut merged: Vec<(Found, Option<Found>)> = Vec::new();
     for l in levels {
