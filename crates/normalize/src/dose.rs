@@ -558,6 +558,15 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = Some(1);
         }
     }
+    // Given during one procedure ("at the time of LVAD implantation", "during surgery"): once,
+    // when nothing speaks of repeating it.
+    if r.administrations.is_none()
+        && r.interval_days.is_none()
+        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
+        && rx!(r"\b(?:at\s+the\s+time\s+of|during|intra-?operative(?:ly)?|at\s+the\s+end\s+of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|implantation|operation|procedure|cabg|bypass|arthroscop\w*|endoscop\w*|catheteri[sz]ation|repair|arthroplasty|reconstruction|transplant\w*)\b").is_match(s)
+    {
+        r.administrations = Some(1);
+    }
     if r.administrations == Some(1) {
         r.interval_days = None;
     }

@@ -239,6 +239,11 @@ fn cases() -> Vec<(&'static str, Vec<Want>)> {
         ("each injection contains 2 x 10^7 cells; patients receive 3 injections", vec![Want { tot: Some(2e7), adm: Some(3), ..w() }]),
         ("1 x 10^6 cells/kg i.v", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
         ("1 x 10^8 cells i.m. into the thigh", vec![Want { tot: Some(1e8), route: Some("INTRAMUSCULAR"), ..w() }]),
+        (
+            "100 million cells injected into the myocardium at the time of coronary bypass surgery",
+            vec![Want { tot: Some(1e8), adm: Some(1), route: Some("LOCAL"), ..w() }],
+        ),
+        ("20 x 10^6 cells applied during the arthroscopic repair", vec![Want { tot: Some(2e7), adm: Some(1), ..w() }]),
         ("hemoglobin > 9 g/dL and white blood cells > 3 x 10^9/L", vec![]),
         ("CD3+ cells < 5 x 10^4/kg in the graft", vec![]),
         ("cultured to 2 x 10^8 cells before release", vec![]),
