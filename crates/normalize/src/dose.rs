@@ -79,7 +79,7 @@ macro_rules! rx {
 /// `10(6)` / `10e6` / `1e6` → `10^6`, markdown escapes removed.
 pub fn canonical_numbers(text: &str) -> String {
     // "10*6" (a caret lost to an asterisk) is 10^6; "1*10^6" keeps its asterisk as a times sign.
-    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})\b").replace_all(text, "${1}10^$2");
+    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})([^\w^.,]|$)").replace_all(text, "${1}10^$2$3");
     let mut s = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -1365,11 +1365,24 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     used[j] = true;
                 }
                 let ir = k.and_then(|k| inter_reads.get(k)).and_then(|r| r.as_ref());
+                let single = r.levels.len() == 1;
                 for mut lv in r.levels {
                     // Fill regimen facts the arm leaves out from its intervention's statement.
                     if let Some(ir) = ir {
+                        let only_total = |l: &DoseLevel| l.total.is_some() && l.per_kg.is_none() && l.per_m2.is_none();
+                        let only_rel = |l: &DoseLevel| l.total.is_none() && (l.per_kg.is_some() || l.per_m2.is_some());
                         if let Some(m) = ir.levels.iter().find(|l| same_amount(l, &lv)) {
                             fill(&mut lv, m);
+                        } else if let (true, [m]) = (single, &ir.levels[..]) {
+                            // One level stated two ways across the two texts: a total in one,
+                            // per kg (or m²) in the other.
+                            if (only_total(&lv) && only_rel(m)) || (only_rel(&lv) && only_total(m)) {
+                                fill(&mut lv, m);
+                            } else {
+                                lv.route = lv.route.or(m.route);
+                                lv.vehicle = lv.vehicle.or_else(|| m.vehicle.clone());
+                                lv.volume_ml = lv.volume_ml.or(m.volume_ml);
+                            }
                         } else if let Some(m) = ir.levels.first() {
                             lv.route = lv.route.or(m.route);
                             lv.vehicle = lv.vehicle.or_else(|| m.vehicle.clone());
@@ -1515,6 +1528,32 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         merged.push(row);
     }
 
+    // One level stated two ways in two texts of one arm (the arm: "100 million cells", its
+    // intervention: "about 1.5 x 10^6 cells/kg"): when the arm has just these two rows, one
+    // only a total and the other only a per-kg or per-m² amount, they are one row.
+    {
+        let only_total = |l: &DoseLevel| l.total.is_some() && l.per_kg.is_none() && l.per_m2.is_none();
+        let only_rel = |l: &DoseLevel| l.total.is_none() && (l.per_kg.is_some() != l.per_m2.is_some());
+        let mut k = 0;
+        while k < merged.len() {
+            let same: Vec<usize> = (0..merged.len())
+                .filter(|&j| {
+                    merged[j].arm.as_deref().map(str::trim).map(str::to_lowercase)
+                        == merged[k].arm.as_deref().map(str::trim).map(str::to_lowercase)
+                })
+                .collect();
+            if let [a, b] = same[..] {
+                let (ra, rb) = (&merged[a], &merged[b]);
+                if ra.field != rb.field && ((only_total(&ra.lv) && only_rel(&rb.lv)) || (only_rel(&ra.lv) && only_total(&rb.lv))) {
+                    let other = merged.remove(b);
+                    fill(&mut merged[a].lv, &other.lv);
+                    merged[a].inter = merged[a].inter.or(other.inter);
+                    continue;
+                }
+            }
+            k += 1;
+        }
+    }
     // Regimen facts stated in another text of the same arm or intervention, then in the cell
     // sentences of the summary and description ("every two weeks, 4 times" in the arm, the
     // cells/kg in the intervention).

@@ -459,3 +459,16 @@ fn tissue_words_and_products() {
         assert_eq!(cfg.product_in(t).map(|p| p.source.as_str()), Some(want), "{t}");
     }
 }
+
+#[test]
+fn record_layouts_two_ways_in_two_texts() {
+    let rr = rec(
+        "MSC for stroke",
+        vec![arm("MSC", "EXPERIMENTAL", Some("A single intravenous infusion of 100 million MSC"), &["Biological: MSC"])],
+        vec![inter("Biological", "MSC", Some("approximately 1.5 x 10^6 cells/kg"))],
+        None,
+    );
+    let (d, _) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!((d[0].dose_total, d[0].dose_per_kg, d[0].administrations), (Some(1e8), Some(1.5e6), Some(1)));
+}
