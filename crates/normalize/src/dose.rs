@@ -844,8 +844,18 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                         && a.start >= l.end
                         && s.get(l.end..a.start).is_some_and(|g| g.len() <= 40 && !g.contains(". "))
                 });
+                // The cell word before the amount and nothing after it but a giving word:
+                // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
+                let shown = s.get(a.start..a.end).unwrap_or("");
+                let cell_before = (shown.contains("10^") || rx!(r"million|billion").is_match(shown))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected)\b)").is_match(after)
+                    && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
                     pending.push((a, mark));
+                } else if cell_before {
+                    levels.push(Found { start: a.start, end: a.end, basis: Basis::Total, low: a.low, high: a.high, mark });
+                    pending.clear();
                 } else if let Some(b) = bound_of.map(|l| l.basis) {
                     levels.push(Found { start: a.start, end: a.end, basis: b, low: a.low, high: a.high, mark });
                     pending.clear();
