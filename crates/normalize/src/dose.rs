@@ -109,7 +109,8 @@ pub fn canonical_numbers(text: &str) -> String {
     let s = rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2");
-    let s = rx!(r"10\s*\^\s*\(?\s*(\d{1,2})\s*\)?").replace_all(&s, "10^$1");
+    // (The space after the power stays: "10^9 weekly" must keep "weekly" a word.)
+    let s = rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))").replace_all(&s, "10^$1$2");
     // A superscript lost to a space: "1 x 10 6 cells/kg".
     let s = rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))").replace_all(&s, "${1}10^$2$3");
     s.into_owned()
@@ -906,6 +907,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             let two_ways = prev.basis != l.basis
                 && (prev.basis == Basis::Total || l.basis == Basis::Total)
                 && gap.len() <= 60
+                && !gap.contains(';')
                 && rx!(r"\(|\babout\b|approx|\bi\.?\s?e\b|correspond|equival|equal|=|which\s+is|\bthat\s+is|\bor\b").is_match(gap);
             if two_ways {
                 *other = Some(l);
