@@ -45,23 +45,29 @@ fn compile(p: &str) -> Regex {
 /// but is not cord tissue; tumour-infiltrating lymphocytes before blood: they come from the
 /// tumour).
 const SOURCE_PATTERNS: [(&str, &str); 11] = [
-    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b", "CORD_BLOOD"),
+    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b|\bucb\b|\bhpc,?\s*(?:\(\s*)?cord\b", "CORD_BLOOD"),
     (
         r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b",
         "UMBILICAL_CORD",
     ),
-    (r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal", "BONE_MARROW"),
     (
-        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
+        r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal|\bbm[\s-]*mncs?\b|\bbmac\b|\bhpc,?\s*(?:\(\s*)?marrow\b",
+        "BONE_MARROW",
+    ),
+    (
+        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
         "ADIPOSE",
     ),
     (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion", "PLACENTA"),
     (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
     (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
-    (r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)", "OTHER"),
+    (
+        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)",
+        "OTHER",
+    ),
     (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),
     (
-        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)",
+        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)|\bhpc,?\s*(?:\(\s*)?(?:a|apheresis)\b",
         "PERIPHERAL_BLOOD",
     ),
     (

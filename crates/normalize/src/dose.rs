@@ -51,6 +51,9 @@ pub struct DoseLevel {
     pub volume_ml: Option<f64>,
     /// The sentence it was read from.
     pub source_text: String,
+    /// The words just before the level, since the previous one (lower case): they may name its
+    /// tier ("low dose:", "cohort 2 -").
+    pub label: String,
 }
 
 impl DoseLevel {
@@ -76,7 +79,7 @@ macro_rules! rx {
 /// `10(6)` / `10e6` / `1e6` → `10^6`, markdown escapes removed.
 pub fn canonical_numbers(text: &str) -> String {
     // "10*6" (a caret lost to an asterisk) is 10^6; "1*10^6" keeps its asterisk as a times sign.
-    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})\b").replace_all(text, "${1}10^$2");
+    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})([^\w^.,]|$)").replace_all(text, "${1}10^$2$3");
     let mut s = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -106,7 +109,10 @@ pub fn canonical_numbers(text: &str) -> String {
     let s = rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2");
     let s = rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2");
-    let s = rx!(r"10\s*\^\s*\(?\s*(\d{1,2})\s*\)?").replace_all(&s, "10^$1");
+    // (The space after the power stays: "10^9 weekly" must keep "weekly" a word.)
+    let s = rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))").replace_all(&s, "10^$1$2");
+    // A superscript lost to a space: "1 x 10 6 cells/kg".
+    let s = rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))").replace_all(&s, "${1}10^$2$3");
     s.into_owned()
 }
 
@@ -238,11 +244,39 @@ fn amounts(s: &str) -> Vec<Amount> {
         let Some(v) = num(c1.as_str()) else { continue };
         let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * f);
         out.push(Amount { start: whole.start(), end: whole.end(), low: v * f, high });
+        // Tiers sharing the word: "0.5, 1 and 2 million cells/kg".
+        if c.name("c2").is_none() {
+            let before = s.get(..c1.start()).unwrap_or("");
+            if let Some(l) = rx!(r"((?:\d+(?:\.\d+)?\s*(?:,\s*or|,\s*and|,|\bor\b|\band\b)\s*)+)$").captures(before).and_then(|c| c.get(1))
+            {
+                for m in rx!(r"\d+(?:\.\d+)?").find_iter(l.as_str()) {
+                    if let Some(v) = num(m.as_str()) {
+                        out.push(Amount { start: l.start() + m.start(), end: l.start() + m.end(), low: v * f, high: None });
+                    }
+                }
+            }
+        }
+    }
+    // "between 1 and 5 million", "between 1 and 2 x 10^6": one range.
+    for c in rx!(r"\bbetween\s+(?P<c1>\d+(?:[.,]\d+)?)\s+and\s+(?P<c2>\d+(?:[.,]\d+)?)\s*(?:(?P<w>million|billion)|x\s*10\^(?P<e>\d{1,2}))")
+        .captures_iter(s)
+    {
+        let (Some(whole), Some(c1), Some(c2)) = (c.get(0), c.name("c1"), c.name("c2")) else { continue };
+        let f = match (c.name("w").map(|m| m.as_str()), c.name("e").and_then(|m| m.as_str().parse::<i32>().ok())) {
+            (Some("billion"), _) => 1e9,
+            (Some(_), _) => 1e6,
+            (None, Some(e)) => 10f64.powi(e),
+            _ => continue,
+        };
+        let (Some(a), Some(b)) = (num(c1.as_str()), num(c2.as_str())) else { continue };
+        if b > a {
+            out.push(Amount { start: c1.start(), end: whole.end(), low: a * f, high: Some(b * f) });
+        }
     }
     // Plain big numbers: "1,000,000", "20000000".
-    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{7,})(?:[^\w.,]|$)").captures_iter(s) {
+    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?: \d{3}){2,}|\d{7,})(?:[^\w.,]|$)").captures_iter(s) {
         let Some(g) = m.get(1) else { continue };
-        if let Some(v) = num(g.as_str()) {
+        if let Some(v) = num(&g.as_str().replace(' ', "")) {
             out.push(Amount { start: g.start(), end: g.end(), low: v, high: None });
         }
     }
@@ -286,8 +320,14 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b").is_match(w) {
         return (None, false);
     }
+    // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:square\s+)?(?:cm|mm)(?:2|\^2)?\b|^\s*(?:ieq|islet\s+equivalents?)\b")
+        .is_match(w)
+    {
+        return (None, false);
+    }
     let cell_word = rx!(
-        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?)\b"
+        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|hscs?|hspcs?|ipscs?)\b"
     )
     .is_match(w);
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
@@ -395,6 +435,23 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
+        } else if let Some(c) = rx!(&format!(
+            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:dose|infusion|injection|administration)\b[^.;]{{0,60}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after))"
+        ))
+        .captures(s)
+        {
+            // "repeated once after 28 days", "a second infusion 4 weeks later": two, that far apart.
+            r.administrations = Some(2);
+            let n = c.get(1).or(c.get(3)).or(c.get(5)).and_then(|m| word_count(m.as_str()));
+            let u = c.get(2).or(c.get(4)).or(c.get(6)).and_then(|m| unit_days(m.as_str()));
+            if let (Some(n), Some(u)) = (n, u) {
+                r.interval_days = Some(n as f64 * u);
+            }
+        } else if let Some(c) = rx!(r"(?:\bevery\s+(?:other\s+)?(?:\d+\s*)?(?:days?|weeks?|months?)|weekly|monthly|daily|\bq\s?\d+\s?(?:w|wk|d)\b)\s*x\s*(\d{1,2})(?:$|[^\d^.,])").captures(s) {
+            // "every 2 weeks x 3".
+            r.administrations = c.get(1).and_then(|m| m.as_str().parse().ok());
+        } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
@@ -428,6 +485,16 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             }
         }
     }
+    // "on day 1 of each 28-day cycle": the cycle's length.
+    if r.interval_days.is_none() {
+        if let Some(c) = rx!(r"\bday\s+\d+\s+of\s+(?:each|every)\s+(\d+)[\s-]*(days?|weeks?)\s+(?:cycle|course)").captures(s) {
+            if let (Some(n), Some(u)) =
+                (c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(2).and_then(|m| unit_days(m.as_str())))
+            {
+                r.interval_days = Some(n * u);
+            }
+        }
+    }
     // Interval statements.
     if r.interval_days.is_none() {
         let iv = rx!(
@@ -448,6 +515,8 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     7.0 / 3.0
                 } else if w == "every other day" {
                     2.0
+                } else if w == "every other week" || w == "biweekly" || w == "fortnightly" {
+                    14.0
                 } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
                     7.0
                 } else if w.ends_with("month") || w == "monthly" {
@@ -462,7 +531,10 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
     if let (None, Some(iv)) = (r.administrations, r.interval_days) {
-        if let Some(c) = rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(weeks?|months?)\b")).captures(s) {
+        if let Some(c) =
+            rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
+                .captures(s)
+        {
             if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
                 let k = n as f64 * u / iv;
                 if k >= 1.5 && (k - k.round()).abs() < 0.05 {
@@ -486,6 +558,15 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         if one_day || rx!(r"\breceive\s+a\s+(?:single\s+)?(?:dose|infusion|injection)\b").is_match(s) {
             r.administrations = Some(1);
         }
+    }
+    // Given during one procedure ("at the time of LVAD implantation", "during surgery"): once,
+    // when nothing speaks of repeating it.
+    if r.administrations.is_none()
+        && r.interval_days.is_none()
+        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
+        && rx!(r"\b(?:at\s+the\s+time\s+of|during|intra-?operative(?:ly)?|at\s+the\s+end\s+of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|implantation|operation|procedure|cabg|bypass|arthroscop\w*|endoscop\w*|catheteri[sz]ation|repair|arthroplasty|reconstruction|transplant\w*)\b").is_match(s)
+    {
+        r.administrations = Some(1);
     }
     if r.administrations == Some(1) {
         r.interval_days = None;
@@ -587,13 +668,13 @@ fn is_collection_target(s: &str, a: &Amount) -> bool {
         rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw").is_match(&t)
     };
     let before = window_before(s, a.start, 100);
-    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation").find_iter(before).last() {
+    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation|\bexpan(?:d|ded|sion)\s+to\b|\bcultur\w*\s+to\b|\bgrown\s+to\b|\bremaining\b|quality\s+control|release\s+(?:criteria|testing)").find_iter(before).last() {
         if !admin(&before[m.end()..]) {
             return true;
         }
     }
     let after = window_after(s, a.end, 100);
-    if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield").find(after) {
+    if let Some(m) = rx!(r"\bcollected|\bharvested|\bobtained\b|\byield|\b(?:are|is|be)\s+(?:kept|stored|retained)\b|\bbefore\s+release|for\s+quality\s+control").find(after) {
         if !admin(&after[..m.start()]) {
             return true;
         }
@@ -643,17 +724,17 @@ fn routes() -> &'static [(Regex, &'static str)] {
     R.get_or_init(|| {
         [
             (r"intrathecal|lumbar\s+puncture|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra-?articular|into\s+the\s+(?:knee\s+|affected\s+)?joint", "INTRA_ARTICULAR"),
-            (r"intra-?muscular|\bi\.m\.|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
+            (r"intra-?articular|into\s+the\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
+            (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:injection|injected|administ|implant)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:fistula|tract|wound|ulcer|disc|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:\w+\s+)?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
-                r"intra-?venous|\bi\.v\.|\biv\b|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
+                r"intra-?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
                 "INTRAVENOUS",
             ),
             (
@@ -751,6 +832,10 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     s.get(a.end..n.start).is_some_and(|g| {
                         rx!(r"^\s*(?:,|and|or|-|to|/|#|&)?\s*(?:,|and|or)?\s*(?:(?:up\s+)?to\s+)?(?:a\s+)?(?:maximum\s+)?(?:of\s+)?$")
                             .is_match(g)
+                            // A range note whose unit is this level's too: "1.5 x 10^8 (range 0.5 - 3 x 10^8) TIL".
+                            || rx!(r"^\s*\(\s*(?:range[sd]?|ranging)(?:\s+(?:of|from|is|between))?\s*:?\s*$").is_match(g)
+                            // The label of the next tier: "dose 1: 10^6; dose 2: 10^7 cells/kg".
+                            || rx!(r"^\s*[;,]?\s*(?:and\s+)?(?:dose|level|cohort|group|dl|tier)\s*(?:level\s*|group\s*)?[a-z0-9-]{0,3}\s*[:=)]\s*$").is_match(g)
                     })
                 });
                 // A bound written after its level: "up to 3 x 10^11 lymphocytes (minimum of
@@ -760,8 +845,18 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                         && a.start >= l.end
                         && s.get(l.end..a.start).is_some_and(|g| g.len() <= 40 && !g.contains(". "))
                 });
+                // The cell word before the amount and nothing after it but a giving word:
+                // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
+                let shown = s.get(a.start..a.end).unwrap_or("");
+                let cell_before = (shown.contains("10^") || rx!(r"million|billion").is_match(shown))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected)\b)").is_match(after)
+                    && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
                     pending.push((a, mark));
+                } else if cell_before {
+                    levels.push(Found { start: a.start, end: a.end, basis: Basis::Total, low: a.low, high: a.high, mark });
+                    pending.clear();
                 } else if let Some(b) = bound_of.map(|l| l.basis) {
                     levels.push(Found { start: a.start, end: a.end, basis: b, low: a.low, high: a.high, mark });
                     pending.clear();
@@ -791,6 +886,19 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     }
     let snapshot = levels.clone();
     levels.retain(|l| l.mark != Mark::Min || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Max]));
+    // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
+    // 4 infusions of 1 x 10^8"): the per-administration level is the level.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        let cumulative = rx!(r"(?:total|cumulative|overall)\s+(?:cell\s+)?doses?\s*(?:of|:|is|=)?\s*$").is_match(window_before(&s, l.start, 40));
+        !cumulative
+            || !snapshot.iter().any(|o| {
+                o.start > l.end
+                    && o.basis == l.basis
+                    && o.low < l.low
+                    && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b").is_match(g))
+            })
+    });
     // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
     let mut merged: Vec<(Found, Option<Found>)> = Vec::new();
     for l in levels {
@@ -799,6 +907,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             let two_ways = prev.basis != l.basis
                 && (prev.basis == Basis::Total || l.basis == Basis::Total)
                 && gap.len() <= 60
+                && !gap.contains(';')
                 && rx!(r"\(|\babout\b|approx|\bi\.?\s?e\b|correspond|equival|equal|=|which\s+is|\bthat\s+is|\bor\b").is_match(gap);
             if two_ways {
                 *other = Some(l);
@@ -818,8 +927,16 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let view = regimen_view(&s, &starts);
     let reg = regimen(&view, orig, anchor);
     let mut out: Vec<DoseLevel> = Vec::new();
+    let mut prev_end = 0usize;
     for (l, other) in merged {
+        let mut from = prev_end.max(l.start.saturating_sub(60));
+        while from > 0 && !s.is_char_boundary(from) {
+            from -= 1;
+        }
+        let label = s.get(from..l.start).unwrap_or("").to_string();
+        prev_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
         let mut d = DoseLevel {
+            label,
             administrations: reg.administrations,
             interval_days: reg.interval_days,
             route: reg.route,
@@ -964,19 +1081,61 @@ fn same_amount(a: &DoseLevel, b: &DoseLevel) -> bool {
     shared
 }
 
+/// Cell words (or a name of the trial's cell product) in a lower-case text.
+fn names_cells(s: &str, names: &[String]) -> bool {
+    rx!(r"\bcells?\b|mscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b|\bdcs?\b").is_match(s) || names_product(s, names)
+}
+
+/// Whether a lower-case text names one of `names` (letters and digits only, so "BRTX 100"
+/// names "BRTX-100").
+fn names_product(s: &str, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let a: String = s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    names.iter().any(|n| a.contains(n.as_str()))
+}
+
+/// The names of a record's cell products (interventions that state a dose or name cells), as
+/// [`names_product`] compares them.
+fn product_names(raw: &RawRecord, dosed: &[bool]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (k, i) in raw.interventions.iter().enumerate() {
+        let all = std::iter::once(&i.name).chain(i.other_names.iter()).map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+        let desc = i.description.as_ref().map(|d| d.text.as_str()).unwrap_or("");
+        if !(dosed.get(k).copied().unwrap_or(false) || cell::mentions_cells(&all) || cell::mentions_cells(desc))
+            || rx!(r"(?i)placebo|saline|sham|vehicle").is_match(&all)
+        {
+            continue;
+        }
+        for n in std::iter::once(&i.name).chain(i.other_names.iter()) {
+            let a: String = n.text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+            if a.chars().count() >= 4 && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
 /// Cell words that mark a sentence of a summary as one about the product given.
-fn cell_sentence(s: &str) -> bool {
-    rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(s)
-        && rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver").is_match(s)
+fn cell_sentence(s: &str, names: &[String]) -> bool {
+    names_cells(s, names) && rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver").is_match(s)
+}
+
+/// A sentence about finding a donor or a graft unit ("it is possible to find a matched unit that
+/// will deliver 5 x 10^7 cells/kg"): a selection threshold, not the dose given.
+fn donor_search(l: &str) -> bool {
+    rx!(r"\b(?:find|finding|identify|select|search\w*|lack\w*|cannot)\b[^.;]{0,80}\b(?:units?|donors?)\b|\b(?:units?|donors?)\b[^.;]{0,30}\b(?:available|identified)\b|\bavailable\s+(?:\w+\s+){0,6}(?:units?|donors?)\b|critical\s+for|\bdefined\s+as\b").is_match(l)
 }
 
 /// The sentences of a long text that speak of giving cells.
-fn cell_sentences(text: &str) -> String {
+fn cell_sentences(text: &str, names: &[String]) -> String {
     let text = crate::capped(text);
     let mut out = String::new();
     for (a, b) in sentences(text) {
         let sent = &text[a..b];
-        if cell_sentence(&sent.to_lowercase()) {
+        if cell_sentence(&sent.to_lowercase(), names) {
             out.push_str(sent);
             out.push(' ');
         }
@@ -1052,6 +1211,66 @@ fn regimen_view(s: &str, keep: &[usize]) -> String {
     out
 }
 
+/// Distinctive words of an intervention name (not "cells", "therapy", ...).
+fn name_words(name: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "cell",
+        "cells",
+        "stem",
+        "therapy",
+        "injection",
+        "infusion",
+        "autologous",
+        "allogeneic",
+        "human",
+        "derived",
+        "product",
+        "vaccine",
+        "dose",
+        "doses",
+        "group",
+        "biological",
+        "drug",
+        "treatment",
+        "transplant",
+        "transplantation",
+        "with",
+        "from",
+        "and",
+        "the",
+        "suspension",
+        "administration",
+        "standard",
+        "care",
+    ];
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !GENERIC.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `text` with the sentences that name one of `others` but not `own` blanked out.
+fn about_product(text: &str, own: Option<&str>, others: &[&str]) -> String {
+    let Some(own) = own else { return text.to_string() };
+    let own_w = name_words(own);
+    let other_w: Vec<String> = others.iter().flat_map(|o| name_words(o)).filter(|w| !own_w.contains(w)).collect();
+    if own_w.is_empty() || other_w.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (a, b) in sentences(text) {
+        let sent = &text[a..b];
+        let l = sent.to_lowercase();
+        if other_w.iter().any(|w| l.contains(w.as_str())) && !own_w.iter().any(|w| l.contains(w.as_str())) {
+            out.extend(sent.chars().map(|c| if c.len_utf8() == 1 { ' ' } else { c }));
+        } else {
+            out.push_str(sent);
+        }
+    }
+    out
+}
+
 /// The sentences of an arm description that may state the cells' regimen: they speak of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentences(text: &str) -> String {
@@ -1061,7 +1280,7 @@ fn regimen_sentences(text: &str) -> String {
 
 /// Regimen facts of a text that speaks of the cells without stating their amount, read near
 /// its first cell word.
-fn context_regimen(text: &str) -> Regimen {
+fn context_regimen(text: &str, names: &[String]) -> Regimen {
     let canon = canonical_numbers(crate::capped(text));
     let s = regimen_view(&canon, &[]);
     let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
@@ -1071,8 +1290,7 @@ fn context_regimen(text: &str) -> Regimen {
     let mut cells_only = String::with_capacity(canon.len());
     for (a, b) in sentences(&canon) {
         let sent = &canon[a..b];
-        let keep =
-            rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(sent) && !drug_words(sent);
+        let keep = names_cells(sent, names) && !drug_words(sent);
         cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
     }
     r.route = route_near(&cells_only, anchor);
@@ -1105,6 +1323,8 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
         .collect();
+    let dosed: Vec<bool> = inter_reads.iter().map(Option::is_some).collect();
+    let names = product_names(raw, &dosed);
     let mut used = vec![false; raw.interventions.len()];
     let mut rows: Vec<Row> = Vec::new();
     let mut arm_links: Vec<Vec<usize>> = Vec::new();
@@ -1157,11 +1377,24 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     used[j] = true;
                 }
                 let ir = k.and_then(|k| inter_reads.get(k)).and_then(|r| r.as_ref());
+                let single = r.levels.len() == 1;
                 for mut lv in r.levels {
                     // Fill regimen facts the arm leaves out from its intervention's statement.
                     if let Some(ir) = ir {
+                        let only_total = |l: &DoseLevel| l.total.is_some() && l.per_kg.is_none() && l.per_m2.is_none();
+                        let only_rel = |l: &DoseLevel| l.total.is_none() && (l.per_kg.is_some() || l.per_m2.is_some());
                         if let Some(m) = ir.levels.iter().find(|l| same_amount(l, &lv)) {
                             fill(&mut lv, m);
+                        } else if let (true, [m]) = (single, &ir.levels[..]) {
+                            // One level stated two ways across the two texts: a total in one,
+                            // per kg (or m²) in the other.
+                            if (only_total(&lv) && only_rel(m)) || (only_rel(&lv) && only_total(m)) {
+                                fill(&mut lv, m);
+                            } else {
+                                lv.route = lv.route.or(m.route);
+                                lv.vehicle = lv.vehicle.or_else(|| m.vehicle.clone());
+                                lv.volume_ml = lv.volume_ml.or(m.volume_ml);
+                            }
                         } else if let Some(m) = ir.levels.first() {
                             lv.route = lv.route.or(m.route);
                             lv.vehicle = lv.vehicle.or_else(|| m.vehicle.clone());
@@ -1172,10 +1405,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 }
             }
             None => {
+                let arm_text = format!("{} {}", arm.label.text, desc.map(|d| d.text.as_str()).unwrap_or(""));
                 for &k in &linked {
                     if let Some(Some(ir)) = inter_reads.get(k) {
                         used[k] = true;
-                        for lv in &ir.levels {
+                        for lv in levels_for_arm(&ir.levels, &arm_text) {
                             rows.push(Row {
                                 arm: Some(arm.label.text.clone()),
                                 arm_index: Some(ai),
@@ -1239,10 +1473,32 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
             for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
                 let lower = sent.to_lowercase();
-                if !cell_sentence(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
+                if !cell_sentence(&lower, &names) || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
                 }
                 for lv in parse_dose_text(sent) {
+                    // A tier the cell arms name ("Cohort 2: 3 x 10^6 cells/kg" and a "Cohort 2"
+                    // arm): that arm's level.
+                    let keys = tier_keys(&lv.label);
+                    let named: Vec<Option<usize>> = if keys.is_empty() || cell_arms.len() < 2 {
+                        Vec::new()
+                    } else {
+                        cell_arms
+                            .iter()
+                            .copied()
+                            .filter(|&k| {
+                                raw.arms.get(k).is_some_and(|a| {
+                                    let at = tier_keys(
+                                        &format!("{} {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or(""))
+                                            .to_lowercase(),
+                                    );
+                                    keys.iter().all(|w| at.contains(w))
+                                })
+                            })
+                            .map(Some)
+                            .collect()
+                    };
+                    let targets = if named.is_empty() { targets.clone() } else { named };
                     for &arm_index in &targets {
                         let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
                         rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });
@@ -1284,11 +1540,39 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         merged.push(row);
     }
 
+    // One level stated two ways in two texts of one arm (the arm: "100 million cells", its
+    // intervention: "about 1.5 x 10^6 cells/kg"): when the arm has just these two rows, one
+    // only a total and the other only a per-kg or per-m² amount, they are one row.
+    {
+        let only_total = |l: &DoseLevel| l.total.is_some() && l.per_kg.is_none() && l.per_m2.is_none();
+        let only_rel = |l: &DoseLevel| l.total.is_none() && (l.per_kg.is_some() != l.per_m2.is_some());
+        let mut k = 0;
+        while k < merged.len() {
+            let same: Vec<usize> = (0..merged.len())
+                .filter(|&j| {
+                    merged[j].arm.as_deref().map(str::trim).map(str::to_lowercase)
+                        == merged[k].arm.as_deref().map(str::trim).map(str::to_lowercase)
+                })
+                .collect();
+            if let [a, b] = same[..] {
+                let (ra, rb) = (&merged[a], &merged[b]);
+                if ra.field != rb.field && ((only_total(&ra.lv) && only_rel(&rb.lv)) || (only_rel(&ra.lv) && only_total(&rb.lv))) {
+                    let other = merged.remove(b);
+                    fill(&mut merged[a].lv, &other.lv);
+                    merged[a].inter = merged[a].inter.or(other.inter);
+                    continue;
+                }
+            }
+            k += 1;
+        }
+    }
     // Regimen facts stated in another text of the same arm or intervention, then in the cell
     // sentences of the summary and description ("every two weeks, 4 times" in the arm, the
     // cells/kg in the intervention).
     let summary: Vec<String> =
-        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text)).collect();
+        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text, &names)).collect();
+    // The titles, for regimen words only ("A Single Dose of ...").
+    let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
     for row in &mut merged {
         let mut near: Vec<String> = Vec::new();
         let mut inters: Vec<usize> = row.inter.into_iter().collect();
@@ -1310,10 +1594,30 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         if let Some(arm) = row.arm_index.and_then(|ai| raw.arms.get(ai)) {
             // An arm also describes its drugs and conditioning: only its sentences about giving
             // the cells (or that name no drug dose) speak of the cells' regimen.
-            near.extend(arm.description.iter().map(|d| regimen_sentences(&d.text)));
+            // When the arm gives several products, a sentence naming another of them and not
+            // this row's is that product's regimen ("STAV-loaded cells: 5 doses ...; up to 4
+            // doses of dendritic vaccine ...").
+            let others: Vec<&str> = arm_links
+                .get(row.arm_index.unwrap_or(usize::MAX))
+                .map(|l| {
+                    l.iter()
+                        .copied()
+                        .filter(|k| Some(*k) != row.inter)
+                        .filter_map(|k| raw.interventions.get(k))
+                        .map(|i| i.name.text.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let own = row.inter.and_then(|k| raw.interventions.get(k)).map(|i| i.name.text.as_str());
+            near.extend(arm.description.iter().map(|d| regimen_sentences(&about_product(&d.text, own, &others))));
         }
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
-        let contexts: Vec<Regimen> = near.iter().map(|t| context_regimen(t)).chain(summary.iter().map(|t| context_regimen(t))).collect();
+        let contexts: Vec<Regimen> = near
+            .iter()
+            .map(|t| context_regimen(t, &names))
+            .chain(summary.iter().map(|t| context_regimen(t, &names)))
+            .chain(titles.iter().map(|t| context_regimen(t, &names)))
+            .collect();
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
             if let Some(c) = contexts.iter().find(|c| c.administrations.is_some()) {
@@ -1467,6 +1771,53 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         });
     }
     (doses, issues)
+}
+
+/// The tier names in a lower-case text: dose words ("low", "high", ...) and numbered or lettered
+/// tiers ("cohort 2", "group a", "dl3", "level ii").
+fn tier_keys(l: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in rx!(r"\b(lowest|lower|low|medium|middle|mid|intermediate|highest|higher|high)(?:[\s-]*dose|\b)").captures_iter(l) {
+        let w = match m.get(1).map(|m| m.as_str()).unwrap_or("") {
+            "lowest" | "lower" | "low" => "low",
+            "medium" | "middle" | "mid" | "intermediate" => "mid",
+            _ => "high",
+        };
+        if !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    for m in rx!(r"\b(cohort|group|arm|level|dl|tier|part|dose)\s*-?\s*([0-9]+|[a-h]|i{1,3}|iv|v)\b").captures_iter(l) {
+        let kind = match m.get(1).map(|m| m.as_str()).unwrap_or("") {
+            "dl" | "level" | "dose" => "level",
+            k => k,
+        };
+        let k = format!("{kind} {}", m.get(2).map(|m| m.as_str()).unwrap_or(""));
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Of an intervention's levels, those whose tier its arm names ("Low dose" arm, "low dose: 1 x
+/// 10^7 cells; high dose: 5 x 10^7 cells"); all of them when the arm names none or every one.
+fn levels_for_arm<'l>(levels: &'l [DoseLevel], arm_text: &str) -> Vec<&'l DoseLevel> {
+    if levels.len() < 2 {
+        return levels.iter().collect();
+    }
+    let arm_keys = tier_keys(&arm_text.to_lowercase());
+    if arm_keys.is_empty() {
+        return levels.iter().collect();
+    }
+    let keys: Vec<Vec<String>> = levels.iter().map(|l| tier_keys(&l.label)).collect();
+    let picked: Vec<&DoseLevel> =
+        levels.iter().zip(&keys).filter(|(_, k)| !k.is_empty() && k.iter().all(|w| arm_keys.contains(w))).map(|(l, _)| l).collect();
+    if picked.is_empty() || picked.len() == levels.len() {
+        levels.iter().collect()
+    } else {
+        picked
+    }
 }
 
 /// Fills what `a` leaves unstated from `b` (the same level read from another text).

@@ -20,7 +20,10 @@
 //! Run with `cargo test -p trialtables-normalize --test dose_fidelity -- --nocapture`.
 //! `DOSE_FIDELITY_SPLITS=tune` scores one half only; `DOSE_FIDELITY_DETAIL=1` also prints
 //! every unmatched or wrong row of the halves scored (for development on the tune half);
-//! `DOSE_FIDELITY_ROOT=<dir>` reads the records from another folder of the same layout.
+//! `DOSE_FIDELITY_ROOT=<dir>` reads the records from another folder of the same layout;
+//! `DOSE_FIDELITY_SUBSET=fold-a|fold-b|inside|outside` scores part of each half (see
+//! `in_subset`). The labels of part 5 name their records `../ctgov_v2_json/...` and
+//! `../ctgov_legacy_xml/...`: relative to the records folder, i.e. `fixtures/realdata/...`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -205,10 +208,28 @@ fn fmt_opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
     }
 }
 
+/// `DOSE_FIDELITY_SUBSET`: `fold-a` / `fold-b` (last digit of the NCT id even / odd: two folds
+/// of a half, for a cross-fold check), `inside` / `outside` (records of `cell_therapy/` / the
+/// part-5 records from elsewhere in `../shared/realdata`); empty for every record.
+fn in_subset(l: &Label, subset: &str) -> bool {
+    let even = l.nct_id.chars().last().and_then(|c| c.to_digit(10)).is_some_and(|d| d % 2 == 0);
+    match subset {
+        "fold-a" => even,
+        "fold-b" => !even,
+        "inside" => !l.file.starts_with("../"),
+        "outside" => l.file.starts_with("../"),
+        _ => true,
+    }
+}
+
 fn score(split: &str, all: &[Label], detail: bool) -> Tally {
+    score_subset(split, all, detail, &std::env::var("DOSE_FIDELITY_SUBSET").unwrap_or_default())
+}
+
+fn score_subset(split: &str, all: &[Label], detail: bool, subset: &str) -> Tally {
     let cfg = NormalizeConfig::default();
     let mut by_nct: BTreeMap<&str, Vec<&Label>> = BTreeMap::new();
-    for l in all.iter().filter(|l| l.split == split) {
+    for l in all.iter().filter(|l| l.split == split && in_subset(l, subset)) {
         by_nct.entry(l.nct_id.as_str()).or_default().push(l);
     }
     let mut t = Tally::default();
@@ -301,17 +322,18 @@ fn score(split: &str, all: &[Label], detail: bool) -> Tally {
     t
 }
 
-fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, f: fn(&Tally) -> f64, target: &str) {
+fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, exam_ct: Option<&Tally>, f: fn(&Tally) -> f64, target: &str) {
     let cell = |t: Option<&Tally>| t.map(|t| format!("{:.2}", f(t))).unwrap_or_else(|| "-".into());
-    println!("| {name} | {} | {} | {target} |", cell(tune), cell(exam));
+    println!("| {name} | {} | {} | {} | {target} |", cell(tune), cell(exam), cell(exam_ct));
 }
 
-/// Figures the exam half reached at the end of issue #14's work (recall 0.55, precision 0.79,
-/// administrations 0.77, interval 0.88, route 0.96, cell_source 0.69; docs/FIDELITY.md), minus
-/// a margin of 0.05 (about one row at these sizes): a change that makes the exam half worse
-/// than this fails. Raise them when the figures rise; they are below the issue's targets.
+/// Figures the exam half reached at the end of issue #14's second round, measured once
+/// (docs/FIDELITY.md, "Round 2"): recall 0.62, precision 0.80, administrations 0.69, interval
+/// 0.94, route 0.90, cell_source 0.82 on the whole exam half (132 records, 82 levels, part 5
+/// included), each minus a margin of 0.05 (about two rows at these sizes): a change that makes
+/// the exam half worse than this fails. They are below the issue's targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.57), ("precision", 0.73), ("administrations", 0.64), ("interval_days", 0.88), ("route", 0.84), ("cell_source", 0.77)];
+    [("recall", 0.57), ("precision", 0.74), ("administrations", 0.63), ("interval_days", 0.89), ("route", 0.85), ("cell_source", 0.77)];
 
 #[test]
 fn dose_fidelity() {
@@ -321,32 +343,39 @@ fn dose_fidelity() {
     let detail = std::env::var("DOSE_FIDELITY_DETAIL").is_ok_and(|v| !v.is_empty() && v != "0");
     let tune = splits.split(',').any(|s| s == "tune").then(|| score("tune", &all, detail));
     let exam = splits.split(',').any(|s| s == "exam").then(|| score("exam", &all, detail));
+    // The exam half's records of `cell_therapy/` alone (the exam set of round 1), beside the
+    // whole exam half (which also holds part 5's records from elsewhere).
+    let exam_ct = exam.as_ref().map(|_| score_subset("exam", &all, false, "inside"));
     println!();
-    println!("| measure | tune | exam | target |");
-    println!("|---|---|---|---|");
+    println!("| measure | tune | exam | exam, cell_therapy records | target |");
+    println!("|---|---|---|---|---|");
     let count = |t: Option<&Tally>, f: fn(&Tally) -> String| t.map(f).unwrap_or_else(|| "-".into());
     println!(
-        "| records scored | {} | {} | |",
+        "| records scored | {} | {} | {} | |",
         count(tune.as_ref(), |t| t.records.to_string()),
-        count(exam.as_ref(), |t| t.records.to_string())
+        count(exam.as_ref(), |t| t.records.to_string()),
+        count(exam_ct.as_ref(), |t| t.records.to_string())
     );
     println!(
-        "| records not yet readable (level rows) | {} | {} | |",
+        "| records not yet readable (level rows) | {} | {} | {} | |",
         count(tune.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms)),
-        count(exam.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms))
+        count(exam.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms)),
+        count(exam_ct.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms))
     );
     println!(
-        "| labelled levels / predicted rows / matched | {} | {} | |",
+        "| labelled levels / predicted rows / matched | {} | {} | {} | |",
         count(tune.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched)),
-        count(exam.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched))
+        count(exam.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched)),
+        count(exam_ct.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched))
     );
-    row("recall", tune.as_ref(), exam.as_ref(), Tally::recall, ">= 0.95");
-    row("precision", tune.as_ref(), exam.as_ref(), Tally::precision, ">= 0.95");
-    row("administrations", tune.as_ref(), exam.as_ref(), Tally::adm, ">= 0.95");
-    row("interval_days", tune.as_ref(), exam.as_ref(), Tally::interval, ">= 0.95");
-    row("route", tune.as_ref(), exam.as_ref(), Tally::route, ">= 0.95");
-    row("cell_source", tune.as_ref(), exam.as_ref(), Tally::source, ">= 0.95");
-    row("cell_origin", tune.as_ref(), exam.as_ref(), Tally::origin, "");
+    let (t, e, c) = (tune.as_ref(), exam.as_ref(), exam_ct.as_ref());
+    row("recall", t, e, c, Tally::recall, ">= 0.95");
+    row("precision", t, e, c, Tally::precision, ">= 0.95");
+    row("administrations", t, e, c, Tally::adm, ">= 0.95");
+    row("interval_days", t, e, c, Tally::interval, ">= 0.95");
+    row("route", t, e, c, Tally::route, ">= 0.95");
+    row("cell_source", t, e, c, Tally::source, ">= 0.95");
+    row("cell_origin", t, e, c, Tally::origin, "");
     if let Some(e) = &exam {
         let got = [e.recall(), e.precision(), e.adm(), e.interval(), e.route(), e.source()];
         for ((name, floor), v) in EXAM_FLOOR.iter().zip(got) {

@@ -1,0 +1,479 @@
+//! Dose phrasings written for this test (issue #14, round 2): how trials of every kind of cell
+//! product state a level, none copied from a labelled record. Each case is a text and what the
+//! reader must take from it; `None` fields are not checked.
+
+use trialtables_normalize::dose::parse_dose_text;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Want {
+    kg: Option<f64>,
+    kg_hi: Option<f64>,
+    tot: Option<f64>,
+    tot_hi: Option<f64>,
+    m2: Option<f64>,
+    adm: Option<i64>,
+    int: Option<f64>,
+    route: Option<&'static str>,
+}
+
+const fn w() -> Want {
+    Want { kg: None, kg_hi: None, tot: None, tot_hi: None, m2: None, adm: None, int: None, route: None }
+}
+
+fn cases() -> Vec<(&'static str, Vec<Want>)> {
+    vec![
+        // Number notations and units.
+        (
+            "Patients receive 2 million MSCs per kilogram of body weight intravenously.",
+            vec![Want { kg: Some(2e6), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 x 10^6 cells per kilogram body weight", vec![Want { kg: Some(1e6), ..w() }]),
+        ("A single dose of 1.5 × 10⁶ CD34+ cells/kg", vec![Want { kg: Some(1.5e6), adm: Some(1), ..w() }]),
+        ("CAR-T cells at 2x10^6 CAR+ T cells/kg", vec![Want { kg: Some(2e6), ..w() }]),
+        ("a flat dose of 100 million CAR-positive T cells", vec![Want { tot: Some(1e8), ..w() }]),
+        ("NK cells 1 x 10^7 cells/m2", vec![Want { m2: Some(1e7), ..w() }]),
+        ("a dose of 5 x 10^7 cells/m²", vec![Want { m2: Some(5e7), ..w() }]),
+        ("cells are administered at 10^7 cells/m^2", vec![Want { m2: Some(1e7), ..w() }]),
+        (
+            "Dose level 1: 1 x 10^6 cells/kg; Dose level 2: 3 x 10^6 cells/kg; Dose level 3: 1 x 10^7 cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        (
+            "three dose levels (1, 3 and 10 x10^6 cells/kg)",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        (
+            "Cohort A: 0.5 million cells/kg; Cohort B: 1 million cells/kg; Cohort C: 2 million cells/kg",
+            vec![Want { kg: Some(5e5), ..w() }, Want { kg: Some(1e6), ..w() }, Want { kg: Some(2e6), ..w() }],
+        ),
+        (
+            "Low dose: 25 million cells. High dose: 75 million cells.",
+            vec![Want { tot: Some(2.5e7), ..w() }, Want { tot: Some(7.5e7), ..w() }],
+        ),
+        ("a total of 200-600 million cells", vec![Want { tot: Some(2e8), tot_hi: Some(6e8), ..w() }]),
+        ("1-2 x 10^6 MSC/kg", vec![Want { kg: Some(1e6), kg_hi: Some(2e6), ..w() }]),
+        ("between 1 and 5 million cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(5e6), ..w() }]),
+        ("2.0 x 10E8 cells in 10 mL", vec![Want { tot: Some(2e8), ..w() }]),
+        (
+            "100 million cells in 4 mL of saline injected intra-articularly",
+            vec![Want { tot: Some(1e8), route: Some("INTRA_ARTICULAR"), ..w() }],
+        ),
+        ("40 x 10^6 chondrocytes implanted into the defect", vec![Want { tot: Some(4e7), ..w() }]),
+        ("5 × 10^5 islet equivalents", vec![]),
+        ("10,000 IEQ/kg islets infused into the portal vein", vec![]),
+        ("1 x 10^6 keratinocytes/cm2", vec![]),
+        ("dendritic cells (1 x 10^7 DC) injected intradermally", vec![Want { tot: Some(1e7), route: Some("LOCAL"), ..w() }]),
+        ("DLI at 1 x 10^7 CD3+ cells/kg", vec![Want { kg: Some(1e7), ..w() }]),
+        (
+            "escalating doses of donor lymphocytes: 1 x 10^6, 5 x 10^6 and 1 x 10^7 CD3+ cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(5e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        ("10^5 CD3+/kg", vec![Want { kg: Some(1e5), ..w() }]),
+        ("TIL infusion of up to 1.5 x 10^11 cells", vec![Want { tot: Some(1.5e11), ..w() }]),
+        ("2 x 10(6)/kg MSC", vec![Want { kg: Some(2e6), ..w() }]),
+        ("1.10^6 MSC/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("1 000 000 cells/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("3 million/kg", vec![Want { kg: Some(3e6), ..w() }]),
+        ("0.5 billion cells", vec![Want { tot: Some(5e8), ..w() }]),
+        ("1x10^8 cells (approximately 1.5 x 10^6 cells/kg)", vec![Want { tot: Some(1e8), kg: Some(1.5e6), ..w() }]),
+        // Not doses.
+        ("cells are resuspended at 5 x 10^6 cells/mL", vec![]),
+        ("viability greater than 70% and at least 1 x 10^6 cells/mL", vec![]),
+        ("leukapheresis to collect at least 5 x 10^6 CD34+ cells/kg", vec![]),
+        ("absolute neutrophil count > 1.5 x 10^9/L", vec![]),
+        ("cyclophosphamide 60 mg/kg on days -3 and -2", vec![]),
+        ("platelets >= 100,000/mm3", vec![]),
+        // Regimens.
+        (
+            "2 x 10^6 cells/kg IV once weekly for 4 weeks",
+            vec![Want { kg: Some(2e6), adm: Some(4), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 million cells/kg every 2 weeks for a total of 3 infusions", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        (
+            "100 million cells given intravenously on days 0 and 7",
+            vec![Want { tot: Some(1e8), adm: Some(2), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 x 10^6 MSC/kg on day 1, day 4 and day 7", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(3.0), ..w() }]),
+        ("two infusions of 1 x 10^6 cells/kg, 4 weeks apart", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
+        ("3 doses of 50 million cells, one month apart", vec![Want { tot: Some(5e7), adm: Some(3), int: Some(30.4375), ..w() }]),
+        (
+            "administered every 3 months, 4 times in total, 1x10^6 cells/kg",
+            vec![Want { kg: Some(1e6), adm: Some(4), int: Some(91.3125), ..w() }],
+        ),
+        (
+            "1 x 10^6 cells/kg through a peripheral vein, repeated once after 28 days",
+            vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("intrathecal injection of 1 x 10^7 cells via lumbar puncture", vec![Want { tot: Some(1e7), route: Some("INTRATHECAL"), ..w() }]),
+        (
+            "Subjects will receive 4 injections of 10 million cells at 3-month intervals",
+            vec![Want { tot: Some(1e7), adm: Some(4), int: Some(91.3125), ..w() }],
+        ),
+        ("intramuscular injection of 30 x 10^6 cells at 20 sites", vec![Want { tot: Some(3e7), route: Some("INTRAMUSCULAR"), ..w() }]),
+        ("injected subconjunctivally, 1 x 10^6 cells", vec![Want { tot: Some(1e6), route: Some("LOCAL"), ..w() }]),
+        (
+            "intravenous infusion of 1 x 10^6 cells/kg on days 1, 8 and 15",
+            vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("2x10^6 cells/kg administered twice, 1 week apart", vec![Want { kg: Some(2e6), adm: Some(2), int: Some(7.0), ..w() }]),
+        ("1 x 10^8 cells by intracoronary infusion", vec![Want { tot: Some(1e8), route: Some("INTRACORONARY"), ..w() }]),
+        ("10^7 cells delivered by bronchoscopy", vec![Want { tot: Some(1e7), route: Some("OTHER"), ..w() }]),
+        ("one intravenous infusion of 1 x 10^6 MSC/kg", vec![Want { kg: Some(1e6), adm: Some(1), route: Some("INTRAVENOUS"), ..w() }]),
+        ("1 x 10^6 cells/kg at weeks 0, 2 and 4", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg daily for 3 consecutive days", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(1.0), ..w() }]),
+        ("a second infusion of 1 x 10^6 cells/kg 3 months later", vec![Want { kg: Some(1e6), ..w() }]),
+        ("5 x 10^7 cells injected into the affected knee", vec![Want { tot: Some(5e7), route: Some("INTRA_ARTICULAR"), ..w() }]),
+        ("CAR-T 1 x 10^6/kg i.v.", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("3 infusions of 1 x 10^6 cells/kg every other week", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1.0 x 10^6 UC-MSCs/kg twice a week for 2 weeks", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(3.5), ..w() }]),
+        // Round 2, second batch: more notations and wordings.
+        ("1 × 10 6 cells/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("1.0E+06 cells/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("1,0 x 10^6 cells/kg", vec![Want { kg: Some(1e6), ..w() }]),
+        ("MSCs at a dose of 1×10^6/kg body weight", vec![Want { kg: Some(1e6), ..w() }]),
+        ("2 x 10^6 cells/kg b.w.", vec![Want { kg: Some(2e6), ..w() }]),
+        ("10 million cells per kg of body weight", vec![Want { kg: Some(1e7), ..w() }]),
+        ("1 to 2 million cells per kilogram", vec![Want { kg: Some(1e6), kg_hi: Some(2e6), ..w() }]),
+        ("10x10^6 cells/kg", vec![Want { kg: Some(1e7), ..w() }]),
+        ("0.5x10^6/kg", vec![Want { kg: Some(5e5), ..w() }]),
+        ("a target dose of 2 x 10^8 CAR-T cells", vec![Want { tot: Some(2e8), ..w() }]),
+        ("a fixed dose of 1 × 10^8 viable CAR+ T cells", vec![Want { tot: Some(1e8), ..w() }]),
+        ("one vial containing 10 million cells", vec![Want { tot: Some(1e7), ..w() }]),
+        ("1 x 10^6 cells/kg/dose", vec![Want { kg: Some(1e6), ..w() }]),
+        ("two dose groups, 1 × 10^6 and 2 × 10^6 cells/kg", vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(2e6), ..w() }]),
+        ("low-dose (1x10^6 cells/kg) and high-dose (5x10^6 cells/kg)", vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(5e6), ..w() }]),
+        ("Dose 1: 10^6; Dose 2: 10^7 cells/kg", vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(1e7), ..w() }]),
+        (
+            "0.5, 1 and 2 million cells/kg",
+            vec![Want { kg: Some(5e5), ..w() }, Want { kg: Some(1e6), ..w() }, Want { kg: Some(2e6), ..w() }],
+        ),
+        (
+            "25, 50 or 100 million cells",
+            vec![Want { tot: Some(2.5e7), ..w() }, Want { tot: Some(5e7), ..w() }, Want { tot: Some(1e8), ..w() }],
+        ),
+        ("3x10^6 MSC per kg", vec![Want { kg: Some(3e6), ..w() }]),
+        ("2 x 10^7 NK cells per square meter", vec![Want { m2: Some(2e7), ..w() }]),
+        ("1 x 10^9 cells/m2 of body surface area", vec![Want { m2: Some(1e9), ..w() }]),
+        ("CD34+ cell dose of at least 2 x 10^6/kg will be infused", vec![Want { kg: Some(2e6), ..w() }]),
+        (
+            "patients receive 1x10^6 hUC-MSCs per kilogram intravenously on day 1, day 3 and day 5",
+            vec![Want { kg: Some(1e6), adm: Some(3), int: Some(2.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1x10^8 cells injected into the disc", vec![Want { tot: Some(1e8), route: Some("LOCAL"), ..w() }]),
+        ("50 million cells delivered by transendocardial injection", vec![Want { tot: Some(5e7), route: Some("LOCAL"), ..w() }]),
+        ("1 x 10^6 cells/kg via intravenous drip", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        (
+            "1 x 10^6 cells/kg by intravenous infusion every 4 weeks for 6 months",
+            vec![Want { kg: Some(1e6), int: Some(28.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg once a month for three months", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(30.4375), ..w() }]),
+        ("cells 1 x 10^6/kg, 3 infusions at 1-week intervals", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), ..w() }]),
+        (
+            "1 x 10^6 cells/kg, with a 2-week interval between the two infusions",
+            vec![Want { kg: Some(1e6), adm: Some(2), int: Some(14.0), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg on days 0, 14 and 28", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("Four doses of 1 x 10^6 cells/kg will be given", vec![Want { kg: Some(1e6), adm: Some(4), ..w() }]),
+        (
+            "1 x 10^8 cells injected intramuscularly into the gastrocnemius",
+            vec![Want { tot: Some(1e8), route: Some("INTRAMUSCULAR"), ..w() }],
+        ),
+        ("a subretinal injection of 1 x 10^5 cells", vec![Want { tot: Some(1e5), route: Some("LOCAL"), ..w() }]),
+        ("1 x 10^7 cells injected intraperitoneally", vec![Want { tot: Some(1e7), route: Some("OTHER"), ..w() }]),
+        ("1 x 10^6 cells/kg infused via the hepatic artery", vec![Want { kg: Some(1e6), route: Some("INTRA_ARTERIAL"), ..w() }]),
+        ("intranasal administration of 1 x 10^6 cells", vec![Want { tot: Some(1e6), route: Some("OTHER"), ..w() }]),
+        ("1x10^7 cells injected into the corpus cavernosum", vec![Want { tot: Some(1e7), route: Some("LOCAL"), ..w() }]),
+        ("Cells are given intravenously at a dose of 1 x 10^6/kg", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        // Wordings of product labels and protocols (invented around their common forms).
+        ("0.2 to 5.0 x 106 CAR positive viable T cells/kg body weight", vec![Want { kg: Some(2e5), kg_hi: Some(5e6), ..w() }]),
+        ("0.1 to 2.5 x 108 CAR positive viable T cells (non weight based)", vec![Want { tot: Some(1e7), tot_hi: Some(2.5e8), ..w() }]),
+        ("0.6 to 6.0 x 10 8 CAR positive viable T cells", vec![Want { tot: Some(6e7), tot_hi: Some(6e8), ..w() }]),
+        ("1×10⁶ cells/kg body weight (approximately 5×10⁷ cells per infusion)", vec![Want { kg: Some(1e6), tot: Some(5e7), ..w() }]),
+        (
+            "dose levels 0.5x10^6, 1x10^6, 2x10^6, 5x10^6 and 1x10^7 CAR+ T cells/kg",
+            vec![
+                Want { kg: Some(5e5), ..w() },
+                Want { kg: Some(1e6), ..w() },
+                Want { kg: Some(2e6), ..w() },
+                Want { kg: Some(5e6), ..w() },
+                Want { kg: Some(1e7), ..w() },
+            ],
+        ),
+        ("1.0-2.0 × 10^6 CAR+ T cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(2e6), ..w() }]),
+        ("10-50 × 10⁶ cells for local injection", vec![Want { tot: Some(1e7), tot_hi: Some(5e7), route: Some("LOCAL"), ..w() }]),
+        ("Axi-cel 2×10^6 CAR+ T cells/kg", vec![Want { kg: Some(2e6), ..w() }]),
+        ("a single infusion of 5 x 10^6 CAR-NK cells/kg", vec![Want { kg: Some(5e6), adm: Some(1), ..w() }]),
+        (
+            "DL1: 1 x 10^6 cells/kg, DL2: 3 x 10^6 cells/kg, DL3: 1 x 10^7 cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }, Want { kg: Some(3e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        ("Dose level -1: 5 x 10^5 cells/kg", vec![Want { kg: Some(5e5), ..w() }]),
+        ("Target dose: 1.5 x 10^8 (range 0.5 - 3 x 10^8) TIL", vec![Want { tot: Some(1.5e8), ..w() }]),
+        // Regimen wordings, third batch.
+        ("3 doses of 1 x 10^6 cells/kg at 2-week intervals", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg repeated 3 times", vec![Want { kg: Some(1e6), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg x 3 doses", vec![Want { kg: Some(1e6), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg on day 0 and day 14", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(14.0), ..w() }]),
+        ("1 x 10^6 cells/kg at weeks 0, 4 and 8", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(28.0), ..w() }]),
+        ("1 x 10^6 cells/kg once every 4 weeks for 3 doses", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(28.0), ..w() }]),
+        ("two injections of 10 million cells one month apart", vec![Want { tot: Some(1e7), adm: Some(2), int: Some(30.4375), ..w() }]),
+        (
+            "a single intravenous infusion of 1 x 10^6 cells/kg",
+            vec![Want { kg: Some(1e6), adm: Some(1), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("one-time injection of 5 x 10^7 cells", vec![Want { tot: Some(5e7), adm: Some(1), ..w() }]),
+        ("1 x 10^8 cells on day 1 of each 28-day cycle for 6 cycles", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(28.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 21 days for 4 cycles", vec![Want { tot: None, kg: Some(1e6), adm: Some(4), int: Some(21.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 3 weeks, 4 infusions in total", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(21.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 2 weeks x 3", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(14.0), ..w() }]),
+        (
+            "1 x 10^7 cells injected three times at one-month intervals",
+            vec![Want { tot: Some(1e7), adm: Some(3), int: Some(30.4375), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg every 7 days for a total of 4 times", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(7.0), ..w() }]),
+        // Totals split over administrations, maxima of counts.
+        ("a total dose of 4 x 10^8 cells given as 4 infusions of 1 x 10^8 cells", vec![Want { tot: Some(1e8), adm: Some(4), ..w() }]),
+        ("up to 3 infusions of 1 x 10^6 cells/kg", vec![Want { kg: Some(1e6), adm: Some(3), ..w() }]),
+        ("a cumulative dose of 6 x 10^8 cells divided into 3 doses of 2 x 10^8 cells", vec![Want { tot: Some(2e8), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg per infusion, two infusions", vec![Want { kg: Some(1e6), adm: Some(2), ..w() }]),
+        ("each injection contains 2 x 10^7 cells; patients receive 3 injections", vec![Want { tot: Some(2e7), adm: Some(3), ..w() }]),
+        ("1 x 10^6 cells/kg i.v", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("1 x 10^8 cells i.m. into the thigh", vec![Want { tot: Some(1e8), route: Some("INTRAMUSCULAR"), ..w() }]),
+        (
+            "100 million cells injected into the myocardium at the time of coronary bypass surgery",
+            vec![Want { tot: Some(1e8), adm: Some(1), route: Some("LOCAL"), ..w() }],
+        ),
+        ("20 x 10^6 cells applied during the arthroscopic repair", vec![Want { tot: Some(2e7), adm: Some(1), ..w() }]),
+        ("peptide pulsed dendritic cells 1 x 10^7 injection; then IL-2", vec![Want { tot: Some(1e7), ..w() }]),
+        ("Umbilical cord MSC: 5 x 10^7 per infusion, every 2 weeks", vec![Want { tot: Some(5e7), int: Some(14.0), ..w() }]),
+        ("NK cells 2 x 10^9 given on days 1 and 8", vec![Want { tot: Some(2e9), adm: Some(2), int: Some(7.0), ..w() }]),
+        ("NK cells 2 x 10^9 weekly", vec![Want { tot: Some(2e9), int: Some(7.0), ..w() }]),
+        ("total white cells 3 x 10^9 at baseline", vec![]),
+        ("hemoglobin > 9 g/dL and white blood cells > 3 x 10^9/L", vec![]),
+        ("CD3+ cells < 5 x 10^4/kg in the graft", vec![]),
+        ("cultured to 2 x 10^8 cells before release", vec![]),
+        ("cryopreserved in aliquots of 1 x 10^7 cells/mL", vec![]),
+        ("expanded to 10^9 cells in 3 weeks", vec![]),
+        ("the remaining 10^7 cells are kept for quality control", vec![]),
+    ]
+}
+
+fn ok_f(want: Option<f64>, got: Option<f64>) -> bool {
+    want.is_none_or(|w| got.is_some_and(|g| (g - w).abs() <= 0.01 * w.abs()))
+}
+
+#[test]
+fn dose_phrasings() {
+    let mut bad = Vec::new();
+    for (text, want) in cases() {
+        let got = parse_dose_text(text);
+        let mut ok = got.len() == want.len();
+        if ok {
+            for (w, g) in want.iter().zip(&got) {
+                ok &= ok_f(w.kg, g.per_kg) && ok_f(w.kg_hi, g.per_kg_high) && ok_f(w.tot, g.total) && ok_f(w.tot_hi, g.total_high);
+                ok &= ok_f(w.m2, g.per_m2) && ok_f(w.int, g.interval_days);
+                ok &= w.adm.is_none_or(|a| g.administrations == Some(a));
+                ok &= w.route.is_none_or(|r| g.route == Some(r));
+                // Amounts not asked for must not appear.
+                ok &= w.kg.is_some() == g.per_kg.is_some() && w.tot.is_some() == g.total.is_some() && w.m2.is_some() == g.per_m2.is_some();
+            }
+        }
+        if !ok {
+            let g: Vec<String> = got
+                .iter()
+                .map(|g| {
+                    format!(
+                        "kg {:?}-{:?} tot {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?}",
+                        g.per_kg, g.per_kg_high, g.total, g.total_high, g.per_m2, g.administrations, g.interval_days, g.route
+                    )
+                })
+                .collect();
+            bad.push(format!("{text:?}\n    want {want:?}\n    got  {g:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{} phrasings misread:\n{}", bad.len(), bad.join("\n"));
+}
+
+// ---------------------------------------------------------------- record-level layouts
+
+use trialtables_extract::{Raw, RawArm, RawIntervention, RawRecord, SourceFormat};
+use trialtables_normalize::cell::classify_record;
+use trialtables_normalize::dose::doses_for_record;
+
+fn r(t: &str) -> Raw {
+    Raw::new(t, 1)
+}
+
+fn arm(label: &str, ty: &str, desc: Option<&str>, inter: &[&str]) -> RawArm {
+    RawArm { label: r(label), arm_type: Some(r(ty)), description: desc.map(r), intervention_names: inter.iter().map(|i| r(i)).collect() }
+}
+
+fn inter(ty: &str, name: &str, desc: Option<&str>) -> RawIntervention {
+    RawIntervention { intervention_type: Some(r(ty)), name: r(name), description: desc.map(r), other_names: vec![], arm_labels: vec![] }
+}
+
+fn rec(title: &str, arms: Vec<RawArm>, inters: Vec<RawIntervention>, summary: Option<&str>) -> RawRecord {
+    let mut rr = RawRecord::new("synthetic", SourceFormat::CtgovApiV2Json, 1);
+    rr.brief_title = Some(r(title));
+    rr.arms = arms;
+    rr.interventions = inters;
+    rr.brief_summary = summary.map(r);
+    rr
+}
+
+/// (arm, per kg, total, administrations, interval, route) of each row.
+type RowWant = (Option<&'static str>, Option<f64>, Option<f64>, Option<i64>, Option<f64>, Option<&'static str>);
+
+fn rows(rr: &RawRecord) -> Vec<RowWant> {
+    let (d, _) = doses_for_record(rr, "NCT0", &classify_record(rr));
+    d.into_iter()
+        .map(|d| {
+            let arm: Option<&'static str> = d.arm_label.map(|a| &*Box::leak(a.into_boxed_str()));
+            let route: Option<&'static str> = d.route.map(|a| &*Box::leak(a.into_boxed_str()));
+            (arm, d.dose_per_kg, d.dose_total, d.administrations, d.interval_days, route)
+        })
+        .collect()
+}
+
+#[test]
+fn record_layouts() {
+    let mut bad = Vec::new();
+    let mut check = |name: &str, rr: RawRecord, want: Vec<RowWant>| {
+        let got = rows(&rr);
+        if got != want {
+            bad.push(format!("{name}\n    want {want:?}\n    got  {got:?}"));
+        }
+    };
+    // Arms named by level, the levels stated once in the intervention.
+    check(
+        "levels named by arm",
+        rec(
+            "Mesenchymal Stem Cells for Knee Osteoarthritis",
+            vec![
+                arm("Low dose", "EXPERIMENTAL", Some("Low dose MSC"), &["Biological: MSC"]),
+                arm("High dose", "EXPERIMENTAL", Some("High dose MSC"), &["Biological: MSC"]),
+            ],
+            vec![inter("Biological", "MSC", Some("Low dose: 1 x 10^7 cells; high dose: 5 x 10^7 cells, injected intra-articularly once."))],
+            None,
+        ),
+        vec![
+            (Some("Low dose"), None, Some(1e7), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("High dose"), None, Some(5e7), Some(1), None, Some("INTRA_ARTICULAR")),
+        ],
+    );
+    // The regimen in the arm, the amount in the intervention.
+    check(
+        "regimen in the arm",
+        rec(
+            "Umbilical cord MSC in ARDS",
+            vec![
+                arm("UC-MSC", "EXPERIMENTAL", Some("Patients receive UC-MSC intravenously on days 1 and 4."), &["Biological: UC-MSC"]),
+                arm("Placebo", "PLACEBO_COMPARATOR", Some("Saline on days 1 and 4"), &["Other: Saline"]),
+            ],
+            vec![inter("Biological", "UC-MSC", Some("1 x 10^6 cells/kg")), inter("Other", "Saline", Some("100 mL saline"))],
+            None,
+        ),
+        vec![(Some("UC-MSC"), Some(1e6), None, Some(2), Some(3.0), Some("INTRAVENOUS"))],
+    );
+    // One level in the arm and in the intervention: one row.
+    check(
+        "same level twice",
+        rec(
+            "CAR-T for lymphoma",
+            vec![arm(
+                "CAR-T",
+                "EXPERIMENTAL",
+                Some("A single infusion of 2 x 10^6 CAR-T cells/kg after lymphodepletion"),
+                &["Biological: CD19 CAR-T"],
+            )],
+            vec![inter("Biological", "CD19 CAR-T", Some("2 x 10^6 CAR+ T cells/kg, intravenous"))],
+            None,
+        ),
+        vec![(Some("CAR-T"), Some(2e6), None, Some(1), None, Some("INTRAVENOUS"))],
+    );
+    // Cohort arms each stating their level.
+    check(
+        "cohort arms",
+        rec(
+            "NK cells in AML",
+            vec![
+                arm("Cohort 1", "EXPERIMENTAL", Some("NK cells 1 x 10^7 cells/kg weekly for 3 weeks"), &["Biological: NK cells"]),
+                arm("Cohort 2", "EXPERIMENTAL", Some("NK cells 3 x 10^7 cells/kg weekly for 3 weeks"), &["Biological: NK cells"]),
+            ],
+            vec![inter("Biological", "NK cells", Some("Allogeneic NK cells given by intravenous infusion"))],
+            None,
+        ),
+        vec![
+            (Some("Cohort 1"), Some(1e7), None, Some(3), Some(7.0), Some("INTRAVENOUS")),
+            (Some("Cohort 2"), Some(3e7), None, Some(3), Some(7.0), Some("INTRAVENOUS")),
+        ],
+    );
+    assert!(bad.is_empty(), "{} layouts misread:\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn record_layouts_summary_tiers() {
+    let mut rr = rec(
+        "Dose escalation of MSC in Crohn's disease",
+        vec![
+            arm("Cohort 1", "EXPERIMENTAL", Some("Low dose MSC"), &["Biological: MSC"]),
+            arm("Cohort 2", "EXPERIMENTAL", Some("High dose MSC"), &["Biological: MSC"]),
+        ],
+        vec![inter("Biological", "MSC", Some("Bone marrow derived mesenchymal stromal cells"))],
+        Some("Patients will be given MSC intravenously. Cohort 1 will receive 1 x 10^6 cells/kg and cohort 2 will receive 3 x 10^6 cells/kg."),
+    );
+    rr.detailed_description = None;
+    let got = rows(&rr);
+    assert_eq!(
+        got,
+        vec![
+            (Some("Cohort 1"), Some(1e6), None, None, None, Some("INTRAVENOUS")),
+            (Some("Cohort 2"), Some(3e6), None, None, None, Some("INTRAVENOUS")),
+        ]
+    );
+}
+
+#[test]
+fn tissue_words_and_products() {
+    use trialtables_normalize::cell::source_in;
+    use trialtables_normalize::NormalizeConfig;
+    for (t, want) in [
+        ("HPC, Apheresis (G-CSF mobilized)", Some("PERIPHERAL_BLOOD")),
+        ("HPC, Marrow", Some("BONE_MARROW")),
+        ("HPC, Cord Blood", Some("CORD_BLOOD")),
+        ("double UCB transplantation", Some("CORD_BLOOD")),
+        ("autologous BM-MNC injection", Some("BONE_MARROW")),
+        ("cells isolated from liposuction material", Some("ADIPOSE")),
+        ("autologous chondrocyte implantation", Some("OTHER")),
+        ("allogeneic islet transplantation", Some("OTHER")),
+        ("autologous myoblasts injected into the sphincter", Some("OTHER")),
+        ("preserves islet function in type 1 diabetes", None),
+        ("fibroblast growth factor", None),
+    ] {
+        assert_eq!(source_in(t), want, "{t}");
+    }
+    let cfg = NormalizeConfig::default();
+    for (t, want) in [
+        ("Kymriah (tisagenlecleucel)", "PERIPHERAL_BLOOD"),
+        ("axicabtagene ciloleucel", "PERIPHERAL_BLOOD"),
+        ("Omisirge", "CORD_BLOOD"),
+        ("lifileucel", "OTHER"),
+        ("PLX-PAD cells", "PLACENTA"),
+        ("SB623", "BONE_MARROW"),
+    ] {
+        assert_eq!(cfg.product_in(t).map(|p| p.source.as_str()), Some(want), "{t}");
+    }
+}
+
+#[test]
+fn record_layouts_two_ways_in_two_texts() {
+    let rr = rec(
+        "MSC for stroke",
+        vec![arm("MSC", "EXPERIMENTAL", Some("A single intravenous infusion of 100 million MSC"), &["Biological: MSC"])],
+        vec![inter("Biological", "MSC", Some("approximately 1.5 x 10^6 cells/kg"))],
+        None,
+    );
+    let (d, _) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!((d[0].dose_total, d[0].dose_per_kg, d[0].administrations), (Some(1e8), Some(1.5e6), Some(1)));
+}
