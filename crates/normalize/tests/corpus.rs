@@ -337,10 +337,12 @@ fn time_frame_hand_labelled_anchors() {
     assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
 }
 
-/// Prints every reading (for review): `cargo test --test corpus dump_time_frames -- --ignored --nocapture`.
+/// Every reading of the real time-frame corpus, as an insta snapshot
+/// (`snapshots/corpus__time_frame_readings.snap`): a change to the reader shows, in review,
+/// exactly which real strings read differently.
 #[test]
-#[ignore]
-fn dump_time_frames() {
+fn time_frame_readings_snapshot() {
+    let mut out = String::new();
     for t in read_corpus(TF_FILE) {
         match read_time_frame(&t) {
             Ok(r) => {
@@ -352,16 +354,17 @@ fn dump_time_frames() {
                         _ => format!("{} [{}]", p.kind, p.label),
                     })
                     .collect();
-                println!(
-                    "{t}\n    => {} || anchor {} || calendar {}",
+                out.push_str(&format!(
+                    "{t}\n    => {} || anchor {} || calendar {}\n",
                     s.join(" | "),
                     r.anchor.unwrap_or("-"),
                     r.calendar.as_deref().unwrap_or("-")
-                );
+                ));
             }
-            Err(_) => println!("{t}\n    => ERR"),
+            Err(_) => out.push_str(&format!("{t}\n    => ERR\n")),
         }
     }
+    insta::assert_snapshot!("time_frame_readings", out);
 }
 
 // ---------------------------------------------------------------- dose sentences
@@ -429,16 +432,17 @@ fn regen_dose_sentences() {
     );
 }
 
-/// Prints every dose parse (for review).
+/// Every dose read from the real dose-sentence corpus, as an insta snapshot
+/// (`snapshots/corpus__dose_readings.snap`), so a reviewer sees each changed reading.
 #[test]
-#[ignore]
-fn dump_doses() {
+fn dose_readings_snapshot() {
+    let mut out = String::new();
     for t in read_corpus(DOSE_FILE) {
         let v = trialtables_normalize::dose::parse_dose_text(&t);
-        println!("{t}");
+        out.push_str(&format!("{t}\n"));
         for d in v {
-            println!(
-                "    => kg {:?}-{:?} total {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?} veh {:?} vol {:?}",
+            out.push_str(&format!(
+                "    => kg {:?}-{:?} total {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?} veh {:?} vol {:?}\n",
                 d.per_kg,
                 d.per_kg_high,
                 d.total,
@@ -449,9 +453,10 @@ fn dump_doses() {
                 d.route,
                 d.vehicle,
                 d.volume_ml
-            );
+            ));
         }
     }
+    insta::assert_snapshot!("dose_readings", out);
 }
 
 /// (basis: 'k' per kg / 't' total / 'm' per m², low, high, administrations, route).
