@@ -699,35 +699,31 @@ fn is_condition_heading(norm: &str) -> bool {
 /// The cells under "Condition Intervention Phase": conditions, then `Type: name`
 /// interventions, then phases. The 2018 print may put all of them on one line.
 fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    let (block, end) = block_lines(lines, from);
     // When the phases stand on lines of their own (one cell per line), a name ending in
     // "Phase 1" ("... as determined in Phase 1") keeps it.
-    let phase_lines = {
-        let mut k = from;
-        let mut seen = false;
-        let mut any = false;
-        while let Some(l) = lines.get(k) {
-            if l.is_blank() {
-                if seen {
-                    break;
-                }
-                k += 1;
-                continue;
-            }
-            if is_stop(&l.norm) {
-                break;
-            }
-            seen = true;
-            let cell = l.text.trim().trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
-            any |= PHASE_TAIL_RE.find(cell).is_some_and(|m| m.start() == 0);
-            k += 1;
+    let phase_lines = block.iter().any(|l| {
+        let cell = l.text.trim().trim_start_matches(['•', '·', '▪', '◦', '*', '-', '–']).trim();
+        PHASE_TAIL_RE.find(cell).is_some_and(|m| m.start() == 0)
+    });
+    for l in block {
+        let cells: Vec<&str> = l.text.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let many_cells = cells.len() > 1;
+        for cell in cells {
+            condition_cell(r, cell, l.no, many_cells, !phase_lines);
         }
-        any
-    };
+    }
+    end
+}
+
+/// The lines of the block starting at `from` (blank lines before it skipped; it ends at a
+/// blank line or a section stop), and the index where it ends.
+fn block_lines<'l, 'a>(lines: &'l [Line<'a>], from: usize) -> (Vec<&'l Line<'a>>, usize) {
     let mut k = from;
-    let mut seen = false;
+    let mut block = Vec::new();
     while let Some(l) = lines.get(k) {
         if l.is_blank() {
-            if seen {
+            if !block.is_empty() {
                 break;
             }
             k += 1;
@@ -736,15 +732,10 @@ fn condition_block(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize 
         if is_stop(&l.norm) {
             break;
         }
-        seen = true;
-        let cells: Vec<&str> = l.text.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
-        let many_cells = cells.len() > 1;
-        for cell in cells {
-            condition_cell(r, cell, l.no, many_cells, !phase_lines);
-        }
+        block.push(l);
         k += 1;
     }
-    k
+    (block, k)
 }
 
 static INTERVENTION_TYPE_RE: LazyLock<Regex> = LazyLock::new(|| {
