@@ -14,7 +14,8 @@
 
 pub mod cache;
 pub mod dedup;
-mod fingerprint;
+/// Whether two copies of a trial agree (public for `examples/fingerprint_cost.rs`).
+pub mod fingerprint;
 pub mod inputs;
 pub mod outdir;
 pub mod publish;
