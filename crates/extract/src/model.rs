@@ -319,6 +319,75 @@ impl Severity {
     }
 }
 
+/// A sponsor or collaborator as stated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawSponsor {
+    /// Organisation (or person) name.
+    pub name: Raw,
+    /// Agency class as stated (API v2: INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG,
+    /// OTHER, UNKNOWN; legacy XML `agency_class`: "Industry", "NIH", "U.S. Fed", "Other").
+    pub agency_class: Option<Raw>,
+}
+
+/// The responsible party as stated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawResponsibleParty {
+    /// SPONSOR / PRINCIPAL_INVESTIGATOR / SPONSOR_INVESTIGATOR as stated.
+    pub party_type: Option<Raw>,
+    /// Investigator name, when the party is a person.
+    pub name: Option<Raw>,
+    /// Investigator title.
+    pub title: Option<Raw>,
+    /// Investigator affiliation.
+    pub affiliation: Option<Raw>,
+}
+
+/// A study site as stated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawLocation {
+    /// Facility name.
+    pub facility: Option<Raw>,
+    /// City.
+    pub city: Option<Raw>,
+    /// State or province.
+    pub state: Option<Raw>,
+    /// Postal code.
+    pub zip: Option<Raw>,
+    /// Country.
+    pub country: Option<Raw>,
+    /// Site recruitment status as stated ("RECRUITING", "Recruiting").
+    pub status: Option<Raw>,
+    /// Latitude as stated (API v2 `geoPoint.lat`).
+    pub latitude: Option<Raw>,
+    /// Longitude as stated.
+    pub longitude: Option<Raw>,
+}
+
+/// A secondary identifier as stated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawSecondaryId {
+    /// The identifier.
+    pub id: Raw,
+    /// Its type as stated (API v2: NIH, FDA, VA, CDC, AHRQ, SAMHSA, OTHER_GRANT,
+    /// EUDRACT_NUMBER, CTIS, REGISTRY, OTHER).
+    pub id_type: Option<Raw>,
+    /// Issuing registry or organisation.
+    pub domain: Option<Raw>,
+    /// Link, when stated.
+    pub link: Option<Raw>,
+}
+
+/// A MeSH term the registry derived for a condition or an intervention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawMeshTerm {
+    /// MeSH heading.
+    pub term: Raw,
+    /// MeSH descriptor id ("D009103"), when stated.
+    pub mesh_id: Option<Raw>,
+    /// True for an ancestor of a direct match (API v2 `ancestors`), false for a direct match.
+    pub ancestor: bool,
+}
+
 /// Everything one reader found about one trial record. Scalars are `None` when the source
 /// does not state them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -398,6 +467,34 @@ pub struct RawRecord {
     pub outcomes: Vec<RawOutcome>,
     /// References, in stated order.
     pub references: Vec<RawReference>,
+    /// Acronym.
+    pub acronym: Option<Raw>,
+    /// The sponsor's own study id (`orgStudyIdInfo.id`, `org_study_id`).
+    pub org_study_id: Option<Raw>,
+    /// Secondary identifiers, in stated order.
+    pub secondary_ids: Vec<RawSecondaryId>,
+    /// Why the study stopped, as stated.
+    pub why_stopped: Option<Raw>,
+    /// Whether results are posted, as stated ("true", "Yes").
+    pub has_results: Option<Raw>,
+    /// Results first posted date as stated.
+    pub results_first_posted_date: Option<Raw>,
+    /// Number of arms as stated (legacy XML `number_of_arms`).
+    pub number_of_arms: Option<Raw>,
+    /// Lead sponsor's agency class as stated.
+    pub lead_sponsor_class: Option<Raw>,
+    /// Collaborators, in stated order.
+    pub collaborators: Vec<RawSponsor>,
+    /// Responsible party.
+    pub responsible_party: Option<RawResponsibleParty>,
+    /// Sites, in stated order.
+    pub locations: Vec<RawLocation>,
+    /// Condition MeSH terms: direct matches, then ancestors, each in stated order.
+    pub condition_browse: Vec<RawMeshTerm>,
+    /// Intervention MeSH terms: direct matches, then ancestors.
+    pub intervention_browse: Vec<RawMeshTerm>,
+    /// Eligibility criteria text as stated.
+    pub eligibility_criteria: Option<Raw>,
     /// Second statements of scalar fields, for conflict checks.
     pub also_stated: Vec<AlsoStated>,
     /// Findings made while reading.
@@ -445,6 +542,20 @@ impl RawRecord {
             interventions: Vec::new(),
             outcomes: Vec::new(),
             references: Vec::new(),
+            acronym: None,
+            org_study_id: None,
+            secondary_ids: Vec::new(),
+            why_stopped: None,
+            has_results: None,
+            results_first_posted_date: None,
+            number_of_arms: None,
+            lead_sponsor_class: None,
+            collaborators: Vec::new(),
+            responsible_party: None,
+            locations: Vec::new(),
+            condition_browse: Vec::new(),
+            intervention_browse: Vec::new(),
+            eligibility_criteria: None,
             also_stated: Vec::new(),
             findings: Vec::new(),
         }
