@@ -48,6 +48,26 @@ pub struct OutputConfig {
     /// Directory that receives one `<table>.parquet` per table, `metrics/` and
     /// `manifest.json`. It is replaced as a whole when a run succeeds.
     pub dir: String,
+    /// Write the registry-detail tables: sponsors, locations, browse_conditions,
+    /// browse_interventions, keywords, secondary_ids, eligibility (default true).
+    #[serde(default = "yes")]
+    pub registry_details: bool,
+    /// Write the posted-results tables: result_groups, participant_flow,
+    /// baseline_measurements, outcome_measurements, outcome_analyses, adverse_events (default
+    /// true).
+    #[serde(default = "yes")]
+    pub posted_results: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl OutputConfig {
+    /// The table groups this configuration writes.
+    pub fn tables(&self) -> trialtables_load::TableSelection {
+        trialtables_load::TableSelection { registry_details: self.registry_details, posted_results: self.posted_results }
+    }
 }
 
 /// `[run]`
@@ -131,6 +151,8 @@ const KEYS: &[&str] = &[
     "fail_on",
     "threads",
     "incremental",
+    "registry_details",
+    "posted_results",
     "condition_categories",
     "name",
     "patterns",
@@ -361,7 +383,13 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         }
     }
     if let Some(output) = c.table(&root, "output", true, "dir = \"out\"") {
-        c.unknown_keys("output", output, &["dir"]);
+        c.unknown_keys("output", output, &["dir", "registry_details", "posted_results"]);
+        for key in ["registry_details", "posted_results"] {
+            match output.get(key) {
+                None | Some(toml::Value::Boolean(_)) => {}
+                Some(other) => c.wrong_type("output", key, "a boolean", other, &format!("{key} = false")),
+            }
+        }
         match output.get("dir") {
             None => c.push("output", "", "missing key `dir` in [output]".into(), Some("add `dir = \"out\"`".into())),
             Some(toml::Value::String(d)) if d.trim().is_empty() => {

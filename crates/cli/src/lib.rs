@@ -247,7 +247,8 @@ fn plan(
     }
     // Only what can change the tables is hashed: thread count and incremental mode give the
     // same bytes, so they must not change the hash written into every Parquet file.
-    let config_hash = pipeline::config_hash(&(&patterns, &cfg.normalize, &cfg.run.fail_on));
+    let config_hash =
+        pipeline::config_hash(&(&patterns, &cfg.normalize, &cfg.run.fail_on, (cfg.output.registry_details, cfg.output.posted_results)));
     // source_path is written relative to the base, so outputs do not depend on where the
     // checkout lives.
     // (Files keep the spelling of `base` they were resolved with, so stripping it needs no
@@ -266,6 +267,7 @@ fn plan(
         config_hash,
         threads,
         incremental: cfg.run.incremental,
+        tables: cfg.output.tables(),
         progress: false,
     };
     Ok((plan, cfg))

@@ -10,7 +10,7 @@ pub mod schema;
 pub mod stream;
 pub mod writer;
 
-pub use schema::{table_names, TableDef, TABLES};
+pub use schema::{table_names, TableDef, TableGroup, TableSelection, TABLES};
 pub use stream::StreamWriter;
 pub use writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
 

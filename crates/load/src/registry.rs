@@ -2,12 +2,13 @@
 //! per-record push, the chunked flush, the schemas and batch builders, the row counts and
 //! names in the manifest and the data dictionary) derives from the `tables!` invocation
 //! below, so adding a table is one line here plus its schema function in `schema.rs` (and its
-//! rows in `Normalized`).
+//! rows in `Normalized`). The bracketed word is the table's group: `Core` tables are always
+//! written; the other groups can be switched off in `pipeline.toml` (`[output]`).
 
 use arrow_array::RecordBatch;
 use trialtables_normalize::model::*;
 
-use crate::schema::{self, TableDef};
+use crate::schema::{self, TableDef, TableGroup};
 
 /// Pushes a record's rows of one table into its buffer: a single row (`one`) or a list (`many`).
 macro_rules! push_rows {
@@ -20,7 +21,7 @@ macro_rules! push_rows {
 }
 
 macro_rules! tables {
-    ($( $(#[$doc:meta])* $field:ident: $row:ty = $from:ident ($kind:ident), $name:literal => $build:path; )*) => {
+    ($( $(#[$doc:meta])* $field:ident: $row:ty = $from:ident ($kind:ident), $name:literal [$group:ident] => $build:path; )*) => {
         /// Rows waiting to be written, table by table, in output order.
         #[derive(Debug, Clone, Default)]
         pub struct Tables {
@@ -38,6 +39,18 @@ macro_rules! tables {
                 [$( self.$field.len() ),*][t]
             }
 
+            /// Drops every buffered row of table `t` (a table that is not written).
+            pub fn discard(&mut self, t: usize) {
+                let mut i = 0;
+                $(
+                    if i == t {
+                        self.$field.clear();
+                    }
+                    i += 1;
+                )*
+                let _ = i;
+            }
+
             /// Takes the first `n` buffered rows of table `t` as a batch.
             pub fn take_batch(&mut self, t: usize, n: usize) -> RecordBatch {
                 let mut i = 0;
@@ -53,31 +66,31 @@ macro_rules! tables {
         }
 
         /// Every output table, in the order they are written and documented.
-        pub const TABLES: &[TableDef] = &[ $( TableDef { name: $name, build: |t| $build(&t.$field) }, )* ];
+        pub const TABLES: &[TableDef] = &[ $( TableDef { name: $name, group: TableGroup::$group, build: |t| $build(&t.$field) }, )* ];
     };
 }
 
 tables! {
     /// One row per trial.
-    trials: Trial = trial (one), "trials" => schema::trials;
+    trials: Trial = trial (one), "trials" [Core] => schema::trials;
     /// Conditions.
-    conditions: Condition = conditions (many), "conditions" => schema::conditions;
+    conditions: Condition = conditions (many), "conditions" [Core] => schema::conditions;
     /// Arms.
-    arms: Arm = arms (many), "arms" => schema::arms;
+    arms: Arm = arms (many), "arms" [Core] => schema::arms;
     /// Interventions.
-    interventions: Intervention = interventions (many), "interventions" => schema::interventions;
+    interventions: Intervention = interventions (many), "interventions" [Core] => schema::interventions;
     /// Arm-intervention links.
-    arm_interventions: ArmIntervention = arm_interventions (many), "arm_interventions" => schema::arm_interventions;
+    arm_interventions: ArmIntervention = arm_interventions (many), "arm_interventions" [Core] => schema::arm_interventions;
     /// Dose levels.
-    doses: Dose = doses (many), "doses" => schema::doses;
+    doses: Dose = doses (many), "doses" [Core] => schema::doses;
     /// Outcome measures.
-    outcomes: Outcome = outcomes (many), "outcomes" => schema::outcomes;
+    outcomes: Outcome = outcomes (many), "outcomes" [Core] => schema::outcomes;
     /// Outcome timepoints.
-    timepoints: Timepoint = timepoints (many), "outcome_timepoints" => schema::outcome_timepoints;
+    timepoints: Timepoint = timepoints (many), "outcome_timepoints" [Core] => schema::outcome_timepoints;
     /// References.
-    references: Reference = references (many), "references" => schema::references;
+    references: Reference = references (many), "references" [Core] => schema::references;
     /// Findings (last: they also hold rows that belong to no record).
-    issues: RecordIssue = issues (many), "record_issues" => schema::record_issues;
+    issues: RecordIssue = issues (many), "record_issues" [Core] => schema::record_issues;
 }
 
 #[cfg(test)]

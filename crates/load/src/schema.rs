@@ -262,10 +262,57 @@ pub fn record_issues(rows: &[RecordIssue]) -> RecordBatch {
     )
 }
 
+/// Which group a table belongs to. Core tables are always written; the others can be switched
+/// off in `pipeline.toml` by users who do not need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableGroup {
+    /// The design card's tables: trials, conditions, arms, interventions, doses, outcomes,
+    /// timepoints, references, record_issues.
+    Core,
+    /// Sponsors, sites, MeSH terms, keywords, secondary ids, eligibility
+    /// (`[output] registry_details`).
+    RegistryDetails,
+    /// Posted results (`[output] posted_results`).
+    PostedResults,
+}
+
+/// Which table groups a run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableSelection {
+    /// Write the [`TableGroup::RegistryDetails`] tables.
+    pub registry_details: bool,
+    /// Write the [`TableGroup::PostedResults`] tables.
+    pub posted_results: bool,
+}
+
+impl Default for TableSelection {
+    fn default() -> Self {
+        TableSelection { registry_details: true, posted_results: true }
+    }
+}
+
+impl TableSelection {
+    /// Whether tables of `group` are written.
+    pub fn includes(&self, group: TableGroup) -> bool {
+        match group {
+            TableGroup::Core => true,
+            TableGroup::RegistryDetails => self.registry_details,
+            TableGroup::PostedResults => self.posted_results,
+        }
+    }
+
+    /// Names of the tables this selection does not write.
+    pub fn switched_off(&self) -> Vec<&'static str> {
+        TABLES.iter().filter(|t| !self.includes(t.group)).map(|t| t.name).collect()
+    }
+}
+
 /// An output table: its file name, what a row is, and how to build it.
 pub struct TableDef {
     /// Table (and file stem) name.
     pub name: &'static str,
+    /// Its group (whether it can be switched off).
+    pub group: TableGroup,
     /// Builds a batch of the table from rows buffered in a [`Tables`].
     pub build: fn(&Tables) -> RecordBatch,
 }

@@ -15,7 +15,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use trialtables_normalize::model::*;
 
-use crate::schema::TABLES;
+use crate::schema::{TableSelection, TABLES};
 use crate::writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
 
 /// Rows per table written at a time (and per read-back batch of the rewrite).
@@ -32,7 +32,11 @@ type Starts = [u32; RECORD_TABLES];
 pub struct StreamWriter {
     dir: PathBuf,
     props: WriterProperties,
-    writers: Vec<ArrowWriter<BufWriter<File>>>,
+    /// One writer per table; `None` for a table the selection switches off (its rows are
+    /// dropped as they arrive).
+    writers: Vec<Option<ArrowWriter<BufWriter<File>>>>,
+    /// Which tables are written (set from `writers` when they are closed).
+    writers_on: Vec<bool>,
     buf: Tables,
     written: [u64; TABLES.len()],
     starts: Vec<Starts>,
@@ -48,18 +52,23 @@ fn pq(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> LoadError + '_ {
 }
 
 impl StreamWriter {
-    /// Opens one writer per table in `dir`.
-    pub fn create(dir: &Path, meta: &FileMeta) -> Result<StreamWriter, LoadError> {
+    /// Opens one writer per table of `selection` in `dir`.
+    pub fn create(dir: &Path, meta: &FileMeta, selection: TableSelection) -> Result<StreamWriter, LoadError> {
         let props = writer_properties(meta);
         let mut writers = Vec::new();
         for def in TABLES {
+            if !selection.includes(def.group) {
+                writers.push(None);
+                continue;
+            }
             let path = dir.join(format!("{}.parquet", def.name));
             let file = File::create(&path).map_err(io(&path))?;
-            writers.push(ArrowWriter::try_new(BufWriter::new(file), def.schema(), Some(props.clone())).map_err(pq(&path))?);
+            writers.push(Some(ArrowWriter::try_new(BufWriter::new(file), def.schema(), Some(props.clone())).map_err(pq(&path))?));
         }
         Ok(StreamWriter {
             dir: dir.to_path_buf(),
             props,
+            writers_on: writers.iter().map(Option::is_some).collect(),
             writers,
             buf: Tables::default(),
             written: [0; TABLES.len()],
@@ -97,10 +106,19 @@ impl StreamWriter {
 
     fn flush_full(&mut self, all: bool) -> Result<(), LoadError> {
         for (t, def) in TABLES.iter().enumerate() {
+            let Some(writer) = self.writers[t].as_mut() else {
+                // Switched off: the rows are counted (so record offsets stay right) and dropped.
+                let n = self.buf.len_of(t);
+                if n > 0 {
+                    self.written[t] += n as u64;
+                    self.buf.discard(t);
+                }
+                continue;
+            };
             while self.buf.len_of(t) >= CHUNK_ROWS || (all && self.buf.len_of(t) > 0) {
                 let batch = self.buf.take_batch(t, CHUNK_ROWS);
                 let path = self.dir.join(format!("{}.parquet", def.name));
-                self.writers[t].write(&batch).map_err(pq(&path))?;
+                writer.write(&batch).map_err(pq(&path))?;
                 self.written[t] += batch.num_rows() as u64;
             }
         }
@@ -112,6 +130,7 @@ impl StreamWriter {
         self.flush_full(true)?;
         let writers = std::mem::take(&mut self.writers);
         for (i, w) in writers.into_iter().enumerate() {
+            let Some(w) = w else { continue };
             let path = self.dir.join(format!("{}.parquet", TABLES[i].name));
             let inner = w.into_inner().map_err(pq(&path))?;
             let file = inner.into_inner().map_err(|e| LoadError::Io { path: path.clone(), source: e.into_error() })?;
@@ -119,7 +138,7 @@ impl StreamWriter {
         }
         let mut rows: Vec<u64> = self.written.to_vec();
         if !self.dropped.is_empty() {
-            for t in 0..RECORD_TABLES {
+            for t in (0..RECORD_TABLES).filter(|&t| self.writers_on[t]) {
                 let ranges: Vec<(u64, u64)> = self
                     .dropped
                     .iter()
@@ -138,6 +157,7 @@ impl StreamWriter {
         Ok(TABLES
             .iter()
             .enumerate()
+            .filter(|(i, _)| self.writers_on[*i])
             .map(|(i, d)| TableSummary { name: d.name, rows: rows[i] as usize, path: self.dir.join(format!("{}.parquet", d.name)) })
             .collect())
     }
@@ -197,6 +217,7 @@ impl StreamWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::TableGroup;
 
     fn rec(id: &str, conds: usize) -> Normalized {
         Normalized {
@@ -230,14 +251,14 @@ mod tests {
         let many: Vec<Normalized> = (0..20_000).map(|i| rec(&format!("NCT{i:08}"), i % 3)).collect();
         // Streamed.
         let a = tempfile::tempdir().unwrap();
-        let mut w = StreamWriter::create(a.path(), &meta()).unwrap();
+        let mut w = StreamWriter::create(a.path(), &meta(), TableSelection::default()).unwrap();
         for n in many.iter().cloned() {
             w.push(n).unwrap();
         }
         w.finish().unwrap();
         // Streamed again (same bytes).
         let b = tempfile::tempdir().unwrap();
-        let mut w = StreamWriter::create(b.path(), &meta()).unwrap();
+        let mut w = StreamWriter::create(b.path(), &meta(), TableSelection::default()).unwrap();
         for n in many.iter().cloned() {
             w.push(n).unwrap();
         }
@@ -249,7 +270,7 @@ mod tests {
         }
         // Dropping records 1 and 19_999 equals never writing them.
         let c = tempfile::tempdir().unwrap();
-        let mut w = StreamWriter::create(c.path(), &meta()).unwrap();
+        let mut w = StreamWriter::create(c.path(), &meta(), TableSelection::default()).unwrap();
         for n in many.iter().cloned() {
             w.push(n).unwrap();
         }
@@ -258,7 +279,7 @@ mod tests {
         let s = w.finish().unwrap();
         assert_eq!(s[0].rows, 19_998);
         let d = tempfile::tempdir().unwrap();
-        let mut w = StreamWriter::create(d.path(), &meta()).unwrap();
+        let mut w = StreamWriter::create(d.path(), &meta(), TableSelection::default()).unwrap();
         for (i, n) in many.iter().cloned().enumerate() {
             if i != 1 && i != 19_999 {
                 w.push(n).unwrap();
@@ -271,5 +292,35 @@ mod tests {
             assert_eq!(std::fs::read(c.path().join(&f)).unwrap(), std::fs::read(d.path().join(&f)).unwrap(), "{t} bytes");
         }
         assert!(!read_ids(&c.path().join("conditions.parquet")).contains(&"NCT00000001".to_string()));
+    }
+
+    #[test]
+    fn switched_off_groups_write_no_file_and_keep_the_others_byte_identical() {
+        let many: Vec<Normalized> = (0..50).map(|i| rec(&format!("NCT{i:08}"), i % 3)).collect();
+        let write = |sel: TableSelection| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = StreamWriter::create(dir.path(), &meta(), sel).unwrap();
+            for n in many.iter().cloned() {
+                w.push(n).unwrap();
+            }
+            w.drop_record(3);
+            let s = w.finish().unwrap();
+            (dir, s)
+        };
+        let (all, s_all) = write(TableSelection::default());
+        let off = TableSelection { registry_details: false, posted_results: false };
+        let (core, s_core) = write(off);
+        let names: Vec<&str> = s_core.iter().map(|t| t.name).collect();
+        assert_eq!(names, TABLES.iter().filter(|t| t.group == TableGroup::Core).map(|t| t.name).collect::<Vec<_>>());
+        assert!(s_all.len() >= s_core.len());
+        for d in TABLES {
+            let f = format!("{}.parquet", d.name);
+            if off.includes(d.group) {
+                assert_eq!(std::fs::read(all.path().join(&f)).unwrap(), std::fs::read(core.path().join(&f)).unwrap(), "{f}");
+            } else {
+                assert!(!core.path().join(&f).exists(), "{f} written although switched off");
+                assert!(off.switched_off().contains(&d.name));
+            }
+        }
     }
 }

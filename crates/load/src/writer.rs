@@ -112,7 +112,7 @@ mod tests {
     }
 
     fn write_tables(dir: &std::path::Path, n: Normalized, meta: &FileMeta) -> Result<Vec<TableSummary>, LoadError> {
-        let mut w = crate::StreamWriter::create(dir, meta)?;
+        let mut w = crate::StreamWriter::create(dir, meta, crate::TableSelection::default())?;
         w.push(n)?;
         w.finish()
     }

@@ -64,6 +64,9 @@ pub struct MetricDef {
     pub description: &'static str,
     /// The columns, in file order.
     pub columns: &'static [MetricColumn],
+    /// The tables it reads. A metric whose tables were switched off in `pipeline.toml` (so
+    /// their files are absent) is not computed.
+    pub requires: &'static [&'static str],
 }
 
 const fn mc(name: &'static str, sql_type: &'static str, description: &'static str) -> MetricColumn {
@@ -74,6 +77,11 @@ const TRIALS: MetricColumn = mc("trials", "BIGINT", "Number of trials in the gro
 const WITH_ENROLLMENT: MetricColumn = mc("trials_with_enrollment", "BIGINT", "Of these, trials that state an enrollment.");
 const ENROLLMENT: MetricColumn =
     mc("enrollment", "BIGINT", "Sum of the stated enrollments (actual or estimated); null when no trial of the group states one.");
+
+const COMPLETED: MetricColumn = mc("completed_trials", "BIGINT", "Trials whose overall_status is COMPLETED.");
+const WITH_RESULTS: MetricColumn = mc("with_results", "BIGINT", "Of these, trials with posted results (trials.has_results).");
+const SHARE_WITH_RESULTS: MetricColumn =
+    mc("share_with_results", "DOUBLE", "with_results / completed_trials; null when there is no completed trial.");
 
 /// Month marks reported by `timepoint_coverage`.
 pub const MONTH_MARKS: [i64; 11] = [1, 2, 3, 6, 9, 12, 18, 24, 36, 48, 60];
@@ -98,6 +106,7 @@ pub const METRICS: &[MetricDef] = &[
             WITH_ENROLLMENT,
             ENROLLMENT,
         ],
+        requires: &["trials"],
     },
     MetricDef {
         name: "enrollment_by_condition_category_phase",
@@ -109,6 +118,7 @@ pub const METRICS: &[MetricDef] = &[
             WITH_ENROLLMENT,
             ENROLLMENT,
         ],
+        requires: &["trials", "conditions"],
     },
     MetricDef {
         name: "enrollment_by_cell_origin",
@@ -119,6 +129,7 @@ pub const METRICS: &[MetricDef] = &[
             WITH_ENROLLMENT,
             ENROLLMENT,
         ],
+        requires: &["trials"],
     },
     MetricDef {
         name: "trials_by_start_year_status",
@@ -128,6 +139,7 @@ pub const METRICS: &[MetricDef] = &[
             mc("overall_status", "VARCHAR", "trials.overall_status; null when not stated."),
             TRIALS,
         ],
+        requires: &["trials"],
     },
     MetricDef {
         name: "dose_summary_by_cell_source",
@@ -145,6 +157,7 @@ pub const METRICS: &[MetricDef] = &[
             mc("min_total", "DOUBLE", "Smallest dose_total (cells); null when none."),
             mc("max_total", "DOUBLE", "Largest dose_total_high, or dose_total when not a range (cells); null when none."),
         ],
+        requires: &["doses"],
     },
     MetricDef {
         name: "timepoint_coverage",
@@ -157,6 +170,7 @@ pub const METRICS: &[MetricDef] = &[
             mc("trials_with_timepoints", "BIGINT", "Trials with at least one row in outcome_timepoints (the denominator)."),
             mc("share_of_trials_with_timepoints", "DOUBLE", "trials / trials_with_timepoints; null when the denominator is 0."),
         ],
+        requires: &["outcome_timepoints"],
     },
     MetricDef {
         name: "references_per_trial",
@@ -167,6 +181,55 @@ pub const METRICS: &[MetricDef] = &[
             mc("with_pmid", "BIGINT", "Of these, references with a PMID."),
             mc("with_doi", "BIGINT", "Of these, references with a DOI."),
         ],
+        requires: &["trials", "references"],
+    },
+    MetricDef {
+        name: "trials_by_country_cell_source",
+        description: "One row per (country, trials.cell_source): trials with at least one site in the country (from the locations table), how many state an enrollment, and the sum of those enrollments. A trial with sites in several countries counts once in each, with its whole enrollment (registries do not split enrollment by country); null country = trials that list no site with a country; null cell_source = trials with no cell product.",
+        columns: &[
+            mc("country", "VARCHAR", "locations.country; null when the trial lists no site with a country."),
+            mc("cell_source", "VARCHAR", "trials.cell_source; null when the trial has no cell product."),
+            TRIALS,
+            WITH_ENROLLMENT,
+            ENROLLMENT,
+        ],
+        requires: &["trials", "locations"],
+    },
+    MetricDef {
+        name: "results_reporting_by_sponsor_class",
+        description: "One row per trials.lead_sponsor_class (INDUSTRY, NIH, OTHER, ...; null = not stated): completed trials (overall_status COMPLETED), how many of them have posted results (trials.has_results), and that share.",
+        columns: &[
+            mc("lead_sponsor_class", "VARCHAR", "trials.lead_sponsor_class; null when not stated."),
+            COMPLETED,
+            WITH_RESULTS,
+            SHARE_WITH_RESULTS,
+        ],
+        requires: &["trials"],
+    },
+    MetricDef {
+        name: "results_reporting_by_completion_year",
+        description: "One row per calendar year of trials.completion_date (null = not stated), over completed trials (overall_status COMPLETED): how many, how many have posted results (trials.has_results), and that share.",
+        columns: &[
+            mc("completion_year", "BIGINT", "Year of trials.completion_date; null when not stated."),
+            COMPLETED,
+            WITH_RESULTS,
+            SHARE_WITH_RESULTS,
+        ],
+        requires: &["trials"],
+    },
+    MetricDef {
+        name: "serious_adverse_events_by_cell_source",
+        description: "One row per (trials.cell_source, arm_role) over the adverse-event groups of posted results (result_groups, section ADVERSE_EVENTS) of cell-product trials: participants with a serious adverse event / participants at risk. A group's role comes from the protocol arm it matches (result_groups.arm_label): CELL when the arm has a dose row or is EXPERIMENTAL, CONTROL when it is a placebo, sham, no-intervention or active comparator arm without a dose row; null when the group matches no arm.",
+        columns: &[
+            mc("cell_source", "VARCHAR", "trials.cell_source (never null here: only cell-product trials count)."),
+            mc("arm_role", "VARCHAR", "CELL or CONTROL; null for groups that match no protocol arm."),
+            TRIALS,
+            mc("groups", "BIGINT", "Adverse-event groups counted."),
+            mc("participants_affected", "BIGINT", "Sum of serious_num_affected over those groups; null when no group states it."),
+            mc("participants_at_risk", "BIGINT", "Sum of serious_num_at_risk over those groups; null when no group states it."),
+            mc("share_affected", "DOUBLE", "participants_affected / participants_at_risk, over groups stating both; null when none does."),
+        ],
+        requires: &["trials", "arms", "doses", "result_groups"],
     },
 ];
 
@@ -181,9 +244,25 @@ fn read_table(tables_dir: &Path, name: &str) -> Result<LazyFrame, MetricsError> 
     // Only the columns the metrics use are read, so the stage's memory stays small on
     // registry-scale tables (descriptions and citations are never loaded).
     let columns: Option<Vec<String>> = match name {
-        "trials" => Some(&["nct_id", "cell_source", "cell_origin", "phase", "overall_status", "enrollment", "start_date"][..]),
+        "trials" => Some(
+            &[
+                "nct_id",
+                "cell_source",
+                "cell_origin",
+                "phase",
+                "overall_status",
+                "enrollment",
+                "start_date",
+                "completion_date",
+                "lead_sponsor_class",
+                "has_results",
+            ][..],
+        ),
+        "locations" => Some(&["nct_id", "country"][..]),
+        "arms" => Some(&["nct_id", "label", "arm_type"][..]),
+        "result_groups" => Some(&["nct_id", "section", "arm_label", "serious_num_affected", "serious_num_at_risk"][..]),
         "conditions" => Some(&["nct_id", "category"][..]),
-        "doses" => Some(&["nct_id", "cell_source", "dose_per_kg", "dose_per_kg_high", "dose_total", "dose_total_high"][..]),
+        "doses" => Some(&["nct_id", "arm_label", "cell_source", "dose_per_kg", "dose_per_kg_high", "dose_total", "dose_total_high"][..]),
         "outcome_timepoints" => Some(&["nct_id", "kind", "days"][..]),
         "references" => Some(&["nct_id", "pmid", "doi"][..]),
         _ => None,
@@ -246,6 +325,9 @@ pub fn compute(tables_dir: &Path, name: &str) -> Result<DataFrame, MetricsError>
             s("overall_status"),
             col("enrollment").cast(DataType::Int64),
             col("start_date"),
+            col("completion_date"),
+            s("lead_sponsor_class"),
+            col("has_results"),
         ]))
     };
     let lf = match def.name {
@@ -296,10 +378,121 @@ pub fn compute(tables_dir: &Path, name: &str) -> Result<DataFrame, MetricsError>
                 &["nct_id"],
             )
         }
+        "trials_by_country_cell_source" => {
+            let countries = read_table(tables_dir, "locations")?
+                .select([col("nct_id").cast(DataType::String), s("country")])
+                .filter(col("country").is_not_null())
+                .unique_stable(None, UniqueKeepStrategy::First);
+            // Left join: a trial with no site keeps one row, country null.
+            sorted(
+                null_unstated_enrollment(
+                    trials()?
+                        .join(countries, [col("nct_id")], [col("nct_id")], JoinArgs::new(JoinType::Left))
+                        .group_by([col("country"), col("cell_source")])
+                        .agg(enrollment_aggs()),
+                ),
+                &["country", "cell_source"],
+            )
+        }
+        "results_reporting_by_sponsor_class" => sorted(
+            results_reporting(trials()?.filter(col("overall_status").eq(lit("COMPLETED"))), "lead_sponsor_class"),
+            &["lead_sponsor_class"],
+        ),
+        "results_reporting_by_completion_year" => sorted(
+            results_reporting(
+                trials()?
+                    .filter(col("overall_status").eq(lit("COMPLETED")))
+                    .with_column(col("completion_date").dt().year().cast(DataType::Int64).alias("completion_year")),
+                "completion_year",
+            ),
+            &["completion_year"],
+        ),
+        "serious_adverse_events_by_cell_source" => serious_adverse_events(
+            trials()?,
+            read_table(tables_dir, "arms")?,
+            read_table(tables_dir, "doses")?,
+            read_table(tables_dir, "result_groups")?,
+        ),
         other => return Err(MetricsError::UnknownMetric(other.to_string())),
     };
     let names: Vec<Expr> = def.columns.iter().map(|c| col(c.name)).collect();
     lf.select(names).collect().map_err(pe)
+}
+
+/// Completed trials, with posted results, and the share, per value of `key`.
+fn results_reporting(completed: LazyFrame, key: &str) -> LazyFrame {
+    completed
+        .group_by([col(key)])
+        .agg([count_as(len(), "completed_trials"), count_as(col("has_results").eq(lit(true)).sum(), "with_results")])
+        .with_column(
+            (col("with_results").cast(DataType::Float64) / col("completed_trials").cast(DataType::Float64)).alias("share_with_results"),
+        )
+}
+
+/// Arm types that mark a control arm (when the arm has no dose row).
+const CONTROL_ARM_TYPES: [&str; 4] = ["PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"];
+
+fn serious_adverse_events(trials: LazyFrame, arms: LazyFrame, doses: LazyFrame, groups: LazyFrame) -> LazyFrame {
+    let cell_trials = trials.select([col("nct_id"), col("cell_source")]).filter(col("cell_source").is_not_null());
+    let arms = arms.select([col("nct_id").cast(DataType::String), col("label").cast(DataType::String).alias("arm_label"), s("arm_type")]);
+    let dosed = doses
+        .select([col("nct_id").cast(DataType::String), col("arm_label").cast(DataType::String)])
+        .filter(col("arm_label").is_not_null())
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .with_column(lit(true).alias("dosed"));
+    let groups = groups
+        .select([
+            col("nct_id").cast(DataType::String),
+            s("section"),
+            col("arm_label").cast(DataType::String),
+            col("serious_num_affected").cast(DataType::Int64),
+            col("serious_num_at_risk").cast(DataType::Int64),
+        ])
+        .filter(col("section").eq(lit("ADVERSE_EVENTS")));
+    let keys = || [col("nct_id"), col("arm_label")];
+    let is_control = CONTROL_ARM_TYPES.iter().fold(lit(false), |acc, t| acc.or(col("arm_type").eq(lit(*t))));
+    let role = when(col("dosed").eq(lit(true)))
+        .then(lit("CELL"))
+        .when(is_control)
+        .then(lit("CONTROL"))
+        .when(col("arm_type").eq(lit("EXPERIMENTAL")))
+        .then(lit("CELL"))
+        .otherwise(lit(NULL).cast(DataType::String))
+        .alias("arm_role");
+    let both = col("serious_num_affected").is_not_null().and(col("serious_num_at_risk").is_not_null());
+    sorted(
+        groups
+            .join(cell_trials, [col("nct_id")], [col("nct_id")], JoinArgs::new(JoinType::Inner))
+            .join(arms, keys(), keys(), JoinArgs::new(JoinType::Left))
+            .join(dosed, keys(), keys(), JoinArgs::new(JoinType::Left))
+            .with_column(role)
+            .group_by([col("cell_source"), col("arm_role")])
+            .agg([
+                count_as(col("nct_id").n_unique(), "trials"),
+                count_as(len(), "groups"),
+                col("serious_num_affected").sum().alias("participants_affected"),
+                col("serious_num_at_risk").sum().alias("participants_at_risk"),
+                col("serious_num_affected").filter(both.clone()).sum().cast(DataType::Float64).alias("affected_both"),
+                col("serious_num_at_risk").filter(both).sum().cast(DataType::Float64).alias("at_risk_both"),
+                count_as(col("serious_num_affected").count(), "n_affected"),
+                count_as(col("serious_num_at_risk").count(), "n_at_risk"),
+            ])
+            .with_columns([
+                when(col("n_affected").gt(lit(0i64)))
+                    .then(col("participants_affected"))
+                    .otherwise(lit(NULL).cast(DataType::Int64))
+                    .alias("participants_affected"),
+                when(col("n_at_risk").gt(lit(0i64)))
+                    .then(col("participants_at_risk"))
+                    .otherwise(lit(NULL).cast(DataType::Int64))
+                    .alias("participants_at_risk"),
+                when(col("at_risk_both").gt(lit(0.0)))
+                    .then(col("affected_both") / col("at_risk_both"))
+                    .otherwise(lit(NULL).cast(DataType::Float64))
+                    .alias("share_affected"),
+            ]),
+        &["cell_source", "arm_role"],
+    )
 }
 
 fn dose_summary(doses: LazyFrame) -> LazyFrame {
@@ -414,12 +607,18 @@ pub fn metric_metadata(def: &MetricDef, stamp: &[(String, String)]) -> Vec<(Stri
     kv
 }
 
-/// Computes every metric and writes `metrics_dir/<name>.parquet`. Returns (name, rows).
-pub fn write_all(tables_dir: &Path, metrics_dir: &Path) -> Result<Vec<(&'static str, usize)>, MetricsError> {
+/// Computes every metric and writes `metrics_dir/<name>.parquet`, except the metrics that read
+/// a table named in `switched_off` (tables the configuration does not write). Returns (name,
+/// rows) for the metrics written. A required table that is missing without being switched off
+/// is an error.
+pub fn write_all(tables_dir: &Path, metrics_dir: &Path, switched_off: &[&str]) -> Result<Vec<(&'static str, usize)>, MetricsError> {
     std::fs::create_dir_all(metrics_dir).map_err(|source| MetricsError::Io { path: metrics_dir.to_path_buf(), source })?;
     let stamp = source_stamp(tables_dir);
     let mut out = Vec::new();
     for m in METRICS {
+        if m.requires.iter().any(|t| switched_off.contains(t)) {
+            continue;
+        }
         let mut df = compute(tables_dir, m.name)?;
         let path = metrics_dir.join(format!("{}.parquet", m.name));
         let file = File::create(&path).map_err(|source| MetricsError::Io { path: path.clone(), source })?;

@@ -26,6 +26,10 @@ fn int(name: &str, v: &[Option<i64>]) -> Column {
     Column::new(name.into(), v)
 }
 
+fn boolean(name: &str, v: &[Option<bool>]) -> Column {
+    Column::new(name.into(), v)
+}
+
 fn flt(name: &str, v: &[Option<f64>]) -> Column {
     Column::new(name.into(), v)
 }
@@ -64,13 +68,16 @@ fn write_kv(dir: &Path, name: &str, cols: Vec<Column>, kv: Option<Vec<(String, S
     ParquetWriter::new(file).with_key_value_metadata(kv.map(KeyValueMetadata::from_static)).finish(&mut df).expect("write table");
 }
 
-/// The five tables the metrics read, and the key-value metadata of `trials.parquet`.
+/// The tables the metrics read, and the key-value metadata of `trials.parquet`.
 struct Tables<'a> {
     trials: Vec<Column>,
     conditions: Vec<Column>,
     doses: Vec<Column>,
     timepoints: Vec<Column>,
     references: Vec<Column>,
+    locations: Vec<Column>,
+    arms: Vec<Column>,
+    result_groups: Vec<Column>,
     kv: Option<Vec<(String, String)>>,
     dir: &'a Path,
 }
@@ -82,6 +89,9 @@ impl Tables<'_> {
         write(self.dir, "doses", self.doses);
         write(self.dir, "outcome_timepoints", self.timepoints);
         write(self.dir, "references", self.references);
+        write(self.dir, "locations", self.locations);
+        write(self.dir, "arms", self.arms);
+        write(self.dir, "result_groups", self.result_groups);
     }
 }
 
@@ -95,10 +105,14 @@ fn empty_tables(dir: &Path) -> Tables<'_> {
             enm("overall_status", &[]),
             int("enrollment", &[]),
             date("start_date", &[]),
+            date("completion_date", &[]),
+            enm("lead_sponsor_class", &[]),
+            boolean("has_results", &[]),
         ],
         conditions: vec![txt("nct_id", &[]), enm("category", &[])],
         doses: vec![
             txt("nct_id", &[]),
+            txt("arm_label", &[]),
             enm("cell_source", &[]),
             flt("dose_per_kg", &[]),
             flt("dose_per_kg_high", &[]),
@@ -107,6 +121,15 @@ fn empty_tables(dir: &Path) -> Tables<'_> {
         ],
         timepoints: vec![txt("nct_id", &[]), enm("kind", &[]), flt("days", &[])],
         references: vec![txt("nct_id", &[]), txt("pmid", &[]), txt("doi", &[])],
+        locations: vec![txt("nct_id", &[]), txt("country", &[])],
+        arms: vec![txt("nct_id", &[]), txt("label", &[]), enm("arm_type", &[])],
+        result_groups: vec![
+            txt("nct_id", &[]),
+            enm("section", &[]),
+            txt("arm_label", &[]),
+            int("serious_num_affected", &[]),
+            int("serious_num_at_risk", &[]),
+        ],
         kv: None,
         dir,
     }
@@ -126,6 +149,9 @@ fn small_tables(dir: &Path) {
             enm("overall_status", &[Some("COMPLETED"), Some("RECRUITING"), Some("COMPLETED"), Some("COMPLETED"), None, None]),
             int("enrollment", &[Some(10), Some(30), None, Some(100), Some(7), None]),
             date("start_date", &[Some((2015, 3, 1)), Some((2015, 7, 15)), Some((2020, 1, 1)), Some((2015, 1, 1)), None, None]),
+            date("completion_date", &[Some((2018, 5, 1)), None, Some((2021, 1, 1)), Some((2018, 12, 31)), Some((2019, 1, 1)), None]),
+            enm("lead_sponsor_class", &[Some("OTHER"), Some("INDUSTRY"), Some("INDUSTRY"), None, Some("NIH"), Some("OTHER")]),
+            boolean("has_results", &[Some(true), Some(false), Some(false), Some(true), Some(true), None]),
         ],
         conditions: vec![
             txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T3"), Some("T4"), Some("T6"), Some("T6")]),
@@ -133,6 +159,7 @@ fn small_tables(dir: &Path) {
         ],
         doses: vec![
             txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T2"), Some("T3"), Some("T4"), Some("T6")]),
+            txt("arm_label", &[Some("MSC high"), Some("MSC high"), Some("MSC high"), None, None, Some("Crossover"), Some("BM-MSC"), None]),
             enm(
                 "cell_source",
                 &[
@@ -191,6 +218,59 @@ fn small_tables(dir: &Path) {
             txt("nct_id", &[Some("T1"), Some("T1"), Some("T3")]),
             txt("pmid", &[Some("1"), None, Some("2")]),
             txt("doi", &[Some("10.1/x"), Some("10.1/y"), None]),
+        ],
+        locations: vec![
+            txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T2"), Some("T4"), Some("T4"), Some("T5")]),
+            txt(
+                "country",
+                &[Some("United States"), Some("United States"), Some("China"), Some("China"), None, Some("Spain"), Some("United States")],
+            ),
+        ],
+        arms: vec![
+            txt("nct_id", &[Some("T1"), Some("T1"), Some("T4"), Some("T4"), Some("T3"), Some("T5")]),
+            txt("label", &[Some("MSC high"), Some("Placebo"), Some("BM-MSC"), Some("Standard care"), Some("Crossover"), Some("Drug")]),
+            enm(
+                "arm_type",
+                &[
+                    Some("EXPERIMENTAL"),
+                    Some("PLACEBO_COMPARATOR"),
+                    Some("EXPERIMENTAL"),
+                    Some("ACTIVE_COMPARATOR"),
+                    Some("PLACEBO_COMPARATOR"),
+                    Some("EXPERIMENTAL"),
+                ],
+            ),
+        ],
+        result_groups: vec![
+            txt("nct_id", &[Some("T1"), Some("T1"), Some("T1"), Some("T3"), Some("T4"), Some("T4"), Some("T4"), Some("T5")]),
+            enm(
+                "section",
+                &[
+                    Some("ADVERSE_EVENTS"),
+                    Some("ADVERSE_EVENTS"),
+                    Some("OUTCOME"),
+                    Some("ADVERSE_EVENTS"),
+                    Some("ADVERSE_EVENTS"),
+                    Some("ADVERSE_EVENTS"),
+                    Some("ADVERSE_EVENTS"),
+                    Some("ADVERSE_EVENTS"),
+                ],
+            ),
+            txt(
+                "arm_label",
+                &[
+                    Some("MSC high"),
+                    Some("Placebo"),
+                    Some("MSC high"),
+                    Some("Crossover"),
+                    Some("BM-MSC"),
+                    Some("Standard care"),
+                    None,
+                    Some("Drug"),
+                ],
+            ),
+            int("serious_num_affected", &[Some(2), Some(1), None, Some(0), Some(3), None, Some(3), Some(1)]),
+            int("serious_num_at_risk", &[Some(10), Some(10), None, Some(5), Some(20), Some(20), Some(40), Some(3)]),
         ],
         kv: Some(vec![
             ("trialtables.version".into(), "9.9.9".into()),
@@ -400,6 +480,9 @@ fn seeds_enrollment_by_cell_source_phase() {
         enm("overall_status", &[Some("UNKNOWN"), Some("UNKNOWN"), Some("UNKNOWN"), Some("NOT_YET_RECRUITING"), Some("RECRUITING")]),
         int("enrollment", &[Some(20), Some(200), Some(40), Some(10), Some(18)]),
         date("start_date", &[Some((2009, 6, 1)), Some((2013, 4, 30)), Some((2012, 1, 1)), Some((2018, 7, 1)), Some((2023, 1, 5))]),
+        date("completion_date", &[None, None, None, None, None]),
+        enm("lead_sponsor_class", &[None, None, None, None, None]),
+        boolean("has_results", &[None, None, None, None, None]),
     ];
     t.write();
     assert_eq!(
@@ -416,6 +499,73 @@ fn seeds_enrollment_by_cell_source_phase() {
             &["2023", "RECRUITING", "1"],
         ])
     );
+}
+
+#[test]
+fn trials_by_country_cell_source_by_hand() {
+    let dir = small();
+    // T1 (UC, 10) has sites in the US (twice) and China: once in each country. T2 (UC, 30):
+    // China. T3 (UC, unstated) and T6 (BM, unstated) list no site: null country. T4 (BM, 100):
+    // one site with no country, one in Spain. T5 (no cell product, 7): US.
+    assert_eq!(
+        rows(&run(dir.path(), "trials_by_country_cell_source")),
+        exp(&[
+            &["China", "UMBILICAL_CORD", "2", "2", "40"],
+            &["Spain", "BONE_MARROW", "1", "1", "100"],
+            &["United States", "UMBILICAL_CORD", "1", "1", "10"],
+            &["United States", "-", "1", "1", "7"],
+            &["-", "BONE_MARROW", "1", "0", "-"],
+            &["-", "UMBILICAL_CORD", "1", "0", "-"],
+        ])
+    );
+}
+
+#[test]
+fn results_reporting_by_hand() {
+    let dir = small();
+    // Completed: T1 (OTHER, 2018, results), T3 (INDUSTRY, 2021, none), T4 (class unstated,
+    // 2018, results). T2 is recruiting; T5 and T6 state no COMPLETED status.
+    assert_eq!(
+        rows(&run(dir.path(), "results_reporting_by_sponsor_class")),
+        exp(&[&["INDUSTRY", "1", "0", "0.0"], &["OTHER", "1", "1", "1.0"], &["-", "1", "1", "1.0"]])
+    );
+    assert_eq!(
+        rows(&run(dir.path(), "results_reporting_by_completion_year")),
+        exp(&[&["2018", "2", "2", "1.0"], &["2021", "1", "0", "0.0"]])
+    );
+}
+
+#[test]
+fn serious_adverse_events_by_cell_source_by_hand() {
+    let dir = small();
+    // UC/CELL: T1 "MSC high" (dosed, 2/10) and T3 "Crossover" (placebo-named but dosed, 0/5).
+    // UC/CONTROL: T1 "Placebo" 1/10. BM/CELL: T4 "BM-MSC" 3/20. BM/CONTROL: T4 "Standard care"
+    // (active comparator, affected unstated: null, and no share). BM/null: T4's group that
+    // matches no arm, 3/40. T1's OUTCOME group is not an adverse-event group; T5 has no cell
+    // product.
+    assert_eq!(
+        rows(&run(dir.path(), "serious_adverse_events_by_cell_source")),
+        exp(&[
+            &["BONE_MARROW", "CELL", "1", "1", "3", "20", "0.15"],
+            &["BONE_MARROW", "CONTROL", "1", "1", "-", "20", "-"],
+            &["BONE_MARROW", "-", "1", "1", "3", "40", "0.075"],
+            &["UMBILICAL_CORD", "CELL", "2", "2", "2", "15", "0.13333333333333333"],
+            &["UMBILICAL_CORD", "CONTROL", "1", "1", "1", "10", "0.1"],
+        ])
+    );
+}
+
+#[test]
+fn metrics_of_switched_off_tables_are_skipped_and_missing_tables_are_errors() {
+    let dir = small();
+    let out = dir.path().join("m");
+    let written = write_all(dir.path(), &out, &["locations", "result_groups"]).expect("write_all");
+    let names: Vec<&str> = written.iter().map(|(n, _)| *n).collect();
+    assert!(!names.contains(&"trials_by_country_cell_source") && !names.contains(&"serious_adverse_events_by_cell_source"), "{names:?}");
+    assert!(names.contains(&"results_reporting_by_sponsor_class"), "{names:?}");
+    assert!(!out.join("trials_by_country_cell_source.parquet").exists());
+    std::fs::remove_file(dir.path().join("locations.parquet")).expect("rm");
+    assert!(matches!(write_all(dir.path(), &dir.path().join("n"), &[]), Err(MetricsError::Io { .. })));
 }
 
 // ---------------------------------------------------------------- edge cases and files
@@ -437,7 +587,7 @@ fn empty_tables_give_typed_metrics_without_inventing_values() {
         }
     }
     let out = dir.path().join("metrics");
-    let written = write_all(dir.path(), &out).expect("write_all on empty tables");
+    let written = write_all(dir.path(), &out, &[]).expect("write_all on empty tables");
     assert_eq!(written.len(), METRICS.len());
 }
 
@@ -445,8 +595,8 @@ fn empty_tables_give_typed_metrics_without_inventing_values() {
 fn files_are_deterministic_and_carry_descriptions_and_provenance() {
     let dir = small();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    let wa = write_all(dir.path(), &a).expect("write a");
-    let wb = write_all(dir.path(), &b).expect("write b");
+    let wa = write_all(dir.path(), &a, &[]).expect("write a");
+    let wb = write_all(dir.path(), &b, &[]).expect("write b");
     assert_eq!(wa, wb);
     assert_eq!(wa.iter().map(|(n, _)| *n).collect::<Vec<_>>(), METRICS.iter().map(|m| m.name).collect::<Vec<_>>());
     for m in METRICS {

@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::{debug, error, field, info_span, warn, Instrument};
 use trialtables_extract::{InputIssue, Severity};
-use trialtables_load::{FileMeta, StreamWriter};
+use trialtables_load::{FileMeta, StreamWriter, TableSelection};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
 use crate::cache::{build_id, cache_key, store_cached, try_cached, CacheDirs, CacheEntry, CACHE_DIR};
@@ -43,6 +43,8 @@ pub struct RunPlan {
     pub threads: usize,
     /// Reuse cached rows of unchanged inputs (`[run] incremental`).
     pub incremental: bool,
+    /// Which table groups are written (`[output] registry_details`, `posted_results`).
+    pub tables: TableSelection,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -456,8 +458,9 @@ fn write_stream(
     mut order: tokio::sync::mpsc::Receiver<tokio::sync::mpsc::Receiver<Msg>>,
     staging: &Path,
     meta: &FileMeta,
+    tables: TableSelection,
 ) -> Result<Written> {
-    let mut w = StreamWriter::create(staging, meta).context("creating the tables")?;
+    let mut w = StreamWriter::create(staging, meta, tables).context("creating the tables")?;
     let mut seen = DuplicateIndex::new();
     let mut entries = Vec::new();
     let mut by_severity: BTreeMap<String, usize> = BTreeMap::new();
@@ -574,6 +577,7 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     // Files in flight ahead of the writer: enough to keep every thread busy.
     let (order_tx, order_rx) = tokio::sync::mpsc::channel(plan.threads.max(1) * 2);
     let staging_w = staging.clone();
+    let tables = plan.tables;
     // The writer is a dedicated thread (not one of the blocking pool, which `threads` bounds
     // for the parsers); its result comes back through a oneshot channel.
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
@@ -582,7 +586,7 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
         .name("trialtables-writer".into())
         .spawn(move || {
             let _g = writer_span.enter();
-            let _ = done_tx.send(write_stream(order_rx, &staging_w, &meta));
+            let _ = done_tx.send(write_stream(order_rx, &staging_w, &meta, tables));
         })
         .context("starting the writer thread")?;
     dispatch(&plan, cache.map(Arc::new), bar.clone(), order_tx).instrument(span.clone()).await?;
@@ -611,9 +615,10 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
     publish::test_pause("after_load");
 
     let staging3 = staging.clone();
+    let switched_off = plan.tables.switched_off();
     let metrics = tokio::task::spawn_blocking(move || {
         let span = info_span!("metrics", metrics = field::Empty);
-        let m = span.in_scope(|| trialtables_metrics::write_all(&staging3, &staging3.join("metrics")));
+        let m = span.in_scope(|| trialtables_metrics::write_all(&staging3, &staging3.join("metrics"), &switched_off));
         if let Ok(m) = &m {
             span.record("metrics", m.len());
         }
