@@ -22,7 +22,8 @@ from nbclient.exceptions import CellExecutionError
 HERE = pathlib.Path(__file__).resolve().parent
 NOTEBOOK = HERE / "trialtables.ipynb"
 # The figures the notebook must produce (file stems under <plots>/).
-EXPECTED_PLOTS = ["enrollment_by_cell_source_phase", "dose_by_cell_source", "timepoints_measured", "trials_by_start_year_status"]
+EXPECTED_PLOTS = ["enrollment_by_cell_source_phase", "dose_by_cell_source", "timepoints_measured", "trials_by_start_year_status",
+                  "trials_by_country_cell_source", "serious_adverse_events_by_cell_source"]
 
 
 def main(argv=None):

@@ -41,6 +41,13 @@ METRIC_TYPES = {
         "trials": "BIGINT", "trials_with_timepoints": "BIGINT", "share_of_trials_with_timepoints": "DOUBLE",
     },
     "references_per_trial": {"nct_id": "VARCHAR", "references": "BIGINT", "with_pmid": "BIGINT", "with_doi": "BIGINT"},
+    "trials_by_country_cell_source": {"country": "VARCHAR", "cell_source": "VARCHAR", "trials": "BIGINT", "trials_with_enrollment": "BIGINT", "enrollment": "BIGINT"},
+    "results_reporting_by_sponsor_class": {"lead_sponsor_class": "VARCHAR", "completed_trials": "BIGINT", "with_results": "BIGINT", "share_with_results": "DOUBLE"},
+    "results_reporting_by_completion_year": {"completion_year": "BIGINT", "completed_trials": "BIGINT", "with_results": "BIGINT", "share_with_results": "DOUBLE"},
+    "serious_adverse_events_by_cell_source": {
+        "cell_source": "VARCHAR", "arm_role": "VARCHAR", "trials": "BIGINT", "groups": "BIGINT",
+        "participants_affected": "BIGINT", "participants_at_risk": "BIGINT", "share_affected": "DOUBLE",
+    },
 }
 
 # Row keys of every table (besides these, record_issues has none).
@@ -235,6 +242,10 @@ def test_metric_types_counts_and_metadata(metric, out, manifest):
     ("dose_summary_by_cell_source", ["cell_source"]),
     ("timepoint_coverage", ["month"]),
     ("references_per_trial", ["nct_id"]),
+    ("trials_by_country_cell_source", ["country", "cell_source"]),
+    ("results_reporting_by_sponsor_class", ["lead_sponsor_class"]),
+    ("results_reporting_by_completion_year", ["completion_year"]),
+    ("serious_adverse_events_by_cell_source", ["cell_source", "arm_role"]),
 ])
 def test_metrics_are_sorted_on_unique_keys(metric, keys, out):
     df = pd.read_parquet(out / "metrics" / f"{metric}.parquet")
@@ -260,6 +271,37 @@ def test_metrics_agree_with_the_tables(out):
     assert total == duckdb.sql(f"select count(*) from '{t}'").fetchall()[0][0]
     refs = duckdb.sql(f"select sum(\"references\") from '{out / 'metrics/references_per_trial.parquet'}'").fetchall()[0][0]
     assert refs == duckdb.sql(f"select count(*) from '{out / 'references.parquet'}'").fetchall()[0][0]
+
+
+def test_issue17_metrics_agree_with_the_tables(out):
+    """The registry-detail and posted-results metrics, recomputed in DuckDB from the tables."""
+    q = lambda sql: duckdb.sql(sql).fetchall()  # noqa: E731
+    t, loc = out / "trials.parquet", out / "locations.parquet"
+    assert q(f"select * from '{out / 'metrics/trials_by_country_cell_source.parquet'}' order by all nulls last") == q(f"""
+        with c as (select distinct nct_id, country::varchar as country from '{loc}' where country is not null)
+        select c.country, t.cell_source::varchar, count(*), count(t.enrollment), sum(t.enrollment)::bigint
+        from '{t}' t left join c using (nct_id) group by all order by all nulls last""")
+    for metric, expr in [("sponsor_class", "lead_sponsor_class::varchar"), ("completion_year", "year(completion_date)::bigint")]:
+        assert q(f"select * from '{out / f'metrics/results_reporting_by_{metric}.parquet'}' order by all nulls last") == q(f"""
+            select {expr}, count(*), count(*) filter (where has_results),
+                   (count(*) filter (where has_results))::double / count(*)
+            from '{t}' where overall_status = 'COMPLETED' group by all order by all nulls last""")
+    sae = q(f"select * from '{out / 'metrics/serious_adverse_events_by_cell_source.parquet'}' order by all nulls last")
+    assert sae == q(f"""
+        with g as (select nct_id, arm_label, serious_num_affected a, serious_num_at_risk r
+                   from '{out / 'result_groups.parquet'}' where section = 'ADVERSE_EVENTS'),
+             arm as (select nct_id, label as arm_label, first(arm_type::varchar order by arm_index) arm_type
+                     from '{out / 'arms.parquet'}' group by all),
+             dosed as (select distinct nct_id, arm_label, true as dosed from '{out / 'doses.parquet'}' where arm_label is not null)
+        select t.cell_source::varchar,
+               case when dosed then 'CELL'
+                    when arm_type in ('PLACEBO_COMPARATOR', 'SHAM_COMPARATOR', 'NO_INTERVENTION', 'ACTIVE_COMPARATOR') then 'CONTROL'
+                    when arm_type = 'EXPERIMENTAL' then 'CELL' end,
+               count(distinct g.nct_id), count(*), sum(a)::bigint, sum(r)::bigint,
+               (sum(a) filter (where a is not null and r is not null))::double
+                 / nullif(sum(r) filter (where a is not null and r is not null), 0)
+        from g join '{t}' t using (nct_id) left join arm using (nct_id, arm_label) left join dosed using (nct_id, arm_label)
+        where t.cell_source is not null group by all order by all nulls last""")
 
 
 # ------------------------------------------------------------------------------ the seeds

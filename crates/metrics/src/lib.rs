@@ -434,7 +434,11 @@ const CONTROL_ARM_TYPES: [&str; 4] = ["PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "
 
 fn serious_adverse_events(trials: LazyFrame, arms: LazyFrame, doses: LazyFrame, groups: LazyFrame) -> LazyFrame {
     let cell_trials = trials.select([col("nct_id"), col("cell_source")]).filter(col("cell_source").is_not_null());
-    let arms = arms.select([col("nct_id").cast(DataType::String), col("label").cast(DataType::String).alias("arm_label"), s("arm_type")]);
+    // A label stated twice in one trial is one arm here (its first statement), so a group is
+    // never counted twice.
+    let arms = arms
+        .select([col("nct_id").cast(DataType::String), col("label").cast(DataType::String).alias("arm_label"), s("arm_type")])
+        .unique_stable_generic(Some(vec![col("nct_id"), col("arm_label")]), UniqueKeepStrategy::First);
     let dosed = doses
         .select([col("nct_id").cast(DataType::String), col("arm_label").cast(DataType::String)])
         .filter(col("arm_label").is_not_null())
