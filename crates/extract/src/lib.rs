@@ -51,6 +51,24 @@ pub fn extract_chunked(path: &str, bytes: &[u8], chunk_bytes: usize, f: &mut dyn
     });
 }
 
+/// Reads entries `range` of a zip archive on disk (see [`archive::ZipFile`]) exactly as
+/// [`extract_chunked`] reads those entries of the same archive held in memory. Ranges read
+/// one after another, in order, give what [`extract_chunked`] gives for the whole archive, so
+/// several threads can each read a range and the results be joined in range order.
+#[cfg(unix)]
+pub fn extract_zip_members(
+    zip: &archive::ZipFile,
+    path: &str,
+    range: std::ops::Range<usize>,
+    chunk_bytes: usize,
+    f: &mut dyn FnMut(Extracted),
+) {
+    zip.for_each_member(path, range, &mut |member| match member {
+        Ok(m) => extract_one_each(&m.path, &m.bytes, chunk_bytes, f),
+        Err(issue) => f(Extracted { records: Vec::new(), issues: vec![issue] }),
+    });
+}
+
 fn extract_one_each(path: &str, bytes: &[u8], chunk_bytes: usize, f: &mut dyn FnMut(Extracted)) {
     match detect::detect(bytes) {
         detect::Form::Json => api_json::read_each(path, bytes, chunk_bytes, f),

@@ -382,6 +382,23 @@ async fn dispatch(
     let bytes_seen = Arc::new(AtomicU64::new(0));
     for batch in batches(&plan.files) {
         // Permits are taken in file order, so the batch the writer waits for always runs.
+        #[cfg(unix)]
+        if cache.is_none() && batch.len() == 1 {
+            if let Some(zip) = bulk_zip(&batch[0]) {
+                let shown = display_path(&plan.base, &batch[0]);
+                let ctx = ZipCtx {
+                    sem: sem.clone(),
+                    cfg: cfg.clone(),
+                    bar: bar.clone(),
+                    records_seen: records_seen.clone(),
+                    bytes_seen: bytes_seen.clone(),
+                };
+                if !dispatch_zip(batch[0].clone(), shown, zip, ctx, &order).await {
+                    break;
+                }
+                continue;
+            }
+        }
         let permit = sem.clone().acquire_owned().await.expect("semaphore is never closed");
         let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(CHUNKS_IN_FLIGHT);
         if order.send(rx).await.is_err() {
@@ -440,6 +457,135 @@ async fn dispatch(
         });
     }
     Ok(())
+}
+
+/// Zip archives at least this large are read from disk in parallel (see [`dispatch_zip`])
+/// instead of being held in memory and read member after member.
+pub const BULK_ZIP_BYTES: u64 = BATCH_BYTES;
+
+/// Entries of a bulk zip read by one task.
+const ZIP_ENTRIES_PER_TASK: usize = 64;
+
+/// The zip archive `file` is, opened from disk, when it is large enough to be read in parallel.
+/// Anything else (a small zip, not a zip, an unreadable one) takes the ordinary path, which
+/// also reports the problems.
+#[cfg(unix)]
+fn bulk_zip(file: &Path) -> Option<trialtables_extract::archive::ZipFile> {
+    use std::io::Read;
+    let meta = std::fs::metadata(file).ok()?;
+    if !meta.is_file() || meta.len() < BULK_ZIP_BYTES {
+        return None;
+    }
+    let mut magic = [0u8; 4];
+    std::fs::File::open(file).ok()?.read_exact(&mut magic).ok()?;
+    if trialtables_extract::archive::kind(&magic) != trialtables_extract::archive::Kind::Zip {
+        return None;
+    }
+    trialtables_extract::archive::ZipFile::open(file).ok()?.ok()
+}
+
+/// What the tasks of a bulk zip share with [`dispatch`].
+#[cfg(unix)]
+struct ZipCtx {
+    sem: Arc<tokio::sync::Semaphore>,
+    cfg: Arc<NormalizeConfig>,
+    bar: ProgressBar,
+    records_seen: Arc<AtomicUsize>,
+    bytes_seen: Arc<AtomicU64>,
+}
+
+/// Reads a large zip archive (the registry's bulk download: ~600,000 single-study members) in
+/// parallel: its entries are cut into ranges of [`ZIP_ENTRIES_PER_TASK`], each inflated, read
+/// and normalized by its own task (at most `threads` at a time, like batches of files), and the
+/// ranges' channels are handed to the writer in archive order, so the tables are those of the
+/// archive read member after member. The file is hashed by one more task at the same time.
+/// Returns false when the writer has stopped.
+#[cfg(unix)]
+async fn dispatch_zip(
+    file: PathBuf,
+    shown: String,
+    zip: trialtables_extract::archive::ZipFile,
+    ctx: ZipCtx,
+    order: &tokio::sync::mpsc::Sender<tokio::sync::mpsc::Receiver<Msg>>,
+) -> bool {
+    let hash = tokio::task::spawn_blocking(move || std::fs::File::open(&file).and_then(|mut f| hash_all(&mut f)));
+    let records = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    let entries = zip.len();
+    for start in (0..entries).step_by(ZIP_ENTRIES_PER_TASK) {
+        let range = start..(start + ZIP_ENTRIES_PER_TASK).min(entries);
+        let permit = ctx.sem.clone().acquire_owned().await.expect("semaphore is never closed");
+        let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(CHUNKS_IN_FLIGHT);
+        if order.send(rx).await.is_err() {
+            return false;
+        }
+        let (zip, shown, cfg, records) = (zip.clone(), shown.clone(), ctx.cfg.clone(), records.clone());
+        let records_seen = ctx.records_seen.clone();
+        tasks.push(tokio::task::spawn_blocking(move || {
+            let what = format!("entries {} to {} of this archive", range.start, range.end - 1);
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let chunk = trialtables_extract::api_json::CHUNK_BYTES;
+                trialtables_extract::extract_zip_members(&zip, &shown, range.clone(), chunk, &mut |ex| {
+                    let recs: Vec<(Normalized, u64)> = ex
+                        .records
+                        .iter()
+                        .map(|r| {
+                            let n = normalize(r, &cfg);
+                            let f = crate::fingerprint::of(&n);
+                            (n, f)
+                        })
+                        .collect();
+                    records.fetch_add(recs.len(), Ordering::Relaxed);
+                    records_seen.fetch_add(recs.len(), Ordering::Relaxed);
+                    // One message per document, as when the archive is read member after member.
+                    let _ = tx.blocking_send(Msg::Chunk(recs, ex.issues.into_iter().map(input_issue_row).collect()));
+                });
+            }));
+            if let Err(p) = read {
+                let what_panicked =
+                    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+                error!(path = %shown, "internal error while reading {what}: {what_panicked}");
+                let f = failed_file(
+                    shown,
+                    0,
+                    String::new(),
+                    format!("internal error while reading {what} (please report it): {what_panicked}"),
+                );
+                let _ = tx.blocking_send(Msg::Chunk(Vec::new(), f.input_issues));
+            }
+            let _ = tx.blocking_send(Msg::Release(permit));
+        }));
+    }
+    // The file's manifest entry, once every range is read and the file hashed.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Msg>(1);
+    if order.send(rx).await.is_err() {
+        return false;
+    }
+    let (bar, bytes_seen) = (ctx.bar, ctx.bytes_seen);
+    tokio::spawn(async move {
+        for t in tasks {
+            let _ = t.await;
+        }
+        let (sha256, bytes, issues) = match hash.await {
+            Ok(Ok((h, n))) => (h, n, Vec::new()),
+            Ok(Err(e)) => (String::new(), 0, failed_file(shown.clone(), 0, String::new(), format!("cannot read file: {e}")).input_issues),
+            Err(e) => (
+                String::new(),
+                0,
+                failed_file(shown.clone(), 0, String::new(), format!("internal error hashing this file: {e}")).input_issues,
+            ),
+        };
+        let records = records.load(Ordering::Relaxed);
+        let b = bytes_seen.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        bar.inc(1);
+        bar.set_message(format!("{} records, {:.1} MB", ctx.records_seen.load(Ordering::Relaxed), b as f64 / 1e6));
+        debug!(path = %shown, records, "input read (bulk zip)");
+        if !issues.is_empty() {
+            let _ = tx.send(Msg::Chunk(Vec::new(), issues)).await;
+        }
+        let _ = tx.send(Msg::Done(InputEntry { path: shown, bytes, sha256, records, from_cache: false })).await;
+    });
+    true
 }
 
 /// What the writer made of the stream.

@@ -437,3 +437,82 @@ fn incremental_runs_reuse_unchanged_inputs_and_give_the_bytes_of_a_full_run() {
     assert!(err.contains("ignoring an unreadable cache entry"), "{err}");
     assert!(from_cache(&out).values().all(|c| !c));
 }
+
+// ---- the registry's bulk download ----------------------------------------------------------
+
+/// A zip like `ctg-studies.json.zip` (stored, so it passes the bulk-read size): every realdata
+/// record as a member under folders, plus a directory entry, a member named outside the
+/// archive, a gzip member, a zip member, and a member refused as a decompression bomb.
+fn bulk_zip(path: &Path) -> usize {
+    use std::io::Write;
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        v.sort();
+        for p in v {
+            if p.is_dir() {
+                files(&p, out)
+            } else if !p.ends_with("SOURCES.tsv") {
+                out.push(p)
+            }
+        }
+    }
+    let root = repo().join("fixtures/realdata");
+    let mut real = Vec::new();
+    files(&root, &mut real);
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut w = zip::ZipWriter::new(File::create(path).unwrap());
+    w.add_directory("ctg-studies/", stored).unwrap();
+    for (i, p) in real.iter().enumerate() {
+        let name = format!("ctg-studies/{:02}/{}", i % 7, p.strip_prefix(&root).unwrap().to_string_lossy());
+        w.start_file(name, stored).unwrap();
+        w.write_all(&std::fs::read(p).unwrap()).unwrap();
+        if i == 3 {
+            w.start_file("../outside.json", deflated).unwrap();
+            w.write_all(&std::fs::read(p).unwrap()).unwrap();
+            w.start_file("bomb.json", deflated).unwrap();
+            w.write_all(&vec![b' '; 3 << 20]).unwrap();
+        }
+    }
+    let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    inner.start_file("one.json", deflated).unwrap();
+    inner.write_all(&std::fs::read(&real[0]).unwrap()).unwrap();
+    w.start_file("nested.zip", stored).unwrap();
+    w.write_all(&inner.finish().unwrap().into_inner()).unwrap();
+    w.finish().unwrap();
+    real.len()
+}
+
+#[test]
+fn bulk_zip_read_in_parallel_gives_the_tables_of_the_zip_read_member_by_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("in")).unwrap();
+    let members = bulk_zip(&d.join("in/ctg-studies.json.zip"));
+    assert!(std::fs::metadata(d.join("in/ctg-studies.json.zip")).unwrap().len() >= 4 << 20, "large enough to be read in parallel");
+    // The incremental cache path reads a zip whole, member after member (the path of small
+    // zips); without it a large zip is read in parallel from disk.
+    write(d, "whole.toml", "[input]\npaths = [\"in\"]\n[output]\ndir = \"whole\"\n[run]\nfail_on = \"never\"\nincremental = true\n");
+    for (cfg, threads) in [("whole.toml", "2"), ("parallel.toml", "1"), ("parallel.toml", "4")] {
+        write(d, "parallel.toml", "[input]\npaths = [\"in\"]\n[output]\ndir = \"parallel\"\n[run]\nfail_on = \"never\"\n");
+        let (code, stdout, err) = exec(d, &["run", "-c", cfg, "--threads", threads]);
+        assert_eq!(code, 0, "{cfg}: {stdout}\n{err}");
+        if cfg == "parallel.toml" {
+            assert!(tables_of(&d.join("whole")) == tables_of(&d.join("parallel")), "parallel read with {threads} threads differs");
+            let (a, b) = (manifest(&d.join("whole")), manifest(&d.join("parallel")));
+            let strip = |m: &serde_json::Value| {
+                let mut i = m["inputs"].clone();
+                i[0].as_object_mut().unwrap().remove("from_cache");
+                i
+            };
+            assert_eq!(strip(&a), strip(&b));
+            assert_eq!(a["tables"], b["tables"]);
+        }
+    }
+    let m = manifest(&d.join("parallel"));
+    assert!(m["inputs"][0]["records"].as_u64().unwrap() as usize >= members, "{}", m["inputs"][0]);
+    let issues = read(&d.join("parallel/record_issues.parquet"));
+    let msgs = col(&issues, "message");
+    assert!(msgs.iter().flatten().any(|t| t.contains("decompression bomb")));
+    assert!(msgs.iter().flatten().any(|t| t.contains("points outside the archive")));
+}
