@@ -14,8 +14,8 @@ use super::{
     find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix, split_trailing_paren, LabelIndex, Line,
 };
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawSponsor,
-    Severity, SourceFormat, StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawSponsor, Severity,
+    SourceFormat, StatedField,
 };
 
 /// Arm types as the classic pages print them ("Experimental: label").

@@ -12,8 +12,8 @@ use regex::Regex;
 
 use super::{find_nct, is_full_info_section, is_type_word, join_block, split_trailing_paren, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference,
-    RawResponsibleParty, RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawResponsibleParty,
+    RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
 };
 
 /// What a label line of the numbered sections means.
@@ -413,13 +413,9 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                     st.in_facility = false;
                 }
             }
-            Label::Facility
-            | Label::FacilityName
-            | Label::City
-            | Label::State
-            | Label::Zip
-            | Label::Country
-            | Label::SiteStatus => st.site_pair(r, p),
+            Label::Facility | Label::FacilityName | Label::City | Label::State | Label::Zip | Label::Country | Label::SiteStatus => {
+                st.site_pair(r, p)
+            }
             Label::Collaborators => {
                 for l in &p.values {
                     if let Some(name) = Raw::non_empty(l.text, l.no) {
@@ -429,17 +425,10 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
                     }
                 }
             }
-            Label::ResponsiblePartyType
-            | Label::InvestigatorName
-            | Label::InvestigatorTitle
-            | Label::InvestigatorAffiliation => {
+            Label::ResponsiblePartyType | Label::InvestigatorName | Label::InvestigatorTitle | Label::InvestigatorAffiliation => {
                 let v = scalar(r, p, "responsible_party");
-                let rp = r.responsible_party.get_or_insert(RawResponsibleParty {
-                    party_type: None,
-                    name: None,
-                    title: None,
-                    affiliation: None,
-                });
+                let rp =
+                    r.responsible_party.get_or_insert(RawResponsibleParty { party_type: None, name: None, title: None, affiliation: None });
                 let slot = match p.label {
                     Label::ResponsiblePartyType => &mut rp.party_type,
                     Label::InvestigatorName => &mut rp.name,

@@ -15,8 +15,8 @@ use regex::Regex;
 
 use super::{find_nct, label_opt_colon, match_prefix, split_trailing_paren, unescape_md, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference,
-    RawResponsibleParty, RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawResponsibleParty,
+    RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
 };
 
 /// Section headings of the modern page.

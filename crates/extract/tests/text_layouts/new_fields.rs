@@ -150,7 +150,11 @@ fn checks(e: &Expected, r: &RawRecord) -> Vec<(&'static str, bool, String)> {
     if e.criteria.is_some() {
         let want = e.criteria.as_deref().map(criteria_words);
         let got = r.eligibility_criteria.as_ref().map(|c| criteria_words(&c.text));
-        let detail = format!("want {:?}\n   got {:?}", want.as_deref().map(|s| &s[..s.len().min(160)]), got.as_deref().map(|s| &s[..s.len().min(160)]));
+        let detail = format!(
+            "want {:?}\n   got {:?}",
+            want.as_deref().map(|s| &s[..s.len().min(160)]),
+            got.as_deref().map(|s| &s[..s.len().min(160)])
+        );
         out.push(("eligibility_criteria", want == got, detail));
     }
     if let Some(want) = &e.keywords {
@@ -260,7 +264,9 @@ fn sites_read_back() {
     }
     let with_sites = studies
         .iter()
-        .filter(|(_, v)| v.pointer("/protocolSection/contactsLocationsModule/locations").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
+        .filter(|(_, v)| {
+            v.pointer("/protocolSection/contactsLocationsModule/locations").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
+        })
         .count();
     assert!(with_sites >= 20, "studies with sites: {with_sites}");
     let (tally, misses) = tally(&studies, Some(&["locations"]));
@@ -273,5 +279,190 @@ fn sites_read_back() {
         &format!("sites: {} studies ({n_src} of render_src), {with_sites} with sites, {sites} sites", studies.len()),
         &tally,
         &misses,
+    );
+}
+
+// ---------------------------------------------------------------- the seeds
+
+fn site(r: &RawRecord, i: usize) -> [Option<String>; 6] {
+    let l = &r.locations[i];
+    [t(&l.facility), t(&l.city), t(&l.state), t(&l.zip), t(&l.country), t(&l.status)]
+}
+
+fn s(x: &str) -> Option<String> {
+    Some(x.to_string())
+}
+
+/// The values a reader of each seed file finds there by eye.
+#[test]
+fn seeds_state_their_sites_sponsors_criteria_and_ids() {
+    // Classic 2014: "Locations" / "China, Jiangsu" / facility + "Recruiting" / address.
+    let r = super::one("000_");
+    assert_eq!(r.locations.len(), 1);
+    assert_eq!(
+        site(&r, 0),
+        [
+            s("the Affiliated Drum Tower Hospital of Nanjing University Medical School"),
+            s("Nanjing"),
+            s("Jiangsu"),
+            s("210008"),
+            s("China"),
+            s("Recruiting")
+        ]
+    );
+    assert!(r.collaborators.is_empty());
+    assert_eq!(t(&r.org_study_id), s("NJGLYY002"));
+    let c = r.eligibility_criteria.as_ref().expect("criteria").text.clone();
+    assert!(c.starts_with("Inclusion Criteria:\n• All patients fulfilled"), "{c}");
+    assert!(c.contains("\nExclusion Criteria:\n• End-stage renal failure."), "{c}");
+    assert!(c.ends_with("harm to nursing infants from this treatment regimen."), "{c}");
+    assert_eq!(r.eligibility_criteria.as_ref().map(|x| x.line), Some(64));
+    let kw: Vec<&str> = r.keywords.iter().map(|k| k.text.as_str()).collect();
+    assert_eq!(kw, ["Sjogren's Syndrome", "Mesenchymal Stem Cells", "Transplantation"]);
+
+    // "Full info": "Facility Information:" pairs, "Eligibility Criteria" in section 10.
+    let r = super::one("001_");
+    assert_eq!(r.locations.len(), 1);
+    assert_eq!(
+        site(&r, 0),
+        [
+            s("The Affiliated Drum Tower Hospital of Nanjing University Medical School"),
+            s("Nanjing"),
+            s("Jiangsu"),
+            s("210008"),
+            s("China"),
+            s("Recruiting")
+        ]
+    );
+    let c = r.eligibility_criteria.as_ref().expect("criteria").text.clone();
+    assert!(
+        c.starts_with("Inclusion Criteria: All patients fulfilled the American College") && c.ends_with("intended to recent pregnancy")
+    );
+    // The section's text (15 to 60 years), not the summary's (15 to 70 years, in the description).
+    assert!(c.contains("aged from 15 to 60 years"), "{c}");
+    assert_eq!(r.responsible_party.as_ref().and_then(|p| t(&p.party_type)), s("Principal Investigator"));
+
+    // Modern, bare values: collaborators first, the lead sponsor last, each with its class.
+    let r = super::one("002_");
+    let names: Vec<&str> = r.collaborators.iter().map(|c| c.name.text.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Medical University of South Carolina",
+            "McGill University Health Centre/Research Institute of the McGill University Health Centre",
+            "Université de Montréal",
+            "Assistance Publique - Hôpitaux de Paris",
+            "Centre hospitalier de l'Université de Montréal (CHUM)",
+            "University Paris 7 - Denis Diderot"
+        ]
+    );
+    assert!(r.collaborators.iter().all(|c| t(&c.agency_class) == s("OTHER")));
+    assert_eq!(t(&r.lead_sponsor), s("Marie Hudson, MD"));
+    assert_eq!(site(&r, 0), [s("Sir Mortimer B. Davis Jewish General Hospital"), s("Montreal"), s("Quebec"), None, s("Canada"), None]);
+    assert_eq!(r.locations.len(), 1);
+    assert_eq!(t(&r.org_study_id), s("MP-05-2020-2251"));
+    assert!(r.secondary_ids.is_empty());
+    let c = r.eligibility_criteria.as_ref().expect("criteria").text.clone();
+    assert!(c.starts_with("Inclusion Criteria\n2. Severe disease defined as:"), "{c}");
+    // The bare ages / sex / healthy volunteers after the text stay out of it.
+    assert!(c.ends_with("13. Inability to provide informed consent"), "{c}");
+    assert_eq!(t(&r.min_age), s("18 Years"));
+
+    // Modern, labelled values.
+    let r = super::one("003_");
+    assert_eq!(
+        site(&r, 0),
+        [s("The 323 Hospital of Chinese People's Liberation Army"), s("Xi'an"), s("Shaanxi"), None, s("China"), s("RECRUITING")]
+    );
+    assert_eq!(t(&r.lead_sponsor_class), s("INDUSTRY"));
+    assert!(r.collaborators.is_empty());
+    assert_eq!(r.responsible_party.as_ref().and_then(|p| t(&p.party_type)), s("SPONSOR"));
+    assert_eq!(t(&r.org_study_id), s("Alliancells-1"));
+    let c = r.eligibility_criteria.as_ref().expect("criteria").text.clone();
+    assert!(c.starts_with("Inclusion Criteria\n* All patients") && c.ends_with("from this treatment regimen."), "{c}");
+    assert_eq!(t(&r.max_age), s("70 Years"));
+
+    // Classic 2018: "Layout table for location information", a country without a state.
+    let r = super::one("004_");
+    assert_eq!(site(&r, 0), [s("Saint-Louis Hospital"), s("Paris"), None, s("75010"), s("France"), None]);
+    assert_eq!(r.locations.len(), 1);
+    assert_eq!(t(&r.org_study_id), s("P150302"));
+    let c = r.eligibility_criteria.as_ref().expect("criteria").text.clone();
+    assert!(c.starts_with("Inclusion Criteria:\n• Age > 18 years") && c.ends_with("• Patient under legal protection."), "{c}");
+    assert!(!c.contains("National Library of Medicine"), "{c}");
+}
+
+/// A classic "Locations" block with what real pages hold: a country with a comma, a state
+/// heading that reads like an address under the heading before it, two sites in one city,
+/// a site without a facility, contact lines, and a line that fits no site (reported).
+#[test]
+fn classic_locations_block_variants() {
+    let (name, text) = super::seed_text("000_");
+    let block = "Locations\n\
+        United States\n\
+        Site A Recruiting\n\
+        Anytown, United States\n\
+        United States, California\n\
+        UCLA Not yet recruiting\n\
+        Los Angeles, California, United States, 90095\n\
+        Contact: Jane Roe    555-0100    jane@example.org\n\
+        Principal Investigator: John Doe, MD\n\
+        Cedars Active, not recruiting\n\
+        Los Angeles, California, United States, 90048\n\
+        Korea, Republic of\n\
+        Seoul National University Hospital\n\
+        Seoul, Korea, Republic of, 03080\n\
+        Samsung Medical Center\n\
+        Seoul, Korea, Republic of, 06351\n\
+        Busan, Korea, Republic of\n\
+        a stray line\n";
+    let page = text.replacen(
+        "Locations\nChina, Jiangsu\nthe Affiliated Drum Tower Hospital of Nanjing University Medical School Recruiting\nNanjing, Jiangsu, China, 210008\n",
+        block,
+        1,
+    );
+    assert_ne!(page, text, "seed block replaced");
+    let ex = read(&name, &page);
+    let r = ex.records.first().expect("record");
+    let got: Vec<[Option<String>; 6]> = (0..r.locations.len()).map(|i| site(r, i)).collect();
+    assert_eq!(
+        got,
+        vec![
+            [s("Site A"), s("Anytown"), None, None, s("United States"), s("Recruiting")],
+            [s("UCLA"), s("Los Angeles"), s("California"), s("90095"), s("United States"), s("Not yet recruiting")],
+            [s("Cedars"), s("Los Angeles"), s("California"), s("90048"), s("United States"), s("Active, not recruiting")],
+            [s("Seoul National University Hospital"), s("Seoul"), None, s("03080"), s("Korea, Republic of"), None],
+            [s("Samsung Medical Center"), s("Seoul"), None, s("06351"), s("Korea, Republic of"), None],
+            [None, s("Busan"), None, None, s("Korea, Republic of"), None],
+        ]
+    );
+    assert!(r.findings.iter().any(|f| f.field.as_deref() == Some("locations") && f.message.contains("a stray line")), "{:?}", r.findings);
+    // The block around it reads as before.
+    assert_eq!(t(&r.lead_sponsor), s("The Affiliated Nanjing Drum Tower Hospital of Nanjing University Medical School"));
+}
+
+/// Modern sites: a facility whose name ends like an address, and sites with no facility.
+#[test]
+fn modern_locations_variants() {
+    let (name, text) = super::seed_text("002_");
+    let old = "Sir Mortimer B. Davis Jewish General Hospital\nMontreal, Quebec, Canada\n";
+    assert!(text.contains(old));
+    let with_comma =
+        text.replacen(old, "St. Anna Children's Hospital, Vienna, Canada\nVienna, Canada\nOther Site\nToronto, Ontario, Canada\n", 1);
+    let r = read(&name, &with_comma).records.remove(0);
+    let got: Vec<[Option<String>; 6]> = (0..r.locations.len()).map(|i| site(&r, i)).collect();
+    assert_eq!(
+        got,
+        vec![
+            [s("St. Anna Children's Hospital, Vienna, Canada"), s("Vienna"), None, None, s("Canada"), None],
+            [s("Other Site"), s("Toronto"), s("Ontario"), None, s("Canada"), None],
+        ]
+    );
+    let no_facility = text.replacen(old, "Montreal, Quebec, Canada\nToronto, Ontario, Canada\n", 1);
+    let r = read(&name, &no_facility).records.remove(0);
+    let got: Vec<[Option<String>; 6]> = (0..r.locations.len()).map(|i| site(&r, i)).collect();
+    assert_eq!(
+        got,
+        vec![[None, s("Montreal"), s("Quebec"), None, s("Canada"), None], [None, s("Toronto"), s("Ontario"), None, s("Canada"), None]]
     );
 }
