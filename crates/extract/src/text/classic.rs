@@ -789,12 +789,20 @@ fn facility_and_status(text: &str) -> (&str, Option<&str>) {
     (t, None)
 }
 
+/// The parts of a classic address line.
+struct Address<'a> {
+    city: Option<&'a str>,
+    state: Option<&'a str>,
+    country: &'a str,
+    zip: Option<&'a str>,
+}
+
 /// An address line ("Nanjing, Jiangsu, China, 210008") read under a country heading
 /// ("China, Jiangsu": the country, then the state when there is one): (city, state,
 /// country, zip). The heading is split at each of its commas in turn (a country may hold
 /// one: "Korea, Republic of") until the address states "state, country" or "country" as
 /// the heading does; what comes before is the city, what comes after the zip.
-fn match_address<'a>(addr: &'a str, heading: &str) -> Option<(Option<&'a str>, Option<&'a str>, &'a str, Option<&'a str>)> {
+fn match_address<'a>(addr: &'a str, heading: &str) -> Option<Address<'a>> {
     let parts: Vec<&str> = heading.split(',').map(str::trim).collect();
     for k in (1..=parts.len()).rev() {
         let country = parts[..k].join(", ");
@@ -822,7 +830,7 @@ fn match_address<'a>(addr: &'a str, heading: &str) -> Option<(Option<&'a str>, O
         let city = addr.get(..start.saturating_sub(2)).map(str::trim).filter(|c| !c.is_empty());
         let state_at = (!state.is_empty()).then(|| &addr[start..start + state.len()]);
         let country_at = &addr[start + mid.len() - country.len()..start + mid.len()];
-        return Some((city, state_at, country_at, zip));
+        return Some(Address { city, state: state_at, country: country_at, zip });
     }
     None
 }
@@ -862,11 +870,11 @@ fn locations(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
         };
         let mut loc = RawLocation { facility, city: None, state: None, zip: None, country: None, status, latitude: None, longitude: None };
         if let Some((a, h)) = addr {
-            if let Some((city, state, country, zip)) = match_address(&a.norm, &h.norm) {
-                loc.city = city.and_then(|c| Raw::non_empty(c, a.no));
-                loc.state = state.and_then(|c| Raw::non_empty(c, a.no));
-                loc.country = Raw::non_empty(country, a.no);
-                loc.zip = zip.and_then(|c| Raw::non_empty(c, a.no));
+            if let Some(m) = match_address(&a.norm, &h.norm) {
+                loc.city = m.city.and_then(|c| Raw::non_empty(c, a.no));
+                loc.state = m.state.and_then(|c| Raw::non_empty(c, a.no));
+                loc.country = Raw::non_empty(m.country, a.no);
+                loc.zip = m.zip.and_then(|c| Raw::non_empty(c, a.no));
             }
         }
         r.locations.push(loc);

@@ -1170,7 +1170,7 @@ fn locations(r: &mut RawRecord, s: &Section<'_>, countries: &[&str]) {
     // Vienna, Austria"); when every line reads as an address, no site has one.
     let sites: Vec<&V<'_>> = lines.iter().filter(|v| site_status(&v.text).is_none()).collect();
     let addr: Vec<bool> = sites.iter().map(|v| address_like(&v.text, countries)).collect();
-    let paired = sites.len() % 2 == 0 && addr.iter().skip(1).step_by(2).all(|a| *a) && !addr.iter().all(|a| *a);
+    let paired = sites.len().is_multiple_of(2) && addr.iter().skip(1).step_by(2).all(|a| *a) && !addr.iter().all(|a| *a);
     let mut i = 0;
     while let Some(v) = lines.get(i) {
         if let Some(st) = site_status(&v.text) {
@@ -1222,31 +1222,31 @@ fn locations(r: &mut RawRecord, s: &Section<'_>, countries: &[&str]) {
 /// stated). The identifier whose source is `org_study_id` is the sponsor's own id; the
 /// others are secondary ids.
 fn other_identifiers(r: &mut RawRecord, s: &Section<'_>) {
-    // (id, type, source, domain)
-    let mut ids: Vec<(Raw, Option<Raw>, Option<Raw>, Option<Raw>)> = Vec::new();
+    // Each identifier with its source.
+    let mut ids: Vec<(RawSecondaryId, Option<Raw>)> = Vec::new();
     for v in &s.lines {
         let labelled = [("Identifier Type", 1), ("Identifier Source", 2), ("Identifier Domain", 3)]
             .iter()
             .find_map(|(l, k)| label_opt_colon(&v.text, l).map(|x| (x, *k)));
         match (labelled, ids.last_mut()) {
-            (Some((x, k)), Some(last)) => {
+            (Some((x, k)), Some((id, source))) => {
                 // "-" states no type.
                 let val = Raw::non_empty(x, v.no).filter(|x| x.text != "-");
                 match k {
-                    1 => last.1 = val,
-                    2 => last.2 = val,
-                    _ => last.3 = val,
+                    1 => id.id_type = val,
+                    2 => *source = val,
+                    _ => id.domain = val,
                 }
             }
             (Some(_), None) => finding(r, Severity::Warning, "secondary_ids", v.no, format!("'{}' without its identifier", v.text)),
-            (None, _) => ids.push((v.raw(), None, None, None)),
+            (None, _) => ids.push((RawSecondaryId { id: v.raw(), id_type: None, domain: None, link: None }, None)),
         }
     }
-    for (id, id_type, source, domain) in ids {
+    for (id, source) in ids {
         if source.as_ref().is_some_and(|x| x.text.eq_ignore_ascii_case("org_study_id")) && r.org_study_id.is_none() {
-            r.org_study_id = Some(id);
+            r.org_study_id = Some(id.id);
         } else {
-            r.secondary_ids.push(RawSecondaryId { id, id_type, domain, link: None });
+            r.secondary_ids.push(id);
         }
     }
 }
