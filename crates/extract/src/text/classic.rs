@@ -5,6 +5,11 @@
 //! and an "Estimated"/"Actual" word before date and enrollment labels), so one reader serves
 //! both; the blocks that differ (the 2014 "Intervention Details:" list, the 2018 arm table)
 //! are read where they appear, whichever print they are in.
+//!
+//! Both prints end with the same blocks: "Criteria" (the eligibility criteria, kept whole,
+//! its "Inclusion Criteria:" / "Exclusion Criteria:" lines included), "Locations" (country
+//! headings, each followed by facility and address lines), "Sponsors and Collaborators"
+//! (the lead sponsor, then one collaborator per line) and "Other Study ID Numbers:".
 
 use std::sync::LazyLock;
 

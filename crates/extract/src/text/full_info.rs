@@ -5,6 +5,11 @@
 //! The numbered sections are the main statement of each field; the summary block's values
 //! become [`AlsoStated`] entries (or the value itself when the sections do not state it), so
 //! normalize can report the page contradicting itself.
+//!
+//! Sites are the label pairs under "Facility Information:" (a site starts there, at
+//! "Facility Name", or at a label the site already has); collaborators, the responsible
+//! party, the study ids, acronym, why stopped and the eligibility criteria are label pairs of
+//! the numbered sections.
 
 use std::sync::LazyLock;
 

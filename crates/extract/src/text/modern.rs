@@ -7,6 +7,12 @@
 //! Sections about other trials ("Related Clinical Trials", "More Related Trials") are skipped
 //! so their titles and NCT numbers never become this record's data. Backslash escapes left
 //! by a markdown-aware save (`\>`, `\^`) are removed from every value.
+//!
+//! Sponsors (with their agency class and role, or collaborators first and the lead last),
+//! sites ("Locations": facility, "City, State, Country", "Site Status X"; the "Countries"
+//! section tells a country holding a comma), the responsible party, the criteria text of
+//! "Eligibility Criteria" and "Other Identifiers" (the `org_study_id` one and the secondary
+//! ids) are read from their sections.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
