@@ -234,7 +234,9 @@ fn report_and_check(title: &str, tally: &Tally, misses: &[String]) {
 fn render_all_new_fields_read_back() {
     let studies = folder("render_all");
     assert!(studies.len() >= 700, "render_all: {} studies", studies.len());
-    let (tally, misses) = tally(&studies, None);
+    // Sites: none in these records (see `sites_read_back`).
+    let fields = ["collaborators", "eligibility_criteria", "keywords", "org_study_id", "secondary_ids", "acronym", "why_stopped"];
+    let (tally, misses) = tally(&studies, Some(&fields));
     // Each layout prints at least these fields for these studies.
     for layout in Layout::ALL {
         for field in ["collaborators", "eligibility_criteria"] {
