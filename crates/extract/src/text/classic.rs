@@ -803,39 +803,39 @@ struct Address<'a> {
 }
 
 /// An address line ("Nanjing, Jiangsu, China, 210008") read under a country heading
-/// ("China, Jiangsu": the country, then the state when there is one): (city, state,
-/// country, zip). The heading is split at each of its commas in turn (a country may hold
-/// one: "Korea, Republic of") until the address states "state, country" or "country" as
-/// the heading does; what comes before is the city, what comes after the zip.
+/// ("China, Jiangsu": the country, then the state when there is one). The heading is split
+/// at each of its commas in turn (a country may hold one: "Korea, Republic of") until the
+/// address states "state, country" or "country" as the heading does; what comes before is
+/// the city, what comes after the zip.
 fn match_address<'a>(addr: &'a str, heading: &str) -> Option<Address<'a>> {
     let parts: Vec<&str> = heading.split(',').map(str::trim).collect();
-    for k in (1..=parts.len()).rev() {
-        let country = parts[..k].join(", ");
-        let state = parts[k..].join(", ");
-        let mid = if state.is_empty() { country.clone() } else { format!("{state}, {country}") };
-        // Where the "state, country" part starts: at the start of the line or after ", ".
-        let mut found = None;
-        if addr.starts_with(&mid) {
-            found = Some(0);
+    // First a reading with a city before "state, country", then one without ("Hong Kong,
+    // HK, Hong Kong, 999077" under "Hong Kong, HK" is Hong Kong / HK / Hong Kong, not a
+    // country "Hong Kong, HK" and a zip "Hong Kong, 999077").
+    for with_city in [true, false] {
+        // The shortest country first: "Denmark, Denmark" is the state Denmark in Denmark;
+        // "Korea, Republic of" reads only as one country.
+        for k in 1..=parts.len() {
+            let country = parts[..k].join(", ");
+            let state = parts[k..].join(", ");
+            let mid = if state.is_empty() { country.clone() } else { format!("{state}, {country}") };
+            // Where the "state, country" part starts: after ", " or at the start of the line.
+            let found = if with_city { addr.rfind(&format!(", {mid}")).map(|p| p + 2) } else { addr.starts_with(&mid).then_some(0) };
+            let Some(start) = found else { continue };
+            let after = &addr[start + mid.len()..];
+            let zip = if after.trim().is_empty() {
+                None
+            } else if let Some(z) = after.strip_prefix(',') {
+                Some(z.trim()).filter(|z| !z.is_empty())
+            } else {
+                continue;
+            };
+            // Before the "state, country" part: the city and the ", " after it.
+            let city = addr.get(..start.saturating_sub(2)).map(str::trim).filter(|c| !c.is_empty());
+            let state_at = (!state.is_empty()).then(|| &addr[start..start + state.len()]);
+            let country_at = &addr[start + mid.len() - country.len()..start + mid.len()];
+            return Some(Address { city, state: state_at, country: country_at, zip });
         }
-        let needle = format!(", {mid}");
-        if let Some(p) = addr.rfind(&needle) {
-            found = Some(p + 2);
-        }
-        let Some(start) = found else { continue };
-        let after = &addr[start + mid.len()..];
-        let zip = if after.trim().is_empty() {
-            None
-        } else if let Some(z) = after.strip_prefix(',') {
-            Some(z.trim()).filter(|z| !z.is_empty())
-        } else {
-            continue;
-        };
-        // Before the "state, country" part: the city and the ", " after it.
-        let city = addr.get(..start.saturating_sub(2)).map(str::trim).filter(|c| !c.is_empty());
-        let state_at = (!state.is_empty()).then(|| &addr[start..start + state.len()]);
-        let country_at = &addr[start + mid.len() - country.len()..start + mid.len()];
-        return Some(Address { city, state: state_at, country: country_at, zip });
     }
     None
 }
@@ -889,8 +889,11 @@ fn locations(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
         // ("United States, California" under "United States") is a heading when the lines
         // after it are its sites.
         let starts_group = is_addr(j + 2, Some(l)) || (is_addr(j + 1, Some(l)) && !is_addr(j + 1, heading));
+        // A facility whose name ends with its own address line ("Hospital of Athens Athens,
+        // Greece" above "Athens, Greece") is a facility, not a site without one.
+        let names_next = items.get(j + 1).is_some_and(|n| l.norm.len() > n.norm.len() && l.norm.ends_with(n.norm.as_ref()));
         if let Some(h) = heading.filter(|_| !starts_group) {
-            if match_address(&l.norm, &h.norm).is_some() {
+            if !(names_next && facility.is_none() && is_addr(j + 1, heading)) && match_address(&l.norm, &h.norm).is_some() {
                 push(r, facility.take(), Some((l, h)));
                 continue;
             }
