@@ -803,6 +803,9 @@ fn modern_references_skip_other_trials() {
 #[path = "text_layouts/render.rs"]
 mod render;
 
+#[path = "text_layouts/new_fields.rs"]
+mod new_fields;
+
 use render::{Expected, Layout};
 
 fn norm_ws(s: &str) -> String {

@@ -5,6 +5,11 @@
 //! and an "Estimated"/"Actual" word before date and enrollment labels), so one reader serves
 //! both; the blocks that differ (the 2014 "Intervention Details:" list, the 2018 arm table)
 //! are read where they appear, whichever print they are in.
+//!
+//! Both prints end with the same blocks: "Criteria" (the eligibility criteria, kept whole,
+//! its "Inclusion Criteria:" / "Exclusion Criteria:" lines included), "Locations" (country
+//! headings, each followed by facility and address lines), "Sponsors and Collaborators"
+//! (the lead sponsor, then one collaborator per line) and "Other Study ID Numbers:".
 
 use std::sync::LazyLock;
 
@@ -14,8 +19,8 @@ use super::{
     find_nct, is_line, is_type_word, join_block, label_colon, label_opt_colon, match_prefix, split_trailing_paren, LabelIndex, Line,
 };
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
-    StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawSponsor, Severity,
+    SourceFormat, StatedField,
 };
 
 /// Arm types as the classic pages print them ("Experimental: label").
@@ -536,8 +541,63 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
             if let Some(nl) = lines.get(k) {
                 if !is_stop(&nl.norm) {
                     set(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, nl.text, nl.no);
-                    return k + 1;
+                    // The lead sponsor first, then one collaborator per line, up to a blank
+                    // line or the next section.
+                    let mut c = k + 1;
+                    while let Some(cl) = lines.get(c) {
+                        if cl.is_blank() || is_stop(&cl.norm) {
+                            break;
+                        }
+                        push_collaborator(r, cl.text, cl.no);
+                        c += 1;
+                    }
+                    return c;
                 }
+            }
+        }
+        return i + 1;
+    }
+
+    // Sites.
+    if is_line(norm, "Locations") {
+        return locations(r, lines, i + 1);
+    }
+
+    // Eligibility criteria: the whole block under "Criteria", its "Inclusion Criteria" /
+    // "Exclusion Criteria" lines included, up to the next section.
+    if is_line(norm, "Criteria") {
+        let mut k = i + 1;
+        let mut b = Vec::new();
+        while let Some(nl) = lines.get(k) {
+            if is_stop(&nl.norm) && !is_criteria_heading(&nl.norm) {
+                break;
+            }
+            b.push(nl);
+            k += 1;
+        }
+        if let Some((t, line)) = join_block(&b) {
+            if r.eligibility_criteria.is_none() {
+                r.eligibility_criteria = Some(Raw::new(t, line));
+            } else {
+                finding(r, Severity::Warning, "eligibility_criteria", line, "a second 'Criteria' block not read".to_string());
+            }
+        }
+        return k;
+    }
+
+    // Identifiers.
+    if let Some(v) = label_colon(norm, "Other Study ID Numbers") {
+        if let Some(v) = Raw::non_empty(v, no) {
+            match &r.org_study_id {
+                None => r.org_study_id = Some(v),
+                Some(old) if old.text != v.text => finding(
+                    r,
+                    Severity::Warning,
+                    "org_study_id",
+                    no,
+                    format!("a second study id '{}' differs from '{}' stated first; not read", v.text, old.text),
+                ),
+                Some(_) => {}
             }
         }
         return i + 1;
@@ -679,6 +739,188 @@ fn step(r: &mut RawRecord, lines: &[Line<'_>], i: usize, provided_by: &mut Optio
     }
 
     i + 1
+}
+
+/// "Inclusion Criteria" / "Exclusion Criteria" lines: part of the criteria text, though they
+/// end other blocks.
+fn is_criteria_heading(norm: &str) -> bool {
+    ["Inclusion Criteria", "Exclusion Criteria"].iter().any(|p| match_prefix(norm, p).is_some())
+}
+
+/// Adds a collaborator (once: a name stated again is the same collaborator).
+fn push_collaborator(r: &mut RawRecord, text: &str, no: u32) {
+    let Some(name) = Raw::non_empty(text, no) else { return };
+    if r.lead_sponsor.as_ref().is_some_and(|l| l.text == name.text) || r.collaborators.iter().any(|c| c.name.text == name.text) {
+        return;
+    }
+    r.collaborators.push(RawSponsor { name, agency_class: None });
+}
+
+/// Site recruitment statuses as the classic pages print them after a facility name,
+/// longest first (so that "Not yet recruiting" is not read as "Recruiting").
+const SITE_STATUSES: &[&str] = &[
+    "Active, not recruiting",
+    "Temporarily not available",
+    "Enrolling by invitation",
+    "Approved for marketing",
+    "No longer available",
+    "Not yet recruiting",
+    "Recruiting",
+    "Completed",
+    "Withdrawn",
+    "Terminated",
+    "Suspended",
+    "Available",
+    "Withheld",
+];
+
+/// Lines under a site that name its contacts and investigators (not read into the record).
+fn is_site_contact(norm: &str) -> bool {
+    ["Contact", "Principal Investigator", "Sub-Investigator", "Study Director", "Study Chair"]
+        .iter()
+        .any(|l| label_colon(norm, l).is_some())
+}
+
+/// A facility line: the name and the site status printed after it, if any.
+fn facility_and_status(text: &str) -> (&str, Option<&str>) {
+    let t = text.trim();
+    for st in SITE_STATUSES {
+        if let Some(head) = t.strip_suffix(st) {
+            if head.ends_with(char::is_whitespace) && !head.trim().is_empty() {
+                return (head.trim(), Some(st));
+            }
+        }
+    }
+    (t, None)
+}
+
+/// The parts of a classic address line.
+struct Address<'a> {
+    city: Option<&'a str>,
+    state: Option<&'a str>,
+    country: &'a str,
+    zip: Option<&'a str>,
+}
+
+/// An address line ("Nanjing, Jiangsu, China, 210008") read under a country heading
+/// ("China, Jiangsu": the country, then the state when there is one). The heading is split
+/// at each of its commas in turn (a country may hold one: "Korea, Republic of") until the
+/// address states "state, country" or "country" as the heading does; what comes before is
+/// the city, what comes after the zip.
+fn match_address<'a>(addr: &'a str, heading: &str) -> Option<Address<'a>> {
+    let parts: Vec<&str> = heading.split(',').map(str::trim).collect();
+    // First a reading with a city before "state, country", then one without ("Hong Kong,
+    // HK, Hong Kong, 999077" under "Hong Kong, HK" is Hong Kong / HK / Hong Kong, not a
+    // country "Hong Kong, HK" and a zip "Hong Kong, 999077").
+    for with_city in [true, false] {
+        // The shortest country first: "Denmark, Denmark" is the state Denmark in Denmark;
+        // "Korea, Republic of" reads only as one country.
+        for k in 1..=parts.len() {
+            let country = parts[..k].join(", ");
+            let state = parts[k..].join(", ");
+            let mid = if state.is_empty() { country.clone() } else { format!("{state}, {country}") };
+            // Where the "state, country" part starts: after ", " or at the start of the line.
+            let found = if with_city { addr.rfind(&format!(", {mid}")).map(|p| p + 2) } else { addr.starts_with(&mid).then_some(0) };
+            let Some(start) = found else { continue };
+            let after = &addr[start + mid.len()..];
+            let zip = if after.trim().is_empty() {
+                None
+            } else if let Some(z) = after.strip_prefix(',') {
+                Some(z.trim()).filter(|z| !z.is_empty())
+            } else {
+                continue;
+            };
+            // Before the "state, country" part: the city and the ", " after it.
+            let city = addr.get(..start.saturating_sub(2)).map(str::trim).filter(|c| !c.is_empty());
+            let state_at = (!state.is_empty()).then(|| &addr[start..start + state.len()]);
+            let country_at = &addr[start + mid.len() - country.len()..start + mid.len()];
+            return Some(Address { city, state: state_at, country: country_at, zip });
+        }
+    }
+    None
+}
+
+/// The "Locations" block: country headings ("United States, California"), each followed by
+/// its sites, a facility line (with the site status after the name) and an address line
+/// ("City, State, Country, Zip"); contact and investigator lines under a site are skipped.
+/// Lines that fit no site are reported.
+fn locations(r: &mut RawRecord, lines: &[Line<'_>], from: usize) -> usize {
+    let mut k = from;
+    let mut items: Vec<&Line<'_>> = Vec::new();
+    while let Some(l) = lines.get(k) {
+        if l.is_blank() || is_site_contact(&l.norm) || match_prefix(&l.norm, "Layout table for location").is_some() {
+            k += 1;
+            continue;
+        }
+        if is_stop(&l.norm) {
+            break;
+        }
+        items.push(l);
+        k += 1;
+    }
+    let mut heading: Option<&Line<'_>> = None;
+    let mut facility: Option<&Line<'_>> = None;
+    // A line repeated (two sites in one city) is not an address under itself.
+    let is_addr = |j: usize, h: Option<&Line<'_>>| match (items.get(j), h) {
+        (Some(a), Some(h)) => a.norm != h.norm && match_address(&a.norm, &h.norm).is_some(),
+        _ => false,
+    };
+    let push = |r: &mut RawRecord, fac: Option<&Line<'_>>, addr: Option<(&Line<'_>, &Line<'_>)>| {
+        let (facility, status) = match fac {
+            Some(f) => {
+                let (name, st) = facility_and_status(&f.norm);
+                (Raw::non_empty(name, f.no), st.map(|s| Raw::new(s, f.no)))
+            }
+            None => (None, None),
+        };
+        let mut loc = RawLocation { facility, city: None, state: None, zip: None, country: None, status, latitude: None, longitude: None };
+        if let Some((a, h)) = addr {
+            if let Some(m) = match_address(&a.norm, &h.norm) {
+                loc.city = m.city.and_then(|c| Raw::non_empty(c, a.no));
+                loc.state = m.state.and_then(|c| Raw::non_empty(c, a.no));
+                loc.country = Raw::non_empty(m.country, a.no);
+                loc.zip = m.zip.and_then(|c| Raw::non_empty(c, a.no));
+            }
+        }
+        r.locations.push(loc);
+    };
+    for (j, l) in items.iter().enumerate() {
+        // A heading that happens to read as an address under the heading before it
+        // ("United States, California" under "United States") is a heading when the lines
+        // after it are its sites.
+        let starts_group = is_addr(j + 2, Some(l)) || (is_addr(j + 1, Some(l)) && !is_addr(j + 1, heading));
+        // A facility whose name ends with its own address line ("Hospital of Athens Athens,
+        // Greece" above "Athens, Greece") is a facility, not a site without one.
+        let names_next = items.get(j + 1).is_some_and(|n| l.norm.len() > n.norm.len() && l.norm.ends_with(n.norm.as_ref()));
+        if let Some(h) = heading.filter(|_| !starts_group) {
+            if !(names_next && facility.is_none() && is_addr(j + 1, heading)) && match_address(&l.norm, &h.norm).is_some() {
+                push(r, facility.take(), Some((l, h)));
+                continue;
+            }
+            if facility.is_none() && is_addr(j + 1, heading) {
+                facility = Some(l);
+                continue;
+            }
+        }
+        if starts_group {
+            if let Some(f) = facility.take() {
+                finding(r, Severity::Warning, "locations", f.no, format!("site '{}' without an address line", f.text));
+                push(r, Some(f), None);
+            }
+            heading = Some(l);
+            continue;
+        }
+        if let Some(f) = facility.take() {
+            finding(r, Severity::Warning, "locations", f.no, format!("site '{}' without an address line", f.text));
+            push(r, Some(f), None);
+        }
+        finding(r, Severity::Info, "locations", l.no, format!("line '{}' under 'Locations' fits no site; not read", l.text));
+    }
+    if let Some(f) = facility.take() {
+        finding(r, Severity::Warning, "locations", f.no, format!("site '{}' without an address line", f.text));
+        push(r, Some(f), None);
+    }
+    k
 }
 
 fn is_condition_heading(norm: &str) -> bool {

@@ -5,6 +5,11 @@
 //! The numbered sections are the main statement of each field; the summary block's values
 //! become [`AlsoStated`] entries (or the value itself when the sections do not state it), so
 //! normalize can report the page contradicting itself.
+//!
+//! Sites are the label pairs under "Facility Information:" (a site starts there, at
+//! "Facility Name", or at a label the site already has); collaborators, the responsible
+//! party, the study ids, acronym, why stopped and the eligibility criteria are label pairs of
+//! the numbered sections.
 
 use std::sync::LazyLock;
 
@@ -12,8 +17,8 @@ use regex::Regex;
 
 use super::{find_nct, is_full_info_section, is_type_word, join_block, split_trailing_paren, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
-    StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawResponsibleParty,
+    RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
 };
 
 /// What a label line of the numbered sections means.
@@ -62,7 +67,41 @@ enum Label {
     Pmid,
     Citation,
     ReferenceType,
-    /// A context heading with nothing read under it ("Links:", "Facility Information:").
+    /// Collaborators, one per line.
+    Collaborators,
+    /// The responsible party's type ("Responsible Party, by Official Title").
+    ResponsiblePartyType,
+    /// The responsible investigator's name.
+    InvestigatorName,
+    /// The responsible investigator's title.
+    InvestigatorTitle,
+    /// The responsible investigator's affiliation.
+    InvestigatorAffiliation,
+    /// Why the study stopped.
+    WhyStopped,
+    /// Acronym.
+    Acronym,
+    /// The sponsor's own study id.
+    OrgStudyId,
+    /// Secondary ids, one per line.
+    SecondaryIds,
+    /// The eligibility criteria text.
+    Criteria,
+    /// "Facility Information:": a site starts.
+    Facility,
+    /// A site's facility name.
+    FacilityName,
+    /// A site's city.
+    City,
+    /// A site's state or province.
+    State,
+    /// A site's postal code.
+    Zip,
+    /// A site's country.
+    Country,
+    /// A site's recruitment status.
+    SiteStatus,
+    /// A context heading with nothing read under it ("Links:", "Facility Contact:").
     OtherContext,
     /// A known label whose value is not part of the raw record.
     Ignored,
@@ -125,24 +164,24 @@ const LABELS: &[(&str, Label)] = &[
     ("Reference Type", Label::ReferenceType),
     ("Links", Label::OtherContext),
     ("Overall Study Officials", Label::OtherContext),
-    ("Facility Information", Label::OtherContext),
+    ("Facility Information", Label::Facility),
     ("Facility Contact", Label::OtherContext),
     ("Central Contact Person", Label::OtherContext),
     ("Central Contact Backup", Label::OtherContext),
     ("Available IPD/Information", Label::OtherContext),
     ("Record Verification Date", Label::Ignored),
     ("First Submitted Date", Label::Ignored),
-    ("Responsible Party, by Official Title", Label::Ignored),
-    ("Investigator Name", Label::Ignored),
-    ("Investigator Title", Label::Ignored),
-    ("Investigator Affiliation", Label::Ignored),
-    ("Collaborators", Label::Ignored),
-    ("Why Stopped", Label::Ignored),
+    ("Responsible Party, by Official Title", Label::ResponsiblePartyType),
+    ("Investigator Name", Label::InvestigatorName),
+    ("Investigator Title", Label::InvestigatorTitle),
+    ("Investigator Affiliation", Label::InvestigatorAffiliation),
+    ("Collaborators", Label::Collaborators),
+    ("Why Stopped", Label::WhyStopped),
     ("Data Monitoring Committee", Label::Ignored),
     ("U.S. FDA-regulated Drug", Label::Ignored),
     ("U.S. FDA-regulated Device", Label::Ignored),
-    ("Secondary IDs", Label::Ignored),
-    ("Acronym", Label::Ignored),
+    ("Secondary IDs", Label::SecondaryIds),
+    ("Acronym", Label::Acronym),
     ("Number of Arms", Label::Ignored),
     ("Model Description", Label::Ignored),
     ("Masking Description", Label::Ignored),
@@ -153,23 +192,25 @@ const LABELS: &[(&str, Label)] = &[
     ("Study Population", Label::Ignored),
     ("Sampling Method", Label::Ignored),
     ("Gender Based", Label::Ignored),
-    ("Eligibility Criteria", Label::Ignored),
+    ("Eligibility Criteria", Label::Criteria),
     ("First Name & Middle Initial & Last Name & Degree", Label::Ignored),
     ("Organizational Affiliation", Label::Ignored),
     ("Official's Role", Label::Ignored),
-    ("Facility Name", Label::Ignored),
-    ("City", Label::Ignored),
-    ("State/Province", Label::Ignored),
-    ("ZIP/Postal Code", Label::Ignored),
-    ("Country", Label::Ignored),
-    ("Individual Site Status", Label::Ignored),
+    ("Facility Name", Label::FacilityName),
+    ("City", Label::City),
+    ("State/Province", Label::State),
+    ("ZIP/Postal Code", Label::Zip),
+    ("Country", Label::Country),
+    ("Individual Site Status", Label::SiteStatus),
     ("Phone", Label::Ignored),
     ("Phone Extension", Label::Ignored),
     ("Email", Label::Ignored),
     ("Plan to Share IPD", Label::Ignored),
     ("IPD Sharing Plan Description", Label::Ignored),
     ("URL", Label::Ignored),
-    ("Other Study ID Numbers", Label::Ignored),
+    ("Other Study ID Numbers", Label::OrgStudyId),
+    ("Organization's Unique Protocol ID", Label::OrgStudyId),
+    ("Organization’s Unique Protocol ID", Label::OrgStudyId),
 ];
 
 /// Summary-block labels (before the numbered sections).
@@ -352,6 +393,10 @@ struct Sections {
     iv: Option<usize>,
     refs: RefBuilder,
     references: Vec<RawReference>,
+    /// Inside "Facility Information:" (site labels are read only there).
+    in_facility: bool,
+    /// "Facility Information:" was just read: the next site label starts a site.
+    new_site: bool,
 }
 
 fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
@@ -367,6 +412,77 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
         match p.label {
             Label::OtherContext => {
                 st.kind = None;
+                // A numbered section or another context ends the site list; a facility's
+                // contact block does not.
+                if !p.name.to_ascii_lowercase().starts_with("facility contact") {
+                    st.in_facility = false;
+                }
+            }
+            Label::Facility | Label::FacilityName | Label::City | Label::State | Label::Zip | Label::Country | Label::SiteStatus => {
+                st.site_pair(r, p)
+            }
+            Label::Collaborators => {
+                for l in &p.values {
+                    if let Some(name) = Raw::non_empty(l.text, l.no) {
+                        if !r.collaborators.iter().any(|c| c.name.text == name.text) {
+                            r.collaborators.push(RawSponsor { name, agency_class: None });
+                        }
+                    }
+                }
+            }
+            Label::ResponsiblePartyType | Label::InvestigatorName | Label::InvestigatorTitle | Label::InvestigatorAffiliation => {
+                let v = scalar(r, p, "responsible_party");
+                let rp =
+                    r.responsible_party.get_or_insert(RawResponsibleParty { party_type: None, name: None, title: None, affiliation: None });
+                let slot = match p.label {
+                    Label::ResponsiblePartyType => &mut rp.party_type,
+                    Label::InvestigatorName => &mut rp.name,
+                    Label::InvestigatorTitle => &mut rp.title,
+                    _ => &mut rp.affiliation,
+                };
+                if slot.is_none() {
+                    *slot = v;
+                }
+            }
+            Label::WhyStopped => {
+                let v = text_block(p);
+                if r.why_stopped.is_none() {
+                    r.why_stopped = v;
+                }
+            }
+            Label::Acronym => {
+                let v = scalar(r, p, "acronym");
+                if r.acronym.is_none() {
+                    r.acronym = v;
+                }
+            }
+            Label::OrgStudyId => {
+                // The sponsor's id first; further lines are other ids of the study.
+                let mut values = p.values.iter();
+                if let Some(l) = values.next() {
+                    match &r.org_study_id {
+                        None => r.org_study_id = Raw::non_empty(l.text, l.no),
+                        Some(_) => push_secondary_id(r, l),
+                    }
+                }
+                for l in values {
+                    push_secondary_id(r, l);
+                }
+            }
+            Label::SecondaryIds => {
+                for l in &p.values {
+                    push_secondary_id(r, l);
+                }
+            }
+            Label::Criteria => {
+                let v = text_block(p);
+                match (&r.eligibility_criteria, v) {
+                    (None, v) => r.eligibility_criteria = v,
+                    (Some(_), Some(v)) => {
+                        finding(r, Severity::Warning, "eligibility_criteria", v.line, "a second criteria text not read".into())
+                    }
+                    (Some(_), None) => {}
+                }
             }
             Label::Ignored => {}
             Label::NctId => read_nct_id(r, p),
@@ -407,6 +523,13 @@ fn read_pairs(r: &mut RawRecord, pairs: &[Pair<'_, '_>]) {
     if r.interventions.len() != before {
         finding(r, Severity::Warning, "interventions", 0, "'Intervention Type' without an intervention name".into());
     }
+}
+
+/// A secondary id line (kept as stated, a repeated id too: the registry lists one id under
+/// several types).
+fn push_secondary_id(r: &mut RawRecord, l: &Line<'_>) {
+    let Some(id) = Raw::non_empty(l.text, l.no) else { return };
+    r.secondary_ids.push(RawSecondaryId { id, id_type: None, domain: None, link: None });
 }
 
 fn read_nct_id(r: &mut RawRecord, p: &Pair<'_, '_>) {
@@ -565,6 +688,46 @@ impl Sections {
         }
     }
 
+    /// "Facility Information:" and the site labels under it: a new site starts at
+    /// "Facility Information:", at "Facility Name", and at a label the current site already
+    /// has a value for.
+    fn site_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
+        self.kind = None;
+        if p.label == Label::Facility {
+            self.in_facility = true;
+            self.new_site = true;
+            return;
+        }
+        if !self.in_facility {
+            finding(r, Severity::Info, "locations", p.no, format!("'{}' outside 'Facility Information' not read", p.name));
+            return;
+        }
+        let v = scalar(r, p, "locations");
+        let taken = |l: &RawLocation| match p.label {
+            Label::FacilityName => l.facility.is_some() || l.city.is_some() || l.country.is_some(),
+            Label::City => l.city.is_some(),
+            Label::State => l.state.is_some(),
+            Label::Zip => l.zip.is_some(),
+            Label::Country => l.country.is_some(),
+            _ => l.status.is_some(),
+        };
+        if self.new_site || r.locations.last().is_none_or(taken) {
+            r.locations.push(empty_location());
+            self.new_site = false;
+        }
+        if let Some(l) = r.locations.last_mut() {
+            let slot = match p.label {
+                Label::FacilityName => &mut l.facility,
+                Label::City => &mut l.city,
+                Label::State => &mut l.state,
+                Label::Zip => &mut l.zip,
+                Label::Country => &mut l.country,
+                _ => &mut l.status,
+            };
+            *slot = v;
+        }
+    }
+
     fn reference_pair(&mut self, r: &mut RawRecord, p: &Pair<'_, '_>) {
         match p.label {
             Label::Citations => self.kind = None,
@@ -585,6 +748,10 @@ impl Sections {
             }
         }
     }
+}
+
+fn empty_location() -> RawLocation {
+    RawLocation { facility: None, city: None, state: None, zip: None, country: None, status: None, latitude: None, longitude: None }
 }
 
 /// The summary block above the numbered sections.

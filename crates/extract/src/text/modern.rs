@@ -7,6 +7,12 @@
 //! Sections about other trials ("Related Clinical Trials", "More Related Trials") are skipped
 //! so their titles and NCT numbers never become this record's data. Backslash escapes left
 //! by a markdown-aware save (`\>`, `\^`) are removed from every value.
+//!
+//! Sponsors (with their agency class and role, or collaborators first and the lead last),
+//! sites ("Locations": facility, "City, State, Country", "Site Status X"; the "Countries"
+//! section tells a country holding a comma), the responsible party, the criteria text of
+//! "Eligibility Criteria" and "Other Identifiers" (the `org_study_id` one and the secondary
+//! ids) are read from their sections.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -15,8 +21,8 @@ use regex::Regex;
 
 use super::{find_nct, label_opt_colon, match_prefix, split_trailing_paren, unescape_md, Line};
 use crate::model::{
-    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
-    StatedField,
+    AlsoStated, Finding, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawOutcome, RawRecord, RawReference, RawResponsibleParty,
+    RawSecondaryId, RawSponsor, Severity, SourceFormat, StatedField,
 };
 
 /// Section headings of the modern page.
@@ -230,6 +236,19 @@ pub(crate) fn read(path: &str, lines: &[Line<'_>]) -> RawRecord {
     }
     for s in find(&["Sponsors"]) {
         sponsors(&mut r, s);
+    }
+    for s in find(&["Collaborators"]) {
+        collaborators(&mut r, s);
+    }
+    for s in find(&["Responsible Party"]) {
+        responsible_party(&mut r, s);
+    }
+    let countries: Vec<&str> = find(&["Countries"]).iter().flat_map(|s| s.lines.iter().map(|v| v.text.as_ref())).collect();
+    for s in find(&["Locations"]) {
+        locations(&mut r, s, &countries);
+    }
+    for s in find(&["Other Identifiers"]) {
+        other_identifiers(&mut r, s);
     }
     for s in find(&["References"]) {
         references(&mut r, s);
@@ -941,8 +960,10 @@ fn eligibility(r: &mut RawRecord, s: &Section<'_>) {
         Elig::Healthy => put(&mut r.healthy_volunteers, &mut r.also_stated, StatedField::HealthyVolunteers, v),
     };
     if !label_lines.is_empty() {
-        // Read label/value pairs from the first label line on.
+        // Read label/value pairs from the first label line on; the lines before it are the
+        // criteria text.
         let from = lines.iter().position(|v| v.no == label_lines[0].no).unwrap_or(lines.len());
+        criteria(r, lines.get(..from).unwrap_or(&[]));
         let (pairs, _) = labelled(lines.get(from..).unwrap_or(&[]), LABELS);
         for (k, v) in pairs {
             set(r, k, v);
@@ -969,6 +990,7 @@ fn eligibility(r: &mut RawRecord, s: &Section<'_>) {
         }
     }
     tail.reverse();
+    criteria(r, lines.get(..lines.len() - tail.len()).unwrap_or(&[]));
     let ages: Vec<&V<'_>> = tail.iter().filter(|(k, _)| matches!(k, Elig::Min)).map(|(_, v)| *v).collect();
     match ages.as_slice() {
         [] => {}
@@ -991,26 +1013,247 @@ fn eligibility(r: &mut RawRecord, s: &Section<'_>) {
     }
 }
 
-fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
-    // (name, is lead)
-    let mut entries: Vec<(Raw, bool)> = Vec::new();
+/// The eligibility criteria text: the section's lines before its age / sex / healthy
+/// volunteer values, kept whole (one line each, blank lines left out as everywhere on the
+/// page).
+fn criteria(r: &mut RawRecord, lines: &[V<'_>]) {
+    if let Some(v) = joined(lines) {
+        match &r.eligibility_criteria {
+            None => r.eligibility_criteria = Some(v),
+            Some(_) => finding(r, Severity::Warning, "eligibility_criteria", v.line, "a second criteria text not read".into()),
+        }
+    }
+}
+
+/// One entry of the Sponsors section: name, agency class, whether it is marked "lead".
+struct SponsorEntry {
+    name: Raw,
+    class: Option<Raw>,
+    lead: bool,
+}
+
+/// Name / agency class / "Sponsor Role ..." entries.
+fn sponsor_entries(s: &Section<'_>) -> Vec<SponsorEntry> {
+    let mut entries: Vec<SponsorEntry> = Vec::new();
     for v in &s.lines {
         if let Some(role) = label_opt_colon(&v.text, "Sponsor Role") {
             if let Some(e) = entries.last_mut() {
-                e.1 = role.eq_ignore_ascii_case("lead");
+                e.lead = role.eq_ignore_ascii_case("lead");
             }
             continue;
         }
-        if in_vocab(&v.text, SPONSOR_CLASSES) || label_opt_colon(&v.text, "Sponsor Class").is_some() {
+        let class = label_opt_colon(&v.text, "Sponsor Class").or(Some(v.text.as_ref()).filter(|t| in_vocab(t, SPONSOR_CLASSES)));
+        if let Some(c) = class {
+            if let Some(e) = entries.last_mut().filter(|e| e.class.is_none()) {
+                e.class = Raw::non_empty(c, v.no);
+            }
             continue;
         }
-        entries.push((v.raw(), false));
+        entries.push(SponsorEntry { name: v.raw(), class: None, lead: false });
     }
+    entries
+}
+
+fn sponsors(r: &mut RawRecord, s: &Section<'_>) {
+    let entries = sponsor_entries(s);
     // With roles the lead is the entry marked "lead"; without them (bare values) the site
     // lists the collaborators first and the lead sponsor last.
-    let lead = entries.iter().find(|e| e.1).or(entries.last());
-    if let Some((name, _)) = lead {
-        put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, name.clone());
+    let lead = entries.iter().position(|e| e.lead).or(entries.len().checked_sub(1));
+    for (i, e) in entries.into_iter().enumerate() {
+        if Some(i) == lead {
+            put(&mut r.lead_sponsor, &mut r.also_stated, StatedField::LeadSponsor, e.name);
+            if r.lead_sponsor_class.is_none() {
+                r.lead_sponsor_class = e.class;
+            }
+        } else {
+            push_collaborator(r, e.name, e.class);
+        }
+    }
+}
+
+/// Adds a collaborator once (the Sponsors and Collaborators sections may both name it).
+fn push_collaborator(r: &mut RawRecord, name: Raw, class: Option<Raw>) {
+    match r.collaborators.iter_mut().find(|c| c.name.text == name.text) {
+        Some(c) => {
+            if c.agency_class.is_none() {
+                c.agency_class = class;
+            }
+        }
+        None => r.collaborators.push(RawSponsor { name, agency_class: class }),
+    }
+}
+
+/// A "Collaborators" section: names, each with its agency class when stated.
+fn collaborators(r: &mut RawRecord, s: &Section<'_>) {
+    for e in sponsor_entries(s) {
+        push_collaborator(r, e.name, e.class);
+    }
+}
+
+/// The Responsible Party section: "Responsibility Role SPONSOR" (labelled page), or the
+/// investigator's name and then their title / affiliation line (bare page).
+fn responsible_party(r: &mut RawRecord, s: &Section<'_>) {
+    let mut rp = RawResponsibleParty { party_type: None, name: None, title: None, affiliation: None };
+    let mut rest: Vec<&V<'_>> = Vec::new();
+    for v in &s.lines {
+        if let Some(t) = label_opt_colon(&v.text, "Responsibility Role").or_else(|| label_opt_colon(&v.text, "Responsible Party Type")) {
+            rp.party_type = Raw::non_empty(t, v.no);
+        } else if let Some(t) = label_opt_colon(&v.text, "Investigator Affiliation") {
+            rp.affiliation = Raw::non_empty(t, v.no);
+        } else if let Some(t) = label_opt_colon(&v.text, "Investigator Title") {
+            rp.title = Raw::non_empty(t, v.no);
+        } else {
+            rest.push(v);
+        }
+    }
+    let mut rest = rest.into_iter();
+    if let Some(v) = rest.next() {
+        rp.name = Some(v.raw());
+    }
+    // The line under the name is the investigator's title as the site prints it (it often
+    // names the affiliation too); anything after it is reported.
+    if let Some(v) = rest.next() {
+        if rp.title.is_none() {
+            rp.title = Some(v.raw());
+        }
+    }
+    for v in rest {
+        finding(r, Severity::Info, "responsible_party", v.no, format!("line '{}' under 'Responsible Party' not read", v.text));
+    }
+    if rp.party_type.is_some() || rp.name.is_some() {
+        r.responsible_party = Some(rp);
+    }
+}
+
+/// A site status as the modern page prints it ("Site Status RECRUITING").
+fn site_status(text: &str) -> Option<&str> {
+    label_opt_colon(text, "Site Status").or_else(|| label_opt_colon(text, "Recruitment Status")).filter(|v| !v.is_empty())
+}
+
+/// "City, State, Country" (the modern page prints no zip): the country is the longest
+/// country of the Countries section the line ends with (a country may hold a comma:
+/// "Korea, Republic of"), else the text after the last comma; the city is the text before
+/// the first comma of the rest, the state what follows it.
+fn split_address<'a>(text: &'a str, countries: &[&str]) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+    let t = text.trim();
+    let listed = countries
+        .iter()
+        .filter(|c| !c.is_empty() && (t == **c || t.ends_with(&format!(", {c}"))))
+        .max_by_key(|c| c.len())
+        .map(|c| t.len() - c.len());
+    let (head, country) = match listed {
+        // `at` is after the ", " before the country.
+        Some(at) => (t.get(..at.saturating_sub(2)).unwrap_or("").trim(), Some(&t[at..])),
+        None => match t.rsplit_once(',') {
+            Some((h, c)) => (h.trim(), Some(c.trim())),
+            None => ("", Some(t)),
+        },
+    };
+    let (city, state) = match head.split_once(", ") {
+        Some((c, s)) => (Some(c.trim()), Some(s.trim())),
+        None => (Some(head), None),
+    };
+    let nz = |x: Option<&'a str>| x.filter(|v| !v.is_empty());
+    (nz(city), nz(state), nz(country))
+}
+
+/// True when a line reads as an address: it ends with a listed country (or, without a
+/// Countries section, holds a comma).
+fn address_like(text: &str, countries: &[&str]) -> bool {
+    let t = text.trim();
+    if countries.is_empty() {
+        return t.contains(", ");
+    }
+    countries.iter().any(|c| !c.is_empty() && (t == *c || t.ends_with(&format!(", {c}"))))
+}
+
+/// The Locations section: per site its facility line, its address line ("City, State,
+/// Country") and "Site Status X" when stated.
+fn locations(r: &mut RawRecord, s: &Section<'_>, countries: &[&str]) {
+    let lines = &s.lines;
+    // When the lines (status lines aside) alternate facility / address, every site has a
+    // facility line, even one that ends like an address ("St. Anna Children's Hospital,
+    // Vienna, Austria"); when every line reads as an address, no site has one.
+    let sites: Vec<&V<'_>> = lines.iter().filter(|v| site_status(&v.text).is_none()).collect();
+    let addr: Vec<bool> = sites.iter().map(|v| address_like(&v.text, countries)).collect();
+    let paired = sites.len().is_multiple_of(2) && addr.iter().skip(1).step_by(2).all(|a| *a) && !addr.iter().all(|a| *a);
+    let mut i = 0;
+    while let Some(v) = lines.get(i) {
+        if let Some(st) = site_status(&v.text) {
+            match r.locations.last_mut() {
+                Some(l) if l.status.is_none() => l.status = Some(Raw::new(st, v.no)),
+                _ => finding(r, Severity::Warning, "locations", v.no, "'Site Status' without its site".into()),
+            }
+            i += 1;
+            continue;
+        }
+        // An address line with no facility line above it is a site the registry names no
+        // facility for.
+        let own_addr = !paired && address_like(&v.text, countries);
+        let next_is_addr =
+            !own_addr && lines.get(i + 1).is_some_and(|n| site_status(&n.text).is_none() && address_like(&n.text, countries));
+        let (facility, addr) = if next_is_addr {
+            (Some(v), lines.get(i + 1))
+        } else if own_addr {
+            (None, Some(v))
+        } else {
+            (Some(v), None)
+        };
+        let mut loc = RawLocation {
+            facility: facility.map(V::raw),
+            city: None,
+            state: None,
+            zip: None,
+            country: None,
+            status: None,
+            latitude: None,
+            longitude: None,
+        };
+        match addr {
+            Some(a) => {
+                let (city, state, country) = split_address(&a.text, countries);
+                loc.city = city.map(|x| Raw::new(x, a.no));
+                loc.state = state.map(|x| Raw::new(x, a.no));
+                loc.country = country.map(|x| Raw::new(x, a.no));
+            }
+            None => finding(r, Severity::Warning, "locations", v.no, format!("site '{}' without an address line", v.text)),
+        }
+        r.locations.push(loc);
+        i += if next_is_addr { 2 } else { 1 };
+    }
+}
+
+/// The Other Identifiers section: per identifier its line, then "Identifier Type: X" and
+/// "Identifier Source: org_study_id" / "secondary_id" (and "Identifier Domain: X" when
+/// stated). The identifier whose source is `org_study_id` is the sponsor's own id; the
+/// others are secondary ids.
+fn other_identifiers(r: &mut RawRecord, s: &Section<'_>) {
+    // Each identifier with its source.
+    let mut ids: Vec<(RawSecondaryId, Option<Raw>)> = Vec::new();
+    for v in &s.lines {
+        let labelled = [("Identifier Type", 1), ("Identifier Source", 2), ("Identifier Domain", 3)]
+            .iter()
+            .find_map(|(l, k)| label_opt_colon(&v.text, l).map(|x| (x, *k)));
+        match (labelled, ids.last_mut()) {
+            (Some((x, k)), Some((id, source))) => {
+                // "-" states no type.
+                let val = Raw::non_empty(x, v.no).filter(|x| x.text != "-");
+                match k {
+                    1 => id.id_type = val,
+                    2 => *source = val,
+                    _ => id.domain = val,
+                }
+            }
+            (Some(_), None) => finding(r, Severity::Warning, "secondary_ids", v.no, format!("'{}' without its identifier", v.text)),
+            (None, _) => ids.push((RawSecondaryId { id: v.raw(), id_type: None, domain: None, link: None }, None)),
+        }
+    }
+    for (id, source) in ids {
+        if source.as_ref().is_some_and(|x| x.text.eq_ignore_ascii_case("org_study_id")) && r.org_study_id.is_none() {
+            r.org_study_id = Some(id.id);
+        } else {
+            r.secondary_ids.push(id);
+        }
     }
 }
 

@@ -68,6 +68,33 @@ pub struct Expected {
     pub ref_types: Option<Vec<String>>,
     /// The lead sponsor, when the page tells it from the collaborators.
     pub lead_sponsor: Option<String>,
+    /// Collaborators in stated order, when the page prints them.
+    pub collaborators: Option<Vec<String>>,
+    /// Sites as printed, when the page prints them (a part the layout does not print, the
+    /// modern page's zip, is `None`).
+    pub locations: Option<Vec<Site>>,
+    /// The eligibility criteria text as the study states it (markdown), when printed.
+    pub criteria: Option<String>,
+    /// Keywords, when printed.
+    pub keywords: Option<Vec<String>>,
+    /// The sponsor's study id, when printed.
+    pub org_study_id: Option<String>,
+    /// Secondary ids, when printed.
+    pub secondary_ids: Option<Vec<String>>,
+    /// Acronym, when printed.
+    pub acronym: Option<String>,
+    /// Why the study stopped, when printed.
+    pub why_stopped: Option<String>,
+}
+
+/// A site: facility, city, state, zip, country.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    pub facility: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+    pub country: Option<String>,
 }
 
 fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -371,6 +398,29 @@ impl<'a> Study<'a> {
     fn elig(&self) -> &'a Value {
         self.p.get("eligibilityModule").unwrap_or(&Value::Null)
     }
+    /// The sites the pages print: those with a country (every layout lists sites by country).
+    fn sites(&self) -> Vec<&'a Value> {
+        arr(self.p, &["contactsLocationsModule", "locations"]).into_iter().filter(|l| s(l, &["country"]).is_some()).collect()
+    }
+    fn keywords(&self) -> Vec<String> {
+        strs(self.p, &["conditionsModule", "keywords"])
+    }
+    fn org_study_id(&self) -> Option<&'a str> {
+        self.get(&["identificationModule", "orgStudyIdInfo", "id"])
+    }
+    /// (id, type) of the secondary ids.
+    fn secondary_ids(&self) -> Vec<(String, Option<&'a str>)> {
+        arr(self.p, &["identificationModule", "secondaryIdInfos"])
+            .into_iter()
+            .filter_map(|x| Some((collapse(s(x, &["id"])?), s(x, &["type"]))))
+            .collect()
+    }
+    fn acronym(&self) -> Option<&'a str> {
+        self.get(&["identificationModule", "acronym"])
+    }
+    fn why_stopped(&self) -> Option<&'a str> {
+        self.get(&["statusModule", "whyStopped"])
+    }
     fn refs(&self) -> Vec<&'a Value> {
         arr(self.p, &["referencesModule", "references"]).into_iter().filter(|r| s(r, &["citation"]).is_some()).collect()
     }
@@ -389,6 +439,151 @@ fn iv_label(iv: &Value) -> (String, String) {
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A site's parts, whitespace collapsed (`zip` false: the layout prints no zip).
+fn site_of(l: &Value, zip: bool) -> Site {
+    let part = |k: &str| s(l, &[k]).map(collapse).filter(|x| !x.is_empty());
+    Site {
+        facility: part("facility"),
+        city: part("city"),
+        state: part("state"),
+        zip: if zip { part("zip") } else { None },
+        country: part("country"),
+    }
+}
+
+/// The classic "Locations" block: country headings ("Country, State"), each followed by its
+/// sites: the facility with the site status after it, the address line "City, State,
+/// Country, Zip" and the site's contacts.
+fn classic_locations(o: &mut Vec<String>, st: &Study<'_>, print_2018: bool) -> Vec<Site> {
+    let sites = st.sites();
+    let mut out = Vec::new();
+    if sites.is_empty() {
+        return out;
+    }
+    o.push("Locations".into());
+    if print_2018 {
+        o.push("Layout table for location information".into());
+    }
+    let mut last_heading = String::new();
+    for l in sites {
+        let site = site_of(l, true);
+        let heading = [site.country.clone(), site.state.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        if heading != last_heading {
+            o.push(heading.clone());
+            last_heading = heading;
+        }
+        if let Some(f) = &site.facility {
+            match s(l, &["status"]) {
+                Some(stat) => o.push(format!("{f} {}", classic_status(stat))),
+                None => o.push(f.clone()),
+            }
+        }
+        let addr = [site.city.clone(), site.state.clone(), site.country.clone(), site.zip.clone()].into_iter().flatten();
+        o.push(addr.collect::<Vec<_>>().join(", "));
+        for c in arr(l, &["contacts"]) {
+            let Some(name) = s(c, &["name"]) else { continue };
+            match s(c, &["role"]) {
+                Some("PRINCIPAL_INVESTIGATOR") => o.push(format!("Principal Investigator: {}", collapse(name))),
+                Some("SUB_INVESTIGATOR") => o.push(format!("Sub-Investigator: {}", collapse(name))),
+                _ => {
+                    let tail: Vec<&str> = [s(c, &["phone"]), s(c, &["email"])].into_iter().flatten().collect();
+                    o.push(format!("Contact: {}    {}", collapse(name), tail.join("    ")));
+                }
+            }
+        }
+        out.push(site);
+    }
+    out
+}
+
+/// The modern "Locations" and "Countries" sections: per site the facility, the address
+/// "City, State, Country" (no zip) and, on the labelled page, "Site Status X".
+fn modern_locations(o: &mut Vec<String>, st: &Study<'_>, labelled: bool) -> Vec<Site> {
+    let sites = st.sites();
+    let mut out = Vec::new();
+    if sites.is_empty() {
+        return out;
+    }
+    let gap = |o: &mut Vec<String>| {
+        if labelled {
+            o.push(String::new());
+        }
+    };
+    o.push("Locations".into());
+    gap(o);
+    o.push("Explore where the study is taking place and check the recruitment status at each participating site.".into());
+    gap(o);
+    let mut countries: Vec<String> = Vec::new();
+    for l in sites {
+        let site = site_of(l, false);
+        if let Some(f) = &site.facility {
+            o.push(f.clone());
+            gap(o);
+        }
+        let addr = [site.city.clone(), site.state.clone(), site.country.clone()].into_iter().flatten();
+        o.push(addr.collect::<Vec<_>>().join(", "));
+        gap(o);
+        if labelled {
+            if let Some(stat) = s(l, &["status"]) {
+                o.push(format!("Site Status {stat}"));
+                gap(o);
+            }
+        }
+        if let Some(c) = &site.country {
+            if !countries.contains(c) {
+                countries.push(c.clone());
+            }
+        }
+        out.push(site);
+    }
+    o.push("Countries".into());
+    gap(o);
+    o.push("Review the countries where the study has at least one active or historical site.".into());
+    gap(o);
+    for c in countries {
+        o.push(c);
+        gap(o);
+    }
+    out
+}
+
+/// The modern "Other Identifiers" section: the sponsor's id, then the secondary ids, each
+/// with "Identifier Type" and "Identifier Source" lines.
+fn modern_identifiers(o: &mut Vec<String>, st: &Study<'_>, e: &mut Expected, labelled: bool) {
+    let org = st.org_study_id();
+    let sec = st.secondary_ids();
+    if org.is_none() && sec.is_empty() {
+        return;
+    }
+    let gap = |o: &mut Vec<String>| {
+        if labelled {
+            o.push(String::new());
+        }
+    };
+    o.push("Other Identifiers".into());
+    gap(o);
+    o.push("Review additional registry numbers or institutional identifiers associated with this trial.".into());
+    gap(o);
+    if let Some(id) = org {
+        o.push(collapse(id));
+        gap(o);
+        o.push("Identifier Type: -".into());
+        gap(o);
+        o.push("Identifier Source: org_study_id".into());
+        gap(o);
+        e.org_study_id = Some(collapse(id));
+    }
+    for (id, ty) in &sec {
+        o.push(id.clone());
+        gap(o);
+        o.push(format!("Identifier Type: {}", ty.unwrap_or("-")));
+        gap(o);
+        o.push("Identifier Source: secondary_id".into());
+        gap(o);
+    }
+    e.secondary_ids = Some(sec.into_iter().map(|(id, _)| id).collect());
 }
 
 /// Renders one study (its `protocolSection`) in a layout.
@@ -694,15 +889,18 @@ fn classic_2014(st: &Study<'_>) -> (String, Expected) {
         o.push("Criteria".into());
         o.push(String::new());
         o.extend(paragraphs(c, "  • "));
+        e.criteria = Some(c.to_string());
     }
     o.push("  Contacts and Locations".into());
     o.push("Choosing to participate in a study is an important personal decision. Talk with your doctor and family members or friends about deciding to join a study. To learn more about this study, you or your doctor may contact the study research staff using the Contacts provided below. For general information, see Learn About Clinical Studies.".into());
     o.push(String::new());
     o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier: {nct}"));
     o.push(String::new());
+    e.locations = Some(classic_locations(&mut o, st, false));
     o.push("Sponsors and Collaborators".into());
     o.push(sponsor.into());
     o.extend(st.collaborators());
+    e.collaborators = Some(st.collaborators());
     o.push("  More Information".into());
     o.push(String::new());
     if st.sponsor().is_some() {
@@ -741,15 +939,19 @@ fn classic_2014(st: &Study<'_>) -> (String, Expected) {
         Some(refs.iter().filter(|r| ["BACKGROUND", "RESULT", "DERIVED"].contains(&s(r, &["type"]).unwrap_or("BACKGROUND"))).count());
     o.push(format!("Responsible Party: {rp}"));
     o.push(format!("ClinicalTrials.gov Identifier: {nct}     History of Changes"));
-    o.push("Other Study ID Numbers: X-1".into());
+    if let Some(id) = st.org_study_id() {
+        o.push(format!("Other Study ID Numbers: {id}"));
+        e.org_study_id = Some(collapse(id));
+    }
     o.push("Study First Received: October 1, 2009".into());
     o.push("Last Updated: November 14, 2014".into());
-    let kws = strs(st.p, &["conditionsModule", "keywords"]);
+    let kws = st.keywords();
     if !kws.is_empty() {
         o.push(String::new());
         o.push(format!("Keywords provided by {sponsor}:"));
-        o.extend(kws);
+        o.extend(kws.iter().cloned());
     }
+    e.keywords = Some(kws);
     o.push(String::new());
     o.push("Additional relevant MeSH terms:".into());
     o.push("Immune System Diseases".into());
@@ -1029,13 +1231,16 @@ fn classic_2018(st: &Study<'_>) -> (String, Expected) {
         o.push("Criteria".into());
         o.push(String::new());
         o.extend(paragraphs(c, "  • "));
+        e.criteria = Some(c.to_string());
     }
     o.push(String::new());
     o.push(format!("Please refer to this study by its ClinicalTrials.gov identifier (NCT number): {nct}"));
     o.push(String::new());
+    e.locations = Some(classic_locations(&mut o, st, true));
     o.push("Sponsors and Collaborators".into());
     o.push(sponsor.into());
     o.extend(st.collaborators());
+    e.collaborators = Some(st.collaborators());
     o.push(String::new());
     o.push("More Information".into());
     o.push(String::new());
@@ -1072,16 +1277,20 @@ fn classic_2018(st: &Study<'_>) -> (String, Expected) {
     o.push("Layout table for additonal information".into());
     o.push(format!("Responsible Party: {rp}"));
     o.push(format!("ClinicalTrials.gov Identifier: {nct}     History of Changes"));
-    o.push("Other Study ID Numbers: X-1".into());
+    if let Some(id) = st.org_study_id() {
+        o.push(format!("Other Study ID Numbers: {id}"));
+        e.org_study_id = Some(collapse(id));
+    }
     o.push("First Posted: June 19, 2018    Key Record Dates".into());
     o.push("Last Update Posted: June 19, 2018".into());
     o.push("Last Verified: May 2018".into());
-    let kws = strs(st.p, &["conditionsModule", "keywords"]);
+    let kws = st.keywords();
     if !kws.is_empty() {
         o.push(String::new());
         o.push(format!("Keywords provided by {sponsor}:"));
-        o.extend(kws);
+        o.extend(kws.iter().cloned());
     }
+    e.keywords = Some(kws);
     o.push(String::new());
     o.push("Additional relevant MeSH terms:".into());
     o.push("Layout table for MeSH terms".into());
@@ -1139,6 +1348,22 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     o.push(String::new());
     o.push("Unique Protocol Identification Number".into());
     o.push(st.nct().unwrap_or("").into());
+    if let Some(id) = st.org_study_id() {
+        o.push("Other Study ID Numbers".into());
+        o.push(collapse(id));
+        e.org_study_id = Some(collapse(id));
+    }
+    let sec: Vec<String> = st.secondary_ids().into_iter().map(|(id, _)| id).collect();
+    if !sec.is_empty() {
+        o.push("Secondary IDs".into());
+        o.extend(sec.iter().cloned());
+    }
+    e.secondary_ids = Some(sec);
+    if let Some(a) = st.acronym() {
+        o.push("Acronym".into());
+        o.push(collapse(a));
+        e.acronym = Some(collapse(a));
+    }
     o.push("Brief Title".into());
     o.push(st.title().unwrap_or("").into());
     if let Some(t) = st.official() {
@@ -1163,6 +1388,11 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     if let Some(lk) = st.last_known() {
         o.push("Last Known Status".into());
         o.push(classic_status(lk));
+    }
+    if let Some(w) = st.why_stopped() {
+        o.push("Why Stopped".into());
+        o.push(collapse(w));
+        e.why_stopped = Some(collapse(w));
     }
     let date = |o: &mut Vec<String>, label: &str, key: &str| -> Option<(String, Option<String>)> {
         let (iso, ty) = st.date(key)?;
@@ -1189,10 +1419,32 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     o.push(String::new());
     o.push("3. Sponsor/Collaborators".into());
     o.push(String::new());
-    o.push("Responsible Party, by Official Title".into());
-    o.push("Principal Investigator".into());
+    let rp = st.p.get("sponsorCollaboratorsModule").and_then(|m| m.get("responsibleParty")).unwrap_or(&Value::Null);
+    if let Some(ty) = s(rp, &["type"]) {
+        o.push("Responsible Party, by Official Title".into());
+        o.push(match ty {
+            "SPONSOR_INVESTIGATOR" => "Sponsor-Investigator".to_string(),
+            t => title_words(t),
+        });
+    }
+    for (label, key) in [
+        ("Investigator Name", "investigatorFullName"),
+        ("Investigator Title", "investigatorTitle"),
+        ("Investigator Affiliation", "investigatorAffiliation"),
+    ] {
+        if let Some(v) = s(rp, &[key]) {
+            o.push(label.into());
+            o.push(collapse(v));
+        }
+    }
     o.push("Name of the Sponsor".into());
     o.push(sponsor.into());
+    let collabs = st.collaborators();
+    if !collabs.is_empty() {
+        o.push("Collaborators".into());
+        o.extend(collabs.iter().cloned());
+    }
+    e.collaborators = Some(collabs);
     o.push(String::new());
     o.push("5. Study Description".into());
     o.push(String::new());
@@ -1210,11 +1462,12 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     o.push("Primary Disease or Condition Being Studied in the Trial, or the Focus of the Study".into());
     o.extend(conds.iter().cloned());
     e.conditions = Some(conds.clone());
-    let kws = strs(st.p, &["conditionsModule", "keywords"]);
+    let kws = st.keywords();
     if !kws.is_empty() {
         o.push("Keywords".into());
-        o.extend(kws);
+        o.extend(kws.iter().cloned());
     }
+    e.keywords = Some(kws);
     o.push(String::new());
     o.push("7. Study Design".into());
     o.push(String::new());
@@ -1360,7 +1613,32 @@ fn full_info(st: &Study<'_>) -> (String, Expected) {
     if let Some(c) = s(el, &["eligibilityCriteria"]) {
         o.push("Eligibility Criteria".into());
         o.push(collapse(c));
+        e.criteria = Some(c.to_string());
     }
+    // Sites: "Facility Information:" and label / value pairs per site.
+    let mut sites = Vec::new();
+    for l in st.sites() {
+        let site = site_of(l, true);
+        o.push("Facility Information:".into());
+        for (label, v) in [
+            ("Facility Name", &site.facility),
+            ("City", &site.city),
+            ("State/Province", &site.state),
+            ("ZIP/Postal Code", &site.zip),
+            ("Country", &site.country),
+        ] {
+            if let Some(v) = v {
+                o.push(label.into());
+                o.push(v.clone());
+            }
+        }
+        if let Some(stat) = s(l, &["status"]) {
+            o.push("Individual Site Status".into());
+            o.push(classic_status(stat));
+        }
+        sites.push(site);
+    }
+    e.locations = Some(sites);
     o.push(String::new());
     o.push("12. IPD Sharing Statement".into());
     o.push(String::new());
@@ -1534,6 +1812,7 @@ fn modern_bare(st: &Study<'_>) -> (String, Expected) {
     let el = st.elig();
     if let Some(c) = s(el, &["eligibilityCriteria"]) {
         o.extend(c.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()));
+        e.criteria = Some(c.to_string());
     }
     let min = s(el, &["minimumAge"]);
     let max = s(el, &["maximumAge"]);
@@ -1565,6 +1844,8 @@ fn modern_bare(st: &Study<'_>) -> (String, Expected) {
         o.push(s(st.p, &["sponsorCollaboratorsModule", "leadSponsor", "class"]).unwrap_or("OTHER").into());
         e.lead_sponsor = Some(sp.to_string());
     }
+    e.collaborators = Some(st.collaborators());
+    e.locations = Some(modern_locations(&mut o, st, false));
     let refs = st.refs();
     if !refs.is_empty() {
         head(&mut o, "References", "Explore related publications, articles, or registry entries linked to this study.");
@@ -1573,6 +1854,7 @@ fn modern_bare(st: &Study<'_>) -> (String, Expected) {
         }
         e.ref_count = Some(refs.len());
     }
+    modern_identifiers(&mut o, st, &mut e, false);
     head(&mut o, "More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis.");
     (o.join("\n"), e)
 }
@@ -1777,6 +2059,7 @@ fn modern_labelled(st: &Study<'_>) -> (String, Expected) {
     let el = st.elig();
     if let Some(c) = s(el, &["eligibilityCriteria"]) {
         o.extend(c.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()));
+        e.criteria = Some(c.to_string());
     }
     let min = s(el, &["minimumAge"]);
     let max = s(el, &["maximumAge"]);
@@ -1815,6 +2098,8 @@ fn modern_labelled(st: &Study<'_>) -> (String, Expected) {
         gap(&mut o);
         e.lead_sponsor = Some(sp.to_string());
     }
+    e.collaborators = Some(st.collaborators());
+    e.locations = Some(modern_locations(&mut o, st, true));
     let refs = st.refs();
     if !refs.is_empty() {
         head(&mut o, "References", "Explore related publications, articles, or registry entries linked to this study.");
@@ -1835,6 +2120,7 @@ fn modern_labelled(st: &Study<'_>) -> (String, Expected) {
         e.pmids = Some(pmids);
         e.ref_types = Some(refs.iter().filter_map(|r| s(r, &["type"]).map(str::to_string)).collect());
     }
+    modern_identifiers(&mut o, st, &mut e, true);
     head(&mut o, "More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis.");
     (o.join("\n"), e)
 }
