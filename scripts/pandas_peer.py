@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+import zipfile
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ def files_of(paths):
         if os.path.isdir(p):
             for root, _d, files in os.walk(p):
                 for f in sorted(files):
-                    if f.endswith(".json"):
+                    if f.endswith(".json") or f.endswith(".zip"):
                         yield os.path.join(root, f)
         else:
             yield p
@@ -128,10 +129,36 @@ def main():
     t0 = time.perf_counter()
     parts = {k: [] for k in ("trials", "arms", "interventions", "outcomes", "references")}
     nfiles = nbytes = nrec = 0
+    def take(studies):
+        for k, df in tables_of(studies).items():
+            if len(df):
+                parts[k].append(df)
+
     for f in files_of(a.input):
+        nfiles += 1
+        if f.endswith(".zip"):
+            # The registry's bulk download: single-study members, read 1000 at a time.
+            with zipfile.ZipFile(f) as z:
+                batch = []
+                for info in z.infolist():
+                    if info.is_dir():
+                        continue
+                    raw = z.read(info)
+                    nbytes += len(raw)
+                    try:
+                        batch.extend(studies_of(json.loads(raw)))
+                    except ValueError as e:
+                        print("pandas_peer: %s!%s: %s" % (f, info.filename, e), file=sys.stderr)
+                    if len(batch) >= 1000:
+                        nrec += len(batch)
+                        take(batch)
+                        batch = []
+                if batch:
+                    nrec += len(batch)
+                    take(batch)
+            continue
         with open(f, "rb") as fh:
             raw = fh.read()
-        nfiles += 1
         nbytes += len(raw)
         try:
             studies = studies_of(json.loads(raw))
@@ -139,9 +166,7 @@ def main():
             print("pandas_peer: %s: %s" % (f, e), file=sys.stderr)
             continue
         nrec += len(studies)
-        for k, df in tables_of(studies).items():
-            if len(df):
-                parts[k].append(df)
+        take(studies)
     os.makedirs(a.output, exist_ok=True)
     rows = {}
     for k, dfs in parts.items():

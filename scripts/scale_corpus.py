@@ -102,7 +102,7 @@ def text_pool(dirs, suffix):
 def build(n, form, out, per_file=1000, zip_xml=False, pool_dirs=None):
     """Writes the corpus; returns a dict with files, bytes, records and the pool size."""
     os.makedirs(out, exist_ok=True)
-    if form == "json":
+    if form in ("json", "bulkzip"):
         pool = json_pool(pool_dirs or [os.path.join(ROOT, "fixtures/realdata/ctgov_v2_json")])
     elif form == "xml":
         pool = text_pool(pool_dirs or [os.path.join(ROOT, "fixtures/realdata/ctgov_legacy_xml")], ".xml")
@@ -125,6 +125,16 @@ def build(n, form, out, per_file=1000, zip_xml=False, pool_dirs=None):
                 fh.write(data)
             nbytes += len(data)
             nfiles += 1
+    elif form == "bulkzip":
+        # Like the registry's bulk download (ctg-studies.json.zip): one zip of single-study
+        # JSON members in 100 folders. `bytes` counts the unzipped bytes.
+        path = os.path.join(out, "ctg-studies.json.zip")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for i in range(n):
+                doc = enc(instantiate(pool[i % len(pool)], ids))
+                z.writestr("ctg-studies/%02d/study-%08d.json" % (i % 100, i), doc)
+                nbytes += len(doc)
+        nfiles = 1
     elif form == "xml" and zip_xml:
         for start in range(0, n, per_file):
             path = os.path.join(out, "studies-%06d.zip" % (start // per_file))
@@ -151,7 +161,7 @@ def build(n, form, out, per_file=1000, zip_xml=False, pool_dirs=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, required=True)
-    ap.add_argument("--form", choices=["json", "xml", "text"], required=True)
+    ap.add_argument("--form", choices=["json", "bulkzip", "xml", "text"], required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--per-file", type=int, default=1000)
     ap.add_argument("--zip", action="store_true", help="xml: zips of --per-file studies")
