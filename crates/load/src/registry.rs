@@ -76,6 +76,20 @@ tables! {
     timepoints: Timepoint = timepoints (many), "outcome_timepoints" => schema::outcome_timepoints;
     /// References.
     references: Reference = references (many), "references" => schema::references;
+    /// Lead sponsor and collaborators.
+    sponsors: Sponsor = sponsors (many), "sponsors" => schema::sponsors;
+    /// Study sites.
+    locations: Location = locations (many), "locations" => schema::locations;
+    /// Condition MeSH terms.
+    browse_conditions: BrowseTerm = browse_conditions (many), "browse_conditions" => schema::browse_conditions;
+    /// Intervention MeSH terms.
+    browse_interventions: BrowseTerm = browse_interventions (many), "browse_interventions" => schema::browse_interventions;
+    /// Keywords.
+    keywords: Keyword = keywords (many), "keywords" => schema::keywords;
+    /// Secondary identifiers.
+    secondary_ids: SecondaryId = secondary_ids (many), "secondary_ids" => schema::secondary_ids;
+    /// Eligibility criteria items.
+    eligibility: EligibilityCriterion = eligibility (many), "eligibility" => schema::eligibility;
     /// Findings (last: they also hold rows that belong to no record).
     issues: RecordIssue = issues (many), "record_issues" => schema::record_issues;
 }
@@ -92,11 +106,16 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), names.len(), "{names:?}");
         assert_eq!(names.last(), Some(&"record_issues"));
+        let at = |n: &str| names.iter().position(|x| *x == n).unwrap_or_else(|| panic!("{n} not listed"));
+        let protocol = ["sponsors", "locations", "browse_conditions", "browse_interventions", "keywords", "secondary_ids", "eligibility"];
+        for (i, n) in protocol.iter().enumerate() {
+            assert_eq!(at(n), at("references") + 1 + i, "{n}: the protocol tables follow references, in this order");
+        }
         let mut t = Tables::default();
         let mut n = Normalized::default();
         n.conditions.push(Condition { nct_id: "N".into(), condition_index: 0, condition: "c".into(), category: None });
         t.push(n);
-        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let b = t.take_batch(1, 10);
         assert_eq!((b.num_rows(), t.len_of(1)), (1, 0));
         assert_eq!(b.schema(), TABLES[1].schema());
