@@ -604,6 +604,9 @@ impl Columns {
     }
 }
 
+/// A secondary id as the source states it: id, type, domain, link.
+type WantSecondaryId = (String, Option<String>, Option<String>, Option<String>);
+
 /// The source's view of one record's protocol fields, read independently of the extractor.
 #[derive(Default)]
 struct Want {
@@ -627,8 +630,7 @@ struct Want {
     browse_conditions: Vec<(Option<String>, String, String)>,
     browse_interventions: Vec<(Option<String>, String, String)>,
     keywords: Vec<String>,
-    /// id, type, domain, link
-    secondary_ids: Vec<(String, Option<String>, Option<String>, Option<String>)>,
+    secondary_ids: Vec<WantSecondaryId>,
 }
 
 /// A compiled pattern, compiled once per thread (the XML lookups run on 450 records).
@@ -645,7 +647,7 @@ fn is_bullet_token(t: &str) -> bool {
 }
 
 /// A line's first word with a symbol bullet glued to it ("•Subject", "*Note:") is that word.
-fn glued_bullet<'a>(t: &'a str) -> Option<&'a str> {
+fn glued_bullet(t: &str) -> Option<&str> {
     let first = t.chars().next()?;
     matches!(first, '*' | '•' | '·' | '–' | '▪' | '●' | '○' | '§').then(|| &t[first.len_utf8()..])
 }
