@@ -60,6 +60,13 @@ KEYS = {
     "outcomes": ["nct_id", "outcome_index"],
     "outcome_timepoints": ["nct_id", "outcome_index", "timepoint_index"],
     "references": ["nct_id", "reference_index"],
+    "sponsors": ["nct_id", "sponsor_index"],
+    "locations": ["nct_id", "location_index"],
+    "browse_conditions": ["nct_id", "term_index"],
+    "browse_interventions": ["nct_id", "term_index"],
+    "keywords": ["nct_id", "keyword_index"],
+    "secondary_ids": ["nct_id", "secondary_id_index"],
+    "eligibility": ["nct_id", "criterion_index"],
 }
 
 
@@ -82,7 +89,9 @@ def test_every_table_is_written_and_counted(schema, manifest, out):
 
 
 @pytest.fixture(params=["trials", "conditions", "arms", "interventions", "arm_interventions", "doses",
-                        "outcomes", "outcome_timepoints", "references", "record_issues"])
+                        "outcomes", "outcome_timepoints", "references", "sponsors", "locations",
+                        "browse_conditions", "browse_interventions", "keywords", "secondary_ids",
+                        "eligibility", "record_issues"])
 def table(request, schema, out):
     name = request.param
     assert name in schema, f"{name} no longer in `trialtables schema`: update this list"

@@ -25,7 +25,8 @@ use serde::de::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::model::{
-    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
+    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawMeshTerm, RawOutcome, RawRecord,
+    RawReference, RawResponsibleParty, RawSecondaryId, RawSponsor, Severity, SourceFormat,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -185,25 +186,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjList<T> {
 #[serde(default, rename_all = "camelCase")]
 struct StudyDoc {
     protocol_section: Option<Protocol>,
+    derived_section: Lenient<Derived>,
+    has_results: Text,
     #[serde(rename = "ProtocolSection")]
     v1_protocol: Option<crate::api_v1_json::Protocol>,
+    #[serde(rename = "DerivedSection")]
+    v1_derived: Lenient<crate::api_v1_json::Derived>,
     #[serde(rename = "Study")]
     v1_study: Option<crate::api_v1_json::Study>,
     #[serde(rename = "FullStudy")]
     v1_full_study: Option<crate::api_v1_json::FullStudy>,
 }
 
+/// The parts of one study that are read, in the API v2 model.
+#[derive(Debug, Default)]
+pub(crate) struct StudyParts {
+    /// `protocolSection`.
+    pub(crate) protocol: Protocol,
+    /// `derivedSection` (MeSH terms).
+    pub(crate) derived: Lenient<Derived>,
+    /// Top-level `hasResults` (API v2 only).
+    pub(crate) has_results: Text,
+}
+
 impl StudyDoc {
-    /// The protocol section in the API v2 model, and the layout it was read from.
-    fn into_study(self) -> Option<(Protocol, SourceFormat)> {
-        if let Some(p) = self.protocol_section {
-            return Some((p, SourceFormat::CtgovApiV2Json));
+    /// The study in the API v2 model, and the layout it was read from.
+    fn into_study(self) -> Option<(StudyParts, SourceFormat)> {
+        if let Some(protocol) = self.protocol_section {
+            return Some((
+                StudyParts { protocol, derived: self.derived_section, has_results: self.has_results },
+                SourceFormat::CtgovApiV2Json,
+            ));
         }
-        let v1 = self
-            .v1_protocol
-            .or(self.v1_study.and_then(|s| s.protocol))
-            .or(self.v1_full_study.and_then(|f| f.study).and_then(|s| s.protocol))?;
-        Some((v1.into_v2(), SourceFormat::CtgovApiV1Json))
+        let study = match (self.v1_protocol, self.v1_study, self.v1_full_study) {
+            (Some(protocol), _, _) => crate::api_v1_json::Study { protocol: Some(protocol), derived: self.v1_derived },
+            (None, Some(s), _) if s.protocol.is_some() => s,
+            (None, _, Some(f)) => f.study?,
+            _ => return None,
+        };
+        let protocol = study.protocol?;
+        Some((
+            StudyParts { protocol: protocol.into_v2(), derived: study.derived.map(|d| d.into_v2()), has_results: Text::Absent },
+            SourceFormat::CtgovApiV1Json,
+        ))
     }
 }
 
@@ -220,6 +245,7 @@ pub(crate) struct Protocol {
     pub(crate) outcomes_module: Lenient<Outcomes>,
     pub(crate) eligibility_module: Lenient<Eligibility>,
     pub(crate) references_module: Lenient<References>,
+    pub(crate) contacts_locations_module: Lenient<ContactsLocations>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -228,6 +254,25 @@ pub(crate) struct Identification {
     pub(crate) nct_id: Text,
     pub(crate) brief_title: Text,
     pub(crate) official_title: Text,
+    pub(crate) acronym: Text,
+    pub(crate) org_study_id_info: Lenient<OrgStudyIdInfo>,
+    pub(crate) secondary_id_infos: ObjList<SecondaryIdInfo>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct OrgStudyIdInfo {
+    pub(crate) id: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct SecondaryIdInfo {
+    pub(crate) id: Text,
+    #[serde(rename = "type")]
+    pub(crate) kind: Text,
+    pub(crate) domain: Text,
+    pub(crate) link: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -248,18 +293,86 @@ pub(crate) struct Status {
     pub(crate) completion_date_struct: Lenient<DateStruct>,
     pub(crate) study_first_post_date_struct: Lenient<DateStruct>,
     pub(crate) last_update_post_date_struct: Lenient<DateStruct>,
+    pub(crate) why_stopped: Text,
+    pub(crate) results_first_post_date_struct: Lenient<DateStruct>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub(crate) struct Sponsors {
-    pub(crate) lead_sponsor: Lenient<NameOnly>,
+    pub(crate) lead_sponsor: Lenient<Sponsor>,
+    pub(crate) collaborators: ObjList<Sponsor>,
+    pub(crate) responsible_party: Lenient<ResponsibleParty>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-pub(crate) struct NameOnly {
+pub(crate) struct Sponsor {
     pub(crate) name: Text,
+    pub(crate) class: Text,
+}
+
+/// `responsibleParty`; records migrated from the old registry state the person in
+/// `oldNameTitle` and the organisation in `oldOrganization` instead.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct ResponsibleParty {
+    #[serde(rename = "type")]
+    pub(crate) kind: Text,
+    pub(crate) investigator_full_name: Text,
+    pub(crate) investigator_title: Text,
+    pub(crate) investigator_affiliation: Text,
+    pub(crate) old_name_title: Text,
+    pub(crate) old_organization: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ContactsLocations {
+    pub(crate) locations: ObjList<Location>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct Location {
+    pub(crate) facility: Text,
+    pub(crate) city: Text,
+    pub(crate) state: Text,
+    pub(crate) zip: Text,
+    pub(crate) country: Text,
+    pub(crate) status: Text,
+    pub(crate) geo_point: Lenient<GeoPoint>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct GeoPoint {
+    pub(crate) lat: Text,
+    pub(crate) lon: Text,
+}
+
+/// `derivedSection`: the registry's MeSH indexing.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct Derived {
+    pub(crate) condition_browse_module: Lenient<Browse>,
+    pub(crate) intervention_browse_module: Lenient<Browse>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct Browse {
+    pub(crate) meshes: ObjList<Mesh>,
+    pub(crate) ancestors: ObjList<Mesh>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct Mesh {
+    /// Some re-serialisations spell it `id_str`.
+    #[serde(alias = "id_str")]
+    pub(crate) id: Text,
+    pub(crate) term: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -359,6 +472,7 @@ pub(crate) struct Eligibility {
     pub(crate) maximum_age: Text,
     pub(crate) sex: Text,
     pub(crate) healthy_volunteers: Text,
+    pub(crate) eligibility_criteria: Text,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -457,6 +571,26 @@ impl Mapper<'_> {
         }
     }
 
+    /// MeSH terms of a browse module: direct matches, then ancestors.
+    fn browse(&mut self, b: &Lenient<Browse>, name: &str) -> Vec<RawMeshTerm> {
+        let mut out = Vec::new();
+        let Some(b) = self.module(b, name) else { return out };
+        for (list, ancestor, key) in [(&b.meshes, false, "meshes"), (&b.ancestors, true, "ancestors")] {
+            for (i, t) in list.0.iter().enumerate() {
+                let Some(t) = self.module(t, key) else { continue };
+                let mesh_id = self.raw(&t.id, "mesh_id");
+                match self.raw(&t.term, "mesh_term") {
+                    Some(term) => out.push(RawMeshTerm { term, mesh_id, ancestor }),
+                    None => {
+                        let line = mesh_id.as_ref().map(|r| r.line).unwrap_or(self.lines.first_line);
+                        self.missing("mesh_term", line, &format!("{name}.{key}[{i}] has no term; this MeSH term is not kept"))
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn missing(&mut self, field: &str, line: u32, what: &str) {
         self.findings.push(Finding { severity: Severity::Warning, field: Some(field.to_string()), line, message: what.to_string() });
     }
@@ -498,7 +632,8 @@ fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
     name
 }
 
-fn map_study(p: &Protocol, layout: SourceFormat, path: &str, lines: &Lines) -> RawRecord {
+fn map_study(study: &StudyParts, layout: SourceFormat, path: &str, lines: &Lines) -> RawRecord {
+    let p = &study.protocol;
     let mut rec = RawRecord::new(path, layout, lines.first_line);
     let mut m = Mapper { lines, findings: Vec::new() };
 
@@ -506,6 +641,20 @@ fn map_study(p: &Protocol, layout: SourceFormat, path: &str, lines: &Lines) -> R
         rec.nct_id = m.raw(&id.nct_id, "nct_id");
         rec.brief_title = m.raw(&id.brief_title, "brief_title");
         rec.official_title = m.raw(&id.official_title, "official_title");
+        rec.acronym = m.raw(&id.acronym, "acronym");
+        if let Some(org) = m.module(&id.org_study_id_info, "orgStudyIdInfo") {
+            rec.org_study_id = m.raw(&org.id, "org_study_id");
+        }
+        for (i, sid) in id.secondary_id_infos.0.iter().enumerate() {
+            let Some(sid) = m.module(sid, "secondaryIdInfos") else { continue };
+            let id_type = m.raw(&sid.kind, "secondary_id_type");
+            let domain = m.raw(&sid.domain, "secondary_id_domain");
+            let link = m.raw(&sid.link, "secondary_id_link");
+            match m.raw(&sid.id, "secondary_id") {
+                Some(id) => rec.secondary_ids.push(RawSecondaryId { id, id_type, domain, link }),
+                None => m.missing("secondary_id", rec.line, &format!("secondaryIdInfos[{i}] has no id; this secondary id is not kept")),
+            }
+        }
     }
     if let Some(s) = m.module(&p.status_module, "statusModule") {
         rec.overall_status = m.raw(&s.overall_status, "overall_status");
@@ -516,11 +665,62 @@ fn map_study(p: &Protocol, layout: SourceFormat, path: &str, lines: &Lines) -> R
         (rec.completion_date, rec.completion_date_type) = m.date(&s.completion_date_struct, "completionDateStruct");
         (rec.first_posted_date, _) = m.date(&s.study_first_post_date_struct, "studyFirstPostDateStruct");
         (rec.last_update_date, _) = m.date(&s.last_update_post_date_struct, "lastUpdatePostDateStruct");
+        rec.why_stopped = m.raw(&s.why_stopped, "why_stopped");
+        (rec.results_first_posted_date, _) = m.date(&s.results_first_post_date_struct, "resultsFirstPostDateStruct");
     }
+    rec.has_results = m.raw(&study.has_results, "has_results");
     if let Some(s) = m.module(&p.sponsor_collaborators_module, "sponsorCollaboratorsModule") {
         if let Some(lead) = m.module(&s.lead_sponsor, "leadSponsor") {
             rec.lead_sponsor = m.raw(&lead.name, "lead_sponsor");
+            rec.lead_sponsor_class = m.raw(&lead.class, "lead_sponsor_class");
         }
+        for (i, c) in s.collaborators.0.iter().enumerate() {
+            let Some(c) = m.module(c, "collaborators") else { continue };
+            let agency_class = m.raw(&c.class, "collaborator_class");
+            match m.raw(&c.name, "collaborator_name") {
+                Some(name) => rec.collaborators.push(RawSponsor { name, agency_class }),
+                None => m.missing("collaborator_name", rec.line, &format!("collaborators[{i}] has no name; this collaborator is not kept")),
+            }
+        }
+        if let Some(rp) = m.module(&s.responsible_party, "responsibleParty") {
+            let party = RawResponsibleParty {
+                party_type: m.raw(&rp.kind, "responsible_party_type"),
+                name: m
+                    .raw(&rp.investigator_full_name, "responsible_party_name")
+                    .or_else(|| m.raw(&rp.old_name_title, "responsible_party_name")),
+                title: m.raw(&rp.investigator_title, "responsible_party_title"),
+                affiliation: m
+                    .raw(&rp.investigator_affiliation, "responsible_party_affiliation")
+                    .or_else(|| m.raw(&rp.old_organization, "responsible_party_affiliation")),
+            };
+            if party.party_type.is_some() || party.name.is_some() || party.title.is_some() || party.affiliation.is_some() {
+                rec.responsible_party = Some(party);
+            }
+        }
+    }
+    if let Some(c) = m.module(&p.contacts_locations_module, "contactsLocationsModule") {
+        for loc in &c.locations.0 {
+            let Some(loc) = m.module(loc, "locations") else { continue };
+            let (latitude, longitude) = match m.module(&loc.geo_point, "geoPoint") {
+                Some(g) => (m.raw(&g.lat, "location_latitude"), m.raw(&g.lon, "location_longitude")),
+                None => (None, None),
+            };
+            let l = RawLocation {
+                facility: m.raw(&loc.facility, "location_facility"),
+                city: m.raw(&loc.city, "location_city"),
+                state: m.raw(&loc.state, "location_state"),
+                zip: m.raw(&loc.zip, "location_zip"),
+                country: m.raw(&loc.country, "location_country"),
+                status: m.raw(&loc.status, "location_status"),
+                latitude,
+                longitude,
+            };
+            rec.locations.push(l);
+        }
+    }
+    if let Some(d) = m.module(&study.derived, "derivedSection") {
+        rec.condition_browse = m.browse(&d.condition_browse_module, "conditionBrowseModule");
+        rec.intervention_browse = m.browse(&d.intervention_browse_module, "interventionBrowseModule");
     }
     if let Some(d) = m.module(&p.description_module, "descriptionModule") {
         rec.brief_summary = m.raw(&d.brief_summary, "brief_summary");
@@ -599,6 +799,7 @@ fn map_study(p: &Protocol, layout: SourceFormat, path: &str, lines: &Lines) -> R
         rec.max_age = m.raw(&e.maximum_age, "max_age");
         rec.sex = m.raw(&e.sex, "sex");
         rec.healthy_volunteers = m.raw(&e.healthy_volunteers, "healthy_volunteers");
+        rec.eligibility_criteria = m.raw(&e.eligibility_criteria, "eligibility_criteria");
     }
     if let Some(r) = m.module(&p.references_module, "referencesModule") {
         for reference in &r.references.0 {

@@ -29,6 +29,8 @@ pub(crate) struct FullStudy {
 pub(crate) struct Study {
     #[serde(rename = "ProtocolSection")]
     pub(crate) protocol: Option<Protocol>,
+    #[serde(rename = "DerivedSection")]
+    pub(crate) derived: Lenient<Derived>,
 }
 
 /// `ProtocolSection`.
@@ -45,6 +47,7 @@ pub(crate) struct Protocol {
     outcomes_module: Lenient<Outcomes>,
     eligibility_module: Lenient<Eligibility>,
     references_module: Lenient<References>,
+    contacts_locations_module: Lenient<ContactsLocations>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +57,24 @@ struct Identification {
     nct_id: Text,
     brief_title: Text,
     official_title: Text,
+    acronym: Text,
+    org_study_id_info: Lenient<OrgStudyIdInfo>,
+    secondary_id_info_list: Lenient<SecondaryIdInfoList>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct OrgStudyIdInfo {
+    org_study_id: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct SecondaryIdInfo {
+    secondary_id: Text,
+    secondary_id_type: Text,
+    secondary_id_domain: Text,
+    secondary_id_link: Text,
 }
 
 /// Every `XxxDateStruct` is `{"XxxDate": ..., "XxxDateType": ...}`.
@@ -61,10 +82,10 @@ struct Identification {
 #[serde(default)]
 struct DateStruct {
     #[serde(alias = "StartDate", alias = "PrimaryCompletionDate", alias = "CompletionDate")]
-    #[serde(alias = "StudyFirstPostDate", alias = "LastUpdatePostDate")]
+    #[serde(alias = "StudyFirstPostDate", alias = "LastUpdatePostDate", alias = "ResultsFirstPostDate")]
     date: Text,
     #[serde(alias = "StartDateType", alias = "PrimaryCompletionDateType", alias = "CompletionDateType")]
-    #[serde(alias = "StudyFirstPostDateType", alias = "LastUpdatePostDateType")]
+    #[serde(alias = "StudyFirstPostDateType", alias = "LastUpdatePostDateType", alias = "ResultsFirstPostDateType")]
     kind: Text,
 }
 
@@ -78,18 +99,92 @@ struct Status {
     completion_date_struct: Lenient<DateStruct>,
     study_first_post_date_struct: Lenient<DateStruct>,
     last_update_post_date_struct: Lenient<DateStruct>,
+    why_stopped: Text,
+    results_first_post_date_struct: Lenient<DateStruct>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 struct Sponsors {
     lead_sponsor: Lenient<LeadSponsor>,
+    collaborator_list: Lenient<CollaboratorList>,
+    responsible_party: Lenient<ResponsibleParty>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 struct LeadSponsor {
     lead_sponsor_name: Text,
+    lead_sponsor_class: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct Collaborator {
+    collaborator_name: Text,
+    collaborator_class: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct ResponsibleParty {
+    responsible_party_type: Text,
+    responsible_party_investigator_full_name: Text,
+    responsible_party_investigator_title: Text,
+    responsible_party_investigator_affiliation: Text,
+    responsible_party_old_name_title: Text,
+    responsible_party_old_organization: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct ContactsLocations {
+    location_list: Lenient<LocationList>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct Location {
+    location_facility: Text,
+    location_city: Text,
+    location_state: Text,
+    location_zip: Text,
+    location_country: Text,
+    location_status: Text,
+}
+
+/// `DerivedSection`: the registry's MeSH indexing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub(crate) struct Derived {
+    condition_browse_module: Lenient<ConditionBrowse>,
+    intervention_browse_module: Lenient<InterventionBrowse>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct ConditionBrowse {
+    condition_mesh_list: Lenient<ConditionMeshList>,
+    condition_ancestor_list: Lenient<ConditionAncestorList>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+struct InterventionBrowse {
+    intervention_mesh_list: Lenient<InterventionMeshList>,
+    intervention_ancestor_list: Lenient<InterventionAncestorList>,
+}
+
+/// `ConditionMesh`, `ConditionAncestor`, `InterventionMesh` and `InterventionAncestor`
+/// differ only in their prefix.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Mesh {
+    #[serde(alias = "ConditionMeshId", alias = "ConditionAncestorId", alias = "InterventionMeshId", alias = "InterventionAncestorId")]
+    id: Text,
+    #[serde(alias = "ConditionMeshTerm", alias = "ConditionAncestorTerm", alias = "InterventionMeshTerm")]
+    #[serde(alias = "InterventionAncestorTerm")]
+    term: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +218,13 @@ wrapped_list!(PrimaryOutcomeList, "PrimaryOutcome", ObjList<Outcome>);
 wrapped_list!(SecondaryOutcomeList, "SecondaryOutcome", ObjList<Outcome>);
 wrapped_list!(OtherOutcomeList, "OtherOutcome", ObjList<Outcome>);
 wrapped_list!(ReferenceList, "Reference", ObjList<Reference>);
+wrapped_list!(SecondaryIdInfoList, "SecondaryIdInfo", ObjList<SecondaryIdInfo>);
+wrapped_list!(CollaboratorList, "Collaborator", ObjList<Collaborator>);
+wrapped_list!(LocationList, "Location", ObjList<Location>);
+wrapped_list!(ConditionMeshList, "ConditionMesh", ObjList<Mesh>);
+wrapped_list!(ConditionAncestorList, "ConditionAncestor", ObjList<Mesh>);
+wrapped_list!(InterventionMeshList, "InterventionMesh", ObjList<Mesh>);
+wrapped_list!(InterventionAncestorList, "InterventionAncestor", ObjList<Mesh>);
 
 /// The items of a wrapped list; a wrapper of the wrong shape is a list of one bad item, so
 /// it is reported (as a module of the wrong shape is) rather than silently empty.
@@ -233,6 +335,7 @@ struct Eligibility {
     maximum_age: Text,
     gender: Text,
     healthy_volunteers: Text,
+    eligibility_criteria: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,6 +363,30 @@ fn date(d: DateStruct) -> v2::DateStruct {
     v2::DateStruct { date: d.date, kind: d.kind }
 }
 
+fn mesh(m: Mesh) -> v2::Mesh {
+    v2::Mesh { id: m.id, term: m.term }
+}
+
+fn sponsor(name: Text, class: Text) -> v2::Sponsor {
+    v2::Sponsor { name, class }
+}
+
+impl Derived {
+    /// The same derived section in the API v2 model.
+    pub(crate) fn into_v2(self) -> v2::Derived {
+        v2::Derived {
+            condition_browse_module: self.condition_browse_module.map(|b| v2::Browse {
+                meshes: obj_items(b.condition_mesh_list, |l| l.items).map(mesh),
+                ancestors: obj_items(b.condition_ancestor_list, |l| l.items).map(mesh),
+            }),
+            intervention_browse_module: self.intervention_browse_module.map(|b| v2::Browse {
+                meshes: obj_items(b.intervention_mesh_list, |l| l.items).map(mesh),
+                ancestors: obj_items(b.intervention_ancestor_list, |l| l.items).map(mesh),
+            }),
+        }
+    }
+}
+
 fn outcome(o: Outcome) -> v2::Outcome {
     v2::Outcome { measure: o.measure, description: o.description, time_frame: o.time_frame }
 }
@@ -272,6 +399,14 @@ impl Protocol {
                 nct_id: i.nct_id,
                 brief_title: i.brief_title,
                 official_title: i.official_title,
+                acronym: i.acronym,
+                org_study_id_info: i.org_study_id_info.map(|o| v2::OrgStudyIdInfo { id: o.org_study_id }),
+                secondary_id_infos: obj_items(i.secondary_id_info_list, |l| l.items).map(|x| v2::SecondaryIdInfo {
+                    id: x.secondary_id,
+                    kind: x.secondary_id_type,
+                    domain: x.secondary_id_domain,
+                    link: x.secondary_id_link,
+                }),
             }),
             status_module: self.status_module.map(|s| v2::Status {
                 overall_status: s.overall_status,
@@ -281,10 +416,21 @@ impl Protocol {
                 completion_date_struct: s.completion_date_struct.map(date),
                 study_first_post_date_struct: s.study_first_post_date_struct.map(date),
                 last_update_post_date_struct: s.last_update_post_date_struct.map(date),
+                why_stopped: s.why_stopped,
+                results_first_post_date_struct: s.results_first_post_date_struct.map(date),
             }),
-            sponsor_collaborators_module: self
-                .sponsor_collaborators_module
-                .map(|s| v2::Sponsors { lead_sponsor: s.lead_sponsor.map(|l| v2::NameOnly { name: l.lead_sponsor_name }) }),
+            sponsor_collaborators_module: self.sponsor_collaborators_module.map(|s| v2::Sponsors {
+                lead_sponsor: s.lead_sponsor.map(|l| sponsor(l.lead_sponsor_name, l.lead_sponsor_class)),
+                collaborators: obj_items(s.collaborator_list, |l| l.items).map(|c| sponsor(c.collaborator_name, c.collaborator_class)),
+                responsible_party: s.responsible_party.map(|r| v2::ResponsibleParty {
+                    kind: r.responsible_party_type,
+                    investigator_full_name: r.responsible_party_investigator_full_name,
+                    investigator_title: r.responsible_party_investigator_title,
+                    investigator_affiliation: r.responsible_party_investigator_affiliation,
+                    old_name_title: r.responsible_party_old_name_title,
+                    old_organization: r.responsible_party_old_organization,
+                }),
+            }),
             description_module: self
                 .description_module
                 .map(|d| v2::Description { brief_summary: d.brief_summary, detailed_description: d.detailed_description }),
@@ -328,6 +474,7 @@ impl Protocol {
                 maximum_age: e.maximum_age,
                 sex: e.gender,
                 healthy_volunteers: e.healthy_volunteers,
+                eligibility_criteria: e.eligibility_criteria,
             }),
             references_module: self.references_module.map(|r| v2::References {
                 references: obj_items(r.reference_list, |l| l.items).map(|x| v2::Reference {
@@ -335,6 +482,17 @@ impl Protocol {
                     kind: x.kind,
                     citation: x.citation,
                     doi: Text::Absent,
+                }),
+            }),
+            contacts_locations_module: self.contacts_locations_module.map(|c| v2::ContactsLocations {
+                locations: obj_items(c.location_list, |l| l.items).map(|l| v2::Location {
+                    facility: l.location_facility,
+                    city: l.location_city,
+                    state: l.location_state,
+                    zip: l.location_zip,
+                    country: l.location_country,
+                    status: l.location_status,
+                    geo_point: Lenient::Absent,
                 }),
             }),
         }

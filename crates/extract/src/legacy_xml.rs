@@ -16,7 +16,8 @@
 use quick_xml::events::{BytesStart, Event};
 
 use crate::model::{
-    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawOutcome, RawRecord, RawReference, Severity, SourceFormat,
+    Extracted, Finding, InputIssue, OutcomeKind, Raw, RawArm, RawIntervention, RawLocation, RawMeshTerm, RawOutcome, RawRecord,
+    RawReference, RawResponsibleParty, RawSecondaryId, RawSponsor, Severity, SourceFormat,
 };
 
 #[derive(Default)]
@@ -67,6 +68,18 @@ struct Open {
     first_received: Option<Raw>,
     last_submitted: Option<Raw>,
     last_changed: Option<Raw>,
+    /// `<sponsors><collaborator>` being read: agency, agency_class.
+    collaborator: (Option<Raw>, Option<Raw>),
+    /// `<location>` being read.
+    location: Option<RawLocation>,
+    /// Older files date results `<firstreceived_results_date>` instead of `<results_first_posted>`.
+    first_received_results: Option<Raw>,
+    /// Line of `<clinical_results>`, when the record has one.
+    clinical_results: Option<u32>,
+}
+
+fn empty_location() -> RawLocation {
+    RawLocation { facility: None, city: None, state: None, zip: None, country: None, status: None, latitude: None, longitude: None }
 }
 
 struct Lines<'a> {
@@ -141,7 +154,7 @@ fn read_str(path: &str, doc: &str) -> Extracted {
                 buf_line = line;
                 buf_type = type_attr(&e);
                 if let Some(o) = open.as_mut() {
-                    o.start(&stack);
+                    o.start(&stack, line);
                 }
             }
             Event::Empty(e) => {
@@ -160,7 +173,7 @@ fn read_str(path: &str, doc: &str) -> Extracted {
                 }
                 if let Some(o) = open.as_mut() {
                     stack.push(name);
-                    o.start(&stack);
+                    o.start(&stack, line);
                     let t = type_attr(&e);
                     o.end(&stack, "", line, t);
                     stack.pop();
@@ -278,6 +291,10 @@ impl Open {
             first_received: None,
             last_submitted: None,
             last_changed: None,
+            collaborator: (None, None),
+            location: None,
+            first_received_results: None,
+            clinical_results: None,
         }
     }
 
@@ -286,12 +303,14 @@ impl Open {
         stack.get(self.depth + 1..).unwrap_or(&[])
     }
 
-    fn start(&mut self, stack: &[String]) {
+    fn start(&mut self, stack: &[String], line: u32) {
         let rel = self.rel(stack);
         if rel.len() != 1 {
             return;
         }
         match rel[0].as_str() {
+            "clinical_results" => self.clinical_results = self.clinical_results.or(Some(line)),
+            "location" => self.location = Some(empty_location()),
             "arm_group" => self.arm = Some(Arm::default()),
             "intervention" => self.intervention = Some(Intervention::default()),
             "primary_outcome" => self.outcome = Some((OutcomeKind::Primary, Outcome::default())),
@@ -368,6 +387,73 @@ impl Open {
             ["last_update_submitted"] => self.last_submitted = v(),
             ["lastchanged_date"] => self.last_changed = v(),
             ["sponsors", "lead_sponsor", "agency"] => r.lead_sponsor = v(),
+            ["sponsors", "lead_sponsor", "agency_class"] => r.lead_sponsor_class = v(),
+            ["sponsors", "collaborator", "agency"] => self.collaborator.0 = v(),
+            ["sponsors", "collaborator", "agency_class"] => self.collaborator.1 = v(),
+            ["sponsors", "collaborator"] => match std::mem::take(&mut self.collaborator) {
+                (Some(name), agency_class) => r.collaborators.push(RawSponsor { name, agency_class }),
+                (None, _) => {
+                    self.warn("collaborator_name", line, "<collaborator> without <agency>: this collaborator is not kept".to_string())
+                }
+            },
+            ["acronym"] => r.acronym = v(),
+            ["id_info", "org_study_id"] => r.org_study_id = v(),
+            ["id_info", "secondary_id"] => {
+                if let Some(id) = v() {
+                    r.secondary_ids.push(RawSecondaryId { id, id_type: None, domain: None, link: None });
+                }
+            }
+            ["why_stopped"] => r.why_stopped = v(),
+            ["number_of_arms"] => r.number_of_arms = v(),
+            ["results_first_posted"] => r.results_first_posted_date = v(),
+            ["firstreceived_results_date"] => self.first_received_results = v(),
+            ["responsible_party", field] => {
+                let slot =
+                    r.responsible_party.get_or_insert(RawResponsibleParty { party_type: None, name: None, title: None, affiliation: None });
+                match *field {
+                    "responsible_party_type" => slot.party_type = v(),
+                    "investigator_full_name" => slot.name = v(),
+                    "investigator_title" => slot.title = v(),
+                    "investigator_affiliation" => slot.affiliation = v(),
+                    // The pre-2011 form: one "name, title" string and an organisation.
+                    "name_title" => slot.name = slot.name.take().or_else(v),
+                    "organization" => slot.affiliation = slot.affiliation.take().or_else(v),
+                    _ => {}
+                }
+            }
+            ["location", "facility", "name"] => {
+                if let Some(l) = self.location.as_mut() {
+                    l.facility = v();
+                }
+            }
+            ["location", "facility", "address", field] => {
+                if let Some(l) = self.location.as_mut() {
+                    match *field {
+                        "city" => l.city = v(),
+                        "state" => l.state = v(),
+                        "zip" => l.zip = v(),
+                        "country" => l.country = v(),
+                        _ => {}
+                    }
+                }
+            }
+            ["location", "status"] => {
+                if let Some(l) = self.location.as_mut() {
+                    l.status = v();
+                }
+            }
+            ["location"] => {
+                if let Some(l) = self.location.take() {
+                    r.locations.push(l);
+                }
+            }
+            ["condition_browse", "mesh_term"] => {
+                r.condition_browse.extend(v().map(|term| RawMeshTerm { term, mesh_id: None, ancestor: false }))
+            }
+            ["intervention_browse", "mesh_term"] => {
+                r.intervention_browse.extend(v().map(|term| RawMeshTerm { term, mesh_id: None, ancestor: false }))
+            }
+            ["eligibility", "criteria", "textblock"] => r.eligibility_criteria = v(),
             ["condition"] => r.conditions.extend(v()),
             ["keyword"] => r.keywords.extend(v()),
             ["eligibility", "minimum_age"] => r.min_age = v(),
@@ -526,6 +612,28 @@ impl Open {
                     message: format!("no <last_update_posted>: last update date taken from <{name}> (older record)"),
                 });
             }
+        }
+        if self.rec.results_first_posted_date.is_none() {
+            if let Some(f) = self.first_received_results.take() {
+                let line = f.line;
+                self.rec.results_first_posted_date = Some(f);
+                self.rec.findings.push(Finding {
+                    severity: Severity::Info,
+                    field: Some("results_first_posted_date".to_string()),
+                    line,
+                    message: "no <results_first_posted>: results first posted date taken from <firstreceived_results_date> (older record)"
+                        .to_string(),
+                });
+            }
+        }
+        if let Some(line) = self.clinical_results {
+            self.rec.has_results = Raw::non_empty("true", line);
+            self.rec.findings.push(Finding {
+                severity: Severity::Info,
+                field: Some("has_results".to_string()),
+                line,
+                message: "has_results inferred: the record holds a <clinical_results> section (legacy XML states no flag)".to_string(),
+            });
         }
         if self.rec.nct_id.is_none() {
             let line = self.rec.line;

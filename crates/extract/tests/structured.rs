@@ -1091,3 +1091,98 @@ fn snapshot_xml_record() {
     let x = extract(p, &fixture(p));
     insta::assert_yaml_snapshot!("xml_NCT00739817", x.records[0]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 17 fields: lines, jsonlite wrapping, old spellings, and what is not kept.
+// ---------------------------------------------------------------------------------------
+
+/// The line of the first occurrence of `needle` in `doc`.
+fn line_of(doc: &str, needle: &str) -> u32 {
+    let at = doc.find(needle).unwrap_or_else(|| panic!("{needle} not in doc"));
+    doc[..at].matches('\n').count() as u32 + 1
+}
+
+#[test]
+fn protocol_fields_of_api_v2_keep_their_lines_and_report_what_is_not_kept() {
+    let doc = r#"{"protocolSection": {
+  "identificationModule": {"nctId": "NCT00000017", "acronym": ["ACR"],
+    "orgStudyIdInfo": {"id": "ORG-1"},
+    "secondaryIdInfos": [{"id": "2020-1", "type": "EUDRACT_NUMBER"}, {"type": "OTHER"}]},
+  "statusModule": {"whyStopped": "funding", "resultsFirstPostDateStruct": {"date": "2019-02-26", "type": "ACTUAL"}},
+  "sponsorCollaboratorsModule": {
+    "leadSponsor": {"name": "Acme", "class": "INDUSTRY"},
+    "collaborators": [{"name": "NCI", "class": "NIH"}, {"class": "OTHER"}],
+    "responsibleParty": {"oldNameTitle": "Dr X, PI", "oldOrganization": "Uni"}},
+  "contactsLocationsModule": {"locations": [
+    {"facility": "Site A", "country": "France", "status": "RECRUITING", "geoPoint": {"lat": 48.85, "lon": 2.35}}]},
+  "eligibilityModule": {"eligibilityCriteria": "Inclusion Criteria:\n\n* adults"}},
+ "derivedSection": {"conditionBrowseModule": {
+    "meshes": [{"id": "D1", "term": "Lupus"}],
+    "ancestors": [{"id_str": "D2", "term": "Autoimmune Diseases"}, {"id": "D3"}]}},
+ "hasResults": [true]}"#;
+    let ex = extract("p17.json", doc.as_bytes());
+    assert_eq!(ex.records.len(), 1, "{:?}", ex.issues);
+    let r = &ex.records[0];
+    let at = |r: &Option<Raw>| r.as_ref().map(|x| (x.text.clone(), x.line));
+    assert_eq!(at(&r.acronym), Some(("ACR".into(), line_of(doc, "\"ACR\""))));
+    assert_eq!(at(&r.org_study_id), Some(("ORG-1".into(), line_of(doc, "ORG-1"))));
+    assert_eq!(at(&r.why_stopped), Some(("funding".into(), line_of(doc, "funding"))));
+    assert_eq!(at(&r.has_results), Some(("true".into(), line_of(doc, "[true]"))));
+    assert_eq!(txt(&r.results_first_posted_date), Some("2019-02-26"));
+    assert_eq!(txt(&r.lead_sponsor_class), Some("INDUSTRY"));
+    assert_eq!(r.secondary_ids.len(), 1);
+    assert_eq!(txt(&r.secondary_ids[0].id_type), Some("EUDRACT_NUMBER"));
+    assert_eq!(r.collaborators.len(), 1);
+    assert_eq!(r.collaborators[0].name.line, line_of(doc, "\"NCI\""));
+    let rp = r.responsible_party.as_ref().unwrap();
+    assert_eq!((txt(&rp.name), txt(&rp.affiliation), txt(&rp.party_type)), (Some("Dr X, PI"), Some("Uni"), None));
+    assert_eq!(r.locations.len(), 1);
+    let l = &r.locations[0];
+    assert_eq!((txt(&l.latitude), txt(&l.longitude), txt(&l.status)), (Some("48.85"), Some("2.35"), Some("RECRUITING")));
+    assert_eq!(l.facility.as_ref().unwrap().line, line_of(doc, "Site A"));
+    let mesh: Vec<(&str, Option<&str>, bool)> =
+        r.condition_browse.iter().map(|m| (m.term.text.as_str(), txt(&m.mesh_id), m.ancestor)).collect();
+    assert_eq!(mesh, vec![("Lupus", Some("D1"), false), ("Autoimmune Diseases", Some("D2"), true)]);
+    assert_eq!(txt(&r.eligibility_criteria), Some("Inclusion Criteria:\n\n* adults"));
+    // What was not kept is a finding each: the secondary id, collaborator and MeSH term
+    // without their identifying value.
+    let fields: Vec<&str> = r.findings.iter().filter_map(|f| f.field.as_deref()).collect();
+    for f in ["secondary_id", "collaborator_name", "mesh_term"] {
+        assert!(fields.contains(&f), "{f} not in {fields:?}");
+    }
+}
+
+#[test]
+fn protocol_fields_of_legacy_xml_old_forms_and_inferred_results() {
+    let doc = "<clinical_study>\n<id_info><org_study_id>O-1</org_study_id><secondary_id>S-1</secondary_id><nct_id>NCT00000018</nct_id></id_info>\n\
+<sponsors><lead_sponsor><agency>Acme</agency><agency_class>U.S. Fed</agency_class></lead_sponsor>\n\
+<collaborator><agency_class>Other</agency_class></collaborator>\n\
+<collaborator><agency>NCI</agency><agency_class>NIH</agency_class></collaborator></sponsors>\n\
+<number_of_arms>2</number_of_arms>\n\
+<location><facility><name>Site A</name><address><city>Lyon</city><country>France</country></address></facility><status>Recruiting</status></location>\n\
+<responsible_party><name_title>Dr X</name_title><organization>Uni</organization></responsible_party>\n\
+<firstreceived_results_date>November 20, 2012</firstreceived_results_date>\n\
+<condition_browse><mesh_term>Lupus</mesh_term></condition_browse>\n\
+<clinical_results><baseline/></clinical_results>\n</clinical_study>\n";
+    let ex = extract("p17.xml", doc.as_bytes());
+    assert_eq!(ex.records.len(), 1, "{:?}", ex.issues);
+    let r = &ex.records[0];
+    assert_eq!((txt(&r.org_study_id), txt(&r.number_of_arms), txt(&r.lead_sponsor_class)), (Some("O-1"), Some("2"), Some("U.S. Fed")));
+    assert_eq!(texts(&r.secondary_ids.iter().map(|s| s.id.clone()).collect::<Vec<_>>()), vec!["S-1"]);
+    assert_eq!(r.collaborators.iter().map(|c| c.name.text.as_str()).collect::<Vec<_>>(), vec!["NCI"]);
+    let rp = r.responsible_party.as_ref().unwrap();
+    assert_eq!((txt(&rp.name), txt(&rp.affiliation)), (Some("Dr X"), Some("Uni")));
+    let l = &r.locations[0];
+    assert_eq!(
+        (txt(&l.facility), txt(&l.city), txt(&l.country), txt(&l.status)),
+        (Some("Site A"), Some("Lyon"), Some("France"), Some("Recruiting"))
+    );
+    assert_eq!(l.facility.as_ref().unwrap().line, 7);
+    assert_eq!(r.condition_browse.iter().map(|m| (m.term.text.as_str(), m.mesh_id.is_none())).collect::<Vec<_>>(), vec![("Lupus", true)]);
+    assert_eq!(txt(&r.results_first_posted_date), Some("November 20, 2012"));
+    assert_eq!(r.has_results.as_ref().map(|h| (h.text.as_str(), h.line)), Some(("true", 11)));
+    let info: Vec<(&str, Severity)> = r.findings.iter().filter_map(|f| f.field.as_deref().map(|x| (x, f.severity))).collect();
+    for want in [("has_results", Severity::Info), ("results_first_posted_date", Severity::Info), ("collaborator_name", Severity::Warning)] {
+        assert!(info.contains(&want), "{want:?} not in {info:?}");
+    }
+}

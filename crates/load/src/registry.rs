@@ -89,6 +89,20 @@ tables! {
     timepoints: Timepoint = timepoints (many), "outcome_timepoints" [Core] => schema::outcome_timepoints;
     /// References.
     references: Reference = references (many), "references" [Core] => schema::references;
+    /// Lead sponsor and collaborators.
+    sponsors: Sponsor = sponsors (many), "sponsors" [RegistryDetails] => schema::sponsors;
+    /// Study sites.
+    locations: Location = locations (many), "locations" [RegistryDetails] => schema::locations;
+    /// Condition MeSH terms.
+    browse_conditions: BrowseTerm = browse_conditions (many), "browse_conditions" [RegistryDetails] => schema::browse_conditions;
+    /// Intervention MeSH terms.
+    browse_interventions: BrowseTerm = browse_interventions (many), "browse_interventions" [RegistryDetails] => schema::browse_interventions;
+    /// Keywords.
+    keywords: Keyword = keywords (many), "keywords" [RegistryDetails] => schema::keywords;
+    /// Secondary identifiers.
+    secondary_ids: SecondaryId = secondary_ids (many), "secondary_ids" [RegistryDetails] => schema::secondary_ids;
+    /// Eligibility criteria items.
+    eligibility: EligibilityCriterion = eligibility (many), "eligibility" [RegistryDetails] => schema::eligibility;
     /// Findings (last: they also hold rows that belong to no record).
     issues: RecordIssue = issues (many), "record_issues" [Core] => schema::record_issues;
 }
@@ -105,11 +119,18 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), names.len(), "{names:?}");
         assert_eq!(names.last(), Some(&"record_issues"));
+        let at = |n: &str| names.iter().position(|x| *x == n).unwrap_or_else(|| panic!("{n} not listed"));
+        let protocol = ["sponsors", "locations", "browse_conditions", "browse_interventions", "keywords", "secondary_ids", "eligibility"];
+        for (i, n) in protocol.iter().enumerate() {
+            assert_eq!(at(n), at("references") + 1 + i, "{n}: the protocol tables follow references, in this order");
+        }
         let mut t = Tables::default();
         let mut n = Normalized::default();
         n.conditions.push(Condition { nct_id: "N".into(), condition_index: 0, condition: "c".into(), category: None });
         t.push(n);
-        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let mut want = vec![0; TABLES.len()];
+        want[..2].copy_from_slice(&[1, 1]);
+        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), want);
         let b = t.take_batch(1, 10);
         assert_eq!((b.num_rows(), t.len_of(1)), (1, 0));
         assert_eq!(b.schema(), TABLES[1].schema());

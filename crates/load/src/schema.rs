@@ -96,6 +96,20 @@ pub fn trials(rows: &[Trial]) -> RecordBatch {
             c("healthy_volunteers", "Whether healthy volunteers are accepted.", boolc(rows, |r| r.healthy_volunteers)),
             c("cell_source", "Tissue source of the cell product: UMBILICAL_CORD, CORD_BLOOD, BONE_MARROW, PERIPHERAL_BLOOD, ADIPOSE, PLACENTA, DENTAL_PULP, MENSTRUAL_BLOOD, OTHER, or UNSPECIFIED (cells given, tissue not stated); null when no cell product.", dict(rows, |r| r.cell_source.as_deref())),
             c("cell_origin", "ALLOGENEIC or AUTOLOGOUS; null when unstated.", dict(rows, |r| r.cell_origin.as_deref())),
+            c("acronym", "Acronym as stated.", utf8(rows, |r| r.acronym.as_deref())),
+            c("org_study_id", "The sponsor's own study identifier as stated.", utf8(rows, |r| r.org_study_id.as_deref())),
+            c("why_stopped", "Why the study stopped (suspended, terminated or withdrawn), as stated.", utf8(rows, |r| r.why_stopped.as_deref())),
+            c("has_results", "Whether results are posted (API v2 hasResults; legacy XML: true when the record holds a results section, else null).", boolc(rows, |r| r.has_results)),
+            c("results_first_posted_date", "Results first posted date (first day of the stated period).", date32(rows, |r| d(&r.results_first_posted_date))),
+            c("results_first_posted_date_precision", "DAY, MONTH or YEAR.", dict(rows, |r| prec(&r.results_first_posted_date))),
+            c("results_first_posted_date_raw", "Results first posted date as stated.", utf8(rows, |r| r.results_first_posted_date_raw.as_deref())),
+            c("number_of_arms", "Number of arms as stated (legacy XML), else the number of arm groups listed; null when none.", i64c(rows, |r| r.number_of_arms)),
+            c("lead_sponsor_class", "Lead sponsor's agency class: INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN.", dict(rows, |r| r.lead_sponsor_class.as_deref())),
+            c("responsible_party_type", "SPONSOR, PRINCIPAL_INVESTIGATOR or SPONSOR_INVESTIGATOR.", dict(rows, |r| r.responsible_party_type.as_deref())),
+            c("responsible_party_name", "Responsible investigator's name (older records: name and title in one string).", utf8(rows, |r| r.responsible_party_name.as_deref())),
+            c("responsible_party_affiliation", "Responsible investigator's affiliation (older records: organisation).", utf8(rows, |r| r.responsible_party_affiliation.as_deref())),
+            c("eligibility_criteria", "Eligibility criteria text as stated (split into items in the eligibility table).", utf8(rows, |r| r.eligibility_criteria.as_deref())),
+            key("countries", "Countries of the sites: distinct, sorted (may be empty).", list_utf8(rows, |r| &r.countries)),
             key("source_format", "Input form or page layout the record was read from.", dict(rows, |r| Some(&r.source_format))),
             key("source_path", "Input file (archive members as archive!member).", utf8(rows, |r| Some(&r.source_path))),
             key("source_line", "Line of the input where the record starts (0 = unknown).", i64c(rows, |r| Some(r.source_line))),
@@ -242,6 +256,119 @@ pub fn references(rows: &[Reference]) -> RecordBatch {
             c("doi", "DOI (lower case), from the DOI field or found in the citation.", utf8(rows, |r| r.doi.as_deref())),
             c("citation", "Citation text as stated.", utf8(rows, |r| r.citation.as_deref())),
             c("reference_type", "BACKGROUND, RESULT or DERIVED; null if unstated.", dict(rows, |r| r.reference_type.as_deref())),
+        ],
+    )
+}
+
+/// `sponsors`: the lead sponsor and the collaborators.
+pub fn sponsors(rows: &[Sponsor]) -> RecordBatch {
+    batch(
+        "One row per sponsor of a trial: the lead sponsor (index 0), then the collaborators in stated order.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("sponsor_index", "0 = lead sponsor; collaborators from 1, in stated order.", i64c(rows, |r| Some(r.sponsor_index))),
+            key("role", "LEAD or COLLABORATOR.", dict(rows, |r| Some(&r.role))),
+            key("name", "Organisation (or person) name as stated.", utf8(rows, |r| Some(&r.name))),
+            c(
+                "agency_class",
+                "INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN; null when unstated or an unknown spelling.",
+                dict(rows, |r| r.agency_class.as_deref()),
+            ),
+        ],
+    )
+}
+
+/// `locations`: one row per study site.
+pub fn locations(rows: &[Location]) -> RecordBatch {
+    batch(
+        "One row per study site (facility) of a trial, in stated order.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("location_index", "0-based position in the record's site list.", i64c(rows, |r| Some(r.location_index))),
+            c("facility", "Facility name as stated.", utf8(rows, |r| r.facility.as_deref())),
+            c("city", "City as stated.", utf8(rows, |r| r.city.as_deref())),
+            c("state", "State or province as stated.", utf8(rows, |r| r.state.as_deref())),
+            c("zip", "Postal code as stated.", utf8(rows, |r| r.zip.as_deref())),
+            c("country", "Country as stated.", utf8(rows, |r| r.country.as_deref())),
+            c("status", "Site recruitment status, API v2 spelling (RECRUITING, NOT_YET_RECRUITING, COMPLETED, WITHDRAWN, ACTIVE_NOT_RECRUITING, ...).", dict(rows, |r| r.status.as_deref())),
+            c("latitude", "Latitude in degrees (API v2 geoPoint); null when unstated.", f64c(rows, |r| r.latitude)),
+            c("longitude", "Longitude in degrees; null when unstated.", f64c(rows, |r| r.longitude)),
+        ],
+    )
+}
+
+fn browse(what: &'static str, rows: &[BrowseTerm]) -> RecordBatch {
+    batch(
+        what,
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key(
+                "term_index",
+                "0-based ordinal: direct matches first, then ancestors, each in stated order.",
+                i64c(rows, |r| Some(r.term_index)),
+            ),
+            c("mesh_id", "MeSH descriptor id (D009103); null when unstated (legacy XML).", utf8(rows, |r| r.mesh_id.as_deref())),
+            key("term", "MeSH heading.", utf8(rows, |r| Some(&r.term))),
+            key(
+                "match_type",
+                "DIRECT (a term the registry matched) or ANCESTOR (a broader heading of one).",
+                dict(rows, |r| Some(&r.match_type)),
+            ),
+        ],
+    )
+}
+
+/// `browse_conditions`: MeSH terms the registry derived from the conditions.
+pub fn browse_conditions(rows: &[BrowseTerm]) -> RecordBatch {
+    browse("One row per MeSH term the registry derived from a trial's conditions.", rows)
+}
+
+/// `browse_interventions`: MeSH terms the registry derived from the interventions.
+pub fn browse_interventions(rows: &[BrowseTerm]) -> RecordBatch {
+    browse("One row per MeSH term the registry derived from a trial's interventions.", rows)
+}
+
+/// `keywords`: one row per keyword.
+pub fn keywords(rows: &[Keyword]) -> RecordBatch {
+    batch(
+        "One row per keyword of a trial, in stated order.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("keyword_index", "0-based position in the record's keyword list.", i64c(rows, |r| Some(r.keyword_index))),
+            key("keyword", "Keyword as stated.", utf8(rows, |r| Some(&r.keyword))),
+        ],
+    )
+}
+
+/// `secondary_ids`: one row per secondary identifier.
+pub fn secondary_ids(rows: &[SecondaryId]) -> RecordBatch {
+    batch(
+        "One row per secondary identifier of a trial (grant numbers, other registries, sponsor ids).",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("secondary_id_index", "0-based position in the record's secondary id list.", i64c(rows, |r| Some(r.secondary_id_index))),
+            key("secondary_id", "The identifier as stated.", utf8(rows, |r| Some(&r.secondary_id))),
+            c(
+                "id_type",
+                "NIH, FDA, VA, CDC, AHRQ, SAMHSA, OTHER_GRANT, EUDRACT_NUMBER, CTIS, REGISTRY or OTHER; null when unstated.",
+                dict(rows, |r| r.id_type.as_deref()),
+            ),
+            c("domain", "Issuing registry or organisation, as stated.", utf8(rows, |r| r.domain.as_deref())),
+            c("link", "Link, when stated.", utf8(rows, |r| r.link.as_deref())),
+        ],
+    )
+}
+
+/// `eligibility`: one row per eligibility criterion item.
+pub fn eligibility(rows: &[EligibilityCriterion]) -> RecordBatch {
+    batch(
+        "One row per item of a trial's eligibility criteria text (headings and bullet markers left out; the whole text is trials.eligibility_criteria).",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("criterion_index", "0-based position in the criteria text.", i64c(rows, |r| Some(r.criterion_index))),
+            c("kind", "INCLUSION or EXCLUSION, from the heading the item is under; null when the text has no such heading.", dict(rows, |r| r.kind.as_deref())),
+            key("text", "The item, wrapped lines joined by single spaces, bullet marker removed.", utf8(rows, |r| Some(&r.text))),
+            c("heading", "The heading line the item is under, as stated (kind is read from it).", utf8(rows, |r| r.heading.as_deref())),
         ],
     )
 }

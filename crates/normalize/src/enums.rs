@@ -384,3 +384,60 @@ mod tests {
         }
     }
 }
+
+/// Sponsor agency class: API v2 `class` (INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG,
+/// OTHER, UNKNOWN) and legacy XML `agency_class` ("Industry", "NIH", "U.S. Fed", "Other").
+pub fn agency_class(text: &str) -> Option<&'static str> {
+    lookup(
+        text,
+        &["INDUSTRY", "NIH", "FED", "OTHER_GOV", "INDIV", "NETWORK", "AMBIG", "OTHER", "UNKNOWN"],
+        &[("U_S_FED", "FED"), ("INDIVIDUAL", "INDIV"), ("AMBIGUOUS", "AMBIG")],
+    )
+}
+
+/// Responsible party type: "Sponsor", "Principal Investigator", "Sponsor-Investigator".
+pub fn responsible_party_type(text: &str) -> Option<&'static str> {
+    lookup(text, &["SPONSOR", "PRINCIPAL_INVESTIGATOR", "SPONSOR_INVESTIGATOR"], &[])
+}
+
+/// Secondary id type: API v2 values, and the API v1 words ("Registry Identifier", "U.S. NIH
+/// Grant/Contract", "Other Grant/Funding Number", "EudraCT Number", "Other Identifier").
+pub fn secondary_id_type(text: &str) -> Option<&'static str> {
+    lookup(
+        text,
+        &["NIH", "FDA", "VA", "CDC", "AHRQ", "SAMHSA", "OTHER_GRANT", "EUDRACT_NUMBER", "CTIS", "REGISTRY", "OTHER"],
+        &[
+            ("REGISTRY_IDENTIFIER", "REGISTRY"),
+            ("OTHER_IDENTIFIER", "OTHER"),
+            ("U_S_NIH_GRANT_CONTRACT", "NIH"),
+            ("U_S_FDA_GRANT_CONTRACT", "FDA"),
+            ("U_S_VA_GRANT_CONTRACT", "VA"),
+            ("U_S_CDC_GRANT_CONTRACT", "CDC"),
+            ("U_S_AHRQ_GRANT_CONTRACT", "AHRQ"),
+            ("U_S_SAMHSA_GRANT_CONTRACT", "SAMHSA"),
+            ("OTHER_GRANT_FUNDING_NUMBER", "OTHER_GRANT"),
+            ("EUDRACT", "EUDRACT_NUMBER"),
+            ("EU_CT_NUMBER", "CTIS"),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod protocol_enum_tests {
+    use super::*;
+
+    #[test]
+    fn sponsor_classes_party_types_and_id_types() {
+        assert_eq!(agency_class("U.S. Fed"), Some("FED"));
+        assert_eq!(agency_class("Industry"), Some("INDUSTRY"));
+        assert_eq!(agency_class("OTHER_GOV"), Some("OTHER_GOV"));
+        assert_eq!(agency_class("Pharma"), None);
+        assert_eq!(responsible_party_type("Sponsor-Investigator"), Some("SPONSOR_INVESTIGATOR"));
+        assert_eq!(responsible_party_type("Principal Investigator"), Some("PRINCIPAL_INVESTIGATOR"));
+        assert_eq!(responsible_party_type("Investigator"), None);
+        assert_eq!(secondary_id_type("U.S. NIH Grant/Contract"), Some("NIH"));
+        assert_eq!(secondary_id_type("Registry Identifier"), Some("REGISTRY"));
+        assert_eq!(secondary_id_type("EUDRACT_NUMBER"), Some("EUDRACT_NUMBER"));
+        assert_eq!(secondary_id_type("Grant"), None);
+    }
+}

@@ -12,8 +12,10 @@ pub mod cell;
 pub mod config;
 pub mod dates;
 pub mod dose;
+pub mod eligibility;
 pub mod enums;
 pub mod model;
+pub mod protocol;
 pub mod record;
 pub mod timeframe;
 

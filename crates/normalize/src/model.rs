@@ -110,6 +110,33 @@ pub struct Trial {
     pub cell_source: Option<String>,
     /// ALLOGENEIC / AUTOLOGOUS / null.
     pub cell_origin: Option<String>,
+    /// Acronym.
+    pub acronym: Option<String>,
+    /// The sponsor's own study id.
+    pub org_study_id: Option<String>,
+    /// Why the study stopped, as stated.
+    pub why_stopped: Option<String>,
+    /// Whether results are posted (legacy XML: inferred from a results section).
+    pub has_results: Option<bool>,
+    /// Results first posted.
+    pub results_first_posted_date: Option<PartialDate>,
+    /// As stated.
+    pub results_first_posted_date_raw: Option<String>,
+    /// Number of arms as stated, else the number of arms read; null when none.
+    pub number_of_arms: Option<i64>,
+    /// Lead sponsor's agency class (INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG,
+    /// OTHER, UNKNOWN).
+    pub lead_sponsor_class: Option<String>,
+    /// SPONSOR / PRINCIPAL_INVESTIGATOR / SPONSOR_INVESTIGATOR.
+    pub responsible_party_type: Option<String>,
+    /// Responsible investigator's name, when the party is a person.
+    pub responsible_party_name: Option<String>,
+    /// Responsible investigator's affiliation.
+    pub responsible_party_affiliation: Option<String>,
+    /// Eligibility criteria text as stated.
+    pub eligibility_criteria: Option<String>,
+    /// Countries of the sites: distinct, sorted.
+    pub countries: Vec<String>,
     /// Input form/layout (`ctgov_api_v2_json`, ...).
     pub source_format: String,
     /// Input path.
@@ -279,6 +306,105 @@ pub struct Reference {
     pub reference_type: Option<String>,
 }
 
+/// A row of `sponsors`: the lead sponsor and the collaborators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sponsor {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0 = lead sponsor; collaborators from 1, in stated order.
+    pub sponsor_index: i64,
+    /// LEAD / COLLABORATOR.
+    pub role: String,
+    /// Organisation (or person) name as stated.
+    pub name: String,
+    /// INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER, UNKNOWN; null when
+    /// unstated or an unknown spelling.
+    pub agency_class: Option<String>,
+}
+
+/// A row of `locations`: one study site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub location_index: i64,
+    /// Facility name.
+    pub facility: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State or province.
+    pub state: Option<String>,
+    /// Postal code.
+    pub zip: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Site recruitment status (API v2: RECRUITING, NOT_YET_RECRUITING, COMPLETED, ...).
+    pub status: Option<String>,
+    /// Latitude in degrees.
+    pub latitude: Option<f64>,
+    /// Longitude in degrees.
+    pub longitude: Option<f64>,
+}
+
+/// A row of `browse_conditions` or `browse_interventions`: a MeSH term the registry derived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrowseTerm {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal: direct matches, then ancestors.
+    pub term_index: i64,
+    /// MeSH descriptor id, when stated (legacy XML states none).
+    pub mesh_id: Option<String>,
+    /// MeSH heading.
+    pub term: String,
+    /// DIRECT / ANCESTOR.
+    pub match_type: String,
+}
+
+/// A row of `keywords`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Keyword {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub keyword_index: i64,
+    /// Keyword as stated.
+    pub keyword: String,
+}
+
+/// A row of `secondary_ids`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecondaryId {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub secondary_id_index: i64,
+    /// The identifier as stated.
+    pub secondary_id: String,
+    /// NIH, FDA, VA, CDC, AHRQ, SAMHSA, OTHER_GRANT, EUDRACT_NUMBER, CTIS, REGISTRY, OTHER.
+    pub id_type: Option<String>,
+    /// Issuing registry or organisation.
+    pub domain: Option<String>,
+    /// Link, when stated.
+    pub link: Option<String>,
+}
+
+/// A row of `eligibility`: one item of the eligibility criteria.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EligibilityCriterion {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based ordinal.
+    pub criterion_index: i64,
+    /// INCLUSION / EXCLUSION; null when the text has no such heading.
+    pub kind: Option<String>,
+    /// The heading line the item is under, as stated.
+    pub heading: Option<String>,
+    /// The item's text.
+    pub text: String,
+}
+
 /// A row of `record_issues`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RecordIssue {
@@ -319,6 +445,20 @@ pub struct Normalized {
     pub timepoints: Vec<Timepoint>,
     /// References.
     pub references: Vec<Reference>,
+    /// Lead sponsor and collaborators.
+    pub sponsors: Vec<Sponsor>,
+    /// Sites.
+    pub locations: Vec<Location>,
+    /// Condition MeSH terms.
+    pub browse_conditions: Vec<BrowseTerm>,
+    /// Intervention MeSH terms.
+    pub browse_interventions: Vec<BrowseTerm>,
+    /// Keywords.
+    pub keywords: Vec<Keyword>,
+    /// Secondary ids.
+    pub secondary_ids: Vec<SecondaryId>,
+    /// Eligibility criteria items.
+    pub eligibility: Vec<EligibilityCriterion>,
     /// Findings.
     pub issues: Vec<RecordIssue>,
 }

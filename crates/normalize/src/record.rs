@@ -6,14 +6,15 @@ use crate::model::*;
 use crate::{age, cell, dates, dose, enums, timeframe, NormalizeConfig};
 use trialtables_extract::{Raw, RawRecord, Severity};
 
-struct Ctx<'a> {
-    raw: &'a RawRecord,
-    nct: String,
+/// One record being normalized: its raw fields, its key, and the findings so far.
+pub(crate) struct Ctx<'a> {
+    pub(crate) raw: &'a RawRecord,
+    pub(crate) nct: String,
     issues: Vec<RecordIssue>,
 }
 
 impl Ctx<'_> {
-    fn issue(&mut self, sev: Severity, field: &str, line: u32, message: String, raw_value: Option<&str>) {
+    pub(crate) fn issue(&mut self, sev: Severity, field: &str, line: u32, message: String, raw_value: Option<&str>) {
         self.issues.push(RecordIssue {
             source_path: self.raw.source_path.clone(),
             line: line as i64,
@@ -26,7 +27,7 @@ impl Ctx<'_> {
     }
 
     /// Maps an optional raw enum through `f`, logging an unknown spelling.
-    fn map_enum(&mut self, field: &str, raw: &Option<Raw>, f: fn(&str) -> Option<&'static str>) -> Option<String> {
+    pub(crate) fn map_enum(&mut self, field: &str, raw: &Option<Raw>, f: fn(&str) -> Option<&'static str>) -> Option<String> {
         let r = raw.as_ref()?;
         match f(&r.text) {
             Some(v) => Some(v.to_string()),
@@ -43,7 +44,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn date(&mut self, field: &str, raw: &Option<Raw>) -> (Option<PartialDate>, Option<String>) {
+    pub(crate) fn date(&mut self, field: &str, raw: &Option<Raw>) -> (Option<PartialDate>, Option<String>) {
         let Some(r) = raw.as_ref() else { return (None, None) };
         let parsed = dates::parse_date(&r.text);
         if parsed.is_none() {
@@ -84,7 +85,7 @@ impl Ctx<'_> {
     }
 }
 
-fn text(r: &Option<Raw>) -> Option<String> {
+pub(crate) fn text(r: &Option<Raw>) -> Option<String> {
     r.as_ref().map(|r| r.text.clone())
 }
 
@@ -188,6 +189,7 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let (arms, interventions, links) = arms_and_interventions(&mut cx);
     let (outcomes, timepoints) = outcomes_and_timepoints(&mut cx);
     let references = references(&mut cx);
+    let protocol = crate::protocol::rows(&mut cx, &mut trial);
     let (doses, dose_issues) = dose::doses_for_record_with(raw, &nct, &product, cfg);
     cx.issues.extend(dose_issues);
     cell_source_from_doses(&mut trial, &doses);
@@ -205,6 +207,13 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         outcomes,
         timepoints,
         references,
+        sponsors: protocol.sponsors,
+        locations: protocol.locations,
+        browse_conditions: protocol.browse_conditions,
+        browse_interventions: protocol.browse_interventions,
+        keywords: protocol.keywords,
+        secondary_ids: protocol.secondary_ids,
+        eligibility: protocol.eligibility,
         issues: cx.issues,
     }
 }
@@ -357,6 +366,8 @@ fn trial_row(cx: &mut Ctx<'_>, product: &cell::CellProduct) -> Trial {
         source_format: raw.source_format.as_str().to_string(),
         source_path: raw.source_path.clone(),
         source_line: raw.line as i64,
+        // Sponsors, sites, results and eligibility columns: filled by `crate::protocol`.
+        ..Trial::default()
     }
 }
 

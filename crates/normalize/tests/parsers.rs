@@ -786,3 +786,85 @@ fn fields_stated_twice_are_compared_or_deliberately_ignored() {
         }
     }
 }
+
+// ---------------------------------------------------------------- eligibility criteria
+
+/// A line of a generated criteria text: a heading (with the kind it sets), a bulleted item,
+/// a plain line, or a blank line.
+#[derive(Debug, Clone)]
+enum CritLine {
+    Heading(&'static str, Option<&'static str>),
+    Bullet(&'static str, Vec<String>),
+    Plain(Vec<String>),
+    Blank,
+}
+
+fn crit_line() -> impl Strategy<Value = CritLine> {
+    let words = prop::collection::vec("[a-z]{1,6}", 1..8);
+    prop_oneof![
+        prop::sample::select(vec![
+            ("Inclusion Criteria:", Some("INCLUSION")),
+            ("INCLUSION CRITERIA:", Some("INCLUSION")),
+            ("Key Exclusion Criteria", Some("EXCLUSION")),
+            ("Exclusion Criteria:", Some("EXCLUSION")),
+            ("Eligibility Criteria:", None),
+        ])
+        .prop_map(|(h, k)| CritLine::Heading(h, k)),
+        (prop::sample::select(vec!["*", "-", "•", "1.", "12)", "a)", "(iv)"]), words.clone()).prop_map(|(b, w)| CritLine::Bullet(b, w)),
+        words.prop_map(CritLine::Plain),
+        Just(CritLine::Blank),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn criteria_splitter_never_panics(s in "\\PC{0,400}") {
+        for c in trialtables_normalize::eligibility::split_criteria(&s) {
+            prop_assert!(!c.text.is_empty());
+            prop_assert_eq!(c.text.trim(), c.text.as_str());
+        }
+    }
+
+    /// Every word of every non-heading line is in the items, in order, and nothing else; each
+    /// item has the kind of the last heading above it.
+    #[test]
+    fn criteria_items_keep_every_word_under_their_heading(lines in prop::collection::vec(crit_line(), 0..30)) {
+        let mut text = String::new();
+        let mut want_words: Vec<String> = Vec::new();
+        // (kind, first word) of every item start.
+        let mut starts: Vec<(Option<&str>, String)> = Vec::new();
+        let mut kind = None;
+        let mut prev_text = false;
+        for l in &lines {
+            match l {
+                CritLine::Heading(h, k) => {
+                    text.push_str(h);
+                    kind = *k;
+                    prev_text = false;
+                }
+                CritLine::Bullet(b, w) => {
+                    text.push_str(&format!("{b} {}", w.join(" ")));
+                    starts.push((kind, w[0].clone()));
+                    want_words.extend(w.iter().cloned());
+                    prev_text = true;
+                }
+                CritLine::Plain(w) => {
+                    text.push_str(&w.join(" "));
+                    if !prev_text {
+                        starts.push((kind, w[0].clone()));
+                    }
+                    want_words.extend(w.iter().cloned());
+                    prev_text = true;
+                }
+                CritLine::Blank => prev_text = false,
+            }
+            text.push('\n');
+        }
+        let items = trialtables_normalize::eligibility::split_criteria(&text);
+        let got_words: Vec<String> = items.iter().flat_map(|c| c.text.split_whitespace().map(str::to_string)).collect();
+        prop_assert_eq!(got_words, want_words);
+        let got_starts: Vec<(Option<&str>, String)> =
+            items.iter().map(|c| (c.kind, c.text.split_whitespace().next().unwrap_or("").to_string())).collect();
+        prop_assert_eq!(got_starts, starts);
+    }
+}

@@ -451,8 +451,7 @@ fn api_v1_full_study_contract_fields_match_the_source() {
 
 /// Text of every `<tag>` directly holding text (no nested tags), in order.
 fn xml_all(doc: &str, tag: &str) -> Vec<String> {
-    let re = regex::Regex::new(&format!(r"(?s)<{tag}(?:\s[^>]*)?>([^<]*)</{tag}>")).unwrap();
-    re.captures_iter(doc).map(|c| unescape(c[1].trim())).collect()
+    re(&format!(r"(?s)<{tag}(?:\s[^>]*)?>([^<]*)</{tag}>")).captures_iter(doc).map(|c| unescape(c[1].trim())).collect()
 }
 
 fn xml_one(doc: &str, tag: &str) -> Option<String> {
@@ -556,4 +555,574 @@ fn legacy_xml_contract_fields_match_the_source() {
     let min = if realdata().ends_with("shared/realdata") { 120 } else { 10 };
     assert!(t.records >= min, "only {} records", t.records);
     assert!(t.failures.is_empty(), "{} mismatches (first: {:?})", t.failures.len(), t.failures.first());
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 17: sponsors, sites, MeSH terms, keywords, secondary ids, eligibility, and the trials
+// columns that go with them, on every real record (API v2 incl. cell_therapy, API v1, XML).
+// ---------------------------------------------------------------------------------------
+
+/// Comparisons per column: how many values were compared (a null on both sides is checked
+/// but not counted), and what differed.
+#[derive(Default)]
+struct Columns {
+    records: usize,
+    values: std::collections::BTreeMap<&'static str, usize>,
+    failures: Vec<String>,
+    /// Eligibility items by kind (a figure, not a check).
+    kinds: std::collections::BTreeMap<String, usize>,
+}
+
+impl Columns {
+    fn one<T: PartialEq + std::fmt::Debug>(&mut self, id: &str, col: &'static str, got: Option<T>, want: Option<T>) {
+        let n = self.values.entry(col).or_default();
+        if got.is_some() || want.is_some() {
+            *n += 1;
+        }
+        if got != want {
+            self.failures.push(format!("{id} {col}: got {got:?}, source says {want:?}"));
+        }
+    }
+
+    fn list<T: PartialEq + std::fmt::Debug>(&mut self, id: &str, col: &'static str, got: Vec<T>, want: Vec<T>) {
+        *self.values.entry(col).or_default() += got.len().max(want.len());
+        if got != want {
+            self.failures.push(format!("{id} {col}: got {got:?}, source says {want:?}"));
+        }
+    }
+
+    fn report(&self, what: &str) {
+        let total: usize = self.values.values().sum();
+        println!("{what}: {} records, {total} values compared, {} mismatches", self.records, self.failures.len());
+        for (c, n) in &self.values {
+            println!("  {c:<40} {n}");
+        }
+        println!("  eligibility items by kind: {:?}", self.kinds);
+        for f in self.failures.iter().take(60) {
+            println!("  MISMATCH {f}");
+        }
+    }
+}
+
+/// A secondary id as the source states it: id, type, domain, link.
+type WantSecondaryId = (String, Option<String>, Option<String>, Option<String>);
+
+/// The source's view of one record's protocol fields, read independently of the extractor.
+#[derive(Default)]
+struct Want {
+    acronym: Option<String>,
+    org_study_id: Option<String>,
+    why_stopped: Option<String>,
+    has_results: Option<bool>,
+    results_first_posted_raw: Option<String>,
+    number_of_arms: Option<i64>,
+    lead_sponsor_class: Option<String>,
+    rp_type: Option<String>,
+    rp_name: Option<String>,
+    rp_affiliation: Option<String>,
+    criteria: Option<String>,
+    /// (role, name, class)
+    sponsors: Vec<(String, String, Option<String>)>,
+    /// facility, city, state, zip, country, status
+    sites: Vec<[Option<String>; 6]>,
+    coords: Vec<(Option<f64>, Option<f64>)>,
+    /// (mesh id, term, match type)
+    browse_conditions: Vec<(Option<String>, String, String)>,
+    browse_interventions: Vec<(Option<String>, String, String)>,
+    keywords: Vec<String>,
+    secondary_ids: Vec<WantSecondaryId>,
+}
+
+/// A compiled pattern, compiled once per thread (the XML lookups run on 450 records).
+fn re(pattern: &str) -> regex::Regex {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> = Default::default();
+    }
+    CACHE.with(|c| c.borrow_mut().entry(pattern.to_string()).or_insert_with(|| regex::Regex::new(pattern).unwrap()).clone())
+}
+
+/// Bullet markers the splitter may drop ("*", "-", "1.", "a)", "(iv)").
+fn is_bullet_token(t: &str) -> bool {
+    re(r"^(?:[*\-•·–▪●○§]|\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})[.)])$").is_match(t)
+}
+
+/// A line's first word with a symbol bullet glued to it ("•Subject", "*Note:") is that word.
+fn glued_bullet(t: &str) -> Option<&str> {
+    let first = t.chars().next()?;
+    matches!(first, '*' | '•' | '·' | '–' | '▪' | '●' | '○' | '§').then(|| &t[first.len_utf8()..])
+}
+
+/// Every word of the criteria text is in the items (in order), apart from bullet markers and
+/// the words of heading lines (which must then be a row's heading); the items add nothing.
+fn criteria_kept_whole(text: &str, rows: &[trialtables_normalize::EligibilityCriterion]) -> Result<(), String> {
+    let mut got: Vec<&str> = Vec::new();
+    for r in rows {
+        got.extend(r.text.split_whitespace());
+    }
+    let headings: Vec<&str> = rows.iter().filter_map(|r| r.heading.as_deref()).collect();
+    let mut gi = 0;
+    for line in text.lines() {
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        // Try the whole line as item words (from the current position).
+        let mut k = gi;
+        let mut all = true;
+        for (n, t) in toks.iter().enumerate() {
+            if got.get(k) == Some(t) {
+                k += 1;
+            } else if n == 0 && is_bullet_token(t) {
+            } else if n == 0 && glued_bullet(t).is_some() && got.get(k).copied() == glued_bullet(t) {
+                k += 1;
+            } else {
+                all = false;
+                break;
+            }
+        }
+        if all {
+            gi = k;
+            continue;
+        }
+        // A heading line, possibly with item words after its colon.
+        // A heading some item is under, or a short heading-like line with no item under it.
+        let trimmed = line.trim();
+        let lower = trimmed.to_lowercase();
+        let heading_like =
+            lower.contains("criteri") || lower.contains("inclusion") || lower.contains("exclusion") || trimmed.ends_with(':');
+        let no_text_after_colon = trimmed.split_once(':').is_none_or(|(_, after)| after.trim_matches(['*', '_', ' ']).is_empty());
+        let is_heading = headings.contains(&trimmed) || (heading_like && no_text_after_colon && toks.len() <= 8);
+        if !is_heading {
+            return Err(format!("line {line:?} is not in the items (at item word {gi}: {:?})", got.get(gi)));
+        }
+        // Words after the colon must be item words.
+        if let Some((_, after)) = trimmed.split_once(':') {
+            for t in after.split_whitespace() {
+                if got.get(gi) == Some(&t) {
+                    gi += 1;
+                } else if !t.chars().all(|c| c == '*' || c == '_') {
+                    return Err(format!("word {t:?} after heading {trimmed:?} is not in the items"));
+                }
+            }
+        }
+    }
+    if gi != got.len() {
+        return Err(format!("items hold words not in the text: {:?}", &got[gi..]));
+    }
+    Ok(())
+}
+
+fn compare_protocol(c: &mut Columns, n: &Normalized, w: &Want) {
+    let id = n.trial.nct_id.clone();
+    let tr = &n.trial;
+    c.records += 1;
+    c.one(&id, "trials.acronym", tr.acronym.clone(), w.acronym.clone());
+    c.one(&id, "trials.org_study_id", tr.org_study_id.clone(), w.org_study_id.clone());
+    c.one(&id, "trials.why_stopped", tr.why_stopped.clone(), w.why_stopped.clone());
+    c.one(&id, "trials.has_results", tr.has_results, w.has_results);
+    c.one(&id, "trials.results_first_posted_date_raw", tr.results_first_posted_date_raw.clone(), w.results_first_posted_raw.clone());
+    let want_date = w.results_first_posted_raw.as_deref().and_then(dates::parse_date).map(|d| dates::to_iso(&d));
+    c.one(&id, "trials.results_first_posted_date", iso(&tr.results_first_posted_date), want_date);
+    c.one(&id, "trials.number_of_arms", tr.number_of_arms, w.number_of_arms);
+    c.one(&id, "trials.lead_sponsor_class", tr.lead_sponsor_class.clone(), w.lead_sponsor_class.clone());
+    c.one(&id, "trials.responsible_party_type", tr.responsible_party_type.clone(), w.rp_type.clone());
+    c.one(&id, "trials.responsible_party_name", tr.responsible_party_name.clone(), w.rp_name.clone());
+    c.one(&id, "trials.responsible_party_affiliation", tr.responsible_party_affiliation.clone(), w.rp_affiliation.clone());
+    c.one(&id, "trials.eligibility_criteria", tr.eligibility_criteria.clone(), w.criteria.clone());
+    let mut countries: Vec<String> = w.sites.iter().filter_map(|s| s[4].clone()).collect();
+    countries.sort();
+    countries.dedup();
+    c.list(&id, "trials.countries", tr.countries.clone(), countries);
+
+    let idx = |v: Vec<i64>| v;
+    c.list(&id, "sponsors.sponsor_index", idx(n.sponsors.iter().map(|s| s.sponsor_index).collect()), {
+        let lead = w.sponsors.first().is_some_and(|s| s.0 == "LEAD");
+        (0..w.sponsors.len() as i64).map(|i| if lead { i } else { i + 1 }).collect()
+    });
+    c.list(&id, "sponsors.role", n.sponsors.iter().map(|s| s.role.clone()).collect(), w.sponsors.iter().map(|s| s.0.clone()).collect());
+    c.list(&id, "sponsors.name", n.sponsors.iter().map(|s| s.name.clone()).collect(), w.sponsors.iter().map(|s| s.1.clone()).collect());
+    c.list(
+        &id,
+        "sponsors.agency_class",
+        n.sponsors.iter().map(|s| s.agency_class.clone()).collect(),
+        w.sponsors.iter().map(|s| s.2.clone()).collect(),
+    );
+
+    let site_cols = ["locations.facility", "locations.city", "locations.state", "locations.zip", "locations.country", "locations.status"];
+    for (k, col) in site_cols.iter().enumerate() {
+        let got: Vec<Option<String>> =
+            n.locations.iter().map(|l| [&l.facility, &l.city, &l.state, &l.zip, &l.country, &l.status][k].clone()).collect();
+        c.list(&id, col, got, w.sites.iter().map(|s| s[k].clone()).collect());
+    }
+    c.list(&id, "locations.location_index", n.locations.iter().map(|l| l.location_index).collect(), (0..w.sites.len() as i64).collect());
+    c.list(&id, "locations.latitude", n.locations.iter().map(|l| l.latitude).collect(), w.coords.iter().map(|x| x.0).collect());
+    c.list(&id, "locations.longitude", n.locations.iter().map(|l| l.longitude).collect(), w.coords.iter().map(|x| x.1).collect());
+
+    for (col, got, want) in [
+        ("browse_conditions", &n.browse_conditions, &w.browse_conditions),
+        ("browse_interventions", &n.browse_interventions, &w.browse_interventions),
+    ] {
+        let (c_id, c_term, c_type, c_idx) = match col {
+            "browse_conditions" => {
+                ("browse_conditions.mesh_id", "browse_conditions.term", "browse_conditions.match_type", "browse_conditions.term_index")
+            }
+            _ => (
+                "browse_interventions.mesh_id",
+                "browse_interventions.term",
+                "browse_interventions.match_type",
+                "browse_interventions.term_index",
+            ),
+        };
+        c.list(&id, c_idx, got.iter().map(|t| t.term_index).collect(), (0..want.len() as i64).collect());
+        c.list(&id, c_id, got.iter().map(|t| t.mesh_id.clone()).collect(), want.iter().map(|t| t.0.clone()).collect());
+        c.list(&id, c_term, got.iter().map(|t| t.term.clone()).collect(), want.iter().map(|t| t.1.clone()).collect());
+        c.list(&id, c_type, got.iter().map(|t| t.match_type.clone()).collect(), want.iter().map(|t| t.2.clone()).collect());
+    }
+    c.list(&id, "keywords.keyword", n.keywords.iter().map(|k| k.keyword.clone()).collect(), w.keywords.clone());
+    c.list(&id, "keywords.keyword_index", n.keywords.iter().map(|k| k.keyword_index).collect(), (0..w.keywords.len() as i64).collect());
+    c.list(
+        &id,
+        "secondary_ids.secondary_id",
+        n.secondary_ids.iter().map(|s| s.secondary_id.clone()).collect(),
+        w.secondary_ids.iter().map(|s| s.0.clone()).collect(),
+    );
+    c.list(
+        &id,
+        "secondary_ids.id_type",
+        n.secondary_ids.iter().map(|s| s.id_type.clone()).collect(),
+        w.secondary_ids.iter().map(|s| s.1.clone()).collect(),
+    );
+    c.list(
+        &id,
+        "secondary_ids.domain",
+        n.secondary_ids.iter().map(|s| s.domain.clone()).collect(),
+        w.secondary_ids.iter().map(|s| s.2.clone()).collect(),
+    );
+    c.list(
+        &id,
+        "secondary_ids.link",
+        n.secondary_ids.iter().map(|s| s.link.clone()).collect(),
+        w.secondary_ids.iter().map(|s| s.3.clone()).collect(),
+    );
+    c.list(
+        &id,
+        "secondary_ids.secondary_id_index",
+        n.secondary_ids.iter().map(|s| s.secondary_id_index).collect(),
+        (0..w.secondary_ids.len() as i64).collect(),
+    );
+
+    // Eligibility items: at least one for every non-empty text, the text kept whole, indexes
+    // in order, kinds only INCLUSION / EXCLUSION.
+    *c.values.entry("eligibility.text").or_default() += n.eligibility.len();
+    for e in &n.eligibility {
+        *c.kinds.entry(e.kind.clone().unwrap_or_else(|| "null".into())).or_default() += 1;
+    }
+    if let Some(text) = &w.criteria {
+        if n.eligibility.is_empty() {
+            c.failures.push(format!("{id} eligibility: criteria text of {} bytes gives no item", text.len()));
+        }
+        if let Err(e) = criteria_kept_whole(text, &n.eligibility) {
+            c.failures.push(format!("{id} eligibility text lost: {e}"));
+        }
+    } else if !n.eligibility.is_empty() {
+        c.failures.push(format!("{id} eligibility: {} items but the source states no criteria", n.eligibility.len()));
+    }
+    c.list(
+        &id,
+        "eligibility.criterion_index",
+        n.eligibility.iter().map(|e| e.criterion_index).collect(),
+        (0..n.eligibility.len() as i64).collect(),
+    );
+    let kinds: Vec<Option<String>> = n.eligibility.iter().map(|e| e.kind.clone()).collect();
+    let ok_kinds: Vec<Option<String>> =
+        kinds.iter().map(|k| k.clone().filter(|k| k == "INCLUSION" || k == "EXCLUSION").or(k.clone().map(|_| "?".to_string()))).collect();
+    c.list(&id, "eligibility.kind", kinds, ok_kinds);
+}
+
+fn v2_want(st: &Value) -> Want {
+    let p = "/protocolSection";
+    let sv = |ptr: &str| s(st, &format!("{p}{ptr}"));
+    let sc = format!("{p}/sponsorCollaboratorsModule");
+    let mut sponsors = Vec::new();
+    if let Some(name) = s(st, &format!("{sc}/leadSponsor/name")) {
+        sponsors.push(("LEAD".to_string(), name, s(st, &format!("{sc}/leadSponsor/class"))));
+    }
+    for x in arr(st, &format!("{sc}/collaborators")) {
+        sponsors.extend(s(x, "/name").map(|name| ("COLLABORATOR".to_string(), name, s(x, "/class"))));
+    }
+    let locs = arr(st, &format!("{p}/contactsLocationsModule/locations"));
+    let browse = |module: &str| -> Vec<(Option<String>, String, String)> {
+        let mut out = Vec::new();
+        for (list, kind) in [("meshes", "DIRECT"), ("ancestors", "ANCESTOR")] {
+            for m in arr(st, &format!("/derivedSection/{module}/{list}")) {
+                if let Some(term) = s(m, "/term") {
+                    out.push((s(m, "/id").or_else(|| s(m, "/id_str")), term, kind.to_string()));
+                }
+            }
+        }
+        out
+    };
+    let arms = arr(st, &format!("{p}/armsInterventionsModule/armGroups")).len();
+    Want {
+        acronym: sv("/identificationModule/acronym"),
+        org_study_id: sv("/identificationModule/orgStudyIdInfo/id"),
+        why_stopped: sv("/statusModule/whyStopped"),
+        has_results: s(st, "/hasResults").map(|v| v == "true"),
+        results_first_posted_raw: sv("/statusModule/resultsFirstPostDateStruct/date"),
+        number_of_arms: (arms > 0).then_some(arms as i64),
+        lead_sponsor_class: s(st, &format!("{sc}/leadSponsor/class")),
+        rp_type: s(st, &format!("{sc}/responsibleParty/type")),
+        rp_name: s(st, &format!("{sc}/responsibleParty/investigatorFullName"))
+            .or_else(|| s(st, &format!("{sc}/responsibleParty/oldNameTitle"))),
+        rp_affiliation: s(st, &format!("{sc}/responsibleParty/investigatorAffiliation"))
+            .or_else(|| s(st, &format!("{sc}/responsibleParty/oldOrganization"))),
+        criteria: sv("/eligibilityModule/eligibilityCriteria"),
+        sponsors,
+        sites: locs
+            .iter()
+            .map(|l| [s(l, "/facility"), s(l, "/city"), s(l, "/state"), s(l, "/zip"), s(l, "/country"), s(l, "/status")])
+            .collect(),
+        coords: locs
+            .iter()
+            .map(|l| (s(l, "/geoPoint/lat").and_then(|v| v.parse().ok()), s(l, "/geoPoint/lon").and_then(|v| v.parse().ok())))
+            .collect(),
+        browse_conditions: browse("conditionBrowseModule"),
+        browse_interventions: browse("interventionBrowseModule"),
+        keywords: arr(st, &format!("{p}/conditionsModule/keywords"))
+            .iter()
+            .filter_map(|v| unwrap1(v).as_str().map(|x| x.trim().to_string()))
+            .collect(),
+        secondary_ids: arr(st, &format!("{p}/identificationModule/secondaryIdInfos"))
+            .iter()
+            .filter_map(|x| s(x, "/id").map(|id| (id, s(x, "/type"), s(x, "/domain"), s(x, "/link"))))
+            .collect(),
+    }
+}
+
+/// API v1 secondary id types in words, paired with the API v2 value as the v2 documentation
+/// pairs them.
+fn v1_secondary_type(t: &str) -> String {
+    match t {
+        "Registry Identifier" => "REGISTRY".into(),
+        "Other Identifier" => "OTHER".into(),
+        "Other Grant/Funding Number" => "OTHER_GRANT".into(),
+        "EudraCT Number" => "EUDRACT_NUMBER".into(),
+        "U.S. NIH Grant/Contract" => "NIH".into(),
+        "U.S. FDA Grant/Contract" => "FDA".into(),
+        other => v1_enum("secondary_id_type", other),
+    }
+}
+
+fn v1_want(st: &Value) -> Want {
+    let ps = "/ProtocolSection";
+    let sv = |ptr: &str| s(st, &format!("{ps}{ptr}"));
+    let sc = "/SponsorCollaboratorsModule";
+    let mut sponsors = Vec::new();
+    if let Some(name) = sv(&format!("{sc}/LeadSponsor/LeadSponsorName")) {
+        sponsors.push(("LEAD".to_string(), name, sv(&format!("{sc}/LeadSponsor/LeadSponsorClass"))));
+    }
+    for x in v1_list(st, &format!("{ps}{sc}/CollaboratorList/Collaborator")) {
+        sponsors.extend(s(x, "/CollaboratorName").map(|name| ("COLLABORATOR".to_string(), name, s(x, "/CollaboratorClass"))));
+    }
+    let locs = v1_list(st, &format!("{ps}/ContactsLocationsModule/LocationList/Location"));
+    let browse = |module: &str, prefix: &str| -> Vec<(Option<String>, String, String)> {
+        let mut out = Vec::new();
+        for (list, kind) in [("Mesh", "DIRECT"), ("Ancestor", "ANCESTOR")] {
+            for m in v1_list(st, &format!("/DerivedSection/{module}/{prefix}{list}List/{prefix}{list}")) {
+                if let Some(term) = s(m, &format!("/{prefix}{list}Term")) {
+                    out.push((s(m, &format!("/{prefix}{list}Id")), term, kind.to_string()));
+                }
+            }
+        }
+        out
+    };
+    let arms = v1_list(st, &format!("{ps}/ArmsInterventionsModule/ArmGroupList/ArmGroup")).len();
+    let rp = format!("{sc}/ResponsibleParty");
+    Want {
+        acronym: sv("/IdentificationModule/Acronym"),
+        org_study_id: sv("/IdentificationModule/OrgStudyIdInfo/OrgStudyId"),
+        why_stopped: sv("/StatusModule/WhyStopped"),
+        has_results: None,
+        results_first_posted_raw: sv("/StatusModule/ResultsFirstPostDateStruct/ResultsFirstPostDate"),
+        number_of_arms: (arms > 0).then_some(arms as i64),
+        lead_sponsor_class: sv(&format!("{sc}/LeadSponsor/LeadSponsorClass")),
+        rp_type: sv(&format!("{rp}/ResponsiblePartyType")).map(|t| v1_enum("responsible_party_type", &t)),
+        rp_name: sv(&format!("{rp}/ResponsiblePartyInvestigatorFullName")).or_else(|| sv(&format!("{rp}/ResponsiblePartyOldNameTitle"))),
+        rp_affiliation: sv(&format!("{rp}/ResponsiblePartyInvestigatorAffiliation"))
+            .or_else(|| sv(&format!("{rp}/ResponsiblePartyOldOrganization"))),
+        criteria: sv("/EligibilityModule/EligibilityCriteria"),
+        sponsors,
+        sites: locs
+            .iter()
+            .map(|l| {
+                [
+                    s(l, "/LocationFacility"),
+                    s(l, "/LocationCity"),
+                    s(l, "/LocationState"),
+                    s(l, "/LocationZip"),
+                    s(l, "/LocationCountry"),
+                    s(l, "/LocationStatus").map(|x| v1_enum("status", &x)),
+                ]
+            })
+            .collect(),
+        coords: locs.iter().map(|_| (None, None)).collect(),
+        browse_conditions: browse("ConditionBrowseModule", "Condition"),
+        browse_interventions: browse("InterventionBrowseModule", "Intervention"),
+        keywords: v1_texts(st, "/ProtocolSection/ConditionsModule/KeywordList/Keyword"),
+        secondary_ids: v1_list(st, &format!("{ps}/IdentificationModule/SecondaryIdInfoList/SecondaryIdInfo"))
+            .iter()
+            .filter_map(|x| {
+                s(x, "/SecondaryId").map(|id| {
+                    (id, s(x, "/SecondaryIdType").map(|t| v1_secondary_type(&t)), s(x, "/SecondaryIdDomain"), s(x, "/SecondaryIdLink"))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// XML text with the five entities and character references resolved, line ends as `\n`.
+fn xml_text(s: &str) -> String {
+    let s = re(r"&#(x[0-9A-Fa-f]+|[0-9]+);").replace_all(s, |c: &regex::Captures| {
+        let v = &c[1];
+        let n = match v.strip_prefix('x') {
+            Some(h) => u32::from_str_radix(h, 16).ok(),
+            None => v.parse().ok(),
+        };
+        n.and_then(char::from_u32).map(String::from).unwrap_or_else(|| c[0].to_string())
+    });
+    unescape(&s).replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
+}
+
+fn xml_blocks<'a>(doc: &'a str, tag: &str) -> Vec<&'a str> {
+    re(&format!(r"(?s)<{tag}>(.*?)</{tag}>")).captures_iter(doc).map(|c| c.get(1).map_or("", |m| m.as_str())).collect()
+}
+
+fn xml_value(block: &str, tag: &str) -> Option<String> {
+    re(&format!(r"(?s)<{tag}(?:\s[^>]*)?>([^<]*)</{tag}>")).captures(block).map(|c| xml_text(&c[1])).filter(|v| !v.is_empty())
+}
+
+/// Legacy XML agency classes, in the API v2 spelling.
+fn xml_class(c: &str) -> String {
+    match c {
+        "U.S. Fed" => "FED".into(),
+        "Industry" => "INDUSTRY".into(),
+        "NIH" => "NIH".into(),
+        "Other" => "OTHER".into(),
+        other => other.to_string(),
+    }
+}
+
+fn xml_want(doc: &str) -> Want {
+    let mut sponsors = Vec::new();
+    for b in xml_blocks(doc, "lead_sponsor") {
+        sponsors.extend(xml_value(b, "agency").map(|n| ("LEAD".to_string(), n, xml_value(b, "agency_class").map(|c| xml_class(&c)))));
+    }
+    for b in xml_blocks(doc, "collaborator") {
+        sponsors
+            .extend(xml_value(b, "agency").map(|n| ("COLLABORATOR".to_string(), n, xml_value(b, "agency_class").map(|c| xml_class(&c)))));
+    }
+    let rp = xml_blocks(doc, "responsible_party").into_iter().next().unwrap_or("");
+    let locs = xml_blocks(doc, "location");
+    let mesh = |tag: &str| -> Vec<(Option<String>, String, String)> {
+        xml_blocks(doc, tag).into_iter().flat_map(|b| xml_all(b, "mesh_term")).map(|t| (None, xml_text(&t), "DIRECT".to_string())).collect()
+    };
+    let arms = xml_blocks(doc, "arm_group").len();
+    let criteria = xml_blocks(doc, "criteria")
+        .into_iter()
+        .next()
+        .and_then(|b| re(r"(?s)<textblock>(.*?)</textblock>").captures(b).map(|c| xml_text(&c[1])).filter(|v| !v.is_empty()));
+    Want {
+        acronym: xml_value(doc, "acronym"),
+        org_study_id: xml_value(doc, "org_study_id"),
+        why_stopped: xml_blocks(doc, "why_stopped").into_iter().next().map(xml_text).filter(|v| !v.is_empty()),
+        has_results: doc.contains("<clinical_results>").then_some(true),
+        results_first_posted_raw: xml_value(doc, "results_first_posted").or_else(|| xml_value(doc, "firstreceived_results_date")),
+        number_of_arms: xml_value(doc, "number_of_arms").and_then(|v| v.parse().ok()).or((arms > 0).then_some(arms as i64)),
+        lead_sponsor_class: xml_blocks(doc, "lead_sponsor")
+            .into_iter()
+            .next()
+            .and_then(|b| xml_value(b, "agency_class"))
+            .map(|c| xml_class(&c)),
+        rp_type: xml_value(rp, "responsible_party_type").map(|t| v1_enum("responsible_party_type", &t)),
+        rp_name: xml_value(rp, "investigator_full_name").or_else(|| xml_value(rp, "name_title")),
+        rp_affiliation: xml_value(rp, "investigator_affiliation").or_else(|| xml_value(rp, "organization")),
+        criteria,
+        sponsors,
+        sites: locs
+            .iter()
+            .map(|l| {
+                let facility = xml_blocks(l, "facility").into_iter().next().unwrap_or("");
+                [
+                    xml_value(facility, "name"),
+                    xml_value(facility, "city"),
+                    xml_value(facility, "state"),
+                    xml_value(facility, "zip"),
+                    xml_value(facility, "country"),
+                    xml_value(l, "status").map(|x| v1_enum("status", &x)),
+                ]
+            })
+            .collect(),
+        coords: locs.iter().map(|_| (None, None)).collect(),
+        browse_conditions: mesh("condition_browse"),
+        browse_interventions: mesh("intervention_browse"),
+        keywords: xml_all(doc, "keyword"),
+        secondary_ids: xml_all(doc, "secondary_id").into_iter().map(|id| (id, None, None, None)).collect(),
+    }
+}
+
+#[test]
+fn protocol_fields_match_the_source_on_every_real_record() {
+    let root = realdata();
+    let cfg = NormalizeConfig::default();
+    let run = |path: &Path| -> Vec<Normalized> {
+        let bytes = std::fs::read(path).unwrap();
+        extract(&path.to_string_lossy(), &bytes).records.iter().map(|r| normalize(r, &cfg)).collect()
+    };
+
+    let mut v2 = Columns::default();
+    let mut paths = Vec::new();
+    files(&root.join("ctgov_v2_json"), "json", &mut paths);
+    files(&root.join("cell_therapy/ctgov_v2_json"), "json", &mut paths);
+    for path in &paths {
+        let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let src = studies(&doc);
+        let recs = run(path);
+        v2.list(&path.to_string_lossy(), "record count", vec![recs.len()], vec![src.len()]);
+        for (n, st) in recs.iter().zip(src) {
+            compare_protocol(&mut v2, n, &v2_want(st));
+        }
+    }
+    v2.report("API v2 JSON");
+
+    let mut v1 = Columns::default();
+    let mut paths = Vec::new();
+    files(&root.join("cell_therapy/ctgov_v1_full_json"), "json", &mut paths);
+    for path in &paths {
+        let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let st = doc.pointer("/FullStudy/Study").unwrap_or(&doc);
+        let recs = run(path);
+        v1.list(&path.to_string_lossy(), "record count", vec![recs.len()], vec![1]);
+        for n in &recs {
+            compare_protocol(&mut v1, n, &v1_want(st));
+        }
+    }
+    v1.report("API v1 JSON");
+
+    let mut xml = Columns::default();
+    let mut paths = Vec::new();
+    files(&root.join("ctgov_legacy_xml"), "xml", &mut paths);
+    files(&root.join("cell_therapy/ctgov_legacy_xml"), "xml", &mut paths);
+    for path in &paths {
+        let doc = String::from_utf8_lossy(&std::fs::read(path).unwrap()).to_string();
+        let recs = run(path);
+        xml.list(&path.to_string_lossy(), "record count", vec![recs.len()], vec![doc.matches("<clinical_study").count()]);
+        if let [n] = recs.as_slice() {
+            compare_protocol(&mut xml, n, &xml_want(&doc));
+        }
+    }
+    xml.report("legacy XML");
+
+    let shared = root.ends_with("shared/realdata");
+    for (what, c, min_shared, min_fixtures) in [("API v2", &v2, 700, 25), ("API v1", &v1, 57, 57), ("XML", &xml, 400, 10)] {
+        let min = if shared { min_shared } else { min_fixtures };
+        assert!(c.records >= min, "{what}: only {} records", c.records);
+        assert!(c.failures.is_empty(), "{what}: {} mismatches (first: {:?})", c.failures.len(), c.failures.first());
+    }
 }
