@@ -165,9 +165,31 @@ fn tissues_in(text: &str) -> Vec<&'static str> {
     out
 }
 
-/// Tissue source stated in one text, if any (the first stated when there are several).
+/// Tissue source stated in one text, if any (the first stated when there are several). A
+/// tissue the cells are said to come from beats an earlier mention ("NK cells expanded from
+/// cord blood" is `CORD_BLOOD`, "T cells derived from iPSCs" `OTHER`); a tissue merely
+/// mentioned does not ("CAR-T cells for patients with bone marrow involvement" stays blood).
 pub fn source_in(text: &str) -> Option<&'static str> {
+    let text = crate::capped(text);
+    static FROM: OnceLock<Regex> = OnceLock::new();
+    let from = FROM.get_or_init(|| {
+        compile(r"(?i)\b(?:derived|expanded|generated|differentiated|isolated|obtained|manufactured|produced|grown|prepared|harvested|collected)\s+from\s+")
+    });
+    if let Some(m) = from.find(text) {
+        let mut end = (m.end() + 60).min(text.len());
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if let Some(t) = text.get(m.end()..end).and_then(explicit_source_in) {
+            return Some(t);
+        }
+    }
     sources_in(text).first().copied()
+}
+
+/// Tissue named outright in one text (not only implied by NK, T, CAR-T or DLI words), if any.
+pub fn explicit_source_in(text: &str) -> Option<&'static str> {
+    tissues_in(text).first().copied()
 }
 
 /// Origin stated in one text, if any; `None` when unstated or when both are stated.

@@ -733,7 +733,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -1122,6 +1122,21 @@ fn product_names(raw: &RawRecord, dosed: &[bool]) -> Vec<String> {
             if a.chars().count() >= 4 && !out.contains(&a) {
                 out.push(a);
             }
+            // The product without the tier its intervention is named for ("TG-C Low Dose",
+            // "XYZ-101 Cohort 2"): the summary speaks of "TG-C". A code of three characters
+            // counts when written as one (with a hyphen or a digit: "TG-C", "A1B").
+            let core: Vec<&str> = n
+                .text
+                .split_whitespace()
+                .filter(|w| !rx!(r"(?i)^(?:low|lower|lowest|mid|middle|medium|intermediate|high|higher|highest|dose[sd]?|level|cohort|group|arm|part|tier|dl\d*|\d+|[ivx]{1,3}|[a-h]|[-:(),]+)$").is_match(w))
+                .collect();
+            if core.len() < n.text.split_whitespace().count() {
+                let c: String = core.concat().chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+                let code = core.len() == 1 && core[0].chars().any(|ch| ch == '-' || ch.is_ascii_digit());
+                if (c.chars().count() >= 4 || (code && c.chars().count() == 3)) && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
         }
     }
     out
@@ -1289,7 +1304,7 @@ fn regimen_sentences(text: &str) -> String {
 
 /// Regimen facts of a text that speaks of the cells without stating their amount, read near
 /// its first cell word.
-fn context_regimen(text: &str, names: &[String]) -> Regimen {
+fn context_regimen(text: &str, names: &[String], own: bool) -> Regimen {
     let canon = canonical_numbers(crate::capped(text));
     let s = regimen_view(&canon, &[]);
     let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
@@ -1299,7 +1314,10 @@ fn context_regimen(text: &str, names: &[String]) -> Regimen {
     let mut cells_only = String::with_capacity(canon.len());
     for (a, b) in sentences(&canon) {
         let sent = &canon[a..b];
-        let keep = names_cells(sent, names) && !drug_words(sent);
+        // (In the description of the row's own product every sentence about giving it is
+        // about the cells.)
+        let giving = || rx!(r"infus|inject|administ|\bgiven\b|deliver|implant|transplant").is_match(sent);
+        let keep = (names_cells(sent, names) || own && giving()) && !drug_words(sent);
         cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
     }
     r.route = route_near(&cells_only, anchor);
@@ -1332,7 +1350,20 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
         .collect();
-    let dosed: Vec<bool> = inter_reads.iter().map(Option::is_some).collect();
+    // An intervention is dosed when it states a level, or when an arm it is given in does
+    // ("Low dose QX-7 2 x 10^6 cells" in the arm, "QX-7 Low Dose" the intervention).
+    let dosed: Vec<bool> = inter_reads
+        .iter()
+        .zip(&raw.interventions)
+        .map(|(r, i)| {
+            r.is_some()
+                || raw.arms.iter().any(|a| {
+                    a.intervention_names.iter().any(|n| cell::name_matches(&n.text, &i.name.text))
+                        && !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str()))
+                        && a.description.as_ref().is_some_and(|d| !parse_dose_text(&d.text).is_empty())
+                })
+        })
+        .collect();
     let names = product_names(raw, &dosed);
     let mut used = vec![false; raw.interventions.len()];
     let mut rows: Vec<Row> = Vec::new();
@@ -1375,12 +1406,33 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 // The product dosed: a linked cell intervention, or the linked intervention the
                 // dose text names ("NK510 will be administered ... 10^9 NK cells/dose").
                 let own_l = r.raw.text.to_lowercase();
-                let named = linked.iter().copied().find(|&k| {
-                    raw.interventions.get(k).is_some_and(|i| {
-                        let n = i.name.text.trim().to_lowercase();
-                        n.len() >= 3 && own_l.contains(&n)
+                // (Named whole, or by a distinctive word of its name: "rexlemestrocel-L cells"
+                // given as the intervention "Rexlemestrocel-L + HA mixture".)
+                let named = linked
+                    .iter()
+                    .copied()
+                    .find(|&k| {
+                        raw.interventions.get(k).is_some_and(|i| {
+                            let n = i.name.text.trim().to_lowercase();
+                            n.len() >= 3 && own_l.contains(&n)
+                        })
                     })
-                });
+                    .or_else(|| {
+                        linked.iter().copied().find(|&k| {
+                            raw.interventions.get(k).is_some_and(|i| {
+                                !rx!(r"(?i)placebo|saline|sham|vehicle").is_match(&i.name.text)
+                                    && name_words(&i.name.text).iter().any(|w| {
+                                        // The word names the cells given: "zorbastemcel cells".
+                                        w.chars().count() >= 5
+                                            && own_l.match_indices(w.as_str()).any(|(at, _)| {
+                                                let after = own_l.get(at + w.len()..).unwrap_or("");
+                                                let near: String = after.chars().take(25).collect();
+                                                rx!(r"\bcells?\b").is_match(&near)
+                                            })
+                                    })
+                            })
+                        })
+                    });
                 let k = cell_linked.first().copied().or(named);
                 for &j in &linked {
                     used[j] = true;
@@ -1584,6 +1636,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
     for row in &mut merged {
         let mut near: Vec<String> = Vec::new();
+        let mut own_desc: Vec<String> = Vec::new();
         let mut inters: Vec<usize> = row.inter.into_iter().collect();
         if let Some(links) = row.arm_index.and_then(|ai| arm_links.get(ai)) {
             inters.extend(links.iter().copied().filter(|k| Some(*k) != row.inter));
@@ -1596,6 +1649,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 let text = format!("{} {}", i.name.text, i.other_names.iter().map(|o| o.text.as_str()).collect::<Vec<_>>().join(" "));
                 if Some(k) != row.inter && drug && !cell::mentions_cells(&text) && inter_reads.get(k).is_none_or(|r| r.is_none()) {
                     continue;
+                }
+                if Some(k) == row.inter {
+                    own_desc.extend(i.description.iter().map(|d| d.text.clone()));
                 }
                 near.extend(i.description.iter().map(|d| d.text.clone()));
             }
@@ -1623,9 +1679,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
         let contexts: Vec<Regimen> = near
             .iter()
-            .map(|t| context_regimen(t, &names))
-            .chain(summary.iter().map(|t| context_regimen(t, &names)))
-            .chain(titles.iter().map(|t| context_regimen(t, &names)))
+            .map(|t| context_regimen(t, &names, own_desc.iter().any(|o| o == t)))
+            .chain(summary.iter().map(|t| context_regimen(t, &names, false)))
+            .chain(titles.iter().map(|t| context_regimen(t, &names, false)))
             .collect();
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
@@ -1717,7 +1773,13 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .map(|a| format!("{} | {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or("")))
             .unwrap_or_default();
         let named = cfg.product_in(&src.text).or_else(|| cfg.product_in(&inter_text)).or_else(|| cfg.product_in(&arm_text));
-        let source = cell::source_in(&src.text)
+        // The texts' tissue; but when they only imply blood by immune-cell words ("NK cells"),
+        // a named product's tissue from the vocabulary is the better knowledge.
+        let implied_only = [&src.text, &inter_text, &arm_text].iter().all(|t| cell::explicit_source_in(t).is_none());
+        let source = implied_only
+            .then(|| named.and_then(|p| cell::known_source(&p.source)))
+            .flatten()
+            .or_else(|| cell::source_in(&src.text))
             .or_else(|| cell::source_in(&inter_text))
             .or_else(|| cell::source_in(&arm_text))
             .or_else(|| named.and_then(|p| cell::known_source(&p.source)))

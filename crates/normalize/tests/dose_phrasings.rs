@@ -660,3 +660,67 @@ fn named_product_tissue_round3() {
     assert_eq!(d[0].route.as_deref(), Some("INTRAMUSCULAR"));
     assert_eq!(d[0].administrations, Some(1));
 }
+
+/// Round 3: an intervention named for its tier ("... Low Dose"), the regimen and route stated in
+/// the summary under the product's bare name.
+#[test]
+fn tier_named_interventions_round3() {
+    let rr = rec(
+        "Allogeneic chondrocytes for hip osteoarthritis",
+        vec![
+            arm("Low", "EXPERIMENTAL", Some("Low dose QX-7 2 x 10^6 cells"), &["Biological: QX-7 Low Dose"]),
+            arm("High", "EXPERIMENTAL", Some("High dose QX-7 2 x 10^7 cells"), &["Biological: QX-7 High Dose"]),
+            arm("Sham", "SHAM_COMPARATOR", Some("Sham procedure"), &["Other: Sham"]),
+        ],
+        vec![
+            inter("Biological", "QX-7 Low Dose", Some("allogeneic cultured chondrocytes")),
+            inter("Biological", "QX-7 High Dose", Some("allogeneic cultured chondrocytes")),
+            inter("Other", "Sham", Some("needle placement without injection")),
+        ],
+        Some("QX-7 is given as a single intra-articular injection into the hip under ultrasound guidance."),
+    );
+    assert_eq!(
+        rows(&rr),
+        vec![
+            (Some("Low"), None, Some(2e6), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("High"), None, Some(2e7), Some(1), None, Some("INTRA_ARTICULAR")),
+        ]
+    );
+}
+
+/// Round 3: the tissue the cells are said to come from beats the blood that immune-cell words
+/// imply; a tissue merely mentioned does not.
+#[test]
+fn explicit_tissue_beats_immune_words_round3() {
+    use trialtables_normalize::cell::source_in;
+    assert_eq!(source_in("NK cells expanded from umbilical cord blood"), Some("CORD_BLOOD"));
+    assert_eq!(source_in("T cells derived from induced pluripotent stem cells"), Some("OTHER"));
+    assert_eq!(source_in("donor NK cells"), Some("PERIPHERAL_BLOOD"));
+    // A tissue merely mentioned is not where the cells come from.
+    assert_eq!(source_in("CAR-T cells for patients with bone marrow involvement"), Some("PERIPHERAL_BLOOD"));
+    assert_eq!(source_in("donor lymphocyte infusion after bone marrow transplantation"), Some("PERIPHERAL_BLOOD"));
+}
+
+/// Round 3: the product entered as a "Drug" mixture whose name the arm's dose text uses in part;
+/// the route stated in the summary ("into a lumbar disc").
+#[test]
+fn product_named_in_part_round3() {
+    let rr = rec(
+        "Allogeneic precursor cells for discogenic pain",
+        vec![
+            arm(
+                "Cells + carrier",
+                "EXPERIMENTAL",
+                Some("Participants receive an injection of about 4 million zorbastemcel cells mixed with a carrier gel on Day 0."),
+                &["Drug: Zorbastemcel + carrier gel"],
+            ),
+            arm("Sham", "SHAM_COMPARATOR", Some("Sham injection on Day 0."), &["Drug: Saline"]),
+        ],
+        vec![
+            inter("Drug", "Zorbastemcel + carrier gel", Some("The mixture is given as one injection into the painful lumbar disc.")),
+            inter("Drug", "Saline", Some("saline next to the disc")),
+        ],
+        None,
+    );
+    assert_eq!(rows(&rr), vec![(Some("Cells + carrier"), None, Some(4e6), Some(1), None, Some("LOCAL"))]);
+}
