@@ -330,7 +330,7 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|hscs?|hspcs?|ipscs?)\b"
     )
     .is_match(w);
-    if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
+    if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|(?:cells?|\s)x\s*kg\s*-\s*1\b|/\s*kgbw|per\s+kilogram").is_match(w) {
         return (Some(Basis::PerKg), true);
     }
     if rx!(r"/\s*m\s*(?:2|\^2|²)\b|per\s+m(?:2|\^2|²)|per\s+square\s+met").is_match(w) {
@@ -414,7 +414,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
+            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
@@ -427,6 +427,17 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             if cycles.is_none() && k > 1 {
                 r.interval_days = Some(1.0);
             }
+        } else if let Some(c) = rx!(&format!(
+            r"\b(?:repeat\w*|given|administered|followed\s+by|for|receive|up\s+to)\s+(?:\w+\s+){{0,6}}?{COUNT}\s+(?:additional|more|further|extra)\s+(?:cycles|courses|doses|infusions|injections|administrations)\b"
+        ))
+        .captures(s)
+        {
+            // "repeats every 8 weeks for 2 additional cycles": the first and two more.
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str())).map(|n| n + 1);
+        } else if let Some(c) = rx!(&format!(r"\b{COUNT}\s+(?:consecutive|successive)\s+days\b")).captures(s) {
+            // "on each of 3 consecutive days": that many, a day apart.
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+            r.interval_days = Some(1.0);
         } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
@@ -485,6 +496,33 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             }
         }
     }
+    // "on day 0, with a second dose on day 14": two, that far apart.
+    if times.is_empty() && r.administrations.is_none() {
+        if let Some(c) = rx!(
+            r"\b(?:on|at)\s+day\s+(-?\d+)\b[^.;]{0,80}?\b(?:second|2nd|repeat(?:ed)?|another|booster)\b[^.;]{0,30}?\b(?:on|at)\s+day\s+(-?\d+)\b"
+        )
+        .captures(s)
+        {
+            if let (Some(a), Some(b)) =
+                (c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(2).and_then(|m| m.as_str().parse::<f64>().ok()))
+            {
+                if b > a {
+                    r.administrations = Some(2);
+                    r.interval_days = Some(b - a);
+                }
+            }
+        }
+    }
+    // "3 times a week", "twice per month" (twice is read below): the unit divided by the count.
+    if r.interval_days.is_none() {
+        if let Some(c) = rx!(&format!(r"\b{COUNT}\s+times\s+(?:a|per|each|every)\s+(week|month)\b")).captures(s) {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                if n > 0 {
+                    r.interval_days = Some(u / n as f64);
+                }
+            }
+        }
+    }
     // "on day 1 of each 28-day cycle": the cycle's length.
     if r.interval_days.is_none() {
         if let Some(c) = rx!(r"\bday\s+\d+\s+of\s+(?:each|every)\s+(\d+)[\s-]*(days?|weeks?)\s+(?:cycle|course)").captures(s) {
@@ -498,7 +536,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // Interval statements.
     if r.interval_days.is_none() {
         let iv = rx!(
-            r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\bper\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|biweekly|fortnightly|daily|every\s+day)\b"
+            r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|biweekly|fortnightly|daily|every\s+day)\b"
         );
         if let Some(c) = iv.captures(s) {
             if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
@@ -727,7 +765,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
     R.get_or_init(|| {
         [
             (r"intrathecal|lumbar\s+puncture|spinal\s+tap|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra-?articular|into\s+the\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
+            (r"intra-?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
             (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s|under\s+the\s+skin", "SUBCUTANEOUS"),
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),

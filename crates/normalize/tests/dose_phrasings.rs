@@ -531,6 +531,37 @@ fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
         ("100 to 300 million cells", vec![Want { tot: Some(1e8), tot_hi: Some(3e8), ..w() }]),
         ("4 x 10^6 - 8 x 10^6 cells/kg", vec![Want { kg: Some(4e6), kg_hi: Some(8e6), ..w() }]),
         ("1.0 x 10^9 - 3.0 x 10^9 NK cells", vec![Want { tot: Some(1e9), tot_hi: Some(3e9), ..w() }]),
+        // Second batch of round 3.
+        ("1x10^6 cells·kg-1", vec![Want { kg: Some(1e6), ..w() }]),
+        (
+            "1 × 10^6 cells/kg IV every week for 4 weeks (4 doses)",
+            vec![Want { kg: Some(1e6), adm: Some(4), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        (
+            "A total of 4 injections of 2.5 x 10^7 cells will be performed at intervals of 3 weeks.",
+            vec![Want { tot: Some(2.5e7), adm: Some(4), int: Some(21.0), ..w() }],
+        ),
+        ("5 × 10^6 CTLs/m2 on day 0, with a second dose on day 14", vec![Want { m2: Some(5e6), adm: Some(2), int: Some(14.0), ..w() }]),
+        (
+            "Three intrathecal injections of 1 x 10^7 cells, each separated by one month",
+            vec![Want { tot: Some(1e7), adm: Some(3), int: Some(30.4375), route: Some("INTRATHECAL"), ..w() }],
+        ),
+        ("20 million cells injected into each knee", vec![Want { tot: Some(2e7), route: Some("INTRA_ARTICULAR"), ..w() }]),
+        (
+            "an infusion of 1 x 10^7 cells/kg on each of 3 consecutive days",
+            vec![Want { kg: Some(1e7), adm: Some(3), int: Some(1.0), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg three times a week for 2 weeks", vec![Want { kg: Some(1e6), adm: Some(6), int: Some(7.0 / 3.0), ..w() }]),
+        ("2 x 10^7 cells 2 times per month", vec![Want { tot: Some(2e7), int: Some(30.4375 / 2.0), ..w() }]),
+        ("Each patient will receive 100x10^6 cells.", vec![Want { tot: Some(1e8), ..w() }]),
+        ("from 1 x 10^6 to 5 x 10^6 cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(5e6), ..w() }]),
+        ("Dosage: 10^8 cells, once a month, for 6 months", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(30.4375), ..w() }]),
+        ("two doses, 1x10^6/kg each, at day 0 and day 28", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
+        ("1x10^9 cells/L in 100 ml", vec![]),
+        (
+            "2 x 10^6 cells/kg on day 0; treatment repeats every 6 weeks for 2 additional cycles",
+            vec![Want { kg: Some(2e6), adm: Some(3), int: Some(42.0), ..w() }],
+        ),
         // Concentrations, harvests, other products: not levels.
         ("cells suspended at a concentration of 1 x 10^6 cells/ml in 20 ml", vec![]),
         ("10 million cells per ml, 2 ml per injection", vec![]),
