@@ -316,8 +316,9 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         Some(m) => &w[..m.start()],
         None => w,
     };
-    // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses.
-    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b").is_match(w) {
+    // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses,
+    // nor are drug and vector amounts (mg, IU, PFU, vector genomes, viral particles, CFU).
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
         return (None, false);
     }
     // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.

@@ -568,6 +568,11 @@ fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
         ("yielding approximately 1 x 10^8 cells after 3 weeks of culture", vec![]),
         ("interleukin-2 6 x 10^5 IU/kg every 8 hours", vec![]),
         ("white blood cell count of at least 3 x 10^9/L", vec![]),
+        ("oncolytic virus 1 x 10^9 PFU/kg", vec![]),
+        ("AAV vector 2 x 10^13 vg/kg", vec![]),
+        ("adenovirus 3 x 10^11 vp/kg", vec![]),
+        ("3 x 10^12 genome copies/kg", vec![]),
+        ("1 x 10^7 TCID50/kg", vec![]),
         ("a lymphocyte count above 0.5 x 10^9/l", vec![]),
         (
             "fludarabine 30 mg/m2 and cyclophosphamide 500 mg/m2 daily for 3 days, then 1 x 10^6 CAR-T cells/kg",
