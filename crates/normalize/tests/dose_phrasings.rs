@@ -732,6 +732,19 @@ fn explicit_tissue_beats_immune_words_round3() {
     assert_eq!(source_in("NK cells expanded from umbilical cord blood"), Some("CORD_BLOOD"));
     assert_eq!(source_in("T cells derived from induced pluripotent stem cells"), Some("OTHER"));
     assert_eq!(source_in("donor NK cells"), Some("PERIPHERAL_BLOOD"));
+    // Tissue words of round 3.
+    for (t, want) in [
+        ("BM-derived mesenchymal stromal cells", "BONE_MARROW"),
+        ("autologous marrow mononuclear cells", "BONE_MARROW"),
+        ("cells aspirated from the posterior iliac crest", "BONE_MARROW"),
+        ("hUMSCs", "UMBILICAL_CORD"),
+        ("UC-derived MSC", "UMBILICAL_CORD"),
+        ("stromal cells from abdominal fat tissue", "ADIPOSE"),
+        ("PBSCT from a matched sibling", "PERIPHERAL_BLOOD"),
+        ("NY-ESO-1 TCR-T cells", "PERIPHERAL_BLOOD"),
+    ] {
+        assert_eq!(source_in(t), Some(want), "{t}");
+    }
     // A tissue merely mentioned is not where the cells come from.
     assert_eq!(source_in("CAR-T cells for patients with bone marrow involvement"), Some("PERIPHERAL_BLOOD"));
     assert_eq!(source_in("donor lymphocyte infusion after bone marrow transplantation"), Some("PERIPHERAL_BLOOD"));
