@@ -202,7 +202,12 @@ fn amounts(s: &str) -> Vec<Amount> {
         if let Some(c1) = c.name("c1") {
             let before = s.get(..c1.start()).unwrap_or("");
             if let Some(list) = rx!(r"((?:\d+(?:\.\d+)?\s*(?:,\s*or|,\s*and|,|\bor\b|\band\b)\s*)+)$").captures(before) {
-                if let Some(l) = list.get(1) {
+                // Not when the list's first number is a day, week or count ("at day +60 and 3 x
+                // 10^7"): then it is no coefficient.
+                let day_before = list.get(1).is_some_and(|l| {
+                    rx!(r"(?:\bdays?|\bweeks?|\bmonths?|\bd|\bno\.?|[+#-])\s*$").is_match(before.get(..l.start()).unwrap_or(""))
+                });
+                if let Some(l) = list.get(1).filter(|_| !day_before) {
                     for m in rx!(r"\d+(?:\.\d+)?").find_iter(l.as_str()) {
                         if let Some(v) = num(m.as_str()) {
                             out.push(Amount { start: l.start() + m.start(), end: l.start() + m.end(), low: v * p, high: None });
@@ -981,8 +986,19 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         while from > 0 && !s.is_char_boundary(from) {
             from -= 1;
         }
-        let label = s.get(from..l.start).unwrap_or("").to_string();
+        let mut label = s.get(from..l.start).unwrap_or("").to_string();
         prev_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
+        // A tier named right after the level, in parentheses ("1 x 10^6 cells/kg (low dose) or
+        // 2 x 10^6 cells/kg (high dose)"): this level's, not the next one's.
+        let next_start = starts.iter().copied().find(|&st| st > l.start).unwrap_or(s.len());
+        if let Some(m) = rx!(r"^[^()\d;.]{0,25}?\(([^()\d]{1,40})\)").find(s.get(prev_end..next_start.max(prev_end)).unwrap_or("")) {
+            let note = &s[prev_end..prev_end + m.end()];
+            if !tier_keys(note).is_empty() {
+                label.push(' ');
+                label.push_str(note);
+                prev_end += m.end();
+            }
+        }
         let mut d = DoseLevel {
             label,
             administrations: reg.administrations,

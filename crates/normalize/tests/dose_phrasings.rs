@@ -677,6 +677,42 @@ fn record_layouts_round3() {
             (Some("Placebo, then MSC"), Some(2e6), None, None, None, Some("INTRATHECAL")),
         ],
     );
+    // Tiers named after their level, in parentheses; arms named by letter and tier.
+    check(
+        "tier after the level",
+        rec(
+            "MSC in progressive multiple sclerosis",
+            vec![
+                arm("Arm A", "EXPERIMENTAL", Some("Arm A: low dose"), &["Biological: MSC"]),
+                arm("Arm B", "EXPERIMENTAL", Some("Arm B: high dose"), &["Biological: MSC"]),
+            ],
+            vec![inter("Biological", "MSC", Some("MSC given IV: 1 x 10^6 cells/kg (low dose) or 2 x 10^6 cells/kg (high dose)."))],
+            None,
+        ),
+        vec![
+            (Some("Arm A"), Some(1e6), None, None, None, Some("INTRAVENOUS")),
+            (Some("Arm B"), Some(2e6), None, None, None, Some("INTRAVENOUS")),
+        ],
+    );
+    // Two levels at two days: a day number is no coefficient of the next level.
+    check(
+        "levels at days",
+        rec(
+            "Prophylactic donor lymphocytes after transplantation",
+            vec![arm(
+                "DLI",
+                "EXPERIMENTAL",
+                Some("Donor lymphocyte infusion 1 x 10^7 CD3+ cells/kg at day +60 and 3 x 10^7 CD3+ cells/kg at day +120"),
+                &["Biological: DLI"],
+            )],
+            vec![inter("Biological", "DLI", None)],
+            None,
+        ),
+        vec![
+            (Some("DLI"), Some(1e7), None, None, None, Some("INTRAVENOUS")),
+            (Some("DLI"), Some(3e7), None, None, None, Some("INTRAVENOUS")),
+        ],
+    );
     assert!(bad.is_empty(), "{} round-3 layouts misread:\n{}", bad.len(), bad.join("\n"));
 }
 
