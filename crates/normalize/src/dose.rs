@@ -333,7 +333,7 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         return (None, false);
     }
     let cell_word = rx!(
-        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|hscs?|hspcs?|ipscs?)\b"
+        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk)\b"
     )
     .is_match(w);
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|(?:cells?|\s)x\s*kg\s*-\s*1\b|/\s*kgbw|per\s+kilogram").is_match(w) {
@@ -902,7 +902,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
                 let shown = s.get(a.start..a.end).unwrap_or("");
                 let cell_before = (shown.contains("10^") || rx!(r"million|billion").is_match(shown))
-                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
                     && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected)\b)").is_match(after)
                     && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
@@ -1228,6 +1228,10 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for m in rx!(r"[;!?]|\.(?:\s|$)").find_iter(s) {
+        // Abbreviations do not end a sentence: "i.v.", "s.c.", "e.g.", "approx.", "vs.".
+        if m.as_str().starts_with('.') && rx!(r"(?i)(?:\b[a-z]\.[a-z]|\bapprox|\bvs|\bca|\bno|\bfig)$").is_match(&s[..m.start()]) {
+            continue;
+        }
         if m.end() > start {
             out.push((start, m.end()));
         }
@@ -1242,7 +1246,7 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentence(l: &str) -> bool {
-    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bday\s+[-+]?\d").is_match(l);
+    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
     let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
     let drug = drug_words(l);
     admin && (cells || !drug)

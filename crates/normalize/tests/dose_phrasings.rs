@@ -558,6 +558,14 @@ fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
         ("Dosage: 10^8 cells, once a month, for 6 months", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(30.4375), ..w() }]),
         ("two doses, 1x10^6/kg each, at day 0 and day 28", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
         ("1x10^9 cells/L in 100 ml", vec![]),
+        ("DC-CIK 1 x 10^10 per infusion", vec![Want { tot: Some(1e10), ..w() }]),
+        (
+            "5 x 10^9 CIK i.v. on days 1, 3 and 5",
+            vec![Want { tot: Some(5e9), adm: Some(3), int: Some(2.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("autologous ADRCs 40 x 10^6 injected into the scar", vec![Want { tot: Some(4e7), route: Some("LOCAL"), ..w() }]),
+        ("2 x 10^8 BMNCs intracoronary", vec![Want { tot: Some(2e8), route: Some("INTRACORONARY"), ..w() }]),
+        ("TCR-T 1 x 10^9 to 1 x 10^10", vec![Want { tot: Some(1e9), tot_hi: Some(1e10), ..w() }]),
         (
             "2 x 10^6 cells/kg on day 0; treatment repeats every 6 weeks for 2 additional cycles",
             vec![Want { kg: Some(2e6), adm: Some(3), int: Some(42.0), ..w() }],
