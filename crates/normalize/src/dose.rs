@@ -1790,6 +1790,22 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         }
     }
 
+    // A product is given by one route: a row of a product whose texts state none takes the route
+    // the other rows of the same product state, when they agree (a delayed-treatment arm that
+    // only says "50 million MSC at month 12").
+    let product_routes: Vec<(usize, &'static str)> = merged.iter().filter_map(|r| Some((r.inter?, r.lv.route?))).collect();
+    for row in &mut merged {
+        if row.lv.route.is_some() {
+            continue;
+        }
+        let Some(k) = row.inter else { continue };
+        let mut same = product_routes.iter().filter(|(i, _)| *i == k).map(|(_, r)| *r);
+        if let Some(first) = same.next() {
+            if same.all(|r| r == first) {
+                row.lv.route = Some(first);
+            }
+        }
+    }
     // The summary's sentences about giving the cells: the last place a tissue or origin is
     // looked for ("cells collected by leukapheresis", "the patient's own cells").
     let summary_cells = summary.join(" ");

@@ -685,6 +685,28 @@ fn record_layouts_round3() {
             (Some("Placebo, then MSC"), Some(2e6), None, None, None, Some("INTRATHECAL")),
         ],
     );
+    // A delayed-treatment arm named placebo gets a row, with the product's route.
+    check(
+        "delayed treatment",
+        rec(
+            "Adipose MSC in knee osteoarthritis",
+            vec![
+                arm("MSC", "EXPERIMENTAL", Some("Intra-articular injection of 50 million MSC at baseline"), &["Biological: MSC"]),
+                arm(
+                    "Placebo",
+                    "PLACEBO_COMPARATOR",
+                    Some("Saline injection at baseline; delayed treatment with 50 million MSC at month 12"),
+                    &["Biological: MSC", "Other: Saline"],
+                ),
+            ],
+            vec![inter("Biological", "MSC", Some("allogeneic adipose derived MSC")), inter("Other", "Saline", None)],
+            None,
+        ),
+        vec![
+            (Some("MSC"), None, Some(5e7), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("Placebo"), None, Some(5e7), None, None, Some("INTRA_ARTICULAR")),
+        ],
+    );
     // Tiers named after their level, in parentheses; arms named by letter and tier.
     check(
         "tier after the level",
