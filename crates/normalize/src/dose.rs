@@ -1619,6 +1619,18 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                             .collect()
                     };
                     let targets = if named.is_empty() { targets.clone() } else { named };
+                    // Several cell arms and nothing naming which one: the row stays without an arm,
+                    // and the record says so rather than guess.
+                    if targets == [None] && cell_arms.len() > 1 {
+                        notes.push((
+                            t.line,
+                            format!(
+                                "{f} states a cell dose that none of the {} cell arms is named for; the row has no arm",
+                                cell_arms.len()
+                            ),
+                            sent.trim().to_string(),
+                        ));
+                    }
                     for &arm_index in &targets {
                         let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
                         rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });

@@ -839,3 +839,25 @@ fn product_named_in_part_round3() {
     );
     assert_eq!(rows(&rr), vec![(Some("Cells + carrier"), None, Some(4e6), Some(1), None, Some("LOCAL"))]);
 }
+
+/// Round 3: a summary level that none of several cell arms is named for: a row without an arm,
+/// and a WARNING with the sentence instead of a guess.
+#[test]
+fn untied_summary_level_warns_round3() {
+    let rr = rec(
+        "Two schedules of MSC in lupus nephritis",
+        vec![
+            arm("Schedule 1", "EXPERIMENTAL", Some("MSC once"), &["Biological: MSC"]),
+            arm("Schedule 2", "EXPERIMENTAL", Some("MSC twice"), &["Biological: MSC"]),
+        ],
+        vec![inter("Biological", "MSC", Some("umbilical cord MSC"))],
+        Some("Patients will be given 1 x 10^6 MSC/kg intravenously."),
+    );
+    let (d, issues) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].arm_label, None);
+    assert!(
+        issues.iter().any(|i| i.message.contains("none of the 2 cell arms") && i.raw_value.as_deref().is_some_and(|v| v.contains("10^6"))),
+        "{issues:#?}"
+    );
+}
