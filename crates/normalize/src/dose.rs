@@ -542,7 +542,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // Interval statements.
     if r.interval_days.is_none() {
         let iv = rx!(
-            r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|biweekly|fortnightly|daily|every\s+day)\b"
+            r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
         );
         if let Some(c) = iv.captures(s) {
             if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
@@ -551,6 +551,15 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                 } else if let (Ok(n), Some(d)) = (n.as_str().parse::<f64>(), unit_days(u.as_str())) {
                     r.interval_days = Some(n * d);
                 }
+            } else if let (Some(n), Some(u)) = (c.get(8).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(9)) {
+                // "q2w", "q3d", "q4wks", "q3mo".
+                r.interval_days = Some(
+                    n * match u.as_str() {
+                        "d" => 1.0,
+                        "mo" => 30.4375,
+                        _ => 7.0,
+                    },
+                );
             } else if let Some(u) = c.get(5).or(c.get(6)) {
                 // "cells/kg/week", "per month": once per that unit.
                 r.interval_days = unit_days(if u.as_str() == "wk" { "week" } else { u.as_str() });
@@ -562,7 +571,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     7.0 / 3.0
                 } else if w == "every other day" {
                     2.0
-                } else if w == "every other week" || w == "biweekly" || w == "fortnightly" {
+                } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
                     14.0
                 } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
                     7.0
