@@ -786,7 +786,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -794,7 +794,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
                 "INTRAVENOUS",
             ),
             (
-                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|cerebral|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
+                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
                 "OTHER",
             ),
         ]

@@ -558,6 +558,9 @@ fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
         ("Dosage: 10^8 cells, once a month, for 6 months", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(30.4375), ..w() }]),
         ("two doses, 1x10^6/kg each, at day 0 and day 28", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
         ("1x10^9 cells/L in 100 ml", vec![]),
+        // Into brain tissue is a local injection (the labelling guide: into a tissue or organ).
+        ("2 x 10^6 cells by stereotactic injection into the putamen", vec![Want { tot: Some(2e6), route: Some("LOCAL"), ..w() }]),
+        ("intracerebral implantation of 5 x 10^6 cells", vec![Want { tot: Some(5e6), route: Some("LOCAL"), ..w() }]),
         ("1 x 10^8 cells q2w x 4", vec![Want { tot: Some(1e8), adm: Some(4), int: Some(14.0), ..w() }]),
         ("2 x 10^6 cells/kg q4wks", vec![Want { kg: Some(2e6), int: Some(28.0), ..w() }]),
         ("10 million cells bi-weekly", vec![Want { tot: Some(1e7), int: Some(14.0), ..w() }]),
