@@ -47,15 +47,15 @@ fn compile(p: &str) -> Regex {
 const SOURCE_PATTERNS: [(&str, &str); 11] = [
     (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b|\bucb\b|\bhpc,?\s*(?:\(\s*)?cord\b", "CORD_BLOOD"),
     (
-        r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b",
+        r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b|\bh?umscs?\b|\buc[\s-]*derived\b",
         "UMBILICAL_CORD",
     ),
     (
-        r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal|\bbm[\s-]*mncs?\b|\bbmac\b|\bhpc,?\s*(?:\(\s*)?marrow\b",
+        r"(?i)bone[\s-]*marrow|marrow[\s-]*derived|\bbm[\s-]*mscs?\b|\bbmscs?\b|\bbmmscs?\b|\bh?bm[\s-]*mesenchymal|\bbm[\s-]*mncs?\b|\bbmac\b|\bbm[\s-]*derived\b|\bmarrow\s+(?:stromal|mononuclear|aspirat\w*|concentrate|cells)|\biliac\s+crest|\bhpc,?\s*(?:\(\s*)?marrow\b",
         "BONE_MARROW",
     ),
     (
-        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
+        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|\bfat\s+(?:tissue|graft\w*|aspirat\w*)|\babdominal\s+fat\b|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
         "ADIPOSE",
     ),
     (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion", "PLACENTA"),
@@ -67,11 +67,11 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
     ),
     (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),
     (
-        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)|\bhpc,?\s*(?:\(\s*)?(?:a|apheresis)\b",
+        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbsct\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)|\bhpc,?\s*(?:\(\s*)?(?:a|apheresis)\b",
         "PERIPHERAL_BLOOD",
     ),
     (
-        r"(?i)\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells?|\bt[\s-]*cells\b|\bt[\s-]*cell[\s-]+(?:product|infusion|dose|therapy|add[\s-]*back)|\bt[\s-]*lymphocytes\b|\bcar[\s-]*t\b|\bcar[\s-]*nk\b|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor|donor[\s-]+lymphocytes?|\bdli\b|cytokine[\s-]*induced[\s-]+killer|\bcik\b|\bvsts?\b|virus[\s-]*specific[\s-]+t|\btregs?\b|regulatory[\s-]+t[\s-]+cells|\bctls?\b|cytotoxic[\s-]+t[\s-]+lymphocytes",
+        r"(?i)\bnk[\s-]*cells?\b|natural[\s-]+killer[\s-]+cells?|\bt[\s-]*cells\b|\bt[\s-]*cell[\s-]+(?:product|infusion|dose|therapy|add[\s-]*back)|\bt[\s-]*lymphocytes\b|\bcar[\s-]*t\b|\bcar[\s-]*nk\b|\btcr[\s-]*t\b|\btcr[\s-]*(?:engineered|transduced|modified)|\bcar[\s-]*t[\s-]*cells?|chimeric[\s-]+antigen[\s-]+receptor|donor[\s-]+lymphocytes?|\bdli\b|cytokine[\s-]*induced[\s-]+killer|\bcik\b|\bvsts?\b|virus[\s-]*specific[\s-]+t|\btregs?\b|regulatory[\s-]+t[\s-]+cells|\bctls?\b|cytotoxic[\s-]+t[\s-]+lymphocytes",
         "PERIPHERAL_BLOOD",
     ),
 ];
@@ -165,9 +165,31 @@ fn tissues_in(text: &str) -> Vec<&'static str> {
     out
 }
 
-/// Tissue source stated in one text, if any (the first stated when there are several).
+/// Tissue source stated in one text, if any (the first stated when there are several). A
+/// tissue the cells are said to come from beats an earlier mention ("NK cells expanded from
+/// cord blood" is `CORD_BLOOD`, "T cells derived from iPSCs" `OTHER`); a tissue merely
+/// mentioned does not ("CAR-T cells for patients with bone marrow involvement" stays blood).
 pub fn source_in(text: &str) -> Option<&'static str> {
+    let text = crate::capped(text);
+    static FROM: OnceLock<Regex> = OnceLock::new();
+    let from = FROM.get_or_init(|| {
+        compile(r"(?i)\b(?:derived|expanded|generated|differentiated|isolated|obtained|manufactured|produced|grown|prepared|harvested|collected)\s+from\s+")
+    });
+    if let Some(m) = from.find(text) {
+        let mut end = (m.end() + 60).min(text.len());
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if let Some(t) = text.get(m.end()..end).and_then(explicit_source_in) {
+            return Some(t);
+        }
+    }
     sources_in(text).first().copied()
+}
+
+/// Tissue named outright in one text (not only implied by NK, T, CAR-T or DLI words), if any.
+pub fn explicit_source_in(text: &str) -> Option<&'static str> {
+    tissues_in(text).first().copied()
 }
 
 /// Origin stated in one text, if any; `None` when unstated or when both are stated.

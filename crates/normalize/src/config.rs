@@ -90,6 +90,8 @@ pub fn default_cell_products() -> Vec<CellProductName> {
         p("ixmyelocel-T", &["ixmyelocel", "rexmyelocel", "rex-001"], "BONE_MARROW"),
         p("HepaStem", &["hepastem"], "OTHER"),
         p("Descartes-08", &["descartes-08"], "PERIPHERAL_BLOOD"),
+        p("TissueGene-C", &["tissuegene-c", "invossa", "tg-c"], "OTHER"),
+        p("Fate Therapeutics iPSC-derived cells", &["ft500", "ft516", "ft522", "ft538", "ft576", "ft596", "ft819", "ft825"], "OTHER"),
     ]
 }
 

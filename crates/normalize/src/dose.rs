@@ -202,7 +202,12 @@ fn amounts(s: &str) -> Vec<Amount> {
         if let Some(c1) = c.name("c1") {
             let before = s.get(..c1.start()).unwrap_or("");
             if let Some(list) = rx!(r"((?:\d+(?:\.\d+)?\s*(?:,\s*or|,\s*and|,|\bor\b|\band\b)\s*)+)$").captures(before) {
-                if let Some(l) = list.get(1) {
+                // Not when the list's first number is a day, week or count ("at day +60 and 3 x
+                // 10^7"): then it is no coefficient.
+                let day_before = list.get(1).is_some_and(|l| {
+                    rx!(r"(?:\bdays?|\bweeks?|\bmonths?|\bd|\bno\.?|[+#-])\s*$").is_match(before.get(..l.start()).unwrap_or(""))
+                });
+                if let Some(l) = list.get(1).filter(|_| !day_before) {
                     for m in rx!(r"\d+(?:\.\d+)?").find_iter(l.as_str()) {
                         if let Some(v) = num(m.as_str()) {
                             out.push(Amount { start: l.start() + m.start(), end: l.start() + m.end(), low: v * p, high: None });
@@ -316,8 +321,9 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         Some(m) => &w[..m.start()],
         None => w,
     };
-    // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses.
-    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b").is_match(w) {
+    // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses,
+    // nor are drug and vector amounts (mg, IU, PFU, vector genomes, viral particles, CFU).
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
         return (None, false);
     }
     // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
@@ -327,10 +333,10 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         return (None, false);
     }
     let cell_word = rx!(
-        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|hscs?|hspcs?|ipscs?)\b"
+        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk)\b"
     )
     .is_match(w);
-    if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|/\s*kgbw|per\s+kilogram").is_match(w) {
+    if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|(?:cells?|\s)x\s*kg\s*-\s*1\b|/\s*kgbw|per\s+kilogram").is_match(w) {
         return (Some(Basis::PerKg), true);
     }
     if rx!(r"/\s*m\s*(?:2|\^2|²)\b|per\s+m(?:2|\^2|²)|per\s+square\s+met").is_match(w) {
@@ -414,7 +420,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
+            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
@@ -427,6 +433,17 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             if cycles.is_none() && k > 1 {
                 r.interval_days = Some(1.0);
             }
+        } else if let Some(c) = rx!(&format!(
+            r"\b(?:repeat\w*|given|administered|followed\s+by|for|receive|up\s+to)\s+(?:\w+\s+){{0,6}}?{COUNT}\s+(?:additional|more|further|extra)\s+(?:cycles|courses|doses|infusions|injections|administrations)\b"
+        ))
+        .captures(s)
+        {
+            // "repeats every 8 weeks for 2 additional cycles": the first and two more.
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str())).map(|n| n + 1);
+        } else if let Some(c) = rx!(&format!(r"\b{COUNT}\s+(?:consecutive|successive)\s+days\b")).captures(s) {
+            // "on each of 3 consecutive days": that many, a day apart.
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+            r.interval_days = Some(1.0);
         } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
@@ -485,6 +502,33 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             }
         }
     }
+    // "on day 0, with a second dose on day 14": two, that far apart.
+    if times.is_empty() && r.administrations.is_none() {
+        if let Some(c) = rx!(
+            r"\b(?:on|at)\s+day\s+(-?\d+)\b[^.;]{0,80}?\b(?:second|2nd|repeat(?:ed)?|another|booster)\b[^.;]{0,30}?\b(?:on|at)\s+day\s+(-?\d+)\b"
+        )
+        .captures(s)
+        {
+            if let (Some(a), Some(b)) =
+                (c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(2).and_then(|m| m.as_str().parse::<f64>().ok()))
+            {
+                if b > a {
+                    r.administrations = Some(2);
+                    r.interval_days = Some(b - a);
+                }
+            }
+        }
+    }
+    // "3 times a week", "twice per month" (twice is read below): the unit divided by the count.
+    if r.interval_days.is_none() {
+        if let Some(c) = rx!(&format!(r"\b{COUNT}\s+times\s+(?:a|per|each|every)\s+(week|month)\b")).captures(s) {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                if n > 0 {
+                    r.interval_days = Some(u / n as f64);
+                }
+            }
+        }
+    }
     // "on day 1 of each 28-day cycle": the cycle's length.
     if r.interval_days.is_none() {
         if let Some(c) = rx!(r"\bday\s+\d+\s+of\s+(?:each|every)\s+(\d+)[\s-]*(days?|weeks?)\s+(?:cycle|course)").captures(s) {
@@ -498,7 +542,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // Interval statements.
     if r.interval_days.is_none() {
         let iv = rx!(
-            r"(?:every|interval(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|biweekly|fortnightly|daily|every\s+day)\b"
+            r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
         );
         if let Some(c) = iv.captures(s) {
             if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
@@ -507,7 +551,19 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                 } else if let (Ok(n), Some(d)) = (n.as_str().parse::<f64>(), unit_days(u.as_str())) {
                     r.interval_days = Some(n * d);
                 }
-            } else if let Some(w) = c.get(5) {
+            } else if let (Some(n), Some(u)) = (c.get(8).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(9)) {
+                // "q2w", "q3d", "q4wks", "q3mo".
+                r.interval_days = Some(
+                    n * match u.as_str() {
+                        "d" => 1.0,
+                        "mo" => 30.4375,
+                        _ => 7.0,
+                    },
+                );
+            } else if let Some(u) = c.get(5).or(c.get(6)) {
+                // "cells/kg/week", "per month": once per that unit.
+                r.interval_days = unit_days(if u.as_str() == "wk" { "week" } else { u.as_str() });
+            } else if let Some(w) = c.get(7) {
                 let w = w.as_str();
                 r.interval_days = Some(if w.starts_with("twice") || w.starts_with("two times") {
                     3.5
@@ -515,7 +571,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     7.0 / 3.0
                 } else if w == "every other day" {
                     2.0
-                } else if w == "every other week" || w == "biweekly" || w == "fortnightly" {
+                } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
                     14.0
                 } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
                     7.0
@@ -668,7 +724,7 @@ fn is_collection_target(s: &str, a: &Amount) -> bool {
         rx!(r"infus|administ|inject|transplant|receiv|\bgiven\b|\bgive\b|transfus|\bdose|thaw").is_match(&t)
     };
     let before = window_before(s, a.start, 100);
-    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\bharvesting\b|mobili[sz]ation|\bexpan(?:d|ded|sion)\s+to\b|\bcultur\w*\s+to\b|\bgrown\s+to\b|\bremaining\b|quality\s+control|release\s+(?:criteria|testing)").find_iter(before).last() {
+    if let Some(m) = rx!(r"collect|aphereses|apheresis|leukapheresis|\bharvest\b|\byield(?:s|ing|ed)?\b|\bharvesting\b|mobili[sz]ation|\bexpan(?:d|ded|sion)\s+to\b|\bcultur\w*\s+to\b|\bgrown\s+to\b|\bremaining\b|quality\s+control|release\s+(?:criteria|testing)").find_iter(before).last() {
         if !admin(&before[m.end()..]) {
             return true;
         }
@@ -723,14 +779,14 @@ fn routes() -> &'static [(Regex, &'static str)] {
     static R: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     R.get_or_init(|| {
         [
-            (r"intrathecal|lumbar\s+puncture|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra-?articular|into\s+the\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
+            (r"intrathecal|lumbar\s+puncture|spinal\s+tap|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
+            (r"intra-?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
             (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
-            (r"sub-?cutaneous|\bs\.c\.\s", "SUBCUTANEOUS"),
+            (r"sub-?cutaneous|\bs\.c\.\s|under\s+the\s+skin", "SUBCUTANEOUS"),
             (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+the\s+(?:\w+\s+)?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -738,7 +794,7 @@ fn routes() -> &'static [(Regex, &'static str)] {
                 "INTRAVENOUS",
             ),
             (
-                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|cerebral|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
+                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
                 "OTHER",
             ),
         ]
@@ -750,6 +806,12 @@ fn routes() -> &'static [(Regex, &'static str)] {
 
 /// The stated route nearest to `anchor` in the canonical text, if any.
 fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
+    // The heart muscle is the myocardium (a local injection, not an intramuscular one); the
+    // synonym is padded to the same length so positions still line up.
+    let s = &*rx!(r"\b(?:heart|cardiac)\s+muscle").replace_all(s, |c: &Captures| {
+        let n = c.get(0).map(|m| m.len()).unwrap_or(0);
+        format!("{:<n$}", "myocardium")
+    });
     let mut best: Option<(usize, &'static str)> = None;
     for (re, name) in routes() {
         for m in re.find_iter(s) {
@@ -849,7 +911,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
                 let shown = s.get(a.start..a.end).unwrap_or("");
                 let cell_before = (shown.contains("10^") || rx!(r"million|billion").is_match(shown))
-                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
                     && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected)\b)").is_match(after)
                     && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
@@ -933,8 +995,19 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         while from > 0 && !s.is_char_boundary(from) {
             from -= 1;
         }
-        let label = s.get(from..l.start).unwrap_or("").to_string();
+        let mut label = s.get(from..l.start).unwrap_or("").to_string();
         prev_end = other.as_ref().map(|o| o.end).unwrap_or(l.end).max(l.end);
+        // A tier named right after the level, in parentheses ("1 x 10^6 cells/kg (low dose) or
+        // 2 x 10^6 cells/kg (high dose)"): this level's, not the next one's.
+        let next_start = starts.iter().copied().find(|&st| st > l.start).unwrap_or(s.len());
+        if let Some(m) = rx!(r"^[^()\d;.]{0,25}?\(([^()\d]{1,40})\)").find(s.get(prev_end..next_start.max(prev_end)).unwrap_or("")) {
+            let note = &s[prev_end..prev_end + m.end()];
+            if !tier_keys(note).is_empty() {
+                label.push(' ');
+                label.push_str(note);
+                prev_end += m.end();
+            }
+        }
         let mut d = DoseLevel {
             label,
             administrations: reg.administrations,
@@ -1113,6 +1186,21 @@ fn product_names(raw: &RawRecord, dosed: &[bool]) -> Vec<String> {
             if a.chars().count() >= 4 && !out.contains(&a) {
                 out.push(a);
             }
+            // The product without the tier its intervention is named for ("TG-C Low Dose",
+            // "XYZ-101 Cohort 2"): the summary speaks of "TG-C". A code of three characters
+            // counts when written as one (with a hyphen or a digit: "TG-C", "A1B").
+            let core: Vec<&str> = n
+                .text
+                .split_whitespace()
+                .filter(|w| !rx!(r"(?i)^(?:low|lower|lowest|mid|middle|medium|intermediate|high|higher|highest|dose[sd]?|level|cohort|group|arm|part|tier|dl\d*|\d+|[ivx]{1,3}|[a-h]|[-:(),]+)$").is_match(w))
+                .collect();
+            if core.len() < n.text.split_whitespace().count() {
+                let c: String = core.concat().chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+                let code = core.len() == 1 && core[0].chars().any(|ch| ch == '-' || ch.is_ascii_digit());
+                if (c.chars().count() >= 4 || (code && c.chars().count() == 3)) && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
         }
     }
     out
@@ -1149,6 +1237,10 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for m in rx!(r"[;!?]|\.(?:\s|$)").find_iter(s) {
+        // Abbreviations do not end a sentence: "i.v.", "s.c.", "e.g.", "approx.", "vs.".
+        if m.as_str().starts_with('.') && rx!(r"(?i)(?:\b[a-z]\.[a-z]|\bapprox|\bvs|\bca|\bno|\bfig)$").is_match(&s[..m.start()]) {
+            continue;
+        }
         if m.end() > start {
             out.push((start, m.end()));
         }
@@ -1163,7 +1255,7 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentence(l: &str) -> bool {
-    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bday\s+[-+]?\d").is_match(l);
+    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
     let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
     let drug = drug_words(l);
     admin && (cells || !drug)
@@ -1280,7 +1372,7 @@ fn regimen_sentences(text: &str) -> String {
 
 /// Regimen facts of a text that speaks of the cells without stating their amount, read near
 /// its first cell word.
-fn context_regimen(text: &str, names: &[String]) -> Regimen {
+fn context_regimen(text: &str, names: &[String], own: bool) -> Regimen {
     let canon = canonical_numbers(crate::capped(text));
     let s = regimen_view(&canon, &[]);
     let anchor = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").find(&s).map(|m| m.start()).unwrap_or(0);
@@ -1290,7 +1382,10 @@ fn context_regimen(text: &str, names: &[String]) -> Regimen {
     let mut cells_only = String::with_capacity(canon.len());
     for (a, b) in sentences(&canon) {
         let sent = &canon[a..b];
-        let keep = names_cells(sent, names) && !drug_words(sent);
+        // (In the description of the row's own product every sentence about giving it is
+        // about the cells.)
+        let giving = || rx!(r"infus|inject|administ|\bgiven\b|deliver|implant|transplant").is_match(sent);
+        let keep = (names_cells(sent, names) || own && giving()) && !drug_words(sent);
         cells_only.extend(sent.chars().map(|c| if keep || c.len_utf8() > 1 { c } else { ' ' }));
     }
     r.route = route_near(&cells_only, anchor);
@@ -1323,7 +1418,20 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
         .collect();
-    let dosed: Vec<bool> = inter_reads.iter().map(Option::is_some).collect();
+    // An intervention is dosed when it states a level, or when an arm it is given in does
+    // ("Low dose QX-7 2 x 10^6 cells" in the arm, "QX-7 Low Dose" the intervention).
+    let dosed: Vec<bool> = inter_reads
+        .iter()
+        .zip(&raw.interventions)
+        .map(|(r, i)| {
+            r.is_some()
+                || raw.arms.iter().any(|a| {
+                    a.intervention_names.iter().any(|n| cell::name_matches(&n.text, &i.name.text))
+                        && !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str()))
+                        && a.description.as_ref().is_some_and(|d| !parse_dose_text(&d.text).is_empty())
+                })
+        })
+        .collect();
     let names = product_names(raw, &dosed);
     let mut used = vec![false; raw.interventions.len()];
     let mut rows: Vec<Row> = Vec::new();
@@ -1366,12 +1474,33 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 // The product dosed: a linked cell intervention, or the linked intervention the
                 // dose text names ("NK510 will be administered ... 10^9 NK cells/dose").
                 let own_l = r.raw.text.to_lowercase();
-                let named = linked.iter().copied().find(|&k| {
-                    raw.interventions.get(k).is_some_and(|i| {
-                        let n = i.name.text.trim().to_lowercase();
-                        n.len() >= 3 && own_l.contains(&n)
+                // (Named whole, or by a distinctive word of its name: "rexlemestrocel-L cells"
+                // given as the intervention "Rexlemestrocel-L + HA mixture".)
+                let named = linked
+                    .iter()
+                    .copied()
+                    .find(|&k| {
+                        raw.interventions.get(k).is_some_and(|i| {
+                            let n = i.name.text.trim().to_lowercase();
+                            n.len() >= 3 && own_l.contains(&n)
+                        })
                     })
-                });
+                    .or_else(|| {
+                        linked.iter().copied().find(|&k| {
+                            raw.interventions.get(k).is_some_and(|i| {
+                                !rx!(r"(?i)placebo|saline|sham|vehicle").is_match(&i.name.text)
+                                    && name_words(&i.name.text).iter().any(|w| {
+                                        // The word names the cells given: "zorbastemcel cells".
+                                        w.chars().count() >= 5
+                                            && own_l.match_indices(w.as_str()).any(|(at, _)| {
+                                                let after = own_l.get(at + w.len()..).unwrap_or("");
+                                                let near: String = after.chars().take(25).collect();
+                                                rx!(r"\bcells?\b").is_match(&near)
+                                            })
+                                    })
+                            })
+                        })
+                    });
                 let k = cell_linked.first().copied().or(named);
                 for &j in &linked {
                     used[j] = true;
@@ -1499,6 +1628,18 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                             .collect()
                     };
                     let targets = if named.is_empty() { targets.clone() } else { named };
+                    // Several cell arms and nothing naming which one: the row stays without an arm,
+                    // and the record says so rather than guess.
+                    if targets == [None] && cell_arms.len() > 1 {
+                        notes.push((
+                            t.line,
+                            format!(
+                                "{f} states a cell dose that none of the {} cell arms is named for; the row has no arm",
+                                cell_arms.len()
+                            ),
+                            sent.trim().to_string(),
+                        ));
+                    }
                     for &arm_index in &targets {
                         let arm = arm_index.and_then(|k| raw.arms.get(k)).map(|a| a.label.text.clone());
                         rows.push(Row { arm, arm_index, inter: None, lv: lv.clone(), field: f, src: t });
@@ -1575,6 +1716,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
     for row in &mut merged {
         let mut near: Vec<String> = Vec::new();
+        let mut own_desc: Vec<String> = Vec::new();
         let mut inters: Vec<usize> = row.inter.into_iter().collect();
         if let Some(links) = row.arm_index.and_then(|ai| arm_links.get(ai)) {
             inters.extend(links.iter().copied().filter(|k| Some(*k) != row.inter));
@@ -1587,6 +1729,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 let text = format!("{} {}", i.name.text, i.other_names.iter().map(|o| o.text.as_str()).collect::<Vec<_>>().join(" "));
                 if Some(k) != row.inter && drug && !cell::mentions_cells(&text) && inter_reads.get(k).is_none_or(|r| r.is_none()) {
                     continue;
+                }
+                if Some(k) == row.inter {
+                    own_desc.extend(i.description.iter().map(|d| d.text.clone()));
                 }
                 near.extend(i.description.iter().map(|d| d.text.clone()));
             }
@@ -1614,9 +1759,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
         let contexts: Vec<Regimen> = near
             .iter()
-            .map(|t| context_regimen(t, &names))
-            .chain(summary.iter().map(|t| context_regimen(t, &names)))
-            .chain(titles.iter().map(|t| context_regimen(t, &names)))
+            .map(|t| context_regimen(t, &names, own_desc.iter().any(|o| o == t)))
+            .chain(summary.iter().map(|t| context_regimen(t, &names, false)))
+            .chain(titles.iter().map(|t| context_regimen(t, &names, false)))
             .collect();
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
@@ -1666,6 +1811,22 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         }
     }
 
+    // A product is given by one route: a row of a product whose texts state none takes the route
+    // the other rows of the same product state, when they agree (a delayed-treatment arm that
+    // only says "50 million MSC at month 12").
+    let product_routes: Vec<(usize, &'static str)> = merged.iter().filter_map(|r| Some((r.inter?, r.lv.route?))).collect();
+    for row in &mut merged {
+        if row.lv.route.is_some() {
+            continue;
+        }
+        let Some(k) = row.inter else { continue };
+        let mut same = product_routes.iter().filter(|(i, _)| *i == k).map(|(_, r)| *r);
+        if let Some(first) = same.next() {
+            if same.all(|r| r == first) {
+                row.lv.route = Some(first);
+            }
+        }
+    }
     // The summary's sentences about giving the cells: the last place a tissue or origin is
     // looked for ("cells collected by leukapheresis", "the patient's own cells").
     let summary_cells = summary.join(" ");
@@ -1708,7 +1869,13 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .map(|a| format!("{} | {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or("")))
             .unwrap_or_default();
         let named = cfg.product_in(&src.text).or_else(|| cfg.product_in(&inter_text)).or_else(|| cfg.product_in(&arm_text));
-        let source = cell::source_in(&src.text)
+        // The texts' tissue; but when they only imply blood by immune-cell words ("NK cells"),
+        // a named product's tissue from the vocabulary is the better knowledge.
+        let implied_only = [&src.text, &inter_text, &arm_text].iter().all(|t| cell::explicit_source_in(t).is_none());
+        let source = implied_only
+            .then(|| named.and_then(|p| cell::known_source(&p.source)))
+            .flatten()
+            .or_else(|| cell::source_in(&src.text))
             .or_else(|| cell::source_in(&inter_text))
             .or_else(|| cell::source_in(&arm_text))
             .or_else(|| named.and_then(|p| cell::known_source(&p.source)))

@@ -327,13 +327,14 @@ fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, exam_ct: Option<&
     println!("| {name} | {} | {} | {} | {target} |", cell(tune), cell(exam), cell(exam_ct));
 }
 
-/// Figures the exam half reached at the end of issue #14's second round, measured once
-/// (docs/FIDELITY.md, "Round 2"): recall 0.62, precision 0.80, administrations 0.69, interval
-/// 0.94, route 0.90, cell_source 0.82 on the whole exam half (132 records, 82 levels, part 5
-/// included), each minus a margin of 0.05 (about two rows at these sizes): a change that makes
-/// the exam half worse than this fails. They are below the issue's targets.
+/// Figures the exam half reached, measured once per round (docs/FIDELITY.md), minus a margin
+/// of 0.05 (about two rows at these sizes): a change that makes the exam half worse than this
+/// fails. Round 2: recall 0.62, precision 0.80, administrations 0.69, interval 0.94, route 0.90,
+/// cell_source 0.82 on the whole exam half (132 records, 82 levels, part 5 included). Round 3
+/// ("Round 3"): administrations rose to 0.75 (floor 0.70); interval fell to 0.92, still above
+/// its floor, which is kept; the others did not move. They are below the issue's targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.57), ("precision", 0.74), ("administrations", 0.63), ("interval_days", 0.89), ("route", 0.85), ("cell_source", 0.77)];
+    [("recall", 0.57), ("precision", 0.74), ("administrations", 0.70), ("interval_days", 0.89), ("route", 0.85), ("cell_source", 0.77)];
 
 #[test]
 fn dose_fidelity() {

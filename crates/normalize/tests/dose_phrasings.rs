@@ -477,3 +477,393 @@ fn record_layouts_two_ways_in_two_texts() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!((d[0].dose_total, d[0].dose_per_kg, d[0].administrations), (Some(1e8), Some(1.5e6), Some(1)));
 }
+
+// ---------------------------------------------------------------- round 3
+
+/// Round 3 (issue #14): the failure kinds of the issue, each written as other trials (other
+/// diseases, other products) would state it. None is copied from a labelled record.
+fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
+    vec![
+        // Everyday intervals and counts.
+        ("Participants receive 1.5 x 10^6 ADSCs/kg weekly.", vec![Want { kg: Some(1.5e6), int: Some(7.0), ..w() }]),
+        ("20 million cells given once every 4 weeks", vec![Want { tot: Some(2e7), int: Some(28.0), ..w() }]),
+        ("Injections of 2 x 10^7 cells are repeated every 3 months.", vec![Want { tot: Some(2e7), int: Some(91.3125), ..w() }]),
+        ("two injections of 5 x 10^6 cells, 10 days apart", vec![Want { tot: Some(5e6), adm: Some(2), int: Some(10.0), ..w() }]),
+        (
+            "5 x 10^5 MSC/kg infused on days 0 and 7 after transplantation",
+            vec![Want { kg: Some(5e5), adm: Some(2), int: Some(7.0), ..w() }],
+        ),
+        ("NK cells 1 x 10^7/kg given three times", vec![Want { kg: Some(1e7), adm: Some(3), ..w() }]),
+        ("CIK cells 2 x 10^9 infused on days 1-3 of each of three cycles", vec![Want { tot: Some(2e9), adm: Some(9), ..w() }]),
+        ("1 x 10^6 cells/kg given three times at weekly intervals", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), ..w() }]),
+        ("1 x 10^6 cells/kg/week for 4 weeks", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(7.0), ..w() }]),
+        ("three monthly injections of 10 million cells", vec![Want { tot: Some(1e7), adm: Some(3), int: Some(30.4375), ..w() }]),
+        ("4 x 10^7 cells once daily for 5 days", vec![Want { tot: Some(4e7), adm: Some(5), int: Some(1.0), ..w() }]),
+        ("1 x 10^6 cells/kg every 4 weeks for a total of 6 doses", vec![Want { kg: Some(1e6), adm: Some(6), int: Some(28.0), ..w() }]),
+        ("1 x 10^6 cells/kg at week 0, week 4 and week 8", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(28.0), ..w() }]),
+        ("2 x 10^6 cells/kg infused on day 1 and day 15", vec![Want { kg: Some(2e6), adm: Some(2), int: Some(14.0), ..w() }]),
+        ("50 million cells administered biweekly", vec![Want { tot: Some(5e7), int: Some(14.0), ..w() }]),
+        ("1 x 10^8 cells every six weeks", vec![Want { tot: Some(1e8), int: Some(42.0), ..w() }]),
+        (
+            "a second dose of 1 x 10^6 cells/kg two weeks after the first",
+            vec![Want { kg: Some(1e6), adm: Some(2), int: Some(14.0), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg, two doses 3 weeks apart", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(21.0), ..w() }]),
+        // Routes in words.
+        ("1 x 10^6 cells/kg infused into a vein in the arm", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("5 x 10^7 cells injected into the knee joint", vec![Want { tot: Some(5e7), route: Some("INTRA_ARTICULAR"), ..w() }]),
+        ("1 x 10^7 cells injected under the skin of the abdomen", vec![Want { tot: Some(1e7), route: Some("SUBCUTANEOUS"), ..w() }]),
+        ("1 x 10^8 cells injected into the thigh muscle", vec![Want { tot: Some(1e8), route: Some("INTRAMUSCULAR"), ..w() }]),
+        ("1 x 10^7 cells given by spinal tap", vec![Want { tot: Some(1e7), route: Some("INTRATHECAL"), ..w() }]),
+        ("2 x 10^7 cells injected directly into the heart muscle", vec![Want { tot: Some(2e7), route: Some("LOCAL"), ..w() }]),
+        ("1 x 10^6 cells/kg by slow intravenous push", vec![Want { kg: Some(1e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("3 x 10^6 cells injected into the wall of the fistula", vec![Want { tot: Some(3e6), route: Some("LOCAL"), ..w() }]),
+        ("1 x 10^6 cells/kg infused through the coronary artery", vec![Want { kg: Some(1e6), route: Some("INTRACORONARY"), ..w() }]),
+        // One level stated two ways.
+        ("120 million cells (corresponding to 2 x 10^6 cells/kg)", vec![Want { tot: Some(1.2e8), kg: Some(2e6), ..w() }]),
+        ("2 x 10^6 cells/kg, i.e. about 140 million cells for an adult", vec![Want { kg: Some(2e6), tot: Some(1.4e8), ..w() }]),
+        // Notations.
+        ("2x107 cells in 5 mL", vec![Want { tot: Some(2e7), ..w() }]),
+        ("5x106 cells/kg", vec![Want { kg: Some(5e6), ..w() }]),
+        ("1,5 x 10^6 cells/kg", vec![Want { kg: Some(1.5e6), ..w() }]),
+        ("3,0-5,0 x 10^6 cells/kg", vec![Want { kg: Some(3e6), kg_hi: Some(5e6), ..w() }]),
+        ("1.5 × 108 CAR-T cells", vec![Want { tot: Some(1.5e8), ..w() }]),
+        ("100 to 300 million cells", vec![Want { tot: Some(1e8), tot_hi: Some(3e8), ..w() }]),
+        ("4 x 10^6 - 8 x 10^6 cells/kg", vec![Want { kg: Some(4e6), kg_hi: Some(8e6), ..w() }]),
+        ("1.0 x 10^9 - 3.0 x 10^9 NK cells", vec![Want { tot: Some(1e9), tot_hi: Some(3e9), ..w() }]),
+        // Second batch of round 3.
+        ("1x10^6 cells·kg-1", vec![Want { kg: Some(1e6), ..w() }]),
+        (
+            "1 × 10^6 cells/kg IV every week for 4 weeks (4 doses)",
+            vec![Want { kg: Some(1e6), adm: Some(4), int: Some(7.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        (
+            "A total of 4 injections of 2.5 x 10^7 cells will be performed at intervals of 3 weeks.",
+            vec![Want { tot: Some(2.5e7), adm: Some(4), int: Some(21.0), ..w() }],
+        ),
+        ("5 × 10^6 CTLs/m2 on day 0, with a second dose on day 14", vec![Want { m2: Some(5e6), adm: Some(2), int: Some(14.0), ..w() }]),
+        (
+            "Three intrathecal injections of 1 x 10^7 cells, each separated by one month",
+            vec![Want { tot: Some(1e7), adm: Some(3), int: Some(30.4375), route: Some("INTRATHECAL"), ..w() }],
+        ),
+        ("20 million cells injected into each knee", vec![Want { tot: Some(2e7), route: Some("INTRA_ARTICULAR"), ..w() }]),
+        (
+            "an infusion of 1 x 10^7 cells/kg on each of 3 consecutive days",
+            vec![Want { kg: Some(1e7), adm: Some(3), int: Some(1.0), ..w() }],
+        ),
+        ("1 x 10^6 cells/kg three times a week for 2 weeks", vec![Want { kg: Some(1e6), adm: Some(6), int: Some(7.0 / 3.0), ..w() }]),
+        ("2 x 10^7 cells 2 times per month", vec![Want { tot: Some(2e7), int: Some(30.4375 / 2.0), ..w() }]),
+        ("Each patient will receive 100x10^6 cells.", vec![Want { tot: Some(1e8), ..w() }]),
+        ("from 1 x 10^6 to 5 x 10^6 cells/kg", vec![Want { kg: Some(1e6), kg_hi: Some(5e6), ..w() }]),
+        ("Dosage: 10^8 cells, once a month, for 6 months", vec![Want { tot: Some(1e8), adm: Some(6), int: Some(30.4375), ..w() }]),
+        ("two doses, 1x10^6/kg each, at day 0 and day 28", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(28.0), ..w() }]),
+        ("1x10^9 cells/L in 100 ml", vec![]),
+        // Into brain tissue is a local injection (the labelling guide: into a tissue or organ).
+        ("2 x 10^6 cells by stereotactic injection into the putamen", vec![Want { tot: Some(2e6), route: Some("LOCAL"), ..w() }]),
+        ("intracerebral implantation of 5 x 10^6 cells", vec![Want { tot: Some(5e6), route: Some("LOCAL"), ..w() }]),
+        ("1 x 10^8 cells q2w x 4", vec![Want { tot: Some(1e8), adm: Some(4), int: Some(14.0), ..w() }]),
+        ("2 x 10^6 cells/kg q4wks", vec![Want { kg: Some(2e6), int: Some(28.0), ..w() }]),
+        ("10 million cells bi-weekly", vec![Want { tot: Some(1e7), int: Some(14.0), ..w() }]),
+        ("DC-CIK 1 x 10^10 per infusion", vec![Want { tot: Some(1e10), ..w() }]),
+        (
+            "5 x 10^9 CIK i.v. on days 1, 3 and 5",
+            vec![Want { tot: Some(5e9), adm: Some(3), int: Some(2.0), route: Some("INTRAVENOUS"), ..w() }],
+        ),
+        ("autologous ADRCs 40 x 10^6 injected into the scar", vec![Want { tot: Some(4e7), route: Some("LOCAL"), ..w() }]),
+        ("2 x 10^8 BMNCs intracoronary", vec![Want { tot: Some(2e8), route: Some("INTRACORONARY"), ..w() }]),
+        ("TCR-T 1 x 10^9 to 1 x 10^10", vec![Want { tot: Some(1e9), tot_hi: Some(1e10), ..w() }]),
+        (
+            "2 x 10^6 cells/kg on day 0; treatment repeats every 6 weeks for 2 additional cycles",
+            vec![Want { kg: Some(2e6), adm: Some(3), int: Some(42.0), ..w() }],
+        ),
+        // Concentrations, harvests, other products: not levels.
+        ("cells suspended at a concentration of 1 x 10^6 cells/ml in 20 ml", vec![]),
+        ("10 million cells per ml, 2 ml per injection", vec![]),
+        ("yielding approximately 1 x 10^8 cells after 3 weeks of culture", vec![]),
+        ("interleukin-2 6 x 10^5 IU/kg every 8 hours", vec![]),
+        ("white blood cell count of at least 3 x 10^9/L", vec![]),
+        ("oncolytic virus 1 x 10^9 PFU/kg", vec![]),
+        ("AAV vector 2 x 10^13 vg/kg", vec![]),
+        ("adenovirus 3 x 10^11 vp/kg", vec![]),
+        ("3 x 10^12 genome copies/kg", vec![]),
+        ("1 x 10^7 TCID50/kg", vec![]),
+        ("a lymphocyte count above 0.5 x 10^9/l", vec![]),
+        (
+            "fludarabine 30 mg/m2 and cyclophosphamide 500 mg/m2 daily for 3 days, then 1 x 10^6 CAR-T cells/kg",
+            vec![Want { kg: Some(1e6), ..w() }],
+        ),
+    ]
+}
+
+#[test]
+fn dose_phrasings_round3() {
+    let mut bad = Vec::new();
+    let cases = cases_round3();
+    for (text, want) in &cases {
+        let got = parse_dose_text(text);
+        let mut ok = got.len() == want.len();
+        if ok {
+            for (w, g) in want.iter().zip(&got) {
+                ok &= ok_f(w.kg, g.per_kg) && ok_f(w.kg_hi, g.per_kg_high) && ok_f(w.tot, g.total) && ok_f(w.tot_hi, g.total_high);
+                ok &= ok_f(w.m2, g.per_m2) && ok_f(w.int, g.interval_days);
+                ok &= w.adm.is_none_or(|a| g.administrations == Some(a));
+                ok &= w.route.is_none_or(|r| g.route == Some(r));
+                ok &= w.kg.is_some() == g.per_kg.is_some() && w.tot.is_some() == g.total.is_some() && w.m2.is_some() == g.per_m2.is_some();
+            }
+        }
+        if !ok {
+            let g: Vec<String> = got
+                .iter()
+                .map(|g| {
+                    format!(
+                        "kg {:?}-{:?} tot {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?}",
+                        g.per_kg, g.per_kg_high, g.total, g.total_high, g.per_m2, g.administrations, g.interval_days, g.route
+                    )
+                })
+                .collect();
+            bad.push(format!("{text:?}\n    want {want:?}\n    got  {g:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{} of {} round-3 phrasings misread:\n{}", bad.len(), cases.len(), bad.join("\n"));
+}
+
+/// Round 3: record layouts of the issue's failure kinds (one row per (arm, level), regimen in
+/// another text, placebo-named arms given cells, arms given nothing, named products' tissue).
+#[test]
+fn record_layouts_round3() {
+    let mut bad = Vec::new();
+    let mut check = |name: &str, rr: RawRecord, want: Vec<RowWant>| {
+        let got = rows(&rr);
+        if got != want {
+            bad.push(format!("{name}\n    want {want:?}\n    got  {got:?}"));
+        }
+    };
+    // The amount in the intervention, the regimen only in the summary.
+    check(
+        "regimen in the summary",
+        rec(
+            "Adipose-derived stromal cells for systemic sclerosis",
+            vec![
+                arm("ADSC", "EXPERIMENTAL", Some("Participants receive ADSC."), &["Biological: ADSC"]),
+                arm("Standard care", "NO_INTERVENTION", Some("Usual care, no study product."), &[]),
+            ],
+            vec![inter("Biological", "ADSC", Some("1 x 10^6 cells/kg"))],
+            Some("Participants in the ADSC group receive three intravenous infusions of the cells, one week apart."),
+        ),
+        vec![(Some("ADSC"), Some(1e6), None, Some(3), Some(7.0), Some("INTRAVENOUS"))],
+    );
+    // The arm and the intervention state the same level in other words: one row per arm.
+    check(
+        "one level, arm and intervention",
+        rec(
+            "NK cells after haploidentical transplantation",
+            vec![arm(
+                "NK cells",
+                "EXPERIMENTAL",
+                Some("Donor NK cells, 10 million cells per kilogram, given by vein on day 7"),
+                &["Biological: donor NK cells"],
+            )],
+            vec![inter("Biological", "donor NK cells", Some("1 x 10^7 NK cells/kg infused intravenously once"))],
+            None,
+        ),
+        vec![(Some("NK cells"), Some(1e7), None, Some(1), None, Some("INTRAVENOUS"))],
+    );
+    // A placebo-named arm that crosses over to the cells gets a row; the one given nothing none.
+    check(
+        "placebo crossover",
+        rec(
+            "Bone marrow MSC for ALS",
+            vec![
+                arm("MSC", "EXPERIMENTAL", Some("MSC 2 x 10^6 cells/kg intrathecally at baseline"), &["Biological: MSC"]),
+                arm(
+                    "Placebo, then MSC",
+                    "PLACEBO_COMPARATOR",
+                    Some("Sham lumbar puncture at baseline; participants cross over at month 6 and receive MSC 2 x 10^6 cells/kg intrathecally."),
+                    &["Biological: MSC", "Other: Sham"],
+                ),
+                arm("Observation", "NO_INTERVENTION", Some("No treatment"), &[]),
+            ],
+            vec![inter("Biological", "MSC", Some("autologous bone marrow MSC")), inter("Other", "Sham", Some("sham lumbar puncture"))],
+            None,
+        ),
+        vec![
+            (Some("MSC"), Some(2e6), None, None, None, Some("INTRATHECAL")),
+            (Some("Placebo, then MSC"), Some(2e6), None, None, None, Some("INTRATHECAL")),
+        ],
+    );
+    // A delayed-treatment arm named placebo gets a row, with the product's route.
+    check(
+        "delayed treatment",
+        rec(
+            "Adipose MSC in knee osteoarthritis",
+            vec![
+                arm("MSC", "EXPERIMENTAL", Some("Intra-articular injection of 50 million MSC at baseline"), &["Biological: MSC"]),
+                arm(
+                    "Placebo",
+                    "PLACEBO_COMPARATOR",
+                    Some("Saline injection at baseline; delayed treatment with 50 million MSC at month 12"),
+                    &["Biological: MSC", "Other: Saline"],
+                ),
+            ],
+            vec![inter("Biological", "MSC", Some("allogeneic adipose derived MSC")), inter("Other", "Saline", None)],
+            None,
+        ),
+        vec![
+            (Some("MSC"), None, Some(5e7), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("Placebo"), None, Some(5e7), None, None, Some("INTRA_ARTICULAR")),
+        ],
+    );
+    // Tiers named after their level, in parentheses; arms named by letter and tier.
+    check(
+        "tier after the level",
+        rec(
+            "MSC in progressive multiple sclerosis",
+            vec![
+                arm("Arm A", "EXPERIMENTAL", Some("Arm A: low dose"), &["Biological: MSC"]),
+                arm("Arm B", "EXPERIMENTAL", Some("Arm B: high dose"), &["Biological: MSC"]),
+            ],
+            vec![inter("Biological", "MSC", Some("MSC given IV: 1 x 10^6 cells/kg (low dose) or 2 x 10^6 cells/kg (high dose)."))],
+            None,
+        ),
+        vec![
+            (Some("Arm A"), Some(1e6), None, None, None, Some("INTRAVENOUS")),
+            (Some("Arm B"), Some(2e6), None, None, None, Some("INTRAVENOUS")),
+        ],
+    );
+    // Two levels at two days: a day number is no coefficient of the next level.
+    check(
+        "levels at days",
+        rec(
+            "Prophylactic donor lymphocytes after transplantation",
+            vec![arm(
+                "DLI",
+                "EXPERIMENTAL",
+                Some("Donor lymphocyte infusion 1 x 10^7 CD3+ cells/kg at day +60 and 3 x 10^7 CD3+ cells/kg at day +120"),
+                &["Biological: DLI"],
+            )],
+            vec![inter("Biological", "DLI", None)],
+            None,
+        ),
+        vec![
+            (Some("DLI"), Some(1e7), None, None, None, Some("INTRAVENOUS")),
+            (Some("DLI"), Some(3e7), None, None, None, Some("INTRAVENOUS")),
+        ],
+    );
+    assert!(bad.is_empty(), "{} round-3 layouts misread:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// Round 3: a named product takes its tissue from the product vocabulary on the dose row.
+#[test]
+fn named_product_tissue_round3() {
+    let rr = rec(
+        "Stempeucel in critical limb ischemia",
+        vec![arm("Stempeucel", "EXPERIMENTAL", Some("Stempeucel intramuscular injection"), &["Biological: Stempeucel"])],
+        vec![inter("Biological", "Stempeucel", Some("2 million cells/kg injected intramuscularly into the calf muscles, once"))],
+        None,
+    );
+    let (d, _) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].dose_per_kg, Some(2e6));
+    assert_eq!(d[0].cell_source.as_deref(), Some("BONE_MARROW"));
+    assert_eq!(d[0].route.as_deref(), Some("INTRAMUSCULAR"));
+    assert_eq!(d[0].administrations, Some(1));
+}
+
+/// Round 3: an intervention named for its tier ("... Low Dose"), the regimen and route stated in
+/// the summary under the product's bare name.
+#[test]
+fn tier_named_interventions_round3() {
+    let rr = rec(
+        "Allogeneic chondrocytes for hip osteoarthritis",
+        vec![
+            arm("Low", "EXPERIMENTAL", Some("Low dose QX-7 2 x 10^6 cells"), &["Biological: QX-7 Low Dose"]),
+            arm("High", "EXPERIMENTAL", Some("High dose QX-7 2 x 10^7 cells"), &["Biological: QX-7 High Dose"]),
+            arm("Sham", "SHAM_COMPARATOR", Some("Sham procedure"), &["Other: Sham"]),
+        ],
+        vec![
+            inter("Biological", "QX-7 Low Dose", Some("allogeneic cultured chondrocytes")),
+            inter("Biological", "QX-7 High Dose", Some("allogeneic cultured chondrocytes")),
+            inter("Other", "Sham", Some("needle placement without injection")),
+        ],
+        Some("QX-7 is given as a single intra-articular injection into the hip under ultrasound guidance."),
+    );
+    assert_eq!(
+        rows(&rr),
+        vec![
+            (Some("Low"), None, Some(2e6), Some(1), None, Some("INTRA_ARTICULAR")),
+            (Some("High"), None, Some(2e7), Some(1), None, Some("INTRA_ARTICULAR")),
+        ]
+    );
+}
+
+/// Round 3: the tissue the cells are said to come from beats the blood that immune-cell words
+/// imply; a tissue merely mentioned does not.
+#[test]
+fn explicit_tissue_beats_immune_words_round3() {
+    use trialtables_normalize::cell::source_in;
+    assert_eq!(source_in("NK cells expanded from umbilical cord blood"), Some("CORD_BLOOD"));
+    assert_eq!(source_in("T cells derived from induced pluripotent stem cells"), Some("OTHER"));
+    assert_eq!(source_in("donor NK cells"), Some("PERIPHERAL_BLOOD"));
+    // Tissue words of round 3.
+    for (t, want) in [
+        ("BM-derived mesenchymal stromal cells", "BONE_MARROW"),
+        ("autologous marrow mononuclear cells", "BONE_MARROW"),
+        ("cells aspirated from the posterior iliac crest", "BONE_MARROW"),
+        ("hUMSCs", "UMBILICAL_CORD"),
+        ("UC-derived MSC", "UMBILICAL_CORD"),
+        ("stromal cells from abdominal fat tissue", "ADIPOSE"),
+        ("PBSCT from a matched sibling", "PERIPHERAL_BLOOD"),
+        ("NY-ESO-1 TCR-T cells", "PERIPHERAL_BLOOD"),
+    ] {
+        assert_eq!(source_in(t), Some(want), "{t}");
+    }
+    // A tissue merely mentioned is not where the cells come from.
+    assert_eq!(source_in("CAR-T cells for patients with bone marrow involvement"), Some("PERIPHERAL_BLOOD"));
+    assert_eq!(source_in("donor lymphocyte infusion after bone marrow transplantation"), Some("PERIPHERAL_BLOOD"));
+}
+
+/// Round 3: the product entered as a "Drug" mixture whose name the arm's dose text uses in part;
+/// the route stated in the summary ("into a lumbar disc").
+#[test]
+fn product_named_in_part_round3() {
+    let rr = rec(
+        "Allogeneic precursor cells for discogenic pain",
+        vec![
+            arm(
+                "Cells + carrier",
+                "EXPERIMENTAL",
+                Some("Participants receive an injection of about 4 million zorbastemcel cells mixed with a carrier gel on Day 0."),
+                &["Drug: Zorbastemcel + carrier gel"],
+            ),
+            arm("Sham", "SHAM_COMPARATOR", Some("Sham injection on Day 0."), &["Drug: Saline"]),
+        ],
+        vec![
+            inter("Drug", "Zorbastemcel + carrier gel", Some("The mixture is given as one injection into the painful lumbar disc.")),
+            inter("Drug", "Saline", Some("saline next to the disc")),
+        ],
+        None,
+    );
+    assert_eq!(rows(&rr), vec![(Some("Cells + carrier"), None, Some(4e6), Some(1), None, Some("LOCAL"))]);
+}
+
+/// Round 3: a summary level that none of several cell arms is named for: a row without an arm,
+/// and a WARNING with the sentence instead of a guess.
+#[test]
+fn untied_summary_level_warns_round3() {
+    let rr = rec(
+        "Two schedules of MSC in lupus nephritis",
+        vec![
+            arm("Schedule 1", "EXPERIMENTAL", Some("MSC once"), &["Biological: MSC"]),
+            arm("Schedule 2", "EXPERIMENTAL", Some("MSC twice"), &["Biological: MSC"]),
+        ],
+        vec![inter("Biological", "MSC", Some("umbilical cord MSC"))],
+        Some("Patients will be given 1 x 10^6 MSC/kg intravenously."),
+    );
+    let (d, issues) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].arm_label, None);
+    assert!(
+        issues.iter().any(|i| i.message.contains("none of the 2 cell arms") && i.raw_value.as_deref().is_some_and(|v| v.contains("10^6"))),
+        "{issues:#?}"
+    );
+}
