@@ -516,3 +516,33 @@ fn bulk_zip_read_in_parallel_gives_the_tables_of_the_zip_read_member_by_member()
     assert!(msgs.iter().flatten().any(|t| t.contains("decompression bomb")));
     assert!(msgs.iter().flatten().any(|t| t.contains("points outside the archive")));
 }
+
+#[test]
+fn table_groups_switched_off_are_not_written_and_the_core_tables_keep_their_bytes() {
+    let all = trialtables!(SEEDS_CONFIG, "run");
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let off = trialtables!(
+        "[input]\npaths = [\"fixtures/seeds\"]\n[output]\ndir = \"out\"\nregistry_details = false\nposted_results = false\n",
+        "run"
+    );
+    assert_eq!(off.code, 0, "{}", off.stderr);
+    let m = manifest(&off.out());
+    for t in ["sponsors", "locations", "eligibility", "result_groups", "adverse_events"] {
+        assert!(all.out().join(format!("{t}.parquet")).is_file(), "{t} written by default");
+        assert!(!off.out().join(format!("{t}.parquet")).exists(), "{t} written although switched off");
+        assert!(m["tables"].get(t).is_none(), "{t} in the manifest");
+    }
+    for metric in ["trials_by_country_cell_source", "serious_adverse_events_by_cell_source"] {
+        assert!(all.out().join(format!("metrics/{metric}.parquet")).is_file());
+        assert!(!off.out().join(format!("metrics/{metric}.parquet")).exists(), "{metric}");
+    }
+    assert!(off.out().join("metrics/results_reporting_by_sponsor_class.parquet").is_file(), "reads trials only");
+    for t in ["conditions", "arms", "doses", "outcomes", "outcome_timepoints", "references", "record_issues"] {
+        let f = format!("{t}.parquet");
+        assert_eq!(std::fs::read(all.out().join(&f)).unwrap(), std::fs::read(off.out().join(&f)).unwrap(), "{t}");
+    }
+    // A wrong type is a config error with its location.
+    let bad = trialtables!("[input]\npaths = [\"fixtures/seeds\"]\n[output]\ndir = \"out\"\nposted_results = \"no\"\n", "validate");
+    assert_eq!(bad.code, 2, "{}", bad.stdout);
+    assert!(format!("{}{}", bad.stdout, bad.stderr).contains(":5:"), "{}{}", bad.stdout, bad.stderr);
+}
