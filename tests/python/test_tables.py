@@ -53,6 +53,12 @@ KEYS = {
     "outcomes": ["nct_id", "outcome_index"],
     "outcome_timepoints": ["nct_id", "outcome_index", "timepoint_index"],
     "references": ["nct_id", "reference_index"],
+    "result_groups": ["nct_id", "section", "outcome_index", "group_index"],
+    "participant_flow": ["nct_id", "period_index", "kind", "item_index", "group_id"],
+    "baseline_measurements": ["nct_id", "measure_index", "class_index", "category_index", "group_id"],
+    "outcome_measurements": ["nct_id", "outcome_index", "measure_index", "class_index", "category_index", "group_id"],
+    "outcome_analyses": ["nct_id", "outcome_index", "analysis_index"],
+    "adverse_events": ["nct_id", "event_index", "group_id"],
 }
 
 
@@ -75,7 +81,9 @@ def test_every_table_is_written_and_counted(schema, manifest, out):
 
 
 @pytest.fixture(params=["trials", "conditions", "arms", "interventions", "arm_interventions", "doses",
-                        "outcomes", "outcome_timepoints", "references", "record_issues"])
+                        "outcomes", "outcome_timepoints", "references", "result_groups", "participant_flow",
+                        "baseline_measurements", "outcome_measurements", "outcome_analyses", "adverse_events",
+                        "record_issues"])
 def table(request, schema, out):
     name = request.param
     assert name in schema, f"{name} no longer in `trialtables schema`: update this list"

@@ -76,6 +76,18 @@ tables! {
     timepoints: Timepoint = timepoints (many), "outcome_timepoints" => schema::outcome_timepoints;
     /// References.
     references: Reference = references (many), "references" => schema::references;
+    /// Posted results: groups of every section.
+    result_groups: ResultGroup = result_groups (many), "result_groups" => schema::result_groups;
+    /// Posted results: participant flow.
+    participant_flow: ParticipantFlow = participant_flow (many), "participant_flow" => schema::participant_flow;
+    /// Posted results: baseline characteristics.
+    baseline_measurements: BaselineMeasurement = baseline_measurements (many), "baseline_measurements" => schema::baseline_measurements;
+    /// Posted results: outcome measurements.
+    outcome_measurements: OutcomeMeasurement = outcome_measurements (many), "outcome_measurements" => schema::outcome_measurements;
+    /// Posted results: statistical analyses.
+    outcome_analyses: OutcomeAnalysis = outcome_analyses (many), "outcome_analyses" => schema::outcome_analyses;
+    /// Posted results: adverse events.
+    adverse_events: AdverseEvent = adverse_events (many), "adverse_events" => schema::adverse_events;
     /// Findings (last: they also hold rows that belong to no record).
     issues: RecordIssue = issues (many), "record_issues" => schema::record_issues;
 }
@@ -96,7 +108,7 @@ mod tests {
         let mut n = Normalized::default();
         n.conditions.push(Condition { nct_id: "N".into(), condition_index: 0, condition: "c".into(), category: None });
         t.push(n);
-        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!((0..TABLES.len()).map(|i| t.len_of(i)).collect::<Vec<_>>(), vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let b = t.take_batch(1, 10);
         assert_eq!((b.num_rows(), t.len_of(1)), (1, 0));
         assert_eq!(b.schema(), TABLES[1].schema());

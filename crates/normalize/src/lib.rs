@@ -15,6 +15,7 @@ pub mod dose;
 pub mod enums;
 pub mod model;
 pub mod record;
+pub mod results;
 pub mod timeframe;
 
 pub use config::NormalizeConfig;
