@@ -727,7 +727,20 @@ fn parse_tree(xml: &str, first_line: u32, findings: &mut Vec<Finding>) -> Result
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
-    let line_at = |pos: usize| first_line + crate::decode::count_newlines(xml.as_bytes().get(..pos.min(xml.len())).unwrap_or(&[]));
+    // Lines are counted from the last position asked (positions only grow), so the whole
+    // section costs one pass.
+    let mut mark = (0usize, first_line);
+    let mut line_at = |pos: usize| {
+        let pos = pos.min(xml.len());
+        let (moff, mline) = mark;
+        let line = if pos >= moff {
+            mline + crate::decode::count_newlines(xml.as_bytes().get(moff..pos).unwrap_or(&[]))
+        } else {
+            first_line + crate::decode::count_newlines(xml.as_bytes().get(..pos).unwrap_or(&[]))
+        };
+        mark = (pos, line);
+        line
+    };
     let mut stack: Vec<El> = vec![El::default()];
     let attrs_of = |e: &quick_xml::events::BytesStart<'_>| -> Vec<(String, String)> {
         e.attributes()
