@@ -380,10 +380,10 @@ impl<'f> JsonReader<'f> {
     fn text(&mut self, o: &Obj<'_>, key: &str) -> Option<Raw> {
         let raw = o.members.get(key)?;
         let t = serde_json::from_str::<Text>(raw.get()).unwrap_or(Text::Odd { what: "an unreadable value".into(), ptr: o.ptr });
-        self.to_raw(t, key)
+        self.raw_of(t, key)
     }
 
-    fn to_raw(&mut self, t: Text, key: &str) -> Option<Raw> {
+    fn raw_of(&mut self, t: Text, key: &str) -> Option<Raw> {
         match t {
             Text::Absent => None,
             Text::Value { text, ptr } => Raw::non_empty(text, (self.line)(ptr)),
@@ -403,7 +403,7 @@ impl<'f> JsonReader<'f> {
         }
         let Some(raw) = o.members.get(path).copied() else { return Vec::new() };
         let l = serde_json::from_str::<TextList>(raw.get()).unwrap_or_default();
-        l.0.into_iter().filter_map(|t| self.to_raw(t, path)).collect()
+        l.0.into_iter().filter_map(|t| self.raw_of(t, path)).collect()
     }
 
     fn k(&self, v2: &str, v1: &str, prefix: &str) -> String {
@@ -766,12 +766,10 @@ fn parse_tree(xml: &str, first_line: u32, findings: &mut Vec<Finding>) -> Result
                     top.children.push(el);
                 }
             }
-            Event::End(_) => {
-                if stack.len() > 1 {
-                    if let Some(el) = stack.pop() {
-                        if let Some(top) = stack.last_mut() {
-                            top.children.push(el);
-                        }
+            Event::End(_) if stack.len() > 1 => {
+                if let Some(el) = stack.pop() {
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(el);
                     }
                 }
             }
@@ -1021,5 +1019,58 @@ pub(crate) fn read_xml(xml: &str, first_line: u32, findings: &mut Vec<Finding>) 
             });
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract;
+
+    #[test]
+    fn a_module_of_the_wrong_shape_costs_only_itself() {
+        let doc = r#"{"protocolSection": {"identificationModule": {"nctId": "NCT00000001"}},
+ "resultsSection": {
+  "participantFlowModule": 5,
+  "baselineCharacteristicsModule": {"groups": [{"id": "BG000", "title": "All"}], "measures": [
+    {"title": "Age", "paramType": "MEAN", "classes": [{"categories": [{"measurements": [{"groupId": "BG000", "value": {"x": 1}}]}]}]}]}
+ }}"#;
+        let ex = extract("t.json", doc.as_bytes());
+        let rec = &ex.records[0];
+        let r = rec.results.as_deref().expect("results read");
+        assert!(r.flow_groups.is_empty());
+        assert_eq!(r.baseline_groups.len(), 1);
+        let cell = &r.baseline_measures[0].classes[0].categories[0].measurements[0];
+        assert_eq!(cell.group_id.as_ref().map(|g| g.line), Some(5));
+        assert_eq!(cell.value, None);
+        let lines: Vec<u32> = rec.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![3, 5], "{:?}", rec.findings);
+    }
+
+    #[test]
+    fn xml_totals_are_group_counts_not_events() {
+        let doc = r#"<clinical_study><id_info><nct_id>NCT00000002</nct_id></id_info>
+<clinical_results>
+  <reported_events>
+    <group_list><group group_id="E1"><title>Cells</title></group></group_list>
+    <serious_events>
+      <default_vocab>MedDRA 10</default_vocab>
+      <default_assessment>Systematic Assessment</default_assessment>
+      <category_list>
+        <category><title>Total</title><event_list><event><sub_title>Total, serious adverse events</sub_title>
+          <counts group_id="E1" subjects_affected="2" subjects_at_risk="10"/></event></event_list></category>
+        <category><title>Cardiac disorders</title><event_list><event><sub_title>Arrhythmia &amp; more</sub_title>
+          <counts group_id="E1" events="3" subjects_affected="2" subjects_at_risk="10"/></event></event_list></category>
+      </category_list>
+    </serious_events>
+  </reported_events>
+</clinical_results></clinical_study>"#;
+        let ex = extract("t.xml", doc.as_bytes());
+        let r = ex.records[0].results.as_deref().expect("results read");
+        assert_eq!(r.event_groups[0].serious_num_affected.as_ref().map(|x| (x.text.as_str(), x.line)), Some(("2", 10)));
+        assert_eq!(r.events.len(), 1);
+        let e = &r.events[0];
+        assert_eq!(e.term.as_ref().map(|t| (t.text.as_str(), t.line)), Some(("Arrhythmia & more", 11)));
+        assert_eq!(e.source_vocabulary.as_ref().map(|t| t.text.as_str()), Some("MedDRA 10"));
+        assert_eq!(e.stats[0].num_events.as_ref().map(|t| t.text.as_str()), Some("3"));
     }
 }

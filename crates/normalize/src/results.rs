@@ -159,14 +159,18 @@ pub fn parse_number(text: &str) -> ParsedNumber {
     }
 }
 
+/// A count stated as something other than a whole number ("2.5", "<5", "many").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotACount;
+
 /// Reads a count ("12", "1,024"); `Ok(None)` for a "no value" marker, `Err` for anything
 /// that is not a whole number.
-pub fn parse_count(text: &str) -> Result<Option<i64>, ()> {
+pub fn parse_count(text: &str) -> Result<Option<i64>, NotACount> {
     let p = parse_number(text);
     match (p.value, p.comparator, p.readable) {
         (None, _, true) => Ok(None),
         (Some(v), None, true) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-        _ => Err(()),
+        _ => Err(NotACount),
     }
 }
 
@@ -223,7 +227,11 @@ pub fn dispersion_type(s: &str) -> Option<&'static str> {
         "NOT_APPLICABLE" => "NA".to_string(),
         _ => {
             if let Some(level) = k.strip_suffix("_CONFIDENCE_INTERVAL") {
-                format!("CONFIDENCE_{}", level.replace('_', ""))
+                // The registry files a level other than 80/90/95/97.5/99 as "other".
+                match level.replace('_', "").as_str() {
+                    l @ ("80" | "90" | "95" | "975" | "99") => format!("CONFIDENCE_{l}"),
+                    _ => "CONFIDENCE_OTHER".to_string(),
+                }
             } else if k.starts_with("OTHER_CONFIDENCE_INTERVAL") {
                 "CONFIDENCE_OTHER".to_string()
             } else {
@@ -347,7 +355,7 @@ impl Cx<'_> {
         let r = r.as_ref()?;
         match parse_count(&r.text) {
             Ok(v) => v,
-            Err(()) => {
+            Err(NotACount) => {
                 self.warn(field, r.line, format!("{field}: {:?} is not a whole number; left null", r.text), Some(&r.text));
                 None
             }
@@ -621,8 +629,8 @@ mod tests {
         assert_eq!(parse_count("12"), Ok(Some(12)));
         assert_eq!(parse_count("1,024"), Ok(Some(1024)));
         assert_eq!(parse_count("NA"), Ok(None));
-        assert_eq!(parse_count("2.5"), Err(()));
-        assert_eq!(parse_count("<5"), Err(()));
+        assert_eq!(parse_count("2.5"), Err(NotACount));
+        assert_eq!(parse_count("<5"), Err(NotACount));
     }
 
     #[test]
@@ -641,6 +649,7 @@ mod tests {
         assert_eq!(ci_num_sides("2-Sided"), Some("TWO_SIDED"));
         assert_eq!(non_inferiority_type("Superiority or Other"), Some("SUPERIORITY_OR_OTHER"));
         assert_eq!(non_inferiority_type("Non-Inferiority or Equivalence"), Some("NON_INFERIORITY_OR_EQUIVALENCE"));
+        assert_eq!(dispersion_type("84% Confidence Interval"), Some("CONFIDENCE_OTHER"));
         assert_eq!(dispersion_type("Banana"), None);
     }
 }

@@ -156,7 +156,13 @@ fn want_enum(kind: &str, raw: &Option<String>) -> Option<String> {
         t.split(|c: char| !c.is_alphanumeric() && c != '.').filter(|w| !w.is_empty()).map(|w| w.to_uppercase()).collect();
     let mut k = words.join("_");
     if let Some(level) = t.strip_suffix("% Confidence Interval") {
-        k = format!("CONFIDENCE_{}", level.replace('.', ""));
+        // API v2 names five levels; any other is CONFIDENCE_OTHER.
+        let level = level.replace('.', "");
+        k = if ["80", "90", "95", "975", "99"].contains(&level.as_str()) {
+            format!("CONFIDENCE_{level}")
+        } else {
+            "CONFIDENCE_OTHER".to_string()
+        };
     }
     k = k.replace('.', "");
     let k = match k.as_str() {
@@ -251,6 +257,15 @@ struct SCell {
     comment: Option<String>,
 }
 
+/// Denominator counts per group id.
+type Denom = BTreeMap<String, String>;
+/// (category title, cells).
+type SCategory = (Option<String>, Vec<SCell>);
+/// (class title, class denominator, categories).
+type SClass = (Option<String>, Option<Denom>, Vec<SCategory>);
+/// (kind, type, comment, [(group, count, comment)]).
+type SFlowItem = (&'static str, Option<String>, Option<String>, Vec<[Option<String>; 3]>);
+
 #[derive(Default)]
 struct SMeasure {
     title: Option<String>,
@@ -259,7 +274,7 @@ struct SMeasure {
     unit: Option<String>,
     denom: Option<BTreeMap<String, String>>,
     /// (class title, class denominator, categories (title, cells)).
-    classes: Vec<(Option<String>, Option<BTreeMap<String, String>>, Vec<(Option<String>, Vec<SCell>)>)>,
+    classes: Vec<SClass>,
 }
 
 #[derive(Default)]
@@ -294,7 +309,7 @@ struct Source {
     arms: Vec<String>,
     flow_groups: Vec<SGroup>,
     /// (period title, [(kind, type, comment, [(group, count, comment)])])
-    periods: Vec<(Option<String>, Vec<(&'static str, Option<String>, Option<String>, Vec<[Option<String>; 3]>)>)>,
+    periods: Vec<(Option<String>, Vec<SFlowItem>)>,
     baseline_groups: Vec<SGroup>,
     baseline_denom: Option<BTreeMap<String, String>>,
     baseline_measures: Vec<SMeasure>,
@@ -984,9 +999,23 @@ struct Tally {
     checks: usize,
     rows: BTreeMap<&'static str, usize>,
     failures: Vec<String>,
+    warnings: BTreeMap<String, usize>,
+    warning_examples: Vec<String>,
 }
 
 impl Tally {
+    /// Counts the findings the results step makes on a record (for the report).
+    fn note_issues(&mut self, rec: &trialtables_extract::RawRecord, nct: &str) {
+        for i in trialtables_normalize::results::results_rows(rec, nct).1 {
+            let field = i.field.clone().unwrap_or_default();
+            let n = self.warnings.entry(field).or_default();
+            *n += 1;
+            if *n == 1 {
+                self.warning_examples.push(format!("{nct} line {}: {}", i.line, i.message));
+            }
+        }
+    }
+
     /// Compares every expected column of every expected row; `skip` columns are not compared.
     fn compare(&mut self, id: &str, got: &Rows, want: &Rows, skip: &[&str]) {
         for t in TABLES {
@@ -1065,6 +1094,7 @@ fn results_tables_match_the_source_value_by_value() {
                 continue;
             };
             let n = normalize(rec, &cfg);
+            t.note_issues(rec, &n.trial.nct_id);
             t.records += 1;
             if v1 {
                 n_v1 += 1;
@@ -1088,6 +1118,7 @@ fn results_tables_match_the_source_value_by_value() {
         let ex = extract(&path.to_string_lossy(), &bytes);
         assert_eq!(ex.records.len(), 1, "{}", path.display());
         let n = normalize(&ex.records[0], &cfg);
+        t.note_issues(&ex.records[0], &n.trial.nct_id);
         t.records += 1;
         n_xml += 1;
         t.compare(&format!("{} {}", path.display(), n.trial.nct_id), &produced(&n), &expected(&xml_source(study, cr)), &[]);
@@ -1100,6 +1131,10 @@ fn results_tables_match_the_source_value_by_value() {
     );
     for (table, rows) in &t.rows {
         println!("  {table}: {rows} rows");
+    }
+    println!("results findings (WARNING, by field): {:?}", t.warnings);
+    for e in &t.warning_examples {
+        println!("  e.g. {e}");
     }
     for f in t.failures.iter().take(60) {
         println!("  {f}");

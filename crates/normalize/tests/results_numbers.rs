@@ -4,13 +4,13 @@
 //! while being flagged unreadable.
 
 use proptest::prelude::*;
-use trialtables_normalize::results::{parse_count, parse_number};
+use trialtables_normalize::results::{parse_count, parse_number, NotACount};
 
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -56,7 +56,7 @@ proptest! {
     #[test]
     fn counts_are_whole_numbers_only(n in -1_000_000i64..1_000_000, f in 1u32..99) {
         prop_assert_eq!(parse_count(&n.to_string()), Ok(Some(n)));
-        prop_assert_eq!(parse_count(&format!("{n}.{f:02}")), Err(()));
+        prop_assert_eq!(parse_count(&format!("{n}.{f:02}")), Err(NotACount));
     }
 
     #[test]
