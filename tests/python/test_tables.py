@@ -67,6 +67,12 @@ KEYS = {
     "keywords": ["nct_id", "keyword_index"],
     "secondary_ids": ["nct_id", "secondary_id_index"],
     "eligibility": ["nct_id", "criterion_index"],
+    "result_groups": ["nct_id", "section", "outcome_index", "group_index"],
+    "participant_flow": ["nct_id", "period_index", "kind", "item_index", "group_id"],
+    "baseline_measurements": ["nct_id", "measure_index", "class_index", "category_index", "group_id"],
+    "outcome_measurements": ["nct_id", "outcome_index", "measure_index", "class_index", "category_index", "group_id"],
+    "outcome_analyses": ["nct_id", "outcome_index", "analysis_index"],
+    "adverse_events": ["nct_id", "event_index", "group_id"],
 }
 
 
@@ -91,7 +97,8 @@ def test_every_table_is_written_and_counted(schema, manifest, out):
 @pytest.fixture(params=["trials", "conditions", "arms", "interventions", "arm_interventions", "doses",
                         "outcomes", "outcome_timepoints", "references", "sponsors", "locations",
                         "browse_conditions", "browse_interventions", "keywords", "secondary_ids",
-                        "eligibility", "record_issues"])
+                        "eligibility", "result_groups", "participant_flow", "baseline_measurements",
+                        "outcome_measurements", "outcome_analyses", "adverse_events", "record_issues"])
 def table(request, schema, out):
     name = request.param
     assert name in schema, f"{name} no longer in `trialtables schema`: update this list"

@@ -870,7 +870,7 @@ static STRUCTURAL: [bool; 256] = {
 /// Skips one JSON value starting at `i` (not whitespace). Iterative, so nesting depth costs
 /// no stack. `Ok(end)` exclusive; `Err(len)` when the input ends inside the value. It does
 /// not validate: serde does, on the extent found.
-fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
+pub(crate) fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
     match b.get(i) {
         None => Err(b.len()),
         Some(b'"') => skip_string(b, i),
@@ -910,7 +910,7 @@ fn skip_value(b: &[u8], i: usize) -> Result<usize, usize> {
 
 /// Finds the value of top-level key `key` in the object starting at `i`; tolerant of a
 /// truncated object (returns what was seen).
-fn find_key(b: &[u8], i: usize, key: &[u8]) -> Option<usize> {
+pub(crate) fn find_key(b: &[u8], i: usize, key: &[u8]) -> Option<usize> {
     let mut j = skip_ws(b, i + 1);
     loop {
         if b.get(j) != Some(&b'"') {
@@ -1032,7 +1032,8 @@ impl Reader<'_, '_, '_> {
                 let lines = Lines::new(slice, line);
                 match doc.into_study() {
                     Some((p, layout)) => {
-                        let rec = map_study(&p, layout, self.path, &lines);
+                        let mut rec = map_study(&p, layout, self.path, &lines);
+                        rec.results = crate::results::read_json(slice, &|ptr| lines.line(ptr), &mut rec.findings);
                         self.out.record(rec, slice.len());
                     }
                     None => self.issue(

@@ -127,6 +127,8 @@ fn read_str(path: &str, doc: &str) -> Extracted {
     let mut buf_type: Option<String> = None;
     let mut studies_seen = 0usize;
     let mut doctype_flagged = false;
+    // Where the open record's <clinical_results> starts (byte offset, line).
+    let mut results_start: Option<(usize, u32)> = None;
 
     loop {
         let pos = reader.buffer_position() as usize;
@@ -147,6 +149,9 @@ fn read_str(path: &str, doc: &str) -> Extracted {
                 if name == "clinical_study" && open.is_none() {
                     studies_seen += 1;
                     open = Some(Open::new(path, line, stack.len()));
+                }
+                if name == "clinical_results" && open.as_ref().is_some_and(|o| stack.len() == o.depth + 1) {
+                    results_start = Some((pos, line));
                 }
                 stack.push(name);
                 stack_lines.push(line);
@@ -180,6 +185,13 @@ fn read_str(path: &str, doc: &str) -> Extracted {
                 }
             }
             Event::End(_) => {
+                if let (Some(o), Some((start, line))) = (open.as_mut(), results_start) {
+                    if stack.len() == o.depth + 2 && stack.last().is_some_and(|n| n == "clinical_results") {
+                        results_start = None;
+                        let xml = doc.get(start..reader.buffer_position() as usize).unwrap_or("");
+                        o.rec.results = crate::results::read_xml(xml, line, &mut o.rec.findings);
+                    }
+                }
                 if let Some(o) = open.as_mut() {
                     let t = buf_type.take();
                     let line = stack_lines.last().copied().unwrap_or(buf_line);

@@ -14,6 +14,7 @@ pub mod archive;
 pub mod decode;
 pub mod detect;
 pub mod legacy_xml;
+pub mod results;
 pub mod text;
 
 pub use model::*;

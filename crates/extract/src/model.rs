@@ -499,6 +499,8 @@ pub struct RawRecord {
     pub also_stated: Vec<AlsoStated>,
     /// Findings made while reading.
     pub findings: Vec<Finding>,
+    /// Posted results, when the record has them.
+    pub results: Option<Box<crate::results::RawResults>>,
 }
 
 impl RawRecord {
@@ -558,6 +560,7 @@ impl RawRecord {
             eligibility_criteria: None,
             also_stated: Vec::new(),
             findings: Vec::new(),
+            results: None,
         }
     }
 }

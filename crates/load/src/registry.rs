@@ -103,6 +103,18 @@ tables! {
     secondary_ids: SecondaryId = secondary_ids (many), "secondary_ids" [RegistryDetails] => schema::secondary_ids;
     /// Eligibility criteria items.
     eligibility: EligibilityCriterion = eligibility (many), "eligibility" [RegistryDetails] => schema::eligibility;
+    /// Posted results: groups of every section.
+    result_groups: ResultGroup = result_groups (many), "result_groups" [PostedResults] => schema::result_groups;
+    /// Posted results: participant flow.
+    participant_flow: ParticipantFlow = participant_flow (many), "participant_flow" [PostedResults] => schema::participant_flow;
+    /// Posted results: baseline characteristics.
+    baseline_measurements: BaselineMeasurement = baseline_measurements (many), "baseline_measurements" [PostedResults] => schema::baseline_measurements;
+    /// Posted results: outcome measurements.
+    outcome_measurements: OutcomeMeasurement = outcome_measurements (many), "outcome_measurements" [PostedResults] => schema::outcome_measurements;
+    /// Posted results: statistical analyses.
+    outcome_analyses: OutcomeAnalysis = outcome_analyses (many), "outcome_analyses" [PostedResults] => schema::outcome_analyses;
+    /// Posted results: adverse events.
+    adverse_events: AdverseEvent = adverse_events (many), "adverse_events" [PostedResults] => schema::adverse_events;
     /// Findings (last: they also hold rows that belong to no record).
     issues: RecordIssue = issues (many), "record_issues" [Core] => schema::record_issues;
 }

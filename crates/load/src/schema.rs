@@ -355,6 +355,82 @@ pub fn secondary_ids(rows: &[SecondaryId]) -> RecordBatch {
             ),
             c("domain", "Issuing registry or organisation, as stated.", utf8(rows, |r| r.domain.as_deref())),
             c("link", "Link, when stated.", utf8(rows, |r| r.link.as_deref())),
+/// The three columns of a number stated as text: `<name>`, `<name>_raw`, `<name>_comparator`.
+fn stated<T>(rows: &[T], names: [&'static str; 3], f: impl Fn(&T) -> &StatedNumber) -> Vec<Col> {
+    let [n, raw, cmp] = names;
+    vec![
+        c(n, "The number; null for NA or unreadable text, the bound for \"<0.001\".", f64c(rows, |r| f(r).value)),
+        c(raw, "As stated (\"NA\", \"<0.001\", \"5,800\").", utf8(rows, |r| f(r).raw.as_deref())),
+        c(cmp, "<, <=, > or >= when a bound is stated; null for a plain number.", dict(rows, |r| f(r).comparator.as_deref())),
+    ]
+}
+
+/// Columns of the measure a cell belongs to.
+fn measure_cols<T>(rows: &[T], f: impl Fn(&T) -> &MeasureInfo) -> Vec<Col> {
+    vec![
+        c("description", "Measure description.", utf8(rows, |r| f(r).description.as_deref())),
+        c("population_description", "Analysis population description.", utf8(rows, |r| f(r).population_description.as_deref())),
+        c("param_type", "MEAN, MEDIAN, NUMBER, COUNT_OF_PARTICIPANTS, ... (API v2 spelling).", dict(rows, |r| f(r).param_type.as_deref())),
+        c(
+            "dispersion_type",
+            "STANDARD_DEVIATION, FULL_RANGE, CONFIDENCE_95, ... (API v2 spelling).",
+            dict(rows, |r| f(r).dispersion_type.as_deref()),
+        ),
+        c("unit", "Unit of measure.", utf8(rows, |r| f(r).unit.as_deref())),
+    ]
+}
+
+/// Columns of one cell of a measure table.
+fn cell_cols<T>(rows: &[T], f: impl Fn(&T) -> &MeasureCell) -> Vec<Col> {
+    let f = &f;
+    let mut cols = vec![
+        key("class_index", "0-based class ordinal within the measure.", i64c(rows, |r| Some(f(r).class_index))),
+        c("class_title", "Class title.", utf8(rows, |r| f(r).class_title.as_deref())),
+        key("category_index", "0-based category ordinal within the class.", i64c(rows, |r| Some(f(r).category_index))),
+        c("category_title", "Category title.", utf8(rows, |r| f(r).category_title.as_deref())),
+        c("group_index", "Position of the group among the measure's groups (result_groups.group_index).", i64c(rows, |r| f(r).group_index)),
+        c("group_id", "Group id as stated (FG000 / P1 spellings differ by form).", utf8(rows, |r| f(r).group_id.as_deref())),
+    ];
+    cols.extend(stated(rows, ["value", "value_raw", "value_comparator"], |r| &f(r).value));
+    cols.extend(stated(rows, ["spread", "spread_raw", "spread_comparator"], |r| &f(r).spread));
+    cols.extend(stated(rows, ["lower_limit", "lower_limit_raw", "lower_limit_comparator"], |r| &f(r).lower_limit));
+    cols.extend(stated(rows, ["upper_limit", "upper_limit_raw", "upper_limit_comparator"], |r| &f(r).upper_limit));
+    cols.push(c(
+        "num_analyzed",
+        "Number analyzed in this group (class, else measure, else section denominator).",
+        i64c(rows, |r| f(r).num_analyzed),
+    ));
+    cols.push(c("comment", "Comment on the value.", utf8(rows, |r| f(r).comment.as_deref())));
+    cols
+}
+
+/// `result_groups`: one row per group of a results section.
+pub fn result_groups(rows: &[ResultGroup]) -> RecordBatch {
+    batch(
+        "One row per group (column) of a posted results section: participant flow, baseline, each outcome, adverse events.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("section", "PARTICIPANT_FLOW, BASELINE, OUTCOME or ADVERSE_EVENTS.", dict(rows, |r| Some(r.section.as_str()))),
+            c("outcome_index", "For OUTCOME groups, the outcome's position in the results outcome list.", i64c(rows, |r| r.outcome_index)),
+            key("group_index", "0-based position within its section (or outcome).", i64c(rows, |r| Some(r.group_index))),
+            c("group_id", "Group id as stated (FG000 in JSON, P1 in XML).", utf8(rows, |r| r.group_id.as_deref())),
+            c("title", "Group title.", utf8(rows, |r| r.title.as_deref())),
+            c("description", "Group description.", utf8(rows, |r| r.description.as_deref())),
+            c("serious_num_affected", "ADVERSE_EVENTS: participants with a serious adverse event.", i64c(rows, |r| r.serious_num_affected)),
+            c(
+                "serious_num_at_risk",
+                "ADVERSE_EVENTS: participants at risk of serious adverse events.",
+                i64c(rows, |r| r.serious_num_at_risk),
+            ),
+            c("other_num_affected", "ADVERSE_EVENTS: participants with another adverse event.", i64c(rows, |r| r.other_num_affected)),
+            c("other_num_at_risk", "ADVERSE_EVENTS: participants at risk of other adverse events.", i64c(rows, |r| r.other_num_at_risk)),
+            c("deaths_num_affected", "ADVERSE_EVENTS: deaths, all causes (API JSON only).", i64c(rows, |r| r.deaths_num_affected)),
+            c("deaths_num_at_risk", "ADVERSE_EVENTS: participants at risk of death (API JSON only).", i64c(rows, |r| r.deaths_num_at_risk)),
+            c(
+                "arm_label",
+                "Protocol arm whose label equals the title (case and spacing ignored); null when none does.",
+                utf8(rows, |r| r.arm_label.as_deref()),
+            ),
         ],
     )
 }
@@ -369,6 +445,112 @@ pub fn eligibility(rows: &[EligibilityCriterion]) -> RecordBatch {
             c("kind", "INCLUSION or EXCLUSION, from the heading the item is under; null when the text has no such heading.", dict(rows, |r| r.kind.as_deref())),
             key("text", "The item, wrapped lines joined by single spaces, bullet marker removed.", utf8(rows, |r| Some(&r.text))),
             c("heading", "The heading line the item is under, as stated (kind is read from it).", utf8(rows, |r| r.heading.as_deref())),
+/// `participant_flow`: one row per group per milestone or drop reason.
+pub fn participant_flow(rows: &[ParticipantFlow]) -> RecordBatch {
+    batch(
+        "One row per group per milestone (STARTED, COMPLETED, ...) or drop/withdraw reason of a participant flow period.",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("period_index", "0-based period ordinal.", i64c(rows, |r| Some(r.period_index))),
+            c("period_title", "Period title.", utf8(rows, |r| r.period_title.as_deref())),
+            key("kind", "MILESTONE or DROP_WITHDRAW.", dict(rows, |r| Some(r.kind.as_str()))),
+            key(
+                "item_index",
+                "0-based ordinal of the milestone (or reason) within its kind in the period.",
+                i64c(rows, |r| Some(r.item_index)),
+            ),
+            c("item_type", "Milestone or drop reason as stated.", utf8(rows, |r| r.item_type.as_deref())),
+            c("group_index", "Position of the group among the flow groups.", i64c(rows, |r| r.group_index)),
+            c("group_id", "Group id as stated.", utf8(rows, |r| r.group_id.as_deref())),
+            c("count", "Participants; null when not a whole number.", i64c(rows, |r| r.count)),
+            c("count_raw", "Participants as stated.", utf8(rows, |r| r.count_raw.as_deref())),
+            c("comment", "Comment on the count (or the milestone).", utf8(rows, |r| r.comment.as_deref())),
+        ],
+    )
+}
+
+/// `baseline_measurements`: one row per cell of a baseline measure.
+pub fn baseline_measurements(rows: &[BaselineMeasurement]) -> RecordBatch {
+    let mut cols = vec![
+        key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+        key("measure_index", "0-based baseline measure ordinal.", i64c(rows, |r| Some(r.measure_index))),
+        c("title", "Measure title.", utf8(rows, |r| r.measure.title.as_deref())),
+    ];
+    cols.extend(measure_cols(rows, |r| &r.measure));
+    cols.extend(cell_cols(rows, |r| &r.cell));
+    batch("One row per cell (measure, class, category, group) of the baseline characteristics.", cols)
+}
+
+/// `outcome_measurements`: one row per cell of an outcome measure.
+pub fn outcome_measurements(rows: &[OutcomeMeasurement]) -> RecordBatch {
+    let mut cols = vec![
+        key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+        key("outcome_index", "0-based position in the results outcome list.", i64c(rows, |r| Some(r.outcome_index))),
+        c("outcome_type", "PRIMARY, SECONDARY, OTHER_PRE_SPECIFIED or POST_HOC.", dict(rows, |r| r.outcome_type.as_deref())),
+        c("title", "Outcome title.", utf8(rows, |r| r.outcome_title.as_deref())),
+        c("time_frame", "Time frame as stated.", utf8(rows, |r| r.time_frame.as_deref())),
+        key(
+            "measure_index",
+            "0-based measure ordinal within the outcome (2016-era XML states several).",
+            i64c(rows, |r| Some(r.measure_index)),
+        ),
+        c("measure_title", "Measure title (the outcome title in API JSON).", utf8(rows, |r| r.measure.title.as_deref())),
+    ];
+    cols.extend(measure_cols(rows, |r| &r.measure));
+    cols.extend(cell_cols(rows, |r| &r.cell));
+    batch("One row per cell (outcome, measure, class, category, group) of the posted outcome results.", cols)
+}
+
+/// `outcome_analyses`: one row per statistical analysis of an outcome.
+pub fn outcome_analyses(rows: &[OutcomeAnalysis]) -> RecordBatch {
+    let mut cols = vec![
+        key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+        key("outcome_index", "0-based position in the results outcome list.", i64c(rows, |r| Some(r.outcome_index))),
+        key("analysis_index", "0-based analysis ordinal within the outcome.", i64c(rows, |r| Some(r.analysis_index))),
+        key("group_ids", "Groups compared, ids as stated.", list_utf8(rows, |r| &r.group_ids)),
+        c("group_description", "Description of the comparison.", utf8(rows, |r| r.group_description.as_deref())),
+        c(
+            "non_inferiority_type",
+            "SUPERIORITY, NON_INFERIORITY, EQUIVALENCE, ... (API v2 spelling).",
+            dict(rows, |r| r.non_inferiority_type.as_deref()),
+        ),
+    ];
+    cols.extend(stated(rows, ["p_value", "p_value_raw", "p_value_comparator"], |r| &r.p_value));
+    cols.push(c("statistical_method", "Statistical method as stated.", utf8(rows, |r| r.statistical_method.as_deref())));
+    cols.push(c("param_type", "Estimated parameter as stated.", utf8(rows, |r| r.param_type.as_deref())));
+    cols.extend(stated(rows, ["param_value", "param_value_raw", "param_value_comparator"], |r| &r.param_value));
+    cols.extend(stated(rows, ["ci_pct_value", "ci_pct_value_raw", "ci_pct_value_comparator"], |r| &r.ci_pct_value));
+    cols.push(c("ci_num_sides", "ONE_SIDED or TWO_SIDED.", dict(rows, |r| r.ci_num_sides.as_deref())));
+    cols.extend(stated(rows, ["ci_lower_limit", "ci_lower_limit_raw", "ci_lower_limit_comparator"], |r| &r.ci_lower_limit));
+    cols.extend(stated(rows, ["ci_upper_limit", "ci_upper_limit_raw", "ci_upper_limit_comparator"], |r| &r.ci_upper_limit));
+    cols.push(c("estimate_comment", "Estimation comment.", utf8(rows, |r| r.estimate_comment.as_deref())));
+    cols.push(c("dispersion_type", "STANDARD_DEVIATION or STANDARD_ERROR_OF_MEAN.", dict(rows, |r| r.dispersion_type.as_deref())));
+    cols.extend(stated(rows, ["dispersion_value", "dispersion_value_raw", "dispersion_value_comparator"], |r| &r.dispersion_value));
+    batch("One row per statistical analysis of a posted outcome.", cols)
+}
+
+/// `adverse_events`: one row per adverse event term per group.
+pub fn adverse_events(rows: &[AdverseEvent]) -> RecordBatch {
+    batch(
+        "One row per adverse event term per group (serious events first, then other events).",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("event_index", "0-based event ordinal (serious, then other).", i64c(rows, |r| Some(r.event_index))),
+            key("event_type", "SERIOUS or OTHER.", dict(rows, |r| Some(r.event_type.as_str()))),
+            c("organ_system", "Organ system as stated.", utf8(rows, |r| r.organ_system.as_deref())),
+            c("term", "Adverse event term as stated.", utf8(rows, |r| r.term.as_deref())),
+            c(
+                "source_vocabulary",
+                "Vocabulary as stated (XML: the section default when the event states none).",
+                utf8(rows, |r| r.source_vocabulary.as_deref()),
+            ),
+            c("assessment_type", "SYSTEMATIC_ASSESSMENT or NON_SYSTEMATIC_ASSESSMENT.", dict(rows, |r| r.assessment_type.as_deref())),
+            c("notes", "Notes as stated.", utf8(rows, |r| r.notes.as_deref())),
+            c("group_index", "Position of the group among the adverse event groups.", i64c(rows, |r| r.group_index)),
+            c("group_id", "Group id as stated; null for an event stated with no counts.", utf8(rows, |r| r.group_id.as_deref())),
+            c("num_affected", "Participants affected.", i64c(rows, |r| r.num_affected)),
+            c("num_at_risk", "Participants at risk.", i64c(rows, |r| r.num_at_risk)),
+            c("num_events", "Number of events.", i64c(rows, |r| r.num_events)),
         ],
     )
 }

@@ -17,6 +17,7 @@ pub mod enums;
 pub mod model;
 pub mod protocol;
 pub mod record;
+pub mod results;
 pub mod timeframe;
 
 pub use config::NormalizeConfig;

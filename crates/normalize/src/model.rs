@@ -403,6 +403,228 @@ pub struct EligibilityCriterion {
     pub heading: Option<String>,
     /// The item's text.
     pub text: String,
+/// A row of `result_groups`: one group (column) of a results section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultGroup {
+    /// NCT number.
+    pub nct_id: String,
+    /// PARTICIPANT_FLOW / BASELINE / OUTCOME / ADVERSE_EVENTS.
+    pub section: String,
+    /// For OUTCOME groups, the outcome's 0-based position in the results outcome list.
+    pub outcome_index: Option<i64>,
+    /// 0-based position within its section (or outcome).
+    pub group_index: i64,
+    /// Group id as stated ("FG000", "P1").
+    pub group_id: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// ADVERSE_EVENTS: participants with a serious adverse event.
+    pub serious_num_affected: Option<i64>,
+    /// ADVERSE_EVENTS: participants at risk of serious adverse events.
+    pub serious_num_at_risk: Option<i64>,
+    /// ADVERSE_EVENTS: participants with another adverse event.
+    pub other_num_affected: Option<i64>,
+    /// ADVERSE_EVENTS: participants at risk of other adverse events.
+    pub other_num_at_risk: Option<i64>,
+    /// ADVERSE_EVENTS: deaths (all causes).
+    pub deaths_num_affected: Option<i64>,
+    /// ADVERSE_EVENTS: participants at risk of death.
+    pub deaths_num_at_risk: Option<i64>,
+    /// The protocol arm whose label equals the title (case and spacing ignored), else null.
+    pub arm_label: Option<String>,
+}
+
+/// A row of `participant_flow`: participants of one group at one milestone or drop reason.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantFlow {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based period ordinal.
+    pub period_index: i64,
+    /// Period title.
+    pub period_title: Option<String>,
+    /// MILESTONE / DROP_WITHDRAW.
+    pub kind: String,
+    /// 0-based ordinal of the milestone (or reason) within its kind in the period.
+    pub item_index: i64,
+    /// Milestone ("STARTED", "COMPLETED", ...) or drop reason, as stated.
+    pub item_type: Option<String>,
+    /// Position of the group among the flow groups (null when the id is not one of them).
+    pub group_index: Option<i64>,
+    /// Group id as stated.
+    pub group_id: Option<String>,
+    /// Participants (null when not a whole number).
+    pub count: Option<i64>,
+    /// Participants as stated.
+    pub count_raw: Option<String>,
+    /// Comment on this count (or on the whole milestone).
+    pub comment: Option<String>,
+}
+
+/// A number stated as text, read: `value` is null for "NA" or unreadable text, the bound for
+/// "<0.001" (with `comparator` "<").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatedNumber {
+    /// The number (or the bound), null when not a number.
+    pub value: Option<f64>,
+    /// As stated.
+    pub raw: Option<String>,
+    /// `<`, `<=`, `>`, `>=`; null for a plain number.
+    pub comparator: Option<String>,
+}
+
+/// The measure a cell belongs to (shared by baseline and outcome measurements).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeasureInfo {
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Analysis population description.
+    pub population_description: Option<String>,
+    /// MEAN / MEDIAN / NUMBER / COUNT_OF_PARTICIPANTS / ... (API v2 spelling).
+    pub param_type: Option<String>,
+    /// STANDARD_DEVIATION / FULL_RANGE / CONFIDENCE_95 / ... (API v2 spelling).
+    pub dispersion_type: Option<String>,
+    /// Unit of measure.
+    pub unit: Option<String>,
+}
+
+/// One cell of a measure table (shared by baseline and outcome measurements).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MeasureCell {
+    /// 0-based class ordinal.
+    pub class_index: i64,
+    /// Class title.
+    pub class_title: Option<String>,
+    /// 0-based category ordinal within the class.
+    pub category_index: i64,
+    /// Category title.
+    pub category_title: Option<String>,
+    /// Position of the group among the measure's groups (null when unknown).
+    pub group_index: Option<i64>,
+    /// Group id as stated.
+    pub group_id: Option<String>,
+    /// Value.
+    pub value: StatedNumber,
+    /// Dispersion value.
+    pub spread: StatedNumber,
+    /// Lower limit.
+    pub lower_limit: StatedNumber,
+    /// Upper limit.
+    pub upper_limit: StatedNumber,
+    /// Number analyzed for this group (class denominator, else the measure's, else the
+    /// section's), first unit stated.
+    pub num_analyzed: Option<i64>,
+    /// Comment.
+    pub comment: Option<String>,
+}
+
+/// A row of `baseline_measurements`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselineMeasurement {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based measure ordinal.
+    pub measure_index: i64,
+    /// The measure.
+    pub measure: MeasureInfo,
+    /// The cell.
+    pub cell: MeasureCell,
+}
+
+/// A row of `outcome_measurements`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeMeasurement {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based position in the results outcome list.
+    pub outcome_index: i64,
+    /// PRIMARY / SECONDARY / OTHER_PRE_SPECIFIED / POST_HOC.
+    pub outcome_type: Option<String>,
+    /// Outcome title.
+    pub outcome_title: Option<String>,
+    /// Time frame.
+    pub time_frame: Option<String>,
+    /// 0-based measure ordinal within the outcome (2016-era XML states several).
+    pub measure_index: i64,
+    /// The measure (its title, and the outcome's description and population when the
+    /// measure states none).
+    pub measure: MeasureInfo,
+    /// The cell.
+    pub cell: MeasureCell,
+}
+
+/// A row of `outcome_analyses`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeAnalysis {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based position in the results outcome list.
+    pub outcome_index: i64,
+    /// 0-based analysis ordinal within the outcome.
+    pub analysis_index: i64,
+    /// Groups compared, as stated.
+    pub group_ids: Vec<String>,
+    /// Description of the comparison.
+    pub group_description: Option<String>,
+    /// SUPERIORITY / NON_INFERIORITY / EQUIVALENCE / ... (API v2 spelling).
+    pub non_inferiority_type: Option<String>,
+    /// P-value.
+    pub p_value: StatedNumber,
+    /// Statistical method as stated.
+    pub statistical_method: Option<String>,
+    /// Estimated parameter as stated.
+    pub param_type: Option<String>,
+    /// Estimated value.
+    pub param_value: StatedNumber,
+    /// Confidence level, percent.
+    pub ci_pct_value: StatedNumber,
+    /// ONE_SIDED / TWO_SIDED.
+    pub ci_num_sides: Option<String>,
+    /// Interval lower limit.
+    pub ci_lower_limit: StatedNumber,
+    /// Interval upper limit.
+    pub ci_upper_limit: StatedNumber,
+    /// Estimation comment.
+    pub estimate_comment: Option<String>,
+    /// Dispersion type of the estimate (API v2 spelling).
+    pub dispersion_type: Option<String>,
+    /// Dispersion value of the estimate.
+    pub dispersion_value: StatedNumber,
+}
+
+/// A row of `adverse_events`: one event term in one group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdverseEvent {
+    /// NCT number.
+    pub nct_id: String,
+    /// 0-based event ordinal (serious events first, then other events).
+    pub event_index: i64,
+    /// SERIOUS / OTHER.
+    pub event_type: String,
+    /// Organ system.
+    pub organ_system: Option<String>,
+    /// Term.
+    pub term: Option<String>,
+    /// Vocabulary as stated.
+    pub source_vocabulary: Option<String>,
+    /// SYSTEMATIC_ASSESSMENT / NON_SYSTEMATIC_ASSESSMENT.
+    pub assessment_type: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Position of the group among the event groups (null when unknown).
+    pub group_index: Option<i64>,
+    /// Group id as stated (null for an event stated with no counts).
+    pub group_id: Option<String>,
+    /// Participants affected.
+    pub num_affected: Option<i64>,
+    /// Participants at risk.
+    pub num_at_risk: Option<i64>,
+    /// Number of events.
+    pub num_events: Option<i64>,
 }
 
 /// A row of `record_issues`.
@@ -459,6 +681,18 @@ pub struct Normalized {
     pub secondary_ids: Vec<SecondaryId>,
     /// Eligibility criteria items.
     pub eligibility: Vec<EligibilityCriterion>,
+    /// Result groups.
+    pub result_groups: Vec<ResultGroup>,
+    /// Participant flow counts.
+    pub participant_flow: Vec<ParticipantFlow>,
+    /// Baseline measurements.
+    pub baseline_measurements: Vec<BaselineMeasurement>,
+    /// Outcome measurements.
+    pub outcome_measurements: Vec<OutcomeMeasurement>,
+    /// Outcome analyses.
+    pub outcome_analyses: Vec<OutcomeAnalysis>,
+    /// Adverse events.
+    pub adverse_events: Vec<AdverseEvent>,
     /// Findings.
     pub issues: Vec<RecordIssue>,
 }

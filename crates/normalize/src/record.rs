@@ -3,7 +3,7 @@
 //! but unreadable, and every conflict between two statements, into a `record_issues` row.
 
 use crate::model::*;
-use crate::{age, cell, dates, dose, enums, timeframe, NormalizeConfig};
+use crate::{age, cell, dates, dose, enums, results, timeframe, NormalizeConfig};
 use trialtables_extract::{Raw, RawRecord, Severity};
 
 /// One record being normalized: its raw fields, its key, and the findings so far.
@@ -193,6 +193,8 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
     let (doses, dose_issues) = dose::doses_for_record_with(raw, &nct, &product, cfg);
     cx.issues.extend(dose_issues);
     cell_source_from_doses(&mut trial, &doses);
+    let (res, res_issues) = results::results_rows(raw, &nct);
+    cx.issues.extend(res_issues);
     if nct.is_empty() {
         cx.issue(Severity::Error, "nct_id", raw.line, "record has no NCT id; its rows cannot be keyed and are dropped".to_string(), None);
     }
@@ -214,6 +216,12 @@ pub fn normalize(raw: &RawRecord, cfg: &NormalizeConfig) -> Normalized {
         keywords: protocol.keywords,
         secondary_ids: protocol.secondary_ids,
         eligibility: protocol.eligibility,
+        result_groups: res.groups,
+        participant_flow: res.flow,
+        baseline_measurements: res.baseline,
+        outcome_measurements: res.outcomes,
+        outcome_analyses: res.analyses,
+        adverse_events: res.events,
         issues: cx.issues,
     }
 }
