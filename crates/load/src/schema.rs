@@ -355,7 +355,24 @@ pub fn secondary_ids(rows: &[SecondaryId]) -> RecordBatch {
             ),
             c("domain", "Issuing registry or organisation, as stated.", utf8(rows, |r| r.domain.as_deref())),
             c("link", "Link, when stated.", utf8(rows, |r| r.link.as_deref())),
-/// The three columns of a number stated as text: `<name>`, `<name>_raw`, `<name>_comparator`.
+        ],
+    )
+}
+
+/// `eligibility`: one row per eligibility criterion item.
+pub fn eligibility(rows: &[EligibilityCriterion]) -> RecordBatch {
+    batch(
+        "One row per item of a trial's eligibility criteria text (headings and bullet markers left out; the whole text is trials.eligibility_criteria).",
+        vec![
+            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
+            key("criterion_index", "0-based position in the criteria text.", i64c(rows, |r| Some(r.criterion_index))),
+            c("kind", "INCLUSION or EXCLUSION, from the heading the item is under; null when the text has no such heading.", dict(rows, |r| r.kind.as_deref())),
+            key("text", "The item, wrapped lines joined by single spaces, bullet marker removed.", utf8(rows, |r| Some(&r.text))),
+            c("heading", "The heading line the item is under, as stated (kind is read from it).", utf8(rows, |r| r.heading.as_deref())),
+        ],
+    )
+}
+
 fn stated<T>(rows: &[T], names: [&'static str; 3], f: impl Fn(&T) -> &StatedNumber) -> Vec<Col> {
     let [n, raw, cmp] = names;
     vec![
@@ -435,16 +452,6 @@ pub fn result_groups(rows: &[ResultGroup]) -> RecordBatch {
     )
 }
 
-/// `eligibility`: one row per eligibility criterion item.
-pub fn eligibility(rows: &[EligibilityCriterion]) -> RecordBatch {
-    batch(
-        "One row per item of a trial's eligibility criteria text (headings and bullet markers left out; the whole text is trials.eligibility_criteria).",
-        vec![
-            key("nct_id", "Trial.", utf8(rows, |r| Some(&r.nct_id))),
-            key("criterion_index", "0-based position in the criteria text.", i64c(rows, |r| Some(r.criterion_index))),
-            c("kind", "INCLUSION or EXCLUSION, from the heading the item is under; null when the text has no such heading.", dict(rows, |r| r.kind.as_deref())),
-            key("text", "The item, wrapped lines joined by single spaces, bullet marker removed.", utf8(rows, |r| Some(&r.text))),
-            c("heading", "The heading line the item is under, as stated (kind is read from it).", utf8(rows, |r| r.heading.as_deref())),
 /// `participant_flow`: one row per group per milestone or drop reason.
 pub fn participant_flow(rows: &[ParticipantFlow]) -> RecordBatch {
     batch(

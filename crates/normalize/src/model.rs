@@ -403,6 +403,8 @@ pub struct EligibilityCriterion {
     pub heading: Option<String>,
     /// The item's text.
     pub text: String,
+}
+
 /// A row of `result_groups`: one group (column) of a results section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResultGroup {
