@@ -18,6 +18,28 @@ print(doses.groupby("cell_source", observed=True)["dose_per_kg"].describe())
 """
 
 
+README_RESULTS = '''\
+duckdb.sql("""SELECT g.nct_id, g.title, g.arm_label, a.arm_type, g.serious_num_affected, g.serious_num_at_risk
+              FROM 'out/result_groups.parquet' g JOIN 'out/trials.parquet' t USING (nct_id)
+              LEFT JOIN 'out/arms.parquet' a ON a.nct_id = g.nct_id AND a.label = g.arm_label
+              WHERE g.section = 'ADVERSE_EVENTS' AND t.cell_source IS NOT NULL ORDER BY ALL""").show()
+'''
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_snippets_are_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for snippet in (README_DUCKDB, README_PANDAS, README_RESULTS):
+        assert snippet in readme, snippet
+
+
+def test_readme_results_example(out, tmp_path, monkeypatch, capsys):
+    run_snippet("import duckdb\n" + README_RESULTS, out, tmp_path, monkeypatch)
+    text = capsys.readouterr().out
+    assert "serious_num_affected" in text and "arm_label" in text
+
+
 def run_snippet(code, out, tmp_path, monkeypatch):
     """Runs `code` from a directory where `out/` is the output under test."""
     (tmp_path / "out").symlink_to(out, target_is_directory=True)

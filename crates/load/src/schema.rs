@@ -445,8 +445,13 @@ pub fn result_groups(rows: &[ResultGroup]) -> RecordBatch {
             c("deaths_num_at_risk", "ADVERSE_EVENTS: participants at risk of death (API JSON only).", i64c(rows, |r| r.deaths_num_at_risk)),
             c(
                 "arm_label",
-                "Protocol arm whose label equals the title (case and spacing ignored); null when none does.",
+                "Protocol arm the group is: the first arm whose label equals the title (case and spacing ignored), else the trial's only arm when the section has one group; null otherwise.",
                 utf8(rows, |r| r.arm_label.as_deref()),
+            ),
+            c(
+                "arm_match",
+                "How arm_label was matched: TITLE or ONLY_ARM (only arm, only group); null when unmatched.",
+                dict(rows, |r| r.arm_match.as_deref()),
             ),
         ],
     )

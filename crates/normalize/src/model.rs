@@ -436,6 +436,9 @@ pub struct ResultGroup {
     pub deaths_num_at_risk: Option<i64>,
     /// The protocol arm whose label equals the title (case and spacing ignored), else null.
     pub arm_label: Option<String>,
+    /// How `arm_label` was matched: TITLE (the group's title is the arm's label) or ONLY_ARM
+    /// (the trial's only arm, the section's only group); null when unmatched.
+    pub arm_match: Option<String>,
 }
 
 /// A row of `participant_flow`: participants of one group at one milestone or drop reason.

@@ -397,9 +397,20 @@ impl Cx<'_> {
         Some(m)
     }
 
-    fn arm_label(&self, title: &Option<Raw>) -> Option<String> {
-        let t = norm_title(&title.as_ref()?.text);
-        self.raw.arms.iter().find(|a| norm_title(&a.label.text) == t).map(|a| a.label.text.clone())
+    /// The protocol arm a results group is: the first arm whose label equals the group's
+    /// title (case and spacing ignored), else the only arm of a trial whose section has one
+    /// group. Returns the label and how it was matched (TITLE / ONLY_ARM).
+    fn arm_of(&self, title: &Option<Raw>, groups_in_section: usize) -> Option<(String, &'static str)> {
+        let arms = &self.raw.arms;
+        if let Some(t) = title.as_ref().map(|t| norm_title(&t.text)) {
+            if let Some(a) = arms.iter().find(|a| norm_title(&a.label.text) == t) {
+                return Some((a.label.text.clone(), "TITLE"));
+            }
+        }
+        match (arms.as_slice(), groups_in_section) {
+            ([only], 1) => Some((only.label.text.clone(), "ONLY_ARM")),
+            _ => None,
+        }
     }
 
     fn group_rows(&mut self, out: &mut Vec<ResultGroup>, section: &str, outcome_index: Option<i64>, groups: &[RawResultGroup]) {
@@ -418,7 +429,12 @@ impl Cx<'_> {
                 other_num_at_risk: self.count("other_num_at_risk", &g.other_num_at_risk),
                 deaths_num_affected: self.count("deaths_num_affected", &g.deaths_num_affected),
                 deaths_num_at_risk: self.count("deaths_num_at_risk", &g.deaths_num_at_risk),
-                arm_label: self.arm_label(&g.title),
+                arm_label: None,
+                arm_match: None,
+            };
+            let row = match self.arm_of(&g.title, groups.len()) {
+                Some((label, how)) => ResultGroup { arm_label: Some(label), arm_match: Some(how.to_string()), ..row },
+                None => row,
             };
             out.push(row);
         }

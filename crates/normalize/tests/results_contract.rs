@@ -221,9 +221,14 @@ fn norm_title(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-fn want_arm(arms: &[String], title: &Option<String>) -> Option<String> {
-    let t = norm_title(title.as_deref()?);
-    arms.iter().find(|a| norm_title(a) == t).cloned()
+fn want_arm(arms: &[String], title: &Option<String>, groups: usize) -> Option<String> {
+    if let Some(a) = title.as_deref().and_then(|t| arms.iter().find(|a| norm_title(a) == norm_title(t))) {
+        return Some(a.clone());
+    }
+    match (arms, groups) {
+        ([only], 1) => Some(only.clone()),
+        _ => None,
+    }
 }
 
 fn row(pairs: Vec<(&str, Option<String>)>) -> Row {
@@ -321,6 +326,7 @@ struct Source {
 fn expected(src: &Source) -> Rows {
     let mut r = Rows::default();
     let groups = |r: &mut Rows, section: &str, oi: Option<usize>, gs: &[SGroup]| {
+        let n_groups = gs.len();
         for (i, g) in gs.iter().enumerate() {
             let [sa, sr, oa, or, da] = g.totals.clone();
             r.push(
@@ -337,7 +343,7 @@ fn expected(src: &Source) -> Rows {
                     ("other_num_affected", want_count(&oa)),
                     ("other_num_at_risk", want_count(&or)),
                     ("deaths_num_affected", want_count(&da)),
-                    ("arm_label", want_arm(&src.arms, &g.title)),
+                    ("arm_label", want_arm(&src.arms, &g.title, n_groups)),
                 ]),
             );
         }

@@ -193,8 +193,8 @@ fn json_logs_are_json_lines_with_one_span_per_stage_and_the_summary_is_exact() {
     assert_eq!(closed[0].1["files"], 5);
     assert_eq!(closed[0].1["records"], 5);
     assert_eq!(closed[1].1["trials"], 5);
-    assert_eq!(closed[1].1["tables"], 10);
-    assert_eq!(closed[2].1["metrics"], 7);
+    assert_eq!(closed[1].1["tables"], trialtables_load::TABLES.len());
+    assert_eq!(closed[2].1["metrics"], trialtables_metrics::METRICS.len());
     assert!(!run.stderr.contains("reading ["), "no progress bar when stderr is not a terminal");
 
     // The summary on stdout.
