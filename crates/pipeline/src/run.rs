@@ -523,6 +523,7 @@ async fn dispatch_zip(
         let records_seen = ctx.records_seen.clone();
         tasks.push(tokio::task::spawn_blocking(move || {
             let what = format!("entries {} to {} of this archive", range.start, range.end - 1);
+            let mut gathered: Vec<Msg> = Vec::new();
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let chunk = trialtables_extract::api_json::CHUNK_BYTES;
                 trialtables_extract::extract_zip_members(&zip, &shown, range.clone(), chunk, &mut |ex| {
@@ -537,10 +538,13 @@ async fn dispatch_zip(
                         .collect();
                     records.fetch_add(recs.len(), Ordering::Relaxed);
                     records_seen.fetch_add(recs.len(), Ordering::Relaxed);
-                    // One message per document, as when the archive is read member after member.
-                    let _ = tx.blocking_send(Msg::Chunk(recs, ex.issues.into_iter().map(input_issue_row).collect()));
+                    // One message per document, as when the archive is read member after member;
+                    // gathered and sent at once, so a range never waits for the writer to reach
+                    // it (the ranges in flight are bounded by `threads`).
+                    gathered.push(Msg::Chunk(recs, ex.issues.into_iter().map(input_issue_row).collect()));
                 });
             }));
+            let _ = tx.blocking_send(Msg::Many(std::mem::take(&mut gathered)));
             if let Err(p) = read {
                 let what_panicked =
                     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
