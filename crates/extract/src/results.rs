@@ -653,6 +653,10 @@ fn member<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 /// `ResultsSection` beside the protocol (bare, in `Study`, or in `FullStudy.Study`). Findings
 /// go to `findings`; `None` when the study has no results section.
 pub(crate) fn read_json(study: &str, line: &dyn Fn(usize) -> u32, findings: &mut Vec<Finding>) -> Option<Box<RawResults>> {
+    // Both keys looked for below end in these bytes (keys are compared as stated, escapes
+    // included): a study whose text does not hold them has no results section, and most
+    // studies are spared the four scans of their keys that would find that out.
+    memchr::memmem::find(study.as_bytes(), b"esultsSection\"")?;
     let (section, keys) = if let Some(s) = member(study, "resultsSection") {
         (s, Keys::V2)
     } else {
