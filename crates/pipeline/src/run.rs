@@ -567,10 +567,19 @@ async fn dispatch_zip(
     }
     let (bar, bytes_seen) = (ctx.bar, ctx.bytes_seen);
     tokio::spawn(async move {
-        for t in tasks {
-            let _ = t.await;
+        // A range whose task died outside its panic guard lost its records: say so.
+        let mut lost = Vec::new();
+        for (i, t) in tasks.into_iter().enumerate() {
+            if let Err(e) = t.await {
+                let (a, b) = (i * ZIP_ENTRIES_PER_TASK, ((i + 1) * ZIP_ENTRIES_PER_TASK).min(entries) - 1);
+                error!(path = %shown, "internal error while reading entries {a} to {b} of this archive: {e}");
+                let what = format!(
+                    "internal error while reading entries {a} to {b} of this archive (please report it); their records are missing: {e}"
+                );
+                lost.extend(failed_file(shown.clone(), 0, String::new(), what).input_issues);
+            }
         }
-        let (sha256, bytes, issues) = match hash.await {
+        let (sha256, bytes, mut issues) = match hash.await {
             Ok(Ok((h, n))) => (h, n, Vec::new()),
             Ok(Err(e)) => (String::new(), 0, failed_file(shown.clone(), 0, String::new(), format!("cannot read file: {e}")).input_issues),
             Err(e) => (
@@ -579,6 +588,7 @@ async fn dispatch_zip(
                 failed_file(shown.clone(), 0, String::new(), format!("internal error hashing this file: {e}")).input_issues,
             ),
         };
+        issues.splice(0..0, lost);
         let records = records.load(Ordering::Relaxed);
         let b = bytes_seen.fetch_add(bytes, Ordering::Relaxed) + bytes;
         bar.inc(1);
