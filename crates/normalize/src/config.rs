@@ -16,11 +16,97 @@ pub struct NormalizeConfig {
     /// built-in list ([`default_cell_products`]) is used.
     #[serde(default = "default_cell_products")]
     pub cell_products: Vec<CellProductName>,
+    /// `cell_products` compiled for search, built on first use.
+    #[serde(skip)]
+    product_index: ProductIndex,
+}
+
+/// The product vocabulary compiled once: every long pattern in one automaton, the short ones
+/// (matched as whole words) in a list. Not part of the configuration's identity.
+#[derive(Default)]
+struct ProductIndex(std::sync::OnceLock<Compiled>);
+
+struct Compiled {
+    /// Patterns longer than three characters, lower-cased, searched as substrings in one pass.
+    long: Option<aho_corasick::AhoCorasick>,
+    /// The product of each pattern of `long`, and the patterns themselves (searched one by one
+    /// if the automaton could not be built).
+    long_patterns: Vec<(String, usize)>,
+    /// Patterns of three characters or fewer, lower-cased, matched as whole words.
+    short: Vec<(String, usize)>,
+}
+
+impl Clone for ProductIndex {
+    fn clone(&self) -> Self {
+        ProductIndex::default()
+    }
+}
+
+impl PartialEq for ProductIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ProductIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProductIndex")
+    }
+}
+
+impl Compiled {
+    fn new(products: &[CellProductName]) -> Compiled {
+        let mut long_patterns = Vec::new();
+        let mut short = Vec::new();
+        for (i, p) in products.iter().enumerate() {
+            for pat in &p.patterns {
+                let pat = pat.to_lowercase();
+                if pat.chars().count() <= 3 {
+                    short.push((pat, i));
+                } else {
+                    long_patterns.push((pat, i));
+                }
+            }
+        }
+        let long = aho_corasick::AhoCorasick::new(long_patterns.iter().map(|(p, _)| p)).ok();
+        Compiled { long, long_patterns, short }
+    }
+
+    /// The index of the first product (in vocabulary order) a lower-cased text names.
+    fn first_in(&self, lower: &str) -> Option<usize> {
+        let mut first = usize::MAX;
+        match &self.long {
+            Some(ac) => {
+                for m in ac.find_overlapping_iter(lower) {
+                    if let Some((_, owner)) = self.long_patterns.get(m.pattern().as_usize()) {
+                        first = first.min(*owner);
+                    }
+                }
+            }
+            None => {
+                for (p, owner) in &self.long_patterns {
+                    if *owner < first && lower.contains(p.as_str()) {
+                        first = *owner;
+                    }
+                }
+            }
+        }
+        if !self.short.is_empty() {
+            for w in lower.split(|c: char| !c.is_alphanumeric()) {
+                for (p, owner) in &self.short {
+                    if *owner < first && w == p {
+                        first = *owner;
+                    }
+                }
+            }
+        }
+        (first != usize::MAX).then_some(first)
+    }
 }
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig { condition_categories: Vec::new(), cell_products: default_cell_products() }
+        NormalizeConfig { condition_categories: Vec::new(), cell_products: default_cell_products(), product_index: ProductIndex::default() }
     }
 }
 
@@ -129,17 +215,8 @@ impl NormalizeConfig {
 impl NormalizeConfig {
     /// The named product a text mentions, if any (the first in vocabulary order).
     pub fn product_in(&self, text: &str) -> Option<&CellProductName> {
-        let lower = text.to_lowercase();
-        self.cell_products.iter().find(|p| p.patterns.iter().any(|pat| pattern_matches(&lower, pat)))
-    }
-}
-
-fn pattern_matches(lower: &str, pattern: &str) -> bool {
-    let p = pattern.to_lowercase();
-    if p.chars().count() <= 3 {
-        lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p)
-    } else {
-        lower.contains(&p)
+        let ix = self.product_index.0.get_or_init(|| Compiled::new(&self.cell_products));
+        ix.first_in(&text.to_lowercase()).and_then(|i| self.cell_products.get(i))
     }
 }
 
@@ -165,9 +242,46 @@ mod tests {
         assert!(own.product_in("Prochymal").is_none());
     }
 
+    /// The vocabulary searched pattern by pattern, as it was before the index.
+    fn product_naive<'c>(cfg: &'c NormalizeConfig, text: &str) -> Option<&'c CellProductName> {
+        let lower = text.to_lowercase();
+        cfg.cell_products.iter().find(|p| {
+            p.patterns.iter().any(|pat| {
+                let p = pat.to_lowercase();
+                if p.chars().count() <= 3 {
+                    lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p)
+                } else {
+                    lower.contains(&p)
+                }
+            })
+        })
+    }
+
+    proptest::proptest! {
+        /// The compiled index finds what the pattern-by-pattern search finds, first product
+        /// first, on texts made of pieces of patterns, words and separators.
+        #[test]
+        fn index_matches_pattern_by_pattern(picks in proptest::collection::vec((0usize..200, 0usize..8), 0..8)) {
+            let cfg = NormalizeConfig::default();
+            let pats: Vec<&str> = cfg.cell_products.iter().flat_map(|p| p.patterns.iter().map(String::as_str)).collect();
+            let seps = [" ", "-", "", "(", "X", "cells ", "İ", "tg-c2"];
+            let mut text = String::new();
+            for (p, s) in picks {
+                let pat = pats[p % pats.len()];
+                // Upper-case some, cut others short.
+                let piece = if p % 3 == 0 { pat.to_uppercase() } else if p % 5 == 0 { pat.chars().take(3).collect() } else { pat.to_string() };
+                text.push_str(&piece);
+                text.push_str(seps[s]);
+            }
+            let want = product_naive(&cfg, &text).map(|p| p.name.clone());
+            proptest::prop_assert_eq!(cfg.product_in(&text).map(|p| p.name.clone()), want, "{:?}", text);
+        }
+    }
+
     #[test]
     fn categories() {
         let cfg = NormalizeConfig {
+            product_index: ProductIndex::default(),
             condition_categories: vec![ConditionCategory { name: "SLE".into(), patterns: vec!["lupus".into(), "sle".into()] }],
             ..NormalizeConfig::default()
         };

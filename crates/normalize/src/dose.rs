@@ -78,8 +78,14 @@ macro_rules! rx {
 /// Canonical spelling of number notations: lower case, `×`/`*` → `x`, superscripts and
 /// `10(6)` / `10e6` / `1e6` → `10^6`, markdown escapes removed.
 pub fn canonical_numbers(text: &str) -> String {
+    // Each rewrite below runs only when the text holds a literal it needs (most texts hold no
+    // "10^" at all): the prefilters decide nothing, they only skip searches that cannot match.
     // "10*6" (a caret lost to an asterisk) is 10^6; "1*10^6" keeps its asterisk as a times sign.
-    let text = rx!(r"(^|[^\d.,])10\*(\d{1,2})([^\w^.,]|$)").replace_all(text, "${1}10^$2$3");
+    let text = if text.contains("10*") {
+        rx!(r"(^|[^\d.,])10\*(\d{1,2})([^\w^.,]|$)").replace_all(text, "${1}10^$2$3")
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut s = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -87,6 +93,8 @@ pub fn canonical_numbers(text: &str) -> String {
             '\\' => {}
             '×' | '✕' | '*' | '·' => s.push('x'),
             '–' | '—' | '−' | '~' | '～' => s.push('-'),
+            '\u{a0}' | '\n' | '\r' | '\t' | '•' => s.push(' '),
+            c if c.is_ascii() => s.push(c.to_ascii_lowercase()),
             '⁰' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' => {
                 if !s.ends_with('^') {
                     s.push('^');
@@ -101,19 +109,34 @@ pub fn canonical_numbers(text: &str) -> String {
                     }
                 }
             }
-            '\u{a0}' | '\n' | '\r' | '\t' | '•' => s.push(' '),
             _ => s.extend(c.to_lowercase()),
         }
     }
-    let s = powers_in_words(&s);
-    let s = rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2");
-    let s = rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2");
-    let s = rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2");
+    // Every rewrite below needs a digit.
+    if !s.chars().any(char::is_numeric) {
+        return s;
+    }
+    let ten = s.contains("10");
+    let s = if ten && s.contains("the") { powers_in_words(&s) } else { s };
+    let s = if ten && s.contains('(') { rewrite(s, rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)"), "${1}10^$2") } else { s };
+    let s = if ten { rewrite(s, rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b"), "${1}10^$2") } else { s };
+    let s = if s.contains('e') { rewrite(s, rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b"), "${1}x10^$2") } else { s };
     // (The space after the power stays: "10^9 weekly" must keep "weekly" a word.)
-    let s = rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))").replace_all(&s, "10^$1$2");
+    let s = if s.contains('^') { rewrite(s, rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))"), "10^$1$2") } else { s };
     // A superscript lost to a space: "1 x 10 6 cells/kg".
-    let s = rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))").replace_all(&s, "${1}10^$2$3");
-    s.into_owned()
+    if s.contains("10") && s.contains('x') {
+        rewrite(s, rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))"), "${1}10^$2$3")
+    } else {
+        s
+    }
+}
+
+/// `s` with every match of `re` replaced, without a copy when nothing matches.
+fn rewrite(s: String, re: &Regex, rep: &str) -> String {
+    match re.replace_all(&s, rep) {
+        std::borrow::Cow::Owned(o) => o,
+        std::borrow::Cow::Borrowed(_) => s,
+    }
 }
 
 /// "10 to the eighth power", "10 to the power of 8" → "10^8".
@@ -2012,6 +2035,57 @@ fn fill(a: &mut DoseLevel, b: &DoseLevel) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `canonical_numbers` as it was before its prefilters: every rewrite on every text.
+    fn canonical_unfiltered(text: &str) -> String {
+        let text = compile(r"(^|[^\d.,])10\*(\d{1,2})([^\w^.,]|$)").replace_all(text, "${1}10^$2$3").into_owned();
+        let mut s = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {}
+                '×' | '✕' | '*' | '·' => s.push('x'),
+                '–' | '—' | '−' | '~' | '～' => s.push('-'),
+                '⁰' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' => {
+                    if !s.ends_with('^') {
+                        s.push('^');
+                    }
+                    s.push(sup_digit(c));
+                    while let Some(&n) = chars.peek() {
+                        if matches!(n, '⁰' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹') {
+                            s.push(sup_digit(n));
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                '\u{a0}' | '\n' | '\r' | '\t' | '•' => s.push(' '),
+                _ => s.extend(c.to_lowercase()),
+            }
+        }
+        let s = powers_in_words(&s);
+        let s = compile(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2").into_owned();
+        let s = compile(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2").into_owned();
+        let s = compile(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b").replace_all(&s, "${1}x10^$2").into_owned();
+        let s = compile(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))").replace_all(&s, "10^$1$2").into_owned();
+        compile(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))").replace_all(&s, "${1}10^$2$3").into_owned()
+    }
+
+    proptest::proptest! {
+        /// The prefilters only skip rewrites that cannot match: the result is the same as
+        /// running every rewrite, on texts made of the notations' pieces.
+        #[test]
+        fn canonical_numbers_prefilters_change_nothing(pieces in proptest::collection::vec(0usize..40, 0..14)) {
+            const P: [&str; 40] = [
+                "10*6", "10^6", "10 ^ (7)", "1e6", "2.5E+7", "10 to the eighth power", "10 to the power of 8", "×", "⁶", "⁸",
+                "10(6)", "1 x 10 6 cells/kg", "\\", "Cells", " ", "\t", "–", "the", "x", "e", "µ", "İ", "5", "10", "(", ")",
+                "TO", "THE", "10E6", "1*10^6", "٣", "½", "per kg", "\n", "10 ", " 6", "^", ",", ".", "~",
+            ];
+            let text: String = pieces.iter().map(|&i| P[i]).collect();
+            proptest::prop_assert_eq!(canonical_numbers(&text), canonical_unfiltered(&text), "{:?}", text);
+        }
+    }
 
     /// (per kg, per kg high, total, total high, per m²) of each level.
     type Amounts = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
