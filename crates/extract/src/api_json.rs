@@ -46,7 +46,7 @@ pub(crate) enum Text {
     Odd { what: String, ptr: usize },
 }
 
-fn classify(raw: &RawValue, depth: u8) -> Text {
+pub(crate) fn classify(raw: &RawValue, depth: u8) -> Text {
     let s = raw.get();
     let ptr = s.as_ptr() as usize;
     match s.as_bytes().first() {

@@ -20,7 +20,9 @@
 //!   events.
 //! - Something of the wrong shape costs only itself, as a [`Finding`].
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+
+use serde::Deserialize;
 
 use serde_json::value::RawValue;
 
@@ -291,18 +293,73 @@ enum Keys {
 
 impl Keys {
     /// The key: `v2` in API v2; in API v1 `v1` with every `{P}` replaced by `prefix`.
-    fn k(self, v2: &str, v1: &str, prefix: &str) -> String {
+    fn k<'k>(self, v2: &'k str, v1: &str, prefix: &str) -> Cow<'k, str> {
         match self {
-            Keys::V2 => v2.to_string(),
-            Keys::V1 => v1.replace("{P}", prefix),
+            Keys::V2 => Cow::Borrowed(v2),
+            Keys::V1 => Cow::Owned(v1.replace("{P}", prefix)),
         }
+    }
+}
+
+/// A member name, borrowed from the document unless it holds an escape.
+#[derive(PartialEq, Eq)]
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// The members of an object in document order; a name stated twice means its last value
+/// (as a map read by serde keeps it).
+struct Members<'a>(Vec<(Key<'a>, &'a RawValue)>);
+
+impl<'a> Members<'a> {
+    fn get(&self, key: &str) -> Option<&&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| k.0 == key).map(|(_, v)| v)
+    }
+}
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Members<'de>, A::Error> {
+                let mut v = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                while let Some(kv) = m.next_entry::<Key<'de>, &'de RawValue>()? {
+                    v.push(kv);
+                }
+                Ok(Members(v))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
 /// A JSON object of the results section: its members, borrowed from the document.
 struct Obj<'a> {
-    members: BTreeMap<String, &'a RawValue>,
-    ptr: usize,
+    members: Members<'a>,
 }
 
 struct JsonReader<'f> {
@@ -334,8 +391,8 @@ impl<'f> JsonReader<'f> {
         if s == "null" {
             return None;
         }
-        match serde_json::from_str::<BTreeMap<String, &'a RawValue>>(s) {
-            Ok(members) => Some(Obj { members, ptr }),
+        match serde_json::from_str::<Members<'a>>(s) {
+            Ok(members) => Some(Obj { members }),
             Err(e) => {
                 self.bad(field, ptr, format!("{field} could not be read ({e}); its values are left empty"));
                 None
@@ -379,7 +436,8 @@ impl<'f> JsonReader<'f> {
 
     fn text(&mut self, o: &Obj<'_>, key: &str) -> Option<Raw> {
         let raw = o.members.get(key)?;
-        let t = serde_json::from_str::<Text>(raw.get()).unwrap_or(Text::Odd { what: "an unreadable value".into(), ptr: o.ptr });
+        // (The value is a slice of checked JSON, so it always reads.)
+        let t = crate::api_json::classify(raw, 0);
         self.raw_of(t, key)
     }
 
@@ -406,7 +464,7 @@ impl<'f> JsonReader<'f> {
         l.0.into_iter().filter_map(|t| self.raw_of(t, path)).collect()
     }
 
-    fn k(&self, v2: &str, v1: &str, prefix: &str) -> String {
+    fn k<'k>(&self, v2: &'k str, v1: &str, prefix: &str) -> Cow<'k, str> {
         self.keys.k(v2, v1, prefix)
     }
 

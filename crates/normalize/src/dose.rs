@@ -1601,8 +1601,10 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     }
     // Nothing else states a dose: the sentences of the summary, then of the description, that
     // speak of giving the cells (not of earlier studies). A level is the single cell arm's
-    // when the trial has one, else no arm's.
-    if rows.is_empty() {
+    // when the trial has one, else no arm's. (Every level has a digit: texts and sentences
+    // without one are not read.)
+    let has_digit = |t: &Option<Raw>| t.as_ref().is_some_and(|t| crate::capped(&t.text).chars().any(char::is_numeric));
+    if rows.is_empty() && (has_digit(&raw.brief_summary) || has_digit(&raw.detailed_description)) {
         let cell_arms: Vec<usize> = raw
             .arms
             .iter()
@@ -1624,6 +1626,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     .is_match(text);
             let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
             for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
+                if !sent.chars().any(char::is_numeric) {
+                    continue;
+                }
                 let lower = sent.to_lowercase();
                 if !cell_sentence(&lower, &names) || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
