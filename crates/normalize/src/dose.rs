@@ -119,8 +119,10 @@ pub fn canonical_numbers(text: &str) -> String {
     let ten = s.contains("10");
     let s = if ten && s.contains("the") { powers_in_words(&s) } else { s };
     let s = if ten && s.contains('(') { rewrite(s, rx!(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)"), "${1}10^$2") } else { s };
-    let s = if ten { rewrite(s, rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b"), "${1}10^$2") } else { s };
-    let s = if s.contains('e') { rewrite(s, rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b"), "${1}x10^$2") } else { s };
+    // Both "e" notations need a digit followed by "e" (after blanks, for "10 e6").
+    let digit_e = digit_then_e(&s);
+    let s = if ten && digit_e { rewrite(s, rx!(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b"), "${1}10^$2") } else { s };
+    let s = if digit_e { rewrite(s, rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b"), "${1}x10^$2") } else { s };
     // (The space after the power stays: "10^9 weekly" must keep "weekly" a word.)
     let s = if s.contains('^') { rewrite(s, rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))"), "10^$1$2") } else { s };
     // A superscript lost to a space: "1 x 10 6 cells/kg".
@@ -129,6 +131,21 @@ pub fn canonical_numbers(text: &str) -> String {
     } else {
         s
     }
+}
+
+/// Whether a digit is followed by "e", blanks allowed between (a prefilter for the "e"
+/// notations: every match of theirs has one).
+fn digit_then_e(s: &str) -> bool {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c.is_numeric() {
+            let mut rest = chars.clone().skip_while(|c| c.is_whitespace());
+            if rest.next() == Some('e') {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// `s` with every match of `re` replaced, without a copy when nothing matches.
@@ -798,10 +815,10 @@ struct Found {
 }
 
 /// Route wordings, tried in this order at each place of the text.
-fn routes() -> &'static [(Regex, &'static str)] {
-    static R: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    R.get_or_init(|| {
-        [
+fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
+    static R: OnceLock<(regex::RegexSet, Vec<(Regex, &'static str)>)> = OnceLock::new();
+    let (set, list) = R.get_or_init(|| {
+        let list: Vec<(&'static str, &'static str)> = vec![
             (r"intrathecal|lumbar\s+puncture|spinal\s+tap|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
             (r"intra-?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
             (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
@@ -820,23 +837,34 @@ fn routes() -> &'static [(Regex, &'static str)] {
                 r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
                 "OTHER",
             ),
-        ]
-        .into_iter()
-        .map(|(p, n)| (compile(p), n))
-        .collect()
-    })
+        ];
+        let set = regex::RegexSet::new(list.iter().map(|(p, _)| crate::ascii_boundaries(p))).expect("valid literal regexes");
+        (set, list.into_iter().map(|(p, n)| (compile(p), n)).collect())
+    });
+    (set, list)
 }
 
 /// The stated route nearest to `anchor` in the canonical text, if any.
 fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
     // The heart muscle is the myocardium (a local injection, not an intramuscular one); the
     // synonym is padded to the same length so positions still line up.
-    let s = &*rx!(r"\b(?:heart|cardiac)\s+muscle").replace_all(s, |c: &Captures| {
-        let n = c.get(0).map(|m| m.len()).unwrap_or(0);
-        format!("{:<n$}", "myocardium")
-    });
+    let s = if s.contains("muscle") {
+        rx!(r"\b(?:heart|cardiac)\s+muscle").replace_all(s, |c: &Captures| {
+            let n = c.get(0).map(|m| m.len()).unwrap_or(0);
+            format!("{:<n$}", "myocardium")
+        })
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    let s = &*s;
     let mut best: Option<(usize, &'static str)> = None;
-    for (re, name) in routes() {
+    // One pass tells which wordings occur at all; only those are searched for their places.
+    let (set, routes) = routes();
+    let present = set.matches(s);
+    for (k, (re, name)) in routes.iter().enumerate() {
+        if !present.matched(k) {
+            continue;
+        }
         for m in re.find_iter(s) {
             let d = m.start().abs_diff(anchor);
             if best.is_none_or(|(bd, _)| d < bd) {

@@ -100,6 +100,10 @@ fn heading(line: &str) -> Option<Heading<'_>> {
         }
         None => (core, ""),
     };
+    // Both kinds of heading below have at most eight words: most lines are items, and longer.
+    if head.split_whitespace().nth(8).is_some() {
+        return None;
+    }
     let has_colon = core.contains(':');
     let lower = head.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).collect();
