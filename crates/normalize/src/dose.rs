@@ -1170,8 +1170,8 @@ fn parse_label_text(text: &str) -> Vec<DoseLevel> {
     out
 }
 
-fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'static str)>) -> Read<'a> {
-    let mut levels = parse_dose_text(&raw.text);
+fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'static str)>, memo: &Memo) -> Read<'a> {
+    let mut levels = memo.levels(&raw.text);
     if levels.is_empty() && (field == "arm.label" || field == "intervention.name") {
         levels = parse_label_text(&raw.text);
     }
@@ -1179,6 +1179,24 @@ fn read<'a>(raw: &'a Raw, field: &'static str, issues: &mut Vec<(&'a Raw, &'stat
         issues.push((raw, field));
     }
     Read { levels, raw, field }
+}
+
+/// The levels of each text of one record, read once: an arm description is asked for by
+/// every intervention it names, and again for its own row. Texts are told apart by address,
+/// as they all live in the record for as long as the memo.
+#[derive(Default)]
+struct Memo(std::cell::RefCell<std::collections::HashMap<(usize, usize), Vec<DoseLevel>>>);
+
+impl Memo {
+    fn levels(&self, text: &str) -> Vec<DoseLevel> {
+        let key = (text.as_ptr() as usize, text.len());
+        if let Some(v) = self.0.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = parse_dose_text(text);
+        self.0.borrow_mut().insert(key, v.clone());
+        v
+    }
 }
 
 /// A dose row before it is written.
@@ -1451,6 +1469,7 @@ pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) ->
 
 /// [`doses_for_record`] with the product vocabulary of `cfg`.
 pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduct, cfg: &NormalizeConfig) -> (Vec<Dose>, Vec<RecordIssue>) {
+    let memo = Memo::default();
     let mut unread: Vec<(&Raw, &'static str)> = Vec::new();
     let mut notes: Vec<(u32, String, String)> = Vec::new();
     // Each intervention's dose statement: description first, then name, then other names.
@@ -1460,11 +1479,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         .map(|i| {
             let mut cands = Vec::new();
             if let Some(d) = &i.description {
-                cands.push(read(d, "intervention.description", &mut unread));
+                cands.push(read(d, "intervention.description", &mut unread, &memo));
             }
-            cands.push(read(&i.name, "intervention.name", &mut unread));
+            cands.push(read(&i.name, "intervention.name", &mut unread, &memo));
             for o in &i.other_names {
-                cands.push(read(o, "intervention.other_name", &mut unread));
+                cands.push(read(o, "intervention.other_name", &mut unread, &memo));
             }
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
@@ -1479,7 +1498,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 || raw.arms.iter().any(|a| {
                     a.intervention_names.iter().any(|n| cell::name_matches(&n.text, &i.name.text))
                         && !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str()))
-                        && a.description.as_ref().is_some_and(|d| !parse_dose_text(&d.text).is_empty())
+                        && a.description.as_ref().is_some_and(|d| !memo.levels(&d.text).is_empty())
                 })
         })
         .collect();
@@ -1509,9 +1528,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             continue;
         }
         let own = desc
-            .map(|d| read(d, "arm.description", &mut unread))
+            .map(|d| read(d, "arm.description", &mut unread, &memo))
             .filter(|r| !r.levels.is_empty())
-            .or_else(|| Some(read(&arm.label, "arm.label", &mut unread)).filter(|r| !r.levels.is_empty()));
+            .or_else(|| Some(read(&arm.label, "arm.label", &mut unread, &memo)).filter(|r| !r.levels.is_empty()));
         let cell_linked: Vec<usize> = linked
             .iter()
             .copied()
@@ -1617,7 +1636,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     if rows.is_empty() {
         for (t, f) in [(&raw.official_title, "official_title"), (&raw.brief_title, "brief_title")] {
             if let Some(t) = t {
-                let r = read(t, f, &mut unread);
+                let r = read(t, f, &mut unread, &memo);
                 if !r.levels.is_empty() {
                     for lv in r.levels {
                         rows.push(Row { arm: None, arm_index: None, inter: None, lv, field: f, src: t });
