@@ -8,33 +8,14 @@
 //! from one real study, `fixtures/results_pair/`) and compares the six tables row by row.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use trialtables_extract::extract;
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized};
 
-fn realdata() -> PathBuf {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata");
-    if shared.is_dir() {
-        shared
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata")
-    }
-}
-
-fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut v: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    v.sort();
-    for p in v {
-        if p.is_dir() {
-            files(&p, ext, out);
-        } else if p.extension().and_then(|e| e.to_str()) == Some(ext) {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::{contract_realdata as realdata, files_into as files};
 
 // ---------------------------------------------------------------------------------------
 // Flat rows: column -> text, for the expected and the produced rows alike.

@@ -20,6 +20,32 @@ pub fn realdata() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// The real records of the contract tests: `../shared/realdata` beside the checkout when it is
+/// there, else the copies kept in `fixtures/realdata`.
+pub fn contract_realdata() -> PathBuf {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata");
+    if shared.is_dir() {
+        shared
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata")
+    }
+}
+
+/// Appends the files under `dir` with extension `ext` to `out`, each folder's entries in
+/// sorted order, depth first.
+pub fn files_into(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut v: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    v.sort();
+    for p in v {
+        if p.is_dir() {
+            files_into(&p, ext, out);
+        } else if p.extension().and_then(|e| e.to_str()) == Some(ext) {
+            out.push(p);
+        }
+    }
+}
+
 /// Whether the corpus files should be rebuilt.
 pub fn regen() -> bool {
     std::env::var("TRIALTABLES_REGEN_CORPUS").is_ok_and(|v| !v.is_empty() && v != "0")
