@@ -384,7 +384,18 @@ async fn dispatch(
         // Permits are taken in file order, so the batch the writer waits for always runs.
         #[cfg(unix)]
         if cache.is_none() && batch.len() == 1 {
-            if let Some(zip) = bulk_zip(&batch[0]) {
+            // (Reading the central directory of a 600,000-entry download takes a moment: it is
+            // done off the dispatcher thread, which only checks the size and the magic bytes.)
+            let zip = if is_bulk_zip(&batch[0]) {
+                let path = batch[0].clone();
+                tokio::task::spawn_blocking(move || trialtables_extract::archive::ZipFile::open(&path).ok().and_then(|z| z.ok()))
+                    .await
+                    .ok()
+                    .flatten()
+            } else {
+                None
+            };
+            if let Some(zip) = zip {
                 let shown = display_path(&plan.base, &batch[0]);
                 let ctx = ZipCtx {
                     sem: sem.clone(),
@@ -466,22 +477,20 @@ pub const BULK_ZIP_BYTES: u64 = BATCH_BYTES;
 /// Entries of a bulk zip read by one task.
 const ZIP_ENTRIES_PER_TASK: usize = 64;
 
-/// The zip archive `file` is, opened from disk, when it is large enough to be read in parallel.
-/// Anything else (a small zip, not a zip, an unreadable one) takes the ordinary path, which
-/// also reports the problems.
+/// Whether `file` is a zip archive large enough to be read in parallel (its central directory
+/// is then read by [`trialtables_extract::archive::ZipFile::open`]). Anything else (a small
+/// zip, not a zip, an unreadable one, or a zip whose directory cannot be read) takes the
+/// ordinary path, which also reports the problems.
 #[cfg(unix)]
-fn bulk_zip(file: &Path) -> Option<trialtables_extract::archive::ZipFile> {
+fn is_bulk_zip(file: &Path) -> bool {
     use std::io::Read;
-    let meta = std::fs::metadata(file).ok()?;
+    let Ok(meta) = std::fs::metadata(file) else { return false };
     if !meta.is_file() || meta.len() < BULK_ZIP_BYTES {
-        return None;
+        return false;
     }
     let mut magic = [0u8; 4];
-    std::fs::File::open(file).ok()?.read_exact(&mut magic).ok()?;
-    if trialtables_extract::archive::kind(&magic) != trialtables_extract::archive::Kind::Zip {
-        return None;
-    }
-    trialtables_extract::archive::ZipFile::open(file).ok()?.ok()
+    let read = std::fs::File::open(file).and_then(|mut f| f.read_exact(&mut magic));
+    read.is_ok() && trialtables_extract::archive::kind(&magic) == trialtables_extract::archive::Kind::Zip
 }
 
 /// What the tasks of a bulk zip share with [`dispatch`].
