@@ -109,8 +109,57 @@ impl<T> Lenient<T> {
     }
 }
 
+thread_local! {
+    /// Set while a study is read on the fast path (see [`read_study`]): modules and lists are
+    /// then read in the one pass over the study, and any surprise fails the whole pass.
+    static FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`FAST`] when the fast pass ends, however it ends.
+struct FastPass;
+
+impl FastPass {
+    fn start() -> FastPass {
+        FAST.with(|f| f.set(true));
+        FastPass
+    }
+}
+
+impl Drop for FastPass {
+    fn drop(&mut self) {
+        FAST.with(|f| f.set(false));
+    }
+}
+
+fn fast() -> bool {
+    FAST.with(|f| f.get())
+}
+
+/// One study object read into the model. Most studies are read in one pass, each module and
+/// list straight from the stream (the fast path). A study where that pass fails anywhere (a
+/// module of an unexpected shape, an unreadable list element, a study that is not JSON) is read
+/// again the lenient way: each module and list element cut out as raw text and read on its own,
+/// so that a bad one costs only itself and gets its own finding. Where the fast pass succeeds,
+/// the lenient one would give the same model (every value is read by the same code; only the
+/// error handling differs), so which path read a study never shows in the output.
+fn read_study(slice: &str) -> serde_json::Result<StudyDoc> {
+    {
+        let _fast = FastPass::start();
+        if let Ok(doc) = serde_json::from_str::<StudyDoc>(slice) {
+            return Ok(doc);
+        }
+    }
+    serde_json::from_str::<StudyDoc>(slice)
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if fast() {
+            return Ok(match Option::<T>::deserialize(d)? {
+                Some(t) => Lenient::Ok(t),
+                None => Lenient::Absent,
+            });
+        }
         let raw: &'de RawValue = Deserialize::deserialize(d)?;
         let s: &'de str = raw.get();
         if s == "null" {
@@ -159,8 +208,34 @@ impl<T> ObjList<T> {
     }
 }
 
+/// [`ObjList`] on the fast path: a list of objects, one object, or `null`.
+struct FastObjList<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for FastObjList<T> {
+    type Value = ObjList<T>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of objects")
+    }
+    fn visit_unit<E>(self) -> Result<ObjList<T>, E> {
+        Ok(ObjList(Vec::new()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ObjList<T>, A::Error> {
+        let mut v = Vec::new();
+        while let Some(t) = seq.next_element::<T>()? {
+            v.push(Lenient::Ok(t));
+        }
+        Ok(ObjList(v))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ObjList<T>, A::Error> {
+        Ok(ObjList(vec![Lenient::Ok(T::deserialize(serde::de::value::MapAccessDeserializer::new(map))?)]))
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjList<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if fast() {
+            return d.deserialize_any(FastObjList(std::marker::PhantomData));
+        }
         let raw: &'de RawValue = Deserialize::deserialize(d)?;
         let s: &'de str = raw.get();
         let one = |s: &'de str| match serde_json::from_str::<T>(s) {
@@ -1027,7 +1102,7 @@ impl Reader<'_, '_, '_> {
             self.issue(line, None, format!("{what} at line {line} is not a study object (starts with {found:?}); not read"));
             return;
         }
-        match serde_json::from_str::<StudyDoc>(slice) {
+        match read_study(slice) {
             Ok(doc) => {
                 let lines = Lines::new(slice, line);
                 match doc.into_study() {
@@ -1480,4 +1555,60 @@ fn stream_rest(path: &str, w: &mut Window<'_>, open_line: u32, out: &mut Out<'_>
         r.values(0);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The study read the lenient way only (every module and list element on its own).
+    fn lenient(s: &str) -> String {
+        format!("{:?}", serde_json::from_str::<StudyDoc>(s).map_err(|e| e.to_string()))
+    }
+
+    /// The study as [`read_study`] reads it (the fast path where it succeeds).
+    fn either(s: &str) -> String {
+        format!("{:?}", read_study(s).map_err(|e| e.to_string()))
+    }
+
+    fn studies(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Array(items) => items.iter().for_each(|i| studies(i, out)),
+            serde_json::Value::Object(m) if m.contains_key("protocolSection") => out.push(v.to_string()),
+            serde_json::Value::Object(m) => m.values().for_each(|i| studies(i, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_study_as_the_lenient_one_does() {
+        let mut docs = vec![
+            // Modules and lists of unexpected shapes: the fast pass fails, the lenient one reads.
+            r#"{"protocolSection":{"identificationModule":{"nctId":"NCT00000001"},"statusModule":"odd","armsInterventionsModule":{"armGroups":[{"label":"A"},"x",null]}}}"#.to_string(),
+            // A list stated as one object, null modules, jsonlite's wrapped scalars.
+            r#"{"protocolSection":{"identificationModule":{"nctId":["NCT00000002"]},"armsInterventionsModule":{"armGroups":{"label":"A"}},"statusModule":null,"designModule":{"phases":"PHASE2"}},"hasResults":false}"#.to_string(),
+            r#"{"protocolSection":{"identificationModule":{"nctId":"NCT00000003","nctId":"NCT00000004"}}}"#.to_string(),
+            r#"{"protocolSection":[]}"#.to_string(),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata/ctgov_v2_json");
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "json") {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&p).unwrap_or_default()) {
+                        studies(&v, &mut docs);
+                    }
+                }
+            }
+        }
+        assert!(docs.len() > 40, "{} studies", docs.len());
+        for d in &docs {
+            assert_eq!(either(d), lenient(d), "{d}");
+        }
+        // The fast flag never outlives a read.
+        assert!(!fast());
+    }
 }
