@@ -232,6 +232,47 @@ pub fn mentions_cells(text: &str) -> bool {
     }
 }
 
+/// The tissue the summary and description say the trial's cells are taken from, for a cell
+/// trial whose interventions, arms, titles and keywords name none ("Bone marrow (50 ml) will be
+/// collected from unrelated donors ... MSC expansion cultures"). Only sentences about this
+/// trial's cells count: not background ("MSCs can be isolated from bone marrow, adipose tissue
+/// and cord blood"), earlier studies, diseases or transplants of the marrow; each sentence must
+/// name one tissue, and all of them the same one.
+fn described_tissue(raw: &RawRecord) -> Option<&'static str> {
+    static BACKGROUND: OnceLock<Regex> = OnceLock::new();
+    static TAKEN: OnceLock<Regex> = OnceLock::new();
+    let background = BACKGROUND.get_or_init(|| {
+        compile(r"(?i)\b(?:can|could|may|might)\s+be\b|\b(?:have|has|had)\s+been\b|\bstudies\b|\bstudy\s+(?:showed|shows|found)|reported|previous\w*|\bprior\b|literature|animals?\b|\bmice\b|murine|\brats?\b|in\s+vitro|pre-?clinical|such\s+as|\bincluding\b|various|\bsources?\b|e\.g\.|for\s+example|failure|diseases?\b|disorders?\b|malignan\w*|leuka?emia|lymphoma|myeloma|involvement|biops\w*|suppress\w*|aplastic|marrow\s+transplant\w*|stem\s+cell\s+transplant\w*|\bhsct\b|\bbmt\b|\bor\b")
+    });
+    let taken = TAKEN.get_or_init(|| {
+        compile(
+            r"(?i)collect\w*|harvest\w*|aspirat\w*|liposuction|lipoaspirat\w*|obtain\w*|isolat\w*|expan\w*|derived|cultur\w*|extract\w*",
+        )
+    });
+    let mut found: Vec<&'static str> = Vec::new();
+    for t in [&raw.brief_summary, &raw.detailed_description].into_iter().flatten() {
+        let text = crate::capped(&t.text);
+        for sent in text.split(['.', '\n', ';']) {
+            if sent.len() < 12 || background.is_match(sent) || !(mentions_cells(sent) || taken.is_match(sent)) {
+                continue;
+            }
+            match tissues_in(sent).as_slice() {
+                [] => {}
+                [one] => {
+                    if !found.contains(one) {
+                        found.push(one);
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// One level of texts, each with whether it belongs to an experimental cell intervention.
 type Level = Vec<(String, bool)>;
 
@@ -372,6 +413,9 @@ pub fn classify_record_with(raw: &RawRecord, cfg: &NormalizeConfig) -> CellProdu
     if source.is_none() && !any_cells {
         // No cell product (most registry trials): the origin would not be reported anyway.
         return CellProduct::default();
+    }
+    if source.is_none() {
+        source = described_tissue(raw);
     }
     let mut origin = None;
     for level in &levels {

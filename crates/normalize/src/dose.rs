@@ -277,8 +277,8 @@ fn amounts(s: &str) -> Vec<Amount> {
         out.push(Amount { start: whole.start(), end: whole.end(), low: v * p, high });
     }
     // Words: "2 million", "15-20 million", "1.5 billion".
-    for c in
-        rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b)").captures_iter(s)
+    for c in rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b|mill\b\.?)")
+        .captures_iter(s)
     {
         let (Some(whole), Some(c1), Some(w)) = (c.get(0), c.name("c1"), c.name("w")) else { continue };
         let f = match w.as_str() {
@@ -347,20 +347,26 @@ enum Basis {
     Total,
 }
 
+/// Words that name cells after an amount ("2 x 10^6 MSC/kg", "10^8 CAR+ T cells").
+const CELL_WORDS: &str = r"cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk";
+
 /// What follows an amount up to the next amount / sentence end: its basis, or `None` when it
 /// is not a cell dose.
 fn basis_after(after: &str) -> (Option<Basis>, bool) {
-    // Window: up to 60 chars, stopping at a sentence end.
-    let mut end = after.len().min(70);
-    while end > 0 && !after.is_char_boundary(end) {
-        end -= 1;
-    }
-    let w = &after[..end];
-    // ... and at the next standalone number ("1383I" in "10^6 TIL 1383I T cells/kg" is a name).
-    let w = match rx!(r"[;]|\.\s|\.$|\s\d+(?:[.,]\d+)?(?:[^\w.,]|$)").find(w) {
-        Some(m) => &w[..m.start()],
-        None => w,
+    // Window: up to 70 bytes (100 for a long name of the cells), stopping at a sentence end
+    // and at the next standalone number ("1383I" in "10^6 TIL 1383I T cells/kg" is a name).
+    let window = |n: usize| {
+        let mut end = after.len().min(n);
+        while end > 0 && !after.is_char_boundary(end) {
+            end -= 1;
+        }
+        let w = &after[..end];
+        match rx!(r"[;]|\.\s|\.$|\s\d+(?:[.,]\d+)?(?:[^\w.,]|$)").find(w) {
+            Some(m) => &w[..m.start()],
+            None => w,
+        }
     };
+    let w = window(70);
     // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses,
     // nor are drug and vector amounts (mg, IU, PFU, vector genomes, viral particles, CFU).
     if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
@@ -372,10 +378,14 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     {
         return (None, false);
     }
-    let cell_word = rx!(
-        r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){0,4}?(?:cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk)\b"
-    )
-    .is_match(w);
+    let cell_word = rx!(&format!(r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){{0,4}}?(?:{CELL_WORDS})\b")).is_match(w)
+        // A longer name of the cells, words that only describe them: "50 million allogeneic
+        // human umbilical cord tissue-derived mesenchymal stem cells".
+        || rx!(&format!(r"^[\s(]*((?:[a-z0-9+\-'’()]+\s*){{5,8}}?)(?:{CELL_WORDS})\b")).captures(window(100)).is_some_and(|c| {
+            c.get(1).is_some_and(|d| {
+                !rx!(r"\b(?:in|to|of|for|with|from|at|by|on|into|and|or|the|a|an|patients?|per|each|after|before|every|who|which|that|will|is|are|be|was|were|than|as|if|when)\b").is_match(d.as_str())
+            })
+        });
     if rx!(r"/\s*kg|per\s+kg|per\s+kilo|/\s*kilo|\bkg-1|(?:cells?|\s)x\s*kg\s*-\s*1\b|/\s*kgbw|per\s+kilogram").is_match(w) {
         return (Some(Basis::PerKg), true);
     }
@@ -430,6 +440,14 @@ struct Regimen {
     volume_ml: Option<f64>,
 }
 
+/// Whether the count that ends at `end` counts something other than cells: "three
+/// intraarticular injections of platelet rich plasma" beside "a single injection of 100
+/// million MSC".
+fn of_other_product(s: &str, end: usize) -> bool {
+    rx!(r"^\s+of\s+(?:[\w-]+\s+){0,3}?(?:prp|prgf|platelet\w*|plasma|placebo|saline|hyaluron\w*|drugs?|medications?|steroids?|corticoster\w*|vehicle|chemotherapy|cyclophosphamide|antibod\w*)\b")
+        .is_match(s.get(end..).unwrap_or(""))
+}
+
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     let mut r = Regimen::default();
     // Clauses "one intravenous infusion of UCMSC at month 0": count only cell clauses.
@@ -460,7 +478,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b)?"
+            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
@@ -484,7 +502,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             // "on each of 3 consecutive days": that many, a day apart.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(1.0);
-        } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none()) {
+        } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
@@ -509,20 +527,24 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = c.get(1).and_then(|m| m.as_str().parse().ok());
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if rx!(r"\b(?:single|one|1|once)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
+        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
             r.administrations = Some(1);
-        } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none()) {
+        } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         }
     }
-    // Schedule times "at months 0 and 3", "on days 1 and 8", "at month 0 and month 3".
+    // Schedule times "at months 0 and 3", "on days 1 and 8", "at month 0 and month 3", "in day 1
+    // and day 15", "on day 1.day 15" (a comma lost to a full stop), "d0 and d14".
     if times.is_empty() {
-        if let Some(c) =
-            rx!(r"\b(?:at|on)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:,|and|&)\s*(?:(?:months?|weeks?|days?)\s+)?\d+)+)").captures(s)
-        {
-            if let (Some(u), Some(l)) = (c.get(1).and_then(|m| unit_days(m.as_str())), c.get(2)) {
+        let named = rx!(
+            r"\b(?:at|on|in)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:(?:,|and|&)\s*(?:(?:months?|weeks?|days?)\s+)?|\.\s*(?:months?|weeks?|days?)\s+)\d+)+)"
+        );
+        let short = rx!(r"\b(d)\s?(\d{1,3}(?:\s*(?:,|and|&)\s*d\s?\d{1,3})+)\b");
+        if let Some(c) = named.captures(s).or_else(|| short.captures(s)) {
+            let unit = |m: regex::Match| if m.as_str() == "d" { Some(1.0) } else { unit_days(m.as_str()) };
+            if let (Some(u), Some(l)) = (c.get(1).and_then(unit), c.get(2)) {
                 for m in rx!(r"\d+").find_iter(l.as_str()) {
                     if let Ok(v) = m.as_str().parse::<f64>() {
                         times.push((v, u));
@@ -911,18 +933,25 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let found = merge_ranges(&s, amounts(&s));
     let mut levels: Vec<Found> = Vec::new();
     let mut pending: Vec<(&Amount, Mark)> = Vec::new();
+    // Amounts with no unit of their own, for the next-tier rule below.
+    let mut bare: Vec<(&Amount, Mark)> = Vec::new();
     for (i, a) in found.iter().enumerate() {
         // What follows, up to the next amount: a unit after that one is not this one's ("a
         // total of 50 million cells (about 1x10^6 per kg)").
         let next = found.get(i + 1).map(|n| n.start).unwrap_or(s.len());
         let after = s.get(a.end..next.max(a.end)).unwrap_or("");
-        // Fractions of a split dose ("Day 1, 10% fraction: 1-5x10^7") are not dose levels,
-        // nor are the bounds of an escalation ("the lowest dose is 1x10^5 cells/kg").
-        let mut b0 = a.start.saturating_sub(20);
+        // Fractions of a split dose ("Day 1, 10% fraction: 1-5x10^7") are not dose levels, nor
+        // are the bounds of an accepted range ("the lowest dose is 1x10^5 cells/kg, and the
+        // highest dose is 1x10^6"). The lowest and highest doses of an escalation are levels:
+        // "start with the lowest dose (94x10^6 cells)".
+        let mut b0 = a.start.saturating_sub(30);
         while b0 > 0 && !s.is_char_boundary(b0) {
             b0 -= 1;
         }
-        if s.get(b0..a.start).is_some_and(|b| rx!(r"fraction|lowest|highest").is_match(b)) {
+        if s.get(b0..a.start).is_some_and(|b| {
+            b.contains("fraction")
+                || rx!(r"(?:lowest|highest)\s+(?:acceptable\s+|allowed\s+|permitted\s+)?dose\s+(?:is|was|will\s+be|=|:)\s*$").is_match(b)
+        }) {
             pending.clear();
             continue;
         }
@@ -961,9 +990,9 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // The cell word before the amount and nothing after it but a giving word:
                 // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
                 let shown = s.get(a.start..a.end).unwrap_or("");
-                let cell_before = (shown.contains("10^") || rx!(r"million|billion").is_match(shown))
-                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?)\s*[:=-]?\s*(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
-                    && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected)\b)").is_match(after)
+                let cell_before = (shown.contains("10^") || rx!(r"million|billion|\bmill\b|\bmio\b").is_match(shown))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?)\s*[:=-]?\s*(?:(?:in|at|with)\s+(?:a\s+)?)?(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected|along|with|plus|together)\b)").is_match(after)
                     && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
                     pending.push((a, mark));
@@ -974,9 +1003,44 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     levels.push(Found { start: a.start, end: a.end, basis: b, low: a.low, high: a.high, mark });
                     pending.clear();
                 } else {
-                    pending.clear();
+                    bare.append(&mut pending);
+                    bare.push((a, mark));
                 }
             }
+        }
+    }
+    // The next tiers of an escalation, stated without the unit of the first one in the same
+    // sentence: "the lowest dose (94x10^6 cells) ... increased to the next medium and high dose
+    // (141x10^6 and 188x10^6 respectively)". Only amounts written the same way as that level
+    // and introduced as doses, levels or tiers.
+    if !bare.is_empty() && !levels.is_empty() {
+        let notation = |a: usize, b: usize| {
+            let t = s.get(a..b).unwrap_or("");
+            if t.contains("10^") || rx!(r"x\s*10\d").is_match(t) {
+                1
+            } else if rx!(r"million|billion|\bmill\b|\bmio\b").is_match(t) {
+                2
+            } else {
+                3
+            }
+        };
+        let mut added = Vec::new();
+        for (a, mark) in bare {
+            let Some(l) = levels.iter().rev().find(|l| l.end <= a.start) else { continue };
+            let gap = s.get(l.end..a.start).unwrap_or("");
+            if gap.len() <= 200
+                && !gap.contains(". ")
+                && notation(l.start, l.end) == notation(a.start, a.end)
+                && rx!(r"\b(?:doses?|levels?|cohorts?|escalat\w*|increas\w*|tiers?|respectively)\b")
+                    .is_match(window_before(&s, a.start, 60))
+                && !rx!(r"\b(?:harvest\w*|expan\w*|collect\w*|yield\w*|count\w*|viab\w*|culture\w*|manufactur\w*)\b").is_match(gap)
+            {
+                added.push(Found { start: a.start, end: a.end, basis: l.basis, low: a.low, high: a.high, mark });
+            }
+        }
+        if !added.is_empty() {
+            levels.extend(added);
+            levels.sort_by_key(|l| l.start);
         }
     }
     levels.retain(|l| l.low >= 1e4 && l.low.is_finite() && l.mark != Mark::Less);
@@ -1059,11 +1123,14 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 prev_end += m.end();
             }
         }
+        // Levels given by different routes in one text ("50 million cells intravenously and 100
+        // million intrathecally"): each level's route is the one nearest to it.
+        let route = if starts.len() > 1 { route_near(&view, l.start).or(reg.route) } else { reg.route };
         let mut d = DoseLevel {
             label,
             administrations: reg.administrations,
             interval_days: reg.interval_days,
-            route: reg.route,
+            route,
             vehicle: reg.vehicle.clone(),
             volume_ml: reg.volume_ml,
             source_text: text.trim().to_string(),
@@ -1125,7 +1192,11 @@ fn is_placebo_arm(arm_type: Option<&Raw>, label: &str, desc: Option<&str>) -> bo
         return true;
     }
     let all = format!("{label} {}", desc.unwrap_or("")).to_lowercase();
-    let named = t.contains("placebo") || t.contains("sham") || all.contains("placebo") && !cell::mentions_cells(&all);
+    // An arm whose own text states a cell amount ("2.0 x 10^8 cells or placebo on day 0": cells
+    // and placebo randomised within a cohort) is not a placebo arm by its words.
+    let named = t.contains("placebo")
+        || t.contains("sham")
+        || all.contains("placebo") && !cell::mentions_cells(&all) && parse_dose_text(&all).is_empty();
     if !named {
         return false;
     }
@@ -1327,7 +1398,12 @@ fn regimen_sentence(l: &str) -> bool {
     let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
     let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
     let drug = drug_words(l);
-    admin && (cells || !drug)
+    // A schedule of visits ("will be observed every month during a run-in period") is not one of
+    // administrations.
+    let visits = rx!(r"observ|follow[\s-]*(?:up|ed)|\bvisits?\b|assess|evaluat|monitor|examin|questionnaire|\bscans?\b|measure").is_match(l)
+        && !rx!(r"infus|inject|administ|transplant|receiv|\bgiven\b|implant|deliver|\bdoses?\b|treat").is_match(l)
+        || rx!(r"\b(?:observ\w*|follow\w*|visit\w*|assess\w*|evaluat\w*|monitor\w*|seen|examin\w*)\s+(?:[\w-]+\s+){0,4}?(?:every|monthly|weekly|on\s+a\s+(?:monthly|weekly|daily)\s+basis)\b").is_match(l);
+    admin && (cells || !drug) && !visits
 }
 
 /// Drug, radiation and cytokine wording (doses in mg, units, Gy; drug names of cell-therapy
@@ -1809,6 +1885,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     own_desc.extend(i.description.iter().map(|d| d.text.clone()));
                 }
                 near.extend(i.description.iter().map(|d| d.text.clone()));
+                // A name that is a sentence states a regimen too ("MSC-NTF cells transplantation
+                // by multiple intramuscular injections at 24 separate sites").
+                if i.name.text.split_whitespace().count() >= 6 && !rx!(r"(?i)placebo|saline|sham|vehicle").is_match(&i.name.text) {
+                    near.push(i.name.text.clone());
+                }
             }
         }
         if let Some(arm) = row.arm_index.and_then(|ai| raw.arms.get(ai)) {

@@ -210,7 +210,8 @@ fn fmt_opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
 
 /// `DOSE_FIDELITY_SUBSET`: `fold-a` / `fold-b` (last digit of the NCT id even / odd: two folds
 /// of a half, for a cross-fold check), `inside` / `outside` (records of `cell_therapy/` / the
-/// part-5 records from elsewhere in `../shared/realdata`); empty for every record.
+/// part-5 records from elsewhere in `../shared/realdata`), `part6` / `before-part6` (part 6's
+/// records from `fixtures/fidelity/part6/` / every other record); empty for every record.
 fn in_subset(l: &Label, subset: &str) -> bool {
     let even = l.nct_id.chars().last().and_then(|c| c.to_digit(10)).is_some_and(|d| d % 2 == 0);
     match subset {
@@ -218,9 +219,15 @@ fn in_subset(l: &Label, subset: &str) -> bool {
         "fold-b" => !even,
         "inside" => !l.file.starts_with("../"),
         "outside" => l.file.starts_with("../"),
+        "part6" => l.file.starts_with(PART6),
+        "before-part6" => !l.file.starts_with(PART6),
         _ => true,
     }
 }
+
+/// Where part 6's records are, relative to the records folder: `fixtures/fidelity/part6/`
+/// (MSC trials in the API v1 full-study form, labelled in session 6; docs/FIDELITY.md).
+const PART6: &str = "../../fidelity/part6/";
 
 fn score(split: &str, all: &[Label], detail: bool) -> Tally {
     score_subset(split, all, detail, &std::env::var("DOSE_FIDELITY_SUBSET").unwrap_or_default())
@@ -322,19 +329,20 @@ fn score_subset(split: &str, all: &[Label], detail: bool, subset: &str) -> Tally
     t
 }
 
-fn row(name: &str, tune: Option<&Tally>, exam: Option<&Tally>, exam_ct: Option<&Tally>, f: fn(&Tally) -> f64, target: &str) {
-    let cell = |t: Option<&Tally>| t.map(|t| format!("{:.2}", f(t))).unwrap_or_else(|| "-".into());
-    println!("| {name} | {} | {} | {} | {target} |", cell(tune), cell(exam), cell(exam_ct));
+fn row(name: &str, cols: &[Option<&Tally>], f: fn(&Tally) -> f64, target: &str) {
+    let cells: Vec<String> = cols.iter().map(|t| t.map(|t| format!("{:.2}", f(t))).unwrap_or_else(|| "-".into())).collect();
+    println!("| {name} | {} | {target} |", cells.join(" | "));
 }
 
 /// Figures the exam half reached, measured once per round (docs/FIDELITY.md), minus a margin
-/// of 0.05 (about two rows at these sizes): a change that makes the exam half worse than this
-/// fails. Round 2: recall 0.62, precision 0.80, administrations 0.69, interval 0.94, route 0.90,
-/// cell_source 0.82 on the whole exam half (132 records, 82 levels, part 5 included). Round 3
-/// ("Round 3"): administrations rose to 0.75 (floor 0.70); interval fell to 0.92, still above
-/// its floor, which is kept; the others did not move. They are below the targets.
+/// of 0.05 (about two to five rows at these sizes): a change that makes the exam half worse
+/// than this fails. Round 2: recall 0.62, precision 0.80, administrations 0.69, interval 0.94,
+/// route 0.90, cell_source 0.82 on the whole exam half (132 records, 82 levels). Round 3:
+/// administrations 0.75, interval 0.92. Round 4 (session 6) added part 6's 51 exam records:
+/// on the whole half (183 records, 113 levels) recall 0.65, precision 0.80, administrations
+/// 0.80, interval 0.93, route 0.86, cell_source 0.86. They are below the targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.57), ("precision", 0.74), ("administrations", 0.70), ("interval_days", 0.89), ("route", 0.85), ("cell_source", 0.77)];
+    [("recall", 0.60), ("precision", 0.75), ("administrations", 0.75), ("interval_days", 0.88), ("route", 0.81), ("cell_source", 0.81)];
 
 #[test]
 fn dose_fidelity() {
@@ -344,39 +352,30 @@ fn dose_fidelity() {
     let detail = std::env::var("DOSE_FIDELITY_DETAIL").is_ok_and(|v| !v.is_empty() && v != "0");
     let tune = splits.split(',').any(|s| s == "tune").then(|| score("tune", &all, detail));
     let exam = splits.split(',').any(|s| s == "exam").then(|| score("exam", &all, detail));
-    // The exam half's records of `cell_therapy/` alone (the exam set of round 1), beside the
-    // whole exam half (which also holds part 5's records from elsewhere).
+    // The exam half's records of `cell_therapy/` alone (the exam set of round 1), and part 6's
+    // exam records alone (fresh MSC records, labelled in session 6), beside the whole half.
     let exam_ct = exam.as_ref().map(|_| score_subset("exam", &all, false, "inside"));
+    let exam_p6 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part6"));
+    let cols = [tune.as_ref(), exam.as_ref(), exam_ct.as_ref(), exam_p6.as_ref()];
     println!();
-    println!("| measure | tune | exam | exam, cell_therapy records | target |");
-    println!("|---|---|---|---|---|");
-    let count = |t: Option<&Tally>, f: fn(&Tally) -> String| t.map(f).unwrap_or_else(|| "-".into());
-    println!(
-        "| records scored | {} | {} | {} | |",
-        count(tune.as_ref(), |t| t.records.to_string()),
-        count(exam.as_ref(), |t| t.records.to_string()),
-        count(exam_ct.as_ref(), |t| t.records.to_string())
-    );
-    println!(
-        "| records not yet readable (level rows) | {} | {} | {} | |",
-        count(tune.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms)),
-        count(exam.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms)),
-        count(exam_ct.as_ref(), |t| format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms))
-    );
-    println!(
-        "| labelled levels / predicted rows / matched | {} | {} | {} | |",
-        count(tune.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched)),
-        count(exam.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched)),
-        count(exam_ct.as_ref(), |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched))
-    );
-    let (t, e, c) = (tune.as_ref(), exam.as_ref(), exam_ct.as_ref());
-    row("recall", t, e, c, Tally::recall, ">= 0.95");
-    row("precision", t, e, c, Tally::precision, ">= 0.95");
-    row("administrations", t, e, c, Tally::adm, ">= 0.95");
-    row("interval_days", t, e, c, Tally::interval, ">= 0.95");
-    row("route", t, e, c, Tally::route, ">= 0.95");
-    row("cell_source", t, e, c, Tally::source, ">= 0.95");
-    row("cell_origin", t, e, c, Tally::origin, "");
+    println!("| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | target |");
+    println!("|---|---|---|---|---|---|");
+    let line = |what: &str, f: fn(&Tally) -> String| {
+        let cells: Vec<String> = cols.iter().map(|t| t.map(f).unwrap_or_else(|| "-".into())).collect();
+        println!("| {what} | {} | |", cells.join(" | "));
+    };
+    line("records scored", |t| t.records.to_string());
+    line("records not yet readable (level rows)", |t| {
+        format!("{} ({}) {:?}", t.unreadable_records, t.unreadable_levels, t.unreadable_forms)
+    });
+    line("labelled levels / predicted rows / matched", |t| format!("{} / {} / {}", t.labelled, t.predicted, t.matched));
+    row("recall", &cols, Tally::recall, ">= 0.95");
+    row("precision", &cols, Tally::precision, ">= 0.95");
+    row("administrations", &cols, Tally::adm, ">= 0.95");
+    row("interval_days", &cols, Tally::interval, ">= 0.95");
+    row("route", &cols, Tally::route, ">= 0.95");
+    row("cell_source", &cols, Tally::source, ">= 0.95");
+    row("cell_origin", &cols, Tally::origin, "");
     if let Some(e) = &exam {
         let got = [e.recall(), e.precision(), e.adm(), e.interval(), e.route(), e.source()];
         for ((name, floor), v) in EXAM_FLOOR.iter().zip(got) {
