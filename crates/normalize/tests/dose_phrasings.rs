@@ -597,9 +597,13 @@ fn cases_round3() -> Vec<(&'static str, Vec<Want>)> {
 
 #[test]
 fn dose_phrasings_round3() {
+    check_round("round-3", &cases_round3());
+}
+
+/// Reads each text of a round and lists every case whose levels differ from what it wants.
+fn check_round(round: &str, cases: &[(&'static str, Vec<Want>)]) {
     let mut bad = Vec::new();
-    let cases = cases_round3();
-    for (text, want) in &cases {
+    for (text, want) in cases {
         let got = parse_dose_text(text);
         let mut ok = got.len() == want.len();
         if ok {
@@ -624,7 +628,7 @@ fn dose_phrasings_round3() {
             bad.push(format!("{text:?}\n    want {want:?}\n    got  {g:?}"));
         }
     }
-    assert!(bad.is_empty(), "{} of {} round-3 phrasings misread:\n{}", bad.len(), cases.len(), bad.join("\n"));
+    assert!(bad.is_empty(), "{} of {} {round} phrasings misread:\n{}", bad.len(), cases.len(), bad.join("\n"));
 }
 
 /// Round 3: record layouts of the failure kinds (one row per (arm, level), regimen in
@@ -922,34 +926,7 @@ fn cases_round4() -> Vec<(&'static str, Vec<Want>)> {
 
 #[test]
 fn dose_phrasings_round4() {
-    let mut bad = Vec::new();
-    let cases = cases_round4();
-    for (text, want) in &cases {
-        let got = parse_dose_text(text);
-        let mut ok = got.len() == want.len();
-        if ok {
-            for (w, g) in want.iter().zip(&got) {
-                ok &= ok_f(w.kg, g.per_kg) && ok_f(w.kg_hi, g.per_kg_high) && ok_f(w.tot, g.total) && ok_f(w.tot_hi, g.total_high);
-                ok &= ok_f(w.m2, g.per_m2) && ok_f(w.int, g.interval_days);
-                ok &= w.adm.is_none_or(|a| g.administrations == Some(a));
-                ok &= w.route.is_none_or(|r| g.route == Some(r));
-                ok &= w.kg.is_some() == g.per_kg.is_some() && w.tot.is_some() == g.total.is_some() && w.m2.is_some() == g.per_m2.is_some();
-            }
-        }
-        if !ok {
-            let g: Vec<String> = got
-                .iter()
-                .map(|g| {
-                    format!(
-                        "kg {:?}-{:?} tot {:?}-{:?} m2 {:?} adm {:?} int {:?} route {:?}",
-                        g.per_kg, g.per_kg_high, g.total, g.total_high, g.per_m2, g.administrations, g.interval_days, g.route
-                    )
-                })
-                .collect();
-            bad.push(format!("{text:?}\n    want {want:?}\n    got  {g:?}"));
-        }
-    }
-    assert!(bad.is_empty(), "{} of {} round-4 phrasings misread:\n{}", bad.len(), cases.len(), bad.join("\n"));
+    check_round("round-4", &cases_round4());
 }
 
 /// Round 4 record layouts: cells or placebo randomised within each cohort arm (the arms state
