@@ -210,8 +210,9 @@ fn fmt_opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
 
 /// `DOSE_FIDELITY_SUBSET`: `fold-a` / `fold-b` (last digit of the NCT id even / odd: two folds
 /// of a half, for a cross-fold check), `inside` / `outside` (records of `cell_therapy/` / the
-/// part-5 records from elsewhere in `../shared/realdata`), `part6` / `before-part6` (part 6's
-/// records from `fixtures/fidelity/part6/` / every other record); empty for every record.
+/// part-5 records from elsewhere in `../shared/realdata`), `part<N>` / `before-part<N>` (the
+/// records of `fixtures/fidelity/part<N>/` / every record of an earlier part); empty for every
+/// record.
 fn in_subset(l: &Label, subset: &str) -> bool {
     let even = l.nct_id.chars().last().and_then(|c| c.to_digit(10)).is_some_and(|d| d % 2 == 0);
     match subset {
@@ -219,15 +220,19 @@ fn in_subset(l: &Label, subset: &str) -> bool {
         "fold-b" => !even,
         "inside" => !l.file.starts_with("../"),
         "outside" => l.file.starts_with("../"),
-        "part6" => l.file.starts_with(PART6),
-        "before-part6" => !l.file.starts_with(PART6),
+        _ if subset.starts_with("before-part") => part_of(&l.file).is_none_or(|p| Some(p) < subset[11..].parse().ok()),
+        _ if subset.starts_with("part") => part_of(&l.file) == subset[4..].parse().ok(),
         _ => true,
     }
 }
 
-/// Where part 6's records are, relative to the records folder: `fixtures/fidelity/part6/`
-/// (MSC trials in the API v1 full-study form, labelled in session 6; docs/FIDELITY.md).
-const PART6: &str = "../../fidelity/part6/";
+/// The part a labelled record belongs to when it is one of the later parts kept under
+/// `fixtures/fidelity/part<N>/` (MSC trials in the API v1 full-study form labelled in session
+/// 6: parts 6 and 7; docs/FIDELITY.md), relative to the records folder.
+fn part_of(file: &str) -> Option<u32> {
+    let rest = file.strip_prefix("../../fidelity/part")?;
+    rest.split('/').next()?.parse().ok()
+}
 
 fn score(split: &str, all: &[Label], detail: bool) -> Tally {
     score_subset(split, all, detail, &std::env::var("DOSE_FIDELITY_SUBSET").unwrap_or_default())
@@ -356,10 +361,11 @@ fn dose_fidelity() {
     // exam records alone (fresh MSC records, labelled in session 6), beside the whole half.
     let exam_ct = exam.as_ref().map(|_| score_subset("exam", &all, false, "inside"));
     let exam_p6 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part6"));
-    let cols = [tune.as_ref(), exam.as_ref(), exam_ct.as_ref(), exam_p6.as_ref()];
+    let exam_p7 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part7"));
+    let cols = [tune.as_ref(), exam.as_ref(), exam_ct.as_ref(), exam_p6.as_ref(), exam_p7.as_ref()];
     println!();
-    println!("| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | target |");
-    println!("|---|---|---|---|---|---|");
+    println!("| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | exam, part 7 records | target |");
+    println!("|---|---|---|---|---|---|---|");
     let line = |what: &str, f: fn(&Tally) -> String| {
         let cells: Vec<String> = cols.iter().map(|t| t.map(f).unwrap_or_else(|| "-".into())).collect();
         println!("| {what} | {} | |", cells.join(" | "));
