@@ -158,6 +158,7 @@ const KEYS: &[&str] = &[
     "patterns",
     "cell_products",
     "source",
+    "whole_words",
 ];
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -437,7 +438,9 @@ pub fn check(file: &Path, text: &str) -> Result<Config, Vec<ConfigProblem>> {
         // Each entry's keys, located at the entry ("[[normalize.condition_categories]]" or an
         // inline table).
         let mut entry_keys_ok = true;
-        for (list, keys) in [("condition_categories", &["name", "patterns"][..]), ("cell_products", &["name", "patterns", "source"][..])] {
+        for (list, keys) in
+            [("condition_categories", &["name", "patterns"][..]), ("cell_products", &["name", "patterns", "source", "whole_words"][..])]
+        {
             if let Some(toml::Value::Array(entries)) = norm.get(list) {
                 for (i, e) in entries.iter().enumerate() {
                     if let toml::Value::Table(t) = e {
@@ -514,6 +517,23 @@ mod tests {
         assert_eq!(e.column, 1);
         assert!(e.message.contains("unknown field `pathz`"), "{}", e.message);
         assert_eq!(e.hint.as_deref(), Some("did you mean `paths`?"));
+    }
+
+    /// The repository's `pipeline.toml` passes the checks, and its product vocabulary is the
+    /// built-in one (a user without the key gets the same tissues).
+    #[test]
+    fn repository_config_is_valid_and_its_products_are_the_built_in_list() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../pipeline.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let cfg = check(&file, &text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(cfg.normalize.cell_products, trialtables_normalize::config::default_cell_products());
+        // A typo in an entry's key is reported at the entry, with the nearest key.
+        let typo = text.replacen("\nwhole_words = true", "\nwhole_word = true", 1);
+        let errs = check(&file, &typo).unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.message.contains("whole_word") && e.hint.as_deref() == Some("did you mean `whole_words`?")),
+            "{errs:?}"
+        );
     }
 
     #[test]

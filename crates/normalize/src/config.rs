@@ -32,6 +32,9 @@ struct Compiled {
     /// The product of each pattern of `long`, and the patterns themselves (searched one by one
     /// if the automaton could not be built).
     long_patterns: Vec<(String, usize)>,
+    /// For each pattern of `long`: whether it must match whole words (its product's
+    /// `whole_words`).
+    long_whole: Vec<bool>,
     /// Patterns of three characters or fewer, lower-cased, matched as whole words.
     short: Vec<(String, usize)>,
 }
@@ -57,6 +60,7 @@ impl std::fmt::Debug for ProductIndex {
 impl Compiled {
     fn new(products: &[CellProductName]) -> Compiled {
         let mut long_patterns = Vec::new();
+        let mut long_whole = Vec::new();
         let mut short = Vec::new();
         for (i, p) in products.iter().enumerate() {
             for pat in &p.patterns {
@@ -65,11 +69,12 @@ impl Compiled {
                     short.push((pat, i));
                 } else {
                     long_patterns.push((pat, i));
+                    long_whole.push(p.whole_words);
                 }
             }
         }
         let long = aho_corasick::AhoCorasick::new(long_patterns.iter().map(|(p, _)| p)).ok();
-        Compiled { long, long_patterns, short }
+        Compiled { long, long_patterns, long_whole, short }
     }
 
     /// The index of the first product (in vocabulary order) a lower-cased text names.
@@ -78,14 +83,17 @@ impl Compiled {
         match &self.long {
             Some(ac) => {
                 for m in ac.find_overlapping_iter(lower) {
-                    if let Some((_, owner)) = self.long_patterns.get(m.pattern().as_usize()) {
-                        first = first.min(*owner);
+                    let ix = m.pattern().as_usize();
+                    if let Some((_, owner)) = self.long_patterns.get(ix) {
+                        if !self.long_whole.get(ix).copied().unwrap_or(false) || is_whole_word(lower, m.start(), m.end()) {
+                            first = first.min(*owner);
+                        }
                     }
                 }
             }
             None => {
-                for (p, owner) in &self.long_patterns {
-                    if *owner < first && lower.contains(p.as_str()) {
+                for (ix, (p, owner)) in self.long_patterns.iter().enumerate() {
+                    if *owner < first && contains_pattern(lower, p, self.long_whole.get(ix).copied().unwrap_or(false)) {
                         first = *owner;
                     }
                 }
@@ -102,6 +110,21 @@ impl Compiled {
         }
         (first != usize::MAX).then_some(first)
     }
+}
+
+/// Whether `text[start..end]` is neither preceded nor followed by a letter or digit.
+fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Whether a lower-cased text holds a lower-cased pattern (as whole words when `whole`).
+fn contains_pattern(lower: &str, pat: &str, whole: bool) -> bool {
+    if !whole {
+        return lower.contains(pat);
+    }
+    lower.match_indices(pat).any(|(at, m)| is_whole_word(lower, at, at + m.len()))
 }
 
 impl Default for NormalizeConfig {
@@ -124,6 +147,10 @@ pub struct CellProductName {
     /// (autologous / allogeneic) is not taken from the product: it is reported only where the
     /// record states it.
     pub source: String,
+    /// Match every pattern of this entry only as whole words, for a name that is also the
+    /// start of an everyday word ("Chondrogen" must not match "chondrogenic"). Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_words: bool,
 }
 
 /// The built-in product vocabulary (the same entries as the repository's `pipeline.toml`,
@@ -133,7 +160,9 @@ pub fn default_cell_products() -> Vec<CellProductName> {
         name: name.into(),
         patterns: patterns.iter().map(|s| s.to_string()).collect(),
         source: source.into(),
+        whole_words: false,
     };
+    let whole = |name: &str, patterns: &[&str], source: &str| CellProductName { whole_words: true, ..p(name, patterns, source) };
     vec![
         p("remestemcel-L", &["remestemcel", "prochymal", "ryoncil"], "BONE_MARROW"),
         p("MSC-NTF", &["msc-ntf", "nurown", "debamestrocel"], "BONE_MARROW"),
@@ -178,6 +207,7 @@ pub fn default_cell_products() -> Vec<CellProductName> {
         p("Descartes-08", &["descartes-08"], "PERIPHERAL_BLOOD"),
         p("TissueGene-C", &["tissuegene-c", "invossa", "tg-c"], "OTHER"),
         p("Fate Therapeutics iPSC-derived cells", &["ft500", "ft516", "ft522", "ft538", "ft576", "ft596", "ft819", "ft825"], "OTHER"),
+        whole("Chondrogen", &["chondrogen"], "BONE_MARROW"),
     ]
 }
 
@@ -233,6 +263,10 @@ mod tests {
         assert_eq!(cfg.product_in("Stempeucel").map(|p| p.source.as_str()), Some("BONE_MARROW"));
         assert_eq!(cfg.product_in("TEMCELL HS Inj.").map(|p| p.source.as_str()), Some("BONE_MARROW"));
         assert!(cfg.product_in("mesenchymal stem cells").is_none());
+        // A whole-words entry: the name, not a longer word that starts with it.
+        assert_eq!(cfg.product_in("Chondrogen - 50 million cells").map(|p| p.source.as_str()), Some("BONE_MARROW"));
+        assert!(cfg.product_in("chondrogenic differentiation of marrow cells").is_none());
+        assert!(cfg.product_in("pre-chondrogen2").is_none());
         // A configuration without the key gets the built-in list; with it, only its own.
         let none: NormalizeConfig = serde_json::from_str("{}").unwrap();
         assert_eq!(none.cell_products, default_cell_products());
@@ -245,11 +279,17 @@ mod tests {
     /// The vocabulary searched pattern by pattern, as it was before the index.
     fn product_naive<'c>(cfg: &'c NormalizeConfig, text: &str) -> Option<&'c CellProductName> {
         let lower = text.to_lowercase();
-        cfg.cell_products.iter().find(|p| {
-            p.patterns.iter().any(|pat| {
+        cfg.cell_products.iter().find(|prod| {
+            prod.patterns.iter().any(|pat| {
                 let p = pat.to_lowercase();
                 if p.chars().count() <= 3 {
                     lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p)
+                } else if prod.whole_words {
+                    lower.match_indices(&p).any(|(at, m)| {
+                        let before = lower[..at].chars().next_back();
+                        let after = lower[at + m.len()..].chars().next();
+                        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                    })
                 } else {
                     lower.contains(&p)
                 }
@@ -261,10 +301,10 @@ mod tests {
         /// The compiled index finds what the pattern-by-pattern search finds, first product
         /// first, on texts made of pieces of patterns, words and separators.
         #[test]
-        fn index_matches_pattern_by_pattern(picks in proptest::collection::vec((0usize..200, 0usize..8), 0..8)) {
+        fn index_matches_pattern_by_pattern(picks in proptest::collection::vec((0usize..200, 0usize..10), 0..8)) {
             let cfg = NormalizeConfig::default();
             let pats: Vec<&str> = cfg.cell_products.iter().flat_map(|p| p.patterns.iter().map(String::as_str)).collect();
-            let seps = [" ", "-", "", "(", "X", "cells ", "İ", "tg-c2"];
+            let seps = [" ", "-", "", "(", "X", "cells ", "İ", "tg-c2", "ic", "ic "];
             let mut text = String::new();
             for (p, s) in picks {
                 let pat = pats[p % pats.len()];
