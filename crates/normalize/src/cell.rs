@@ -104,14 +104,25 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
     if !which.matched_any() {
         return Vec::new();
     }
+    // Wharton's jelly is cord tissue whatever words stand before it: in "cord-blood derived
+    // Wharton's jelly MSC" the jelly is the tissue, and the cord blood before it is not.
+    let wharton: Vec<usize> = if text.len() > 6 && text.to_ascii_lowercase().contains("wharton") {
+        text.to_ascii_lowercase().match_indices("wharton").map(|(i, _)| i).collect()
+    } else {
+        Vec::new()
+    };
     for (k, (re, src)) in source_patterns().iter().enumerate() {
         if !which.matched(k) {
             continue;
         }
         for m in re.find_iter(text) {
+            let jelly = wharton.contains(&m.start());
+            if *src == "CORD_BLOOD" && wharton.iter().any(|&w| w >= m.end() && w <= m.end() + 30) {
+                continue;
+            }
             // "umbilical cord blood" already counted as CORD_BLOOD: do not count it as cord
             // tissue; "tumour-infiltrating lymphocytes" are not blood T cells.
-            if blocked.iter().any(|&(a, b)| m.start() < b && a < m.end() + 12) {
+            if !jelly && blocked.iter().any(|&(a, b)| m.start() < b && a < m.end() + 12) {
                 continue;
             }
             if *src == "OTHER" || *src == "CORD_BLOOD" {

@@ -259,9 +259,15 @@ fn amounts(s: &str) -> Vec<Amount> {
     }
     // Lost superscripts: "3×105STAR+T cells" (= 3x10^5), "5-10 x 106/kg", only with a
     // following non-digit.
-    for c in
-        rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*x\s*10(?P<e>[4-9]|1[0-2])(?:[^\d.,^]|$)").captures_iter(s)
-    {
+    // A comma right after is allowed when another such level follows ("6.29 x 107,9.43 x 107
+    // and 14.15 x 107 cells/m2").
+    let lost = rx!(
+        r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*x\s*10(?P<e>[4-9]|1[0-2])(?:[^\d.,^]|$|,(?:\s*\d+(?:\.\d+)?\s*x\s*10))"
+    );
+    let mut at = 0;
+    while let Some(c) = lost.captures_at(s, at) {
+        // The next search starts right after the power (what follows may be the next level).
+        at = e_end(&c).max(at + 1);
         let (Some(whole), Some(c1), Some(e)) = (c.get(0), c.name("c1"), c.name("e")) else { continue };
         let (Some(v), Ok(e)) = (num(c1.as_str()), e.as_str().parse::<i32>()) else { continue };
         let p = 10f64.powi(e);
@@ -277,8 +283,9 @@ fn amounts(s: &str) -> Vec<Amount> {
         out.push(Amount { start: whole.start(), end: whole.end(), low: v * p, high });
     }
     // Words: "2 million", "15-20 million", "1.5 billion".
-    for c in rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b|mill\b\.?)")
-        .captures_iter(s)
+    for c in
+        rx!(r"(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*(?P<w>million|billion|thousand|mio\b|mill\b\.?|mln\b\.?)")
+            .captures_iter(s)
     {
         let (Some(whole), Some(c1), Some(w)) = (c.get(0), c.name("c1"), c.name("w")) else { continue };
         let f = match w.as_str() {
@@ -319,9 +326,33 @@ fn amounts(s: &str) -> Vec<Amount> {
         }
     }
     // Plain big numbers: "1,000,000", "20000000".
-    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?: \d{3}){2,}|\d{7,})(?:[^\w.,]|$)").captures_iter(s) {
+    // A coefficient times a written-out power: "1x1000000 cells/kg", "2 x 1,000,000".
+    for c in rx!(r"(?:^|[^\d.,])(?P<c1>\d+(?:[.,]\d+)?)(?:\s*(?:-|to)\s*(?P<c2>\d+(?:[.,]\d+)?))?\s*x\s*(?P<p>1(?:0{3}){1,4}|1(?:,000){1,4})(?:[^\w.,^]|$)").captures_iter(s) {
+        let (Some(c1), Some(p)) = (c.name("c1"), c.name("p")) else { continue };
+        if let (Some(v), Some(f)) = (num(c1.as_str()), num(&p.as_str().replace(',', ""))) {
+            let high = c.name("c2").and_then(|m| num(m.as_str())).map(|h| h * f);
+            out.push(Amount { start: c1.start(), end: p.end(), low: v * f, high });
+        }
+    }
+    // A power of ten whose superscript was lost, with no coefficient: "at 106 cells/kg" is
+    // 10^6 (106 cells are no dose); only right before a cell word or "/kg".
+    for c in
+        rx!(&format!(r"(?:^|[^\d.,^x\s]\s*|\s)(?P<n>10(?P<e>[5-9]|1[0-2]))\s*(?:(?:{CELL_WORDS})\b|/\s*kg\b|per\s+kg\b)")).captures_iter(s)
+    {
+        let (Some(n), Some(e)) = (c.name("n"), c.name("e").and_then(|m| m.as_str().parse::<i32>().ok())) else { continue };
+        let before = s.get(..n.start()).unwrap_or("");
+        // Not a coefficient's power ("2 x 106 cells": read above) nor part of a list of numbers.
+        if rx!(r"(?:x|\d[.,]?)\s*$").is_match(before) {
+            continue;
+        }
+        out.push(Amount { start: n.start(), end: n.end(), low: 10f64.powi(e), high: None });
+    }
+    // "20.000.000" (full stops as thousands separators, two groups at least).
+    for m in rx!(r"(?:^|[^\w.,^])(\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?: \d{3}){2,}|\d{1,3}(?:\.\d{3}){2,}|\d{7,})(?:[^\w.,]|[.,](?:\s|$)|$)")
+        .captures_iter(s)
+    {
         let Some(g) = m.get(1) else { continue };
-        if let Some(v) = num(&g.as_str().replace(' ', "")) {
+        if let Some(v) = num(&g.as_str().replace([' ', '.'], "")) {
             out.push(Amount { start: g.start(), end: g.end(), low: v, high: None });
         }
     }
@@ -369,7 +400,17 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     let w = window(70);
     // Concentrations ("5 x 10^6 cells/mL", "1 x 10^7 cells/1cc") and lab counts are not doses,
     // nor are drug and vector amounts (mg, IU, PFU, vector genomes, viral particles, CFU).
-    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
+    // An amount in a stated volume other than one unit ("5 x 10^6 cells/0.5 ml", "10 x 10^6
+    // cells/200 µl") is what one injection holds: a total.
+    if let Some(c) =
+        rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s|in\s)\s*(\d*(?:\.\d+)?)\s*(?:l|µl|μl|ul|ml|cc|liter|litre|microliters?)\b")
+            .captures(w)
+    {
+        if c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()).is_some_and(|v| v > 0.0 && v != 1.0) {
+            return (Some(Basis::Total), true);
+        }
+    }
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|μl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
         return (None, false);
     }
     // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
@@ -378,7 +419,7 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     {
         return (None, false);
     }
-    let cell_word = rx!(&format!(r"^[\s(]*(?:[a-z0-9+\-'’()]+\s*){{0,4}}?(?:{CELL_WORDS})\b")).is_match(w)
+    let cell_word = rx!(&format!(r"^[\s(]*(?:[\p{{L}}\p{{N}}+\-'’()^]+\s*){{0,4}}?(?:{CELL_WORDS})\b")).is_match(w)
         // A longer name of the cells, words that only describe them: "50 million allogeneic
         // human umbilical cord tissue-derived mesenchymal stem cells".
         || rx!(&format!(r"^[\s(]*((?:[a-z0-9+\-'’()]+\s*){{5,8}}?)(?:{CELL_WORDS})\b")).captures(window(100)).is_some_and(|c| {
@@ -448,11 +489,81 @@ fn of_other_product(s: &str, end: usize) -> bool {
         .is_match(s.get(end..).unwrap_or(""))
 }
 
+/// Whether the count at `at` ends a range of counts ("between 10 and 20 injections", "10-20
+/// injections"): the number of injection sites of one session, or no stated number; never a
+/// count of administrations.
+fn count_is_range_end(s: &str, at: usize) -> bool {
+    rx!(r"(?:\bbetween\s+\d+\s+and|\d+\s*(?:-|to))\s*$").is_match(s.get(..at).unwrap_or(""))
+}
+
+/// Every interval a text states, with where its statement ends (days between
+/// administrations: "weekly" 7, "every 3 months" 91.3, "twice a week" 3.5, "q2w" 14).
+fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
+    let iv = rx!(
+        r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|once\s+(?:a|per|each)\s+day|weekly|monthly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
+    );
+    // The days between administrations one match states.
+    let days_of = |c: &Captures| -> Option<f64> {
+        if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
+            if let (Some(n), Some(d)) = (word_count(n.as_str()), unit_days(u.as_str())) {
+                Some(n as f64 * d)
+            } else if let (Ok(n), Some(d)) = (n.as_str().parse::<f64>(), unit_days(u.as_str())) {
+                Some(n * d)
+            } else {
+                None
+            }
+        } else if let (Some(n), Some(u)) = (c.get(8).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(9)) {
+            // "q2w", "q3d", "q4wks", "q3mo".
+            Some(
+                n * match u.as_str() {
+                    "d" => 1.0,
+                    "mo" => 30.4375,
+                    _ => 7.0,
+                },
+            )
+        } else if let Some(u) = c.get(5).or(c.get(6)) {
+            // "cells/kg/week", "per month": once per that unit.
+            unit_days(if u.as_str() == "wk" { "week" } else { u.as_str() })
+        } else {
+            let w = c.get(7)?.as_str();
+            Some(if w.starts_with("twice") || w.starts_with("two times") {
+                3.5
+            } else if w.starts_with("three times") {
+                7.0 / 3.0
+            } else if w == "every other day" {
+                2.0
+            } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
+                14.0
+            } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
+                7.0
+            } else if w.ends_with("month") || w == "monthly" {
+                30.4375
+            } else if w == "daily" || w.ends_with("day") {
+                1.0
+            } else {
+                14.0
+            })
+        }
+    };
+    iv.captures_iter(s).filter_map(|c| Some((c.get(0)?.end(), days_of(&c)?))).collect()
+}
+
+/// Two different frequencies one after the other ("twice weekly for two weeks, followed by
+/// once weekly"): an irregular schedule, no single interval. (Another product's frequency in
+/// the same text, "and bi-weekly nivolumab", is no sequence.)
+fn irregular_schedule(s: &str, stated: &[(usize, f64)]) -> bool {
+    let Some(&(end, first)) = stated.first() else { return false };
+    stated.iter().any(|&(at, d)| {
+        (d - first).abs() > 1e-9
+            && s.get(end..at).is_some_and(|g| rx!(r"\bthen\b|followed\s+by|thereafter|after\s+that|afterwards|subsequent").is_match(g))
+    })
+}
+
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     let mut r = Regimen::default();
     // Clauses "one intravenous infusion of UCMSC at month 0": count only cell clauses.
     let clause = rx!(
-        r"\b(one|a|an|1|two|2|three|3)\s+(?:[a-z-]+\s+){0,2}?(?:infusions?|injections?|doses?|administrations?|transplantations?)\s+of\s+([^,.;]*?)\s+at\s+(months?|weeks?|days?)\s+(\d+)"
+        r"\b(one|a|an|1|two|2|three|3)\s+(?:[a-z-]+\s+){0,2}?(?:infusions?|injections?|doses?|administrations?|transplantations?)\s+of\s+([^,.;]*?)\s+at\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:,|and|&)\s*(?:(?:on|at|in)\s+)?(?:(?:months?|weeks?|days?)\s+)?\d+)*)"
     );
     let mut times: Vec<(f64, f64)> = Vec::new();
     let mut clause_count = 0i64;
@@ -465,8 +576,11 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         }
         let n = c.get(1).and_then(|m| word_count(m.as_str())).unwrap_or(1);
         clause_count += n;
-        if let (Some(u), Some(v)) = (c.get(3).and_then(|m| unit_days(m.as_str())), c.get(4).and_then(|m| m.as_str().parse::<f64>().ok())) {
-            times.push((v, u));
+        // "two doses of ... at weeks 25 and 26": every time named.
+        if let (Some(u), Some(l)) = (c.get(3).and_then(|m| unit_days(m.as_str())), c.get(4)) {
+            for v in rx!(r"\d+").find_iter(l.as_str()).filter_map(|m| m.as_str().parse::<f64>().ok()) {
+                times.push((v, u));
+            }
         }
     }
     if clauses > 0 && clause_count > 0 {
@@ -481,7 +595,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
         ));
         let singular = rx!(&format!(
-            r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
+            r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
         ));
         if let Some(c) = total.captures(s) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
@@ -502,9 +616,16 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             // "on each of 3 consecutive days": that many, a day apart.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(1.0);
-        } else if let Some(c) = n_times.captures_iter(s).find(|c| c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))) {
+        } else if let Some(c) = n_times.captures_iter(s).find(|c| {
+            c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end())) && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
+        }) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks").captures(s) {
+        } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks")
+            .captures_iter(s)
+            // Not "twice weekly for two weeks" (four, read below).
+            .find(|c| !rx!(r"(?:twice|thrice|times)\s*$").is_match(s.get(..c.get(0).map_or(0, |m| m.start())).unwrap_or("")))
+            .filter(|_| !irregular_schedule(s, &stated_intervals(s)))
+        {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(7.0);
         } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
@@ -527,7 +648,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = c.get(1).and_then(|m| m.as_str().parse().ok());
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ]dose|\bone[\s-]time\b")
+        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
             r.administrations = Some(1);
@@ -539,7 +660,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // and day 15", "on day 1.day 15" (a comma lost to a full stop), "d0 and d14".
     if times.is_empty() {
         let named = rx!(
-            r"\b(?:at|on|in)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:(?:,|and|&)\s*(?:(?:months?|weeks?|days?)\s+)?|\.\s*(?:months?|weeks?|days?)\s+)\d+)+)"
+            r"\b(?:at|on|in)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:(?:,|and|&)\s*(?:(?:on|at|in)\s+)?(?:(?:months?|weeks?|days?)\s+)?|\.\s*(?:months?|weeks?|days?)\s+)\d+)+)"
         );
         let short = rx!(r"\b(d)\s?(\d{1,3}(?:\s*(?:,|and|&)\s*d\s?\d{1,3})+)\b");
         if let Some(c) = named.captures(s).or_else(|| short.captures(s)) {
@@ -553,6 +674,22 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                 if r.administrations.is_none() || r.administrations == Some(1) && clauses == 0 {
                     r.administrations = Some(times.len() as i64);
                 }
+            }
+        }
+    }
+    // "After 4 and 8 weeks, patients were injected the same number of cells": the first
+    // administration and one at each of those times.
+    if times.is_empty() {
+        if let Some(c) =
+            rx!(r"\bafter\s+(\d+)\s*(?:,|and|&)\s*(\d+)\s+(days?|weeks?|months?)\b[^.;]{0,80}?\b(?:same|again|repeat\w*)\b").captures(s)
+        {
+            if let (Some(a), Some(b), Some(u)) = (
+                c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()),
+                c.get(2).and_then(|m| m.as_str().parse::<f64>().ok()),
+                c.get(3).and_then(|m| unit_days(m.as_str())),
+            ) {
+                times.extend([(0.0, u), (a, u), (b, u)]);
+                r.administrations = Some(3);
             }
         }
     }
@@ -603,47 +740,11 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     }
     // Interval statements.
     if r.interval_days.is_none() {
-        let iv = rx!(
-            r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|weekly|monthly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
-        );
-        if let Some(c) = iv.captures(s) {
-            if let (Some(n), Some(u)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
-                if let (Some(n), Some(d)) = (word_count(n.as_str()), unit_days(u.as_str())) {
-                    r.interval_days = Some(n as f64 * d);
-                } else if let (Ok(n), Some(d)) = (n.as_str().parse::<f64>(), unit_days(u.as_str())) {
-                    r.interval_days = Some(n * d);
-                }
-            } else if let (Some(n), Some(u)) = (c.get(8).and_then(|m| m.as_str().parse::<f64>().ok()), c.get(9)) {
-                // "q2w", "q3d", "q4wks", "q3mo".
-                r.interval_days = Some(
-                    n * match u.as_str() {
-                        "d" => 1.0,
-                        "mo" => 30.4375,
-                        _ => 7.0,
-                    },
-                );
-            } else if let Some(u) = c.get(5).or(c.get(6)) {
-                // "cells/kg/week", "per month": once per that unit.
-                r.interval_days = unit_days(if u.as_str() == "wk" { "week" } else { u.as_str() });
-            } else if let Some(w) = c.get(7) {
-                let w = w.as_str();
-                r.interval_days = Some(if w.starts_with("twice") || w.starts_with("two times") {
-                    3.5
-                } else if w.starts_with("three times") {
-                    7.0 / 3.0
-                } else if w == "every other day" {
-                    2.0
-                } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
-                    14.0
-                } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
-                    7.0
-                } else if w.ends_with("month") || w == "monthly" {
-                    30.4375
-                } else if w == "daily" || w == "every day" {
-                    1.0
-                } else {
-                    14.0
-                });
+        let stated = stated_intervals(s);
+        if let Some(&(_, first)) = stated.first() {
+            let irregular = irregular_schedule(s, &stated);
+            if !irregular {
+                r.interval_days = Some(first);
             }
         }
     }
@@ -842,17 +943,17 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
     let (set, list) = R.get_or_init(|| {
         let list: Vec<(&'static str, &'static str)> = vec![
             (r"intrathecal|lumbar\s+puncture|spinal\s+tap|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra-?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
-            (r"intra-?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
+            (r"intra[- ]?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
+            (r"intra[- ]?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s|under\s+the\s+skin", "SUBCUTANEOUS"),
-            (r"intra-?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
-            (r"intra-?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
+            (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
+            (r"intra[- ]?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
-                r"intra-?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
+                r"intra[- ]?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
                 "INTRAVENOUS",
             ),
             (
@@ -878,6 +979,16 @@ fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
     } else {
         std::borrow::Cow::Borrowed(s)
     };
+    // A coronary artery bypass (surgery) or disease is no route; blanked the same way.
+    let s = if s.contains("coronary") {
+        std::borrow::Cow::Owned(
+            rx!(r"\bcoronary\s+arter(?:y|ies)\s+(?:bypass|disease)")
+                .replace_all(&s, |c: &Captures| " ".repeat(c.get(0).map_or(0, |m| m.len())))
+                .into_owned(),
+        )
+    } else {
+        s
+    };
     let s = &*s;
     let mut best: Option<(usize, &'static str)> = None;
     // One pass tells which wordings occur at all; only those are searched for their places.
@@ -888,7 +999,15 @@ fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
             continue;
         }
         for m in re.find_iter(s) {
-            let d = m.start().abs_diff(anchor);
+            // The route of a drug dose ("ATG 3.5 mg/kg/dose IV") is the drug's.
+            if rx!(r"\d\s*(?:mg|mcg|µg|μg|g|iu|units?)(?:\s*/\s*(?:kg|m2|m\^2|dose|day|d))*\s*$").is_match(window_before(s, m.start(), 25))
+            {
+                continue;
+            }
+            // A route in another clause (past a ";") is farther than any in the amount's own.
+            let (a, b) = (m.start().min(anchor), m.start().max(anchor));
+            let across = s.get(a..b).is_some_and(|g| g.contains(';'));
+            let d = m.start().abs_diff(anchor) + if across { 10_000 } else { 0 };
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, name));
             }
@@ -1061,6 +1180,14 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             levels.remove(hi);
         }
     }
+    // A target inside the range just stated ("at least 1 x 10^9 ... with a maximum of 6 x 10^9.
+    // The target dose is 5 x 10^9") is a point of that range, not another level.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        !(l.high.is_none()
+            && rx!(r"\btarget(?:ed)?\b").is_match(window_before(&s, l.start, 40))
+            && snapshot.iter().any(|o| o.basis == l.basis && o.start < l.start && o.high.is_some_and(|h| o.low <= l.low && l.low <= h)))
+    });
     let snapshot = levels.clone();
     levels.retain(|l| l.mark != Mark::Min || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Max]));
     // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
@@ -1075,6 +1202,23 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     && o.low < l.low
                     && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b").is_match(g))
             })
+    });
+    // A cumulative amount after the per-administration level it adds up ("2x10^6/kg per dose
+    // for three doses (total up to 6x10^6/kg)"): not a level either.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        let cumulative = rx!(r"(?:\btotal|cumulative|overall)\s+(?:cell\s+)?(?:doses?\s*)?(?:of\s+|:\s*|is\s+|=\s*)?(?:up\s+to\s+)?\s*$")
+            .is_match(window_before(&s, l.start, 40));
+        !cumulative || !snapshot.iter().any(|o| {
+            o.end < l.start && o.basis == l.basis && o.low < l.low && s.get(o.end..l.start).is_some_and(|g| {
+                g.len() <= 120
+                    && !g.contains(". ")
+                    && rx!(
+                        r"\bper\s+(?:dose|infusion|injection|administration)\b|\beach\b|\b(?:doses|infusions|injections|administrations)\b"
+                    )
+                    .is_match(g)
+            })
+        })
     });
     // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
     let mut merged: Vec<(Found, Option<Found>)> = Vec::new();
@@ -1230,6 +1374,7 @@ fn parse_label_text(text: &str) -> Vec<DoseLevel> {
         if a.low < 1e4
             || !(shown.contains("10^") || rx!(r"million|billion").is_match(shown))
             || rx!(r"^\s*(?:mg|µg|ug|mcg|g|iu|u|/|per\b)").is_match(after)
+            || rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*1?\s*(?:l|µl|μl|ul|ml|cc)\b").is_match(after)
         {
             continue;
         }

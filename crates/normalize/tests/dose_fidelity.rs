@@ -347,7 +347,7 @@ fn row(name: &str, cols: &[Option<&Tally>], f: fn(&Tally) -> f64, target: &str) 
 /// on the whole half (183 records, 113 levels) recall 0.65, precision 0.80, administrations
 /// 0.80, interval 0.93, route 0.86, cell_source 0.86. They are below the targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.60), ("precision", 0.75), ("administrations", 0.75), ("interval_days", 0.88), ("route", 0.81), ("cell_source", 0.81)];
+    [("recall", 0.61), ("precision", 0.78), ("administrations", 0.73), ("interval_days", 0.84), ("route", 0.84), ("cell_source", 0.82)];
 
 #[test]
 fn dose_fidelity() {

@@ -978,3 +978,81 @@ fn record_layouts_round4() {
     rr.detailed_description = Some(r("MSC can be isolated from bone marrow, adipose tissue and cord blood."));
     assert_eq!(classify_record(&rr).source, Some("UNSPECIFIED"));
 }
+
+/// Round 5 (session 7): notations and schedules part 7's tune half showed, each written anew
+/// (no text copied from a record).
+fn cases_round5() -> Vec<(&'static str, Vec<Want>)> {
+    vec![
+        ("Patients receive 1.5 mln MSC per kg by intravenous infusion.", vec![Want { kg: Some(1.5e6), route: Some("INTRAVENOUS"), ..w() }]),
+        ("Each implant carries 15.000.000 autologous stromal cells.", vec![Want { tot: Some(1.5e7), ..w() }]),
+        ("Dose: 2 x 1000000 cells/kg, infused once.", vec![Want { kg: Some(2e6), adm: Some(1), ..w() }]),
+        ("Patients get 1-3 x 1000000 MSC/kg intravenously.", vec![Want { kg: Some(1e6), kg_hi: Some(3e6), ..w() }]),
+        ("Stromal cells are given at 107 cells/kg of body weight.", vec![Want { kg: Some(1e7), ..w() }]),
+        (
+            "Three groups receive 2.5 × 106,5 × 106 and 10 × 106 cells/kg respectively.",
+            vec![Want { kg: Some(2.5e6), ..w() }, Want { kg: Some(5e6), ..w() }, Want { kg: Some(1e7), ..w() }],
+        ),
+        ("Cells are given on day 0 and on day 21: 1 x 10^6/kg.", vec![Want { kg: Some(1e6), adm: Some(2), int: Some(21.0), ..w() }]),
+        (
+            "Two infusions of 1 x 10^6 MSC/kg at weeks 10 and 12 after transplant.",
+            vec![Want { kg: Some(1e6), adm: Some(2), int: Some(14.0), ..w() }],
+        ),
+        (
+            "5 x 10^5 cells/kg intravenously, once a day, a total of five times.",
+            vec![Want { kg: Some(5e5), adm: Some(5), int: Some(1.0), ..w() }],
+        ),
+        ("2 x 10^6 cells/0.2 ml are injected into the lesion.", vec![Want { tot: Some(2e6), route: Some("LOCAL"), ..w() }]),
+        (
+            "During coronary artery bypass surgery, 5 x 10^7 cells are injected in the infarct border.",
+            vec![Want { tot: Some(5e7), route: Some("LOCAL"), ..w() }],
+        ),
+        ("Intra muscular injection of 3 x 10^7 cells.", vec![Want { tot: Some(3e7), route: Some("INTRAMUSCULAR"), ..w() }]),
+        (
+            "Subjects get a minimum of 2 x 10^8 cells with a maximum of 8 x 10^8 cells; the target is 4 x 10^8 cells.",
+            vec![Want { tot: Some(2e8), tot_hi: Some(8e8), ..w() }],
+        ),
+        (
+            "1 x 10^6 MSC/kg per dose, three doses one week apart (total up to 3 x 10^6/kg).",
+            vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), ..w() }],
+        ),
+        (
+            "2 x 10^7 stromal cells are injected; after 6 and 12 weeks the same dose is given again.",
+            vec![Want { tot: Some(2e7), adm: Some(3), int: Some(42.0), ..w() }],
+        ),
+    ]
+}
+
+#[test]
+fn dose_phrasings_round5() {
+    check_round("round-5", &cases_round5());
+    // What must stay empty: a concentration per one millilitre is no level; two frequencies one
+    // after the other are no single interval; sites of one session are no count; a drug's route
+    // is not the cells'.
+    assert!(parse_dose_text("The suspension holds 5 x 10^6 cells/1 ml.").is_empty());
+    let irregular = parse_dose_text("1 x 10^6 MSC/kg twice weekly for two weeks, followed by once weekly for two weeks.");
+    assert_eq!(irregular.len(), 1, "{irregular:?}");
+    assert_eq!(irregular[0].interval_days, None, "{irregular:?}");
+    let other = parse_dose_text("2 x 10^7 cells/kg weekly for 6 weeks and bi-weekly antibody infusions.");
+    assert_eq!((other[0].interval_days, other[0].administrations), (Some(7.0), Some(6)), "{other:?}");
+    let sites = parse_dose_text("Between 8 and 15 intramyocardial injections deliver a total of 5 x 10^7 cells.");
+    assert_eq!(sites.len(), 1, "{sites:?}");
+    assert_ne!(sites[0].administrations, Some(15), "{sites:?}");
+    let drug = parse_dose_text("Fludarabine 30 mg/m2/day IV on days -5 to -3, then 2 x 10^6 stromal cells/kg on day 0.");
+    assert_eq!(drug.len(), 1, "{drug:?}");
+    assert_eq!(drug[0].route, None, "{drug:?}");
+    let clause = parse_dose_text("Subcutaneous injection of 1 x 10^7 cells; intravenous infusion of 1 x 10^7 cells.");
+    assert_eq!(clause.first().and_then(|d| d.route), Some("SUBCUTANEOUS"), "{clause:?}");
+}
+
+/// Round 5 record layouts: an arm labelled by a concentration states no level.
+#[test]
+fn record_layouts_round5() {
+    let rr = rec(
+        "Stromal cell gel on ulcers",
+        vec![arm("4 million cells/ml of stromal cells", "Experimental", Some("Gel applied to the ulcer."), &["Biological: Stromal cells"])],
+        vec![inter("Biological", "Stromal cells", None)],
+        None,
+    );
+    let got = rows(&rr);
+    assert!(got.iter().all(|r| r.2.is_none() && r.1.is_none()), "{got:?}");
+}
