@@ -111,13 +111,24 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
     } else {
         Vec::new()
     };
+    // Immune cells named beside stromal cells ("MSC + DLI") are another product given with
+    // them: their blood is not the stromal cells' tissue.
+    let stromal = which.matched(IMMUNE_PATTERN) && {
+        static STROMAL: OnceLock<Regex> = OnceLock::new();
+        STROMAL.get_or_init(|| compile(r"(?i)\bmscs?\b|mesenchymal|\bstromal\b")).is_match(text)
+    };
     for (k, (re, src)) in source_patterns().iter().enumerate() {
-        if !which.matched(k) {
+        if !which.matched(k) || (stromal && k == IMMUNE_PATTERN) {
             continue;
         }
         for m in re.find_iter(text) {
             let jelly = wharton.contains(&m.start());
-            if *src == "CORD_BLOOD" && wharton.iter().any(|&w| w >= m.end() && w <= m.end() + 30) {
+            if *src == "CORD_BLOOD"
+                && wharton.iter().any(|&w| {
+                    text.get(m.end()..w)
+                        .is_some_and(|g| g.len() <= 12 && g.trim_matches([' ', '-']).trim_start_matches("derived").trim().is_empty())
+                })
+            {
                 continue;
             }
             // "umbilical cord blood" already counted as CORD_BLOOD: do not count it as cord
@@ -153,6 +164,12 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
         if !out.contains(&s) {
             out.push(s);
         }
+    }
+    // Three tissues or more in one text is a list of where such cells can come from ("MSCs can
+    // be isolated from bone marrow, umbilical cord, blood and adipose tissue"), not the tissue
+    // of this trial's cells.
+    if out.len() >= 3 {
+        out.clear();
     }
     out
 }
@@ -494,6 +511,13 @@ mod tests {
         // Immune-cell words alone do not name a tissue where a cell product is not known.
         assert_eq!(tissues_in("Pembrolizumab in peripheral T cell lymphoma: effect on T cells"), Vec::<&str>::new());
         assert_eq!(tissues_in("NK cells from mobilized peripheral blood"), vec!["PERIPHERAL_BLOOD"]);
+        // Wharton's jelly is the tissue even after a cord-blood adjective; cord blood alone
+        // stays cord blood.
+        assert_eq!(sources_in("cord-blood derived Wharton's jelly stromal cells"), vec!["UMBILICAL_CORD"]);
+        assert_eq!(sources_in("cord blood mononuclear cells and Wharton's jelly MSC"), vec!["CORD_BLOOD", "UMBILICAL_CORD"]);
+        // Immune cells given beside stromal cells are not the stromal cells' tissue.
+        assert_eq!(sources_in("MSC plus DLI for falling chimerism"), Vec::<&str>::new());
+        assert_eq!(sources_in("DLI for falling chimerism"), vec!["PERIPHERAL_BLOOD"]);
     }
 
     #[test]

@@ -943,13 +943,13 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
     let (set, list) = R.get_or_init(|| {
         let list: Vec<(&'static str, &'static str)> = vec![
             (r"intrathecal|lumbar\s+puncture|spinal\s+tap|\bintra-?cisternal|into\s+the\s+(?:cerebrospinal|csf|spinal\s+canal)", "INTRATHECAL"),
-            (r"intra[- ]?articular|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
+            (r"intra[- ]?articular|\barticular\s+injection|(?:inject\w*|implant\w*)\s+in\s+the\s+(?:affected\s+|target\s+)?(?:knee|hip|ankle|shoulder|joint)\b|into\s+(?:the|each|both|one|a|an)\s+(?:(?:affected|target|index|knee|hip|ankle|shoulder)\s+)*(?:joint|knee|hip|ankle|shoulder)\b|joint\s+(?:space|cavity)", "INTRA_ARTICULAR"),
             (r"intra[- ]?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s|under\s+the\s+skin", "SUBCUTANEOUS"),
             (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra[- ]?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:the|a|an|each|both)\s+(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
             ),
             (
@@ -1209,16 +1209,20 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     levels.retain(|l| {
         let cumulative = rx!(r"(?:\btotal|cumulative|overall)\s+(?:cell\s+)?(?:doses?\s*)?(?:of\s+|:\s*|is\s+|=\s*)?(?:up\s+to\s+)?\s*$")
             .is_match(window_before(&s, l.start, 40));
-        !cumulative || !snapshot.iter().any(|o| {
-            o.end < l.start && o.basis == l.basis && o.low < l.low && s.get(o.end..l.start).is_some_and(|g| {
-                g.len() <= 120
+        !cumulative
+            || !snapshot.iter().any(|o| {
+                o.end < l.start
+                    && o.basis == l.basis
+                    && o.low < l.low
+                    && s.get(o.end..l.start).is_some_and(|g| {
+                        g.len() <= 120
                     && !g.contains(". ")
                     && rx!(
                         r"\bper\s+(?:dose|infusion|injection|administration)\b|\beach\b|\b(?:doses|infusions|injections|administrations)\b"
                     )
                     .is_match(g)
+                    })
             })
-        })
     });
     // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
     let mut merged: Vec<(Found, Option<Found>)> = Vec::new();
