@@ -783,7 +783,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     if r.administrations.is_none()
         && r.interval_days.is_none()
         && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
-        && rx!(r"\b(?:at\s+the\s+time\s+of|during|intra-?operative(?:ly)?|at\s+the\s+end\s+of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|implantation|operation|procedure|cabg|bypass|arthroscop\w*|endoscop\w*|catheteri[sz]ation|repair|arthroplasty|reconstruction|transplant\w*)\b").is_match(s)
+        && rx!(r"\b(?:at\s+the\s+time\s+of|during|intra-?operative(?:ly)?|at\s+the\s+end\s+of|underw(?:ent|ent|o|ill\s+undergo|ing)|(?:at|on)\s+the\s+day\s+of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|implantation|operation|procedure|cabg|bypass|arthroscop\w*|endoscop\w*|catheteri[sz]ation|repair|arthroplasty|reconstruction|transplant\w*|placement)\b").is_match(s)
     {
         r.administrations = Some(1);
     }
@@ -1145,6 +1145,10 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         };
         let mut added = Vec::new();
         for (a, mark) in bare {
+            // A concentration is no tier: "120 million cells (5 million cells / mL)".
+            if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*1?\s*(?:l|µl|μl|ul|ml|cc)\b").is_match(s.get(a.end..).unwrap_or("")) {
+                continue;
+            }
             let Some(l) = levels.iter().rev().find(|l| l.end <= a.start) else { continue };
             let gap = s.get(l.end..a.start).unwrap_or("");
             if gap.len() <= 200
@@ -1544,7 +1548,7 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentence(l: &str) -> bool {
-    let admin = rx!(r"infus|inject|administ|transplant|\bdose|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
+    let admin = rx!(r"infus|inject|administ|transplant|\bdose|\bdosage|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
     let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
     let drug = drug_words(l);
     // A schedule of visits ("will be observed every month during a run-in period") is not one of

@@ -1056,3 +1056,26 @@ fn record_layouts_round5() {
     let got = rows(&rr);
     assert!(got.iter().all(|r| r.2.is_none() && r.1.is_none()), "{got:?}");
 }
+
+/// Round 5, later: one procedure, a single dosage, a concentration after the dose.
+#[test]
+fn dose_phrasings_round5_procedures() {
+    check_round(
+        "round-5 procedures",
+        &[
+            (
+                "Patients underwent valve surgery with 5 x 10^7 stromal cells injected into the myocardium.",
+                vec![Want { tot: Some(5e7), adm: Some(1), ..w() }],
+            ),
+            (
+                "On the day of the implant placement, 1 x 10^7 cells are applied to the defect.",
+                vec![Want { tot: Some(1e7), adm: Some(1), ..w() }],
+            ),
+            ("40 million autologous cells seeded on a scaffold. Single dosage.", vec![Want { tot: Some(4e7), adm: Some(1), ..w() }]),
+            (
+                "The cells are given at a dose of 60 million cells (2 million cells / mL) by local injection.",
+                vec![Want { tot: Some(6e7), route: Some("LOCAL"), ..w() }],
+            ),
+        ],
+    );
+}
