@@ -1050,6 +1050,17 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     // The original text only lines up with `s` when canonicalisation kept every byte.
     let orig = if s.len() == text.len() { text } else { "" };
     let found = merge_ranges(&s, amounts(&s));
+    // Names the text gives its cells ("expanded stem cells (CME) ... 100 x 10^6 CME"): after an
+    // amount, such a name is a cell word.
+    let own_names: Vec<String> = if s.contains("cell") {
+        rx!(r"\b(?:cells?|mscs?)\s*\(\s*([a-z][a-z0-9-]{1,9})\s*\)")
+            .captures_iter(&s)
+            .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+            .filter(|n| n.chars().any(|c| c.is_ascii_alphabetic()) && !rx!(r"^(?:s|es|or|and|i+|a|b|c|the)$").is_match(n))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut levels: Vec<Found> = Vec::new();
     let mut pending: Vec<(&Amount, Mark)> = Vec::new();
     // Amounts with no unit of their own, for the next-tier rule below.
@@ -1079,7 +1090,16 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             continue;
         }
         let mark = mark_of(window_before(&s, a.start, 40));
-        let (basis, _) = basis_after(after);
+        let (mut basis, _) = basis_after(after);
+        if basis.is_none() {
+            if let Some(n) = own_names
+                .iter()
+                .find(|n| after.trim_start().strip_prefix(n.as_str()).is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric())))
+            {
+                let renamed = after.replacen(n.as_str(), "cells", 1);
+                basis = basis_after(&renamed).0;
+            }
+        }
         match basis {
             Some(b) => {
                 for (p, m) in pending.drain(..) {

@@ -1079,3 +1079,20 @@ fn dose_phrasings_round5_procedures() {
         ],
     );
 }
+
+/// Round 5: a name the text gives its cells is a cell word after an amount.
+#[test]
+fn dose_phrasings_round5_own_names() {
+    check_round(
+        "round-5 own names",
+        &[
+            (
+                "Autologous expanded stromal cells (XSC). Total dose of 200 x 10^6 XSC, in 2 injections of 100 x 10^6 XSC, 3 months apart.",
+                vec![Want { tot: Some(1e8), adm: Some(2), int: Some(91.3125), ..w() }],
+            ),
+            ("Stem cells (PSC) are expanded; 2 x 10^6 PSC/kg are infused.", vec![Want { kg: Some(2e6), ..w() }]),
+        ],
+    );
+    // Without the definition the same amount has no unit.
+    assert!(parse_dose_text("A total of 2 x 10^8 XSC.").is_empty());
+}
