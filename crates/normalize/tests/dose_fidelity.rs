@@ -345,9 +345,12 @@ fn row(name: &str, cols: &[Option<&Tally>], f: fn(&Tally) -> f64, target: &str) 
 /// route 0.90, cell_source 0.82 on the whole exam half (132 records, 82 levels). Round 3:
 /// administrations 0.75, interval 0.92. Round 4 (session 6) added part 6's 51 exam records:
 /// on the whole half (183 records, 113 levels) recall 0.65, precision 0.80, administrations
-/// 0.80, interval 0.93, route 0.86, cell_source 0.86. They are below the targets.
+/// 0.80, interval 0.93, route 0.86, cell_source 0.86. Round 5 (session 7) added part 7's 98
+/// exam records: on the whole half (281 records, 187 levels) recall 0.74, precision 0.86,
+/// administrations 0.75, interval 0.88, route 0.91, cell_source 0.89. They are below the
+/// issue's targets.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.61), ("precision", 0.78), ("administrations", 0.73), ("interval_days", 0.84), ("route", 0.84), ("cell_source", 0.82)];
+    [("recall", 0.69), ("precision", 0.81), ("administrations", 0.70), ("interval_days", 0.83), ("route", 0.86), ("cell_source", 0.84)];
 
 #[test]
 fn dose_fidelity() {
