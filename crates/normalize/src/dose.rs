@@ -125,6 +125,8 @@ pub fn canonical_numbers(text: &str) -> String {
     let s = if digit_e { rewrite(s, rx!(r"(\d(?:\.\d+)?)e\+?(\d{1,2})\b"), "${1}x10^$2") } else { s };
     // (The space after the power stays: "10^9 weekly" must keep "weekly" a word.)
     let s = if s.contains('^') { rewrite(s, rx!(r"10\s*\^\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2}))"), "10^$1$2") } else { s };
+    // A caret lost to a slash: "1x10/6 cells/kg".
+    let s = if s.contains("10/") { rewrite(s, rx!(r"(\d\s*x\s*)10/(\d{1,2})\b"), "${1}10^$2") } else { s };
     // A superscript lost to a space: "1 x 10 6 cells/kg".
     if s.contains("10") && s.contains('x') {
         rewrite(s, rx!(r"(\d\s*x\s*)10\s([4-9]|1[0-2])(\s*(?:[a-z/(]|$))"), "${1}10^$2$3")
@@ -500,7 +502,7 @@ fn count_is_range_end(s: &str, at: usize) -> bool {
 /// administrations: "weekly" 7, "every 3 months" 91.3, "twice a week" 3.5, "q2w" 14).
 fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
     let iv = rx!(
-        r"(?:every|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|once\s+(?:a|per|each)\s+day|weekly|monthly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
+        r"(?:every|once\s+(?:per|every|each|in)|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|once\s+(?:a|per|each)\s+day|weekly|monthly|tri-?monthly|quarterly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day|qw)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
     );
     // The days between administrations one match states.
     let days_of = |c: &Captures| -> Option<f64> {
@@ -534,7 +536,9 @@ fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
                 2.0
             } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
                 14.0
-            } else if w.ends_with("week") || w == "weekly" || w == "once weekly" {
+            } else if w.starts_with("tri") || w == "quarterly" {
+                91.3125
+            } else if w.ends_with("week") || w == "weekly" || w == "once weekly" || w == "qw" {
                 7.0
             } else if w.ends_with("month") || w == "monthly" {
                 30.4375
@@ -557,6 +561,21 @@ fn irregular_schedule(s: &str, stated: &[(usize, f64)]) -> bool {
         (d - first).abs() > 1e-9
             && s.get(end..at).is_some_and(|g| rx!(r"\bthen\b|followed\s+by|thereafter|after\s+that|afterwards|subsequent").is_match(g))
     })
+}
+
+/// Whether the count of injections at `a..b` divides one total into sites of one session:
+/// "a total of 2 x 10^7 divided into 10 injections", "0.5 ml per injection x 10 injections for a
+/// total of 1 x 10^8". Infusions that split a total are administrations; injections are sites.
+fn injection_sites(s: &str, a: usize, b: usize) -> bool {
+    let Some(what) = s.get(a..b) else { return false };
+    if !what.contains("injection") {
+        return false;
+    }
+    let sent_start = s.get(..a).and_then(|t| t.rfind(". ")).map_or(0, |i| i + 2);
+    let sent_end = s.get(b..).and_then(|t| t.find(". ")).map_or(s.len(), |i| b + i);
+    let before = s.get(sent_start..a).unwrap_or("");
+    let after = s.get(b..sent_end).unwrap_or("");
+    rx!(r"\b(?:divided|split)\s+(?:in|into)\s*$|\bx\s*$").is_match(before) && rx!(r"\btotal\b").is_match(&format!("{before} {after}"))
 }
 
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
@@ -592,7 +611,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
+            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles|sessions|therapies)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
@@ -612,12 +631,27 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         {
             // "repeats every 8 weeks for 2 additional cycles": the first and two more.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str())).map(|n| n + 1);
+        } else if let Some(c) = rx!(&format!(
+            r"\b{COUNT}\s+(?:infusions?|injections?|doses?|administrations?)\b[^.;]{{0,60}}?\b(?:per|a|each|every)\s+(week|month)\b"
+        ))
+        .captures(s)
+        {
+            // "2 infusions of 2 million cells/kg per week": a frequency, not a count; "for 4
+            // weeks" (read below) gives the count.
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                if n > 0 {
+                    r.interval_days = Some(u / n as f64);
+                }
+            }
         } else if let Some(c) = rx!(&format!(r"\b{COUNT}\s+(?:consecutive|successive)\s+days\b")).captures(s) {
             // "on each of 3 consecutive days": that many, a day apart.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(1.0);
         } else if let Some(c) = n_times.captures_iter(s).find(|c| {
-            c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end())) && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
+            c.get(2).is_none()
+                && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))
+                && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
+                && !injection_sites(s, c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()))
         }) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks")
@@ -642,6 +676,16 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             let u = c.get(2).or(c.get(4)).or(c.get(6)).and_then(|m| unit_days(m.as_str()));
             if let (Some(n), Some(u)) = (n, u) {
                 r.interval_days = Some(n as f64 * u);
+            }
+        } else if let Some(c) = rx!(r"\brepeat\w*\s+(?:\w+\s+){0,3}?(?:on|in|at)\s+(day|week|month)\s+(\d+)\b")
+            .captures(s)
+            // Not a repeat on a condition ("repeated at month 3 if tolerated"): then the count is unknown.
+            .filter(|c| !rx!(r"^[^.;]{0,40}?\b(?:if|when|unless|optional\w*|may)\b").is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or("")))
+        {
+            // "repeat on day 90": a second administration that many days after the first.
+            r.administrations = Some(2);
+            if let (Some(u), Some(n)) = (c.get(1).and_then(|m| unit_days(m.as_str())), c.get(2).and_then(|m| m.as_str().parse::<f64>().ok())) {
+                r.interval_days = Some(n * u);
             }
         } else if let Some(c) = rx!(r"(?:\bevery\s+(?:other\s+)?(?:\d+\s*)?(?:days?|weeks?|months?)|weekly|monthly|daily|\bq\s?\d+\s?(?:w|wk|d)\b)\s*x\s*(\d{1,2})(?:$|[^\d^.,])").captures(s) {
             // "every 2 weeks x 3".
@@ -748,6 +792,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             }
         }
     }
+    // An interval repeated for a number of cycles: "trimonthly for 2 cycles".
+    if let (None, Some(_)) = (r.administrations, r.interval_days) {
+        if let Some(c) = rx!(&format!(r"\bfor\s+{COUNT}\s+(?:cycles?|courses?)\b")).captures(s) {
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+        }
+    }
     // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
     if let (None, Some(iv)) = (r.administrations, r.interval_days) {
         if let Some(c) =
@@ -766,7 +816,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // administration, when nothing speaks of repeating it.
     if r.administrations.is_none()
         && r.interval_days.is_none()
-        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
+        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional\s+(?:\w+\s+)?(?:doses?|infusions?|injections?|administrations?|cycles?|courses?)|\bboost").is_match(s)
     {
         let near = |m: &regex::Match| m.start().abs_diff(anchor) < 200;
         let days: Vec<Captures> = rx!(r"\bday\s+[-+]?\d+\b(\s*(?:,|and|&|-|to|through|or)\s*(?:day\s+)?[-+]?\d)?")
@@ -782,7 +832,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // when nothing speaks of repeating it.
     if r.administrations.is_none()
         && r.interval_days.is_none()
-        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional|\bboost").is_match(s)
+        && !rx!(r"repeat|\bevery\b|cycles|\bsecond\b|additional\s+(?:\w+\s+)?(?:doses?|infusions?|injections?|administrations?|cycles?|courses?)|\bboost").is_match(s)
         && rx!(r"\b(?:at\s+the\s+time\s+of|during|intra-?operative(?:ly)?|at\s+the\s+end\s+of|underw(?:ent|ent|o|ill\s+undergo|ing)|(?:at|on)\s+the\s+day\s+of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|implantation|operation|procedure|cabg|bypass|arthroscop\w*|endoscop\w*|catheteri[sz]ation|repair|arthroplasty|reconstruction|transplant\w*|placement)\b").is_match(s)
     {
         r.administrations = Some(1);
@@ -947,7 +997,7 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
             (r"intra[- ]?muscular|\bi\.\s?m\b\.?|paraspinal\s+intramuscular|into\s+the\s+(?:\w+\s+)?muscles?\b", "INTRAMUSCULAR"),
             (r"sub-?cutaneous|\bs\.c\.\s|under\s+the\s+skin", "SUBCUTANEOUS"),
             (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
-            (r"intra[- ]?arterial|hepatic\s+artery|splenic\s+artery|renal\s+artery|carotid\s+artery|femoral\s+artery", "INTRA_ARTERIAL"),
+            (r"intra[- ]?arterial|(?:hepatic|splenic|renal|carotid|femoral|pancreatic|vertebral|mesenteric|iliac|brachial|uterine|gastroduodenal)\s+arter(?:y|ies)", "INTRA_ARTERIAL"),
             (
                 r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
                 "LOCAL",
@@ -1534,11 +1584,18 @@ fn donor_search(l: &str) -> bool {
 fn cell_sentences(text: &str, names: &[String]) -> String {
     let text = crate::capped(text);
     let mut out = String::new();
+    // A clause after a ";" continues the sentence before it: "... at one of three dose levels:
+    // (Tier 1) 2 million cells/kg; (Tier 2) 5 million cells/kg".
+    let mut continues = false;
     for (a, b) in sentences(text) {
         let sent = &text[a..b];
-        if cell_sentence(&sent.to_lowercase(), names) {
+        let l = sent.to_lowercase();
+        if cell_sentence(&l, names) || continues && names_cells(&l, names) && l.chars().any(|c| c.is_ascii_digit()) {
             out.push_str(sent);
             out.push(' ');
+            continues = sent.ends_with(';');
+        } else {
+            continues = false;
         }
     }
     out
@@ -1921,14 +1978,20 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 && rx!(r"(?i)\ball\s+(?:the\s+)?(?:patients|participants|subjects)\b|\beach\s+(?:patient|participant|subject)\b")
                     .is_match(text);
             let targets: Vec<Option<usize>> = if every_arm { cell_arms.iter().copied().map(Some).collect() } else { vec![arm_index] };
+            // A clause after a ";" continues the sentence before it ("at one of three dose
+            // levels: (Tier 1) 2 million cells/kg; (Tier 2) 5 million cells/kg").
+            let mut continues = false;
             for sent in sentences(text).into_iter().map(|(a, b)| &text[a..b]) {
+                let continued = std::mem::replace(&mut continues, false);
                 if !sent.chars().any(char::is_numeric) {
                     continue;
                 }
                 let lower = sent.to_lowercase();
-                if !cell_sentence(&lower, &names) || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
+                let about_cells = cell_sentence(&lower, &names) || continued && names_cells(&lower, &names);
+                if !about_cells || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
                 }
+                continues = sent.ends_with(';');
                 for lv in parse_dose_text(sent) {
                     // A tier the cell arms name ("Cohort 2: 3 x 10^6 cells/kg" and a "Cohort 2"
                     // arm): that arm's level.

@@ -1096,3 +1096,55 @@ fn dose_phrasings_round5_own_names() {
     // Without the definition the same amount has no unit.
     assert!(parse_dose_text("A total of 2 x 10^8 XSC.").is_empty());
 }
+
+/// Round 6 (session 7, part 8's tune half): schedules and counts, written anew.
+#[test]
+fn dose_phrasings_round6() {
+    check_round(
+        "round-6",
+        &[
+            (
+                "3 infusions of 1 x 10^6 cells/kg per week for 2 weeks.",
+                vec![Want { kg: Some(1e6), adm: Some(6), int: Some(7.0 / 3.0), ..w() }],
+            ),
+            ("1 x 10^6 MSC/kg intravenously, qw, for 3 weeks.", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), ..w() }]),
+            ("2 x 10^6 MSC/kg, repeated quarterly for 3 cycles.", vec![Want { kg: Some(2e6), adm: Some(3), int: Some(91.3125), ..w() }]),
+            (
+                "1 x 10^6 cells/kg intravenously; repeat infusion on day 60.",
+                vec![Want { kg: Some(1e6), adm: Some(2), int: Some(60.0), ..w() }],
+            ),
+            (
+                "1 x 10^6 cells/kg infused through the pancreatic artery.",
+                vec![Want { kg: Some(1e6), route: Some("INTRA_ARTERIAL"), ..w() }],
+            ),
+            ("Given once per 2 weeks, 1 x 10^6 MSC/kg for 8 weeks.", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(14.0), ..w() }]),
+            ("Patients receive in total 1x10/6 cells/kg.", vec![Want { kg: Some(1e6), ..w() }]),
+            (
+                "2 x 10^6 cells/kg at the time of liver transplantation; 3 additional patients serve as controls.",
+                vec![Want { kg: Some(2e6), adm: Some(1), ..w() }],
+            ),
+        ],
+    );
+    // A conditional repeat leaves the count unknown; injections that divide a total are sites.
+    let cond = parse_dose_text("1 x 10^6 cells/kg intravenously, repeated on day 60 if tolerated.");
+    assert_eq!(cond[0].administrations, None, "{cond:?}");
+    let sites = parse_dose_text("A total of 5 x 10^7 cells divided into 20 injections of 0.2 ml.");
+    assert_eq!(sites.len(), 1, "{sites:?}");
+    assert_eq!(sites[0].administrations, None, "{sites:?}");
+}
+
+/// Round 6 record layout: a clause after ";" continues a description sentence about the cells.
+#[test]
+fn record_layouts_round6() {
+    let mut rr = rec(
+        "Stromal cells in colitis",
+        vec![arm("Stromal cells", "Experimental", None, &["Biological: Stromal cells"])],
+        vec![inter("Biological", "Stromal cells", None)],
+        None,
+    );
+    rr.detailed_description =
+        Some(r("The cells will be infused at one of two dose levels: (Level A) 1 million cells/kg; (Level B) 3 million cells/kg."));
+    let got = rows(&rr);
+    let kg: Vec<Option<f64>> = got.iter().map(|r| r.1).collect();
+    assert_eq!(kg, vec![Some(1e6), Some(3e6)], "{got:?}");
+}
