@@ -122,6 +122,15 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
             continue;
         }
         for m in re.find_iter(text) {
+            // A tissue named to be avoided is not the source: "into muscle and not adipose
+            // tissue", "rather than bone marrow".
+            if text.get(..m.start()).is_some_and(|b| {
+                let b = b.to_ascii_lowercase();
+                let tail = b.get(b.len().saturating_sub(16)..).unwrap_or("");
+                tail.ends_with("not ") || tail.ends_with("rather than ") || tail.ends_with("instead of ") || tail.ends_with("avoid ")
+            }) {
+                continue;
+            }
             let jelly = wharton.contains(&m.start());
             if *src == "CORD_BLOOD"
                 && wharton.iter().any(|&w| {
@@ -445,6 +454,14 @@ pub fn classify_record_with(raw: &RawRecord, cfg: &NormalizeConfig) -> CellProdu
     if source.is_none() {
         source = described_tissue(raw);
     }
+    // A named product of the vocabulary that only the summary or description names ("Longeveron
+    // Mesenchymal Stem Cells (LMSCs)"): its tissue.
+    if source.is_none() {
+        source = [&raw.brief_summary, &raw.detailed_description]
+            .into_iter()
+            .flatten()
+            .find_map(|t| cfg.product_in(crate::capped(&t.text)).and_then(|p| known_source(&p.source)));
+    }
     let mut origin = None;
     for level in &levels {
         let found: Vec<(&'static str, bool)> = level.iter().filter_map(|(t, e)| origin_in(t).map(|o| (o, *e))).collect();
@@ -518,6 +535,9 @@ mod tests {
         // Immune cells given beside stromal cells are not the stromal cells' tissue.
         assert_eq!(sources_in("MSC plus DLI for falling chimerism"), Vec::<&str>::new());
         assert_eq!(sources_in("DLI for falling chimerism"), vec!["PERIPHERAL_BLOOD"]);
+        // A tissue to be avoided is not the source.
+        assert_eq!(sources_in("injected into muscle and not adipose tissue"), Vec::<&str>::new());
+        assert_eq!(sources_in("adipose tissue stromal cells"), vec!["ADIPOSE"]);
     }
 
     #[test]
