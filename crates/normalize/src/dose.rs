@@ -611,7 +611,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles|sessions|therapies)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
+            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|treatment\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles|sessions|therapies|occasions)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"

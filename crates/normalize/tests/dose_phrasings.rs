@@ -1120,6 +1120,14 @@ fn dose_phrasings_round6() {
             ("Given once per 2 weeks, 1 x 10^6 MSC/kg for 8 weeks.", vec![Want { kg: Some(1e6), adm: Some(4), int: Some(14.0), ..w() }]),
             ("Patients receive in total 1x10/6 cells/kg.", vec![Want { kg: Some(1e6), ..w() }]),
             (
+                "Stromal cells 1 x 10^6/kg intravenously on two occasions at weekly intervals.",
+                vec![Want { kg: Some(1e6), adm: Some(2), int: Some(7.0), ..w() }],
+            ),
+            (
+                "5 x 10^7 cells per visit at 6 week intervals for 3 treatment sessions.",
+                vec![Want { tot: Some(5e7), adm: Some(3), int: Some(42.0), ..w() }],
+            ),
+            (
                 "2 x 10^6 cells/kg at the time of liver transplantation; 3 additional patients serve as controls.",
                 vec![Want { kg: Some(2e6), adm: Some(1), ..w() }],
             ),
