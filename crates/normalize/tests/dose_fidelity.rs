@@ -434,3 +434,95 @@ fn seeds_gold_values_unchanged() {
     }
     assert_eq!(seen, want.len(), "every seed read");
 }
+
+/// The labelled parts kept under `fixtures/fidelity/part<N>/` are whole: every record file is
+/// listed in its `SOURCES.tsv` with its origin, reads as exactly the trial its name says, and
+/// has label rows; every label row of a part names a file that is there; the split is the
+/// NCT-hash rule fixed before any change (`tune` when the first byte of SHA-256(NCT id) is
+/// even); the attribute values are the guide's vocabulary (`fixtures/fidelity/LABELLING.md`).
+#[test]
+fn labelled_parts_are_whole() {
+    use sha2::{Digest, Sha256};
+    let all = labels();
+    let dir = fixtures().join("fidelity");
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures/fidelity")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part")))
+        .collect();
+    parts.sort();
+    assert!(parts.len() >= 3, "parts 6, 7 and 8: {parts:?}");
+    let mut bad = Vec::new();
+    for part in &parts {
+        let name = part.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let sources = std::fs::read_to_string(part.join("SOURCES.tsv")).unwrap_or_default();
+        let listed: Vec<&str> = sources.lines().skip(1).filter_map(|l| l.split('\t').next()).collect();
+        let mut files: Vec<String> = std::fs::read_dir(part)
+            .expect("part dir")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|f| f.ends_with(".json"))
+            .collect();
+        files.sort();
+        for f in &files {
+            let nct = f.trim_end_matches(".json");
+            if !listed.contains(&f.as_str()) {
+                bad.push(format!("{name}/{f}: not in SOURCES.tsv"));
+            }
+            let bytes = std::fs::read(part.join(f)).unwrap_or_default();
+            let ex = extract(f, &bytes);
+            if ex.records.len() != 1 || ex.records[0].nct_id.as_ref().map(|n| n.text.as_str()) != Some(nct) {
+                bad.push(format!("{name}/{f}: extracts to {} records, not the one trial {nct}", ex.records.len()));
+            }
+            let rel = format!("../../fidelity/{name}/{f}");
+            if !all.iter().any(|l| l.file == rel && l.nct_id == nct) {
+                bad.push(format!("{name}/{f}: no label rows"));
+            }
+        }
+        for l in all.iter().filter(|l| l.file.starts_with(&format!("../../fidelity/{name}/"))) {
+            if !files.iter().any(|f| l.file.ends_with(&format!("/{f}"))) {
+                bad.push(format!("{}: label row for a file that is not there", l.file));
+            }
+        }
+    }
+    for l in &all {
+        let tune = Sha256::digest(l.nct_id.as_bytes())[0] % 2 == 0;
+        if l.split != if tune { "tune" } else { "exam" } {
+            bad.push(format!("{} {}: split {} is not the hash rule", l.nct_id, l.level, l.split));
+        }
+        let sources = [
+            "",
+            "UMBILICAL_CORD",
+            "CORD_BLOOD",
+            "BONE_MARROW",
+            "PERIPHERAL_BLOOD",
+            "ADIPOSE",
+            "PLACENTA",
+            "DENTAL_PULP",
+            "MENSTRUAL_BLOOD",
+            "OTHER",
+            "UNSPECIFIED",
+        ];
+        let routes = [
+            "",
+            "INTRAVENOUS",
+            "INTRATHECAL",
+            "INTRA_ARTICULAR",
+            "INTRAMUSCULAR",
+            "SUBCUTANEOUS",
+            "INTRACORONARY",
+            "INTRA_ARTERIAL",
+            "LOCAL",
+            "OTHER",
+        ];
+        if !sources.contains(&l.cell_source.as_str())
+            || !routes.contains(&l.route.as_str())
+            || !["", "ALLOGENEIC", "AUTOLOGOUS"].contains(&l.cell_origin.as_str())
+        {
+            bad.push(format!(
+                "{} {}: value outside the guide's vocabulary ({} / {} / {})",
+                l.nct_id, l.level, l.cell_source, l.cell_origin, l.route
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{} problems:\n{}", bad.len(), bad.join("\n"));
+}
