@@ -2239,6 +2239,13 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 format!("{} states the interval between administrations as a range ({}); interval_days left empty", row.field, m.as_str()),
                 row.lv.source_text.clone(),
             ));
+        } else if irregular_schedule(&canon, &stated_intervals(&canon)) {
+            // Two frequencies one after the other ("twice weekly, followed by once weekly").
+            notes.push((
+                row.src.line,
+                format!("{} states two frequencies one after the other (an irregular schedule); interval_days left empty", row.field),
+                row.lv.source_text.clone(),
+            ));
         }
     }
     notes.dedup();
@@ -2747,6 +2754,13 @@ mod tests {
         let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
         assert_eq!((d[0].administrations, d[0].interval_days), (Some(3), None));
         assert!(issues.iter().any(|i| i.message.contains("interval between administrations as a range (every 8-12 weeks)")), "{issues:#?}");
+        let rr = record(
+            vec![arm("A", "Experimental", "1 x 10^6 MSC/kg twice weekly for two weeks, followed by once weekly for two weeks", &[])],
+            vec![],
+        );
+        let (d, issues) = doses_for_record(&rr, "NCT00000000", &cell::classify_record(&rr));
+        assert_eq!(d[0].interval_days, None, "{d:?}");
+        assert!(issues.iter().any(|i| i.message.contains("two frequencies one after the other")), "{issues:#?}");
     }
 
     #[test]
