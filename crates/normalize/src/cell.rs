@@ -106,7 +106,8 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
     }
     // Wharton's jelly is cord tissue whatever words stand before it: in "cord-blood derived
     // Wharton's jelly MSC" the jelly is the tissue, and the cord blood before it is not.
-    let wharton: Vec<usize> = if text.len() > 6 && text.to_ascii_lowercase().contains("wharton") {
+    // (Only needed where both cord patterns matched; ASCII lower-casing keeps byte offsets.)
+    let wharton: Vec<usize> = if which.matched(0) && which.matched(1) {
         text.to_ascii_lowercase().match_indices("wharton").map(|(i, _)| i).collect()
     } else {
         Vec::new()
@@ -124,11 +125,12 @@ pub fn sources_in(text: &str) -> Vec<&'static str> {
         for m in re.find_iter(text) {
             // A tissue named to be avoided is not the source: "into muscle and not adipose
             // tissue", "rather than bone marrow".
-            if text.get(..m.start()).is_some_and(|b| {
-                let b = b.to_ascii_lowercase();
-                let tail = b.get(b.len().saturating_sub(16)..).unwrap_or("");
-                tail.ends_with("not ") || tail.ends_with("rather than ") || tail.ends_with("instead of ") || tail.ends_with("avoid ")
-            }) {
+            let mut from = m.start().saturating_sub(16);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let tail = text.get(from..m.start()).unwrap_or("").to_ascii_lowercase();
+            if ["not ", "rather than ", "instead of ", "avoid "].iter().any(|w| tail.ends_with(w)) {
                 continue;
             }
             let jelly = wharton.contains(&m.start());

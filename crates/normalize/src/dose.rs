@@ -385,6 +385,12 @@ const CELL_WORDS: &str = r"cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dp
 
 /// What follows an amount up to the next amount / sentence end: its basis, or `None` when it
 /// is not a cell dose.
+/// Whether the text after an amount makes it a concentration per unit volume ("cells/mL",
+/// "cells / 1 ml", "per µl"): no dose by itself.
+fn per_unit_volume(after: &str) -> bool {
+    rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*1?\s*(?:l|µl|μl|ul|ml|cc)\b").is_match(after)
+}
+
 fn basis_after(after: &str) -> (Option<Basis>, bool) {
     // Window: up to 70 bytes (100 for a long name of the cells), stopping at a sentence end
     // and at the next standalone number ("1383I" in "10^6 TIL 1383I T cells/kg" is a name).
@@ -575,7 +581,8 @@ fn injection_sites(s: &str, a: usize, b: usize) -> bool {
     let sent_end = s.get(b..).and_then(|t| t.find(". ")).map_or(s.len(), |i| b + i);
     let before = s.get(sent_start..a).unwrap_or("");
     let after = s.get(b..sent_end).unwrap_or("");
-    rx!(r"\b(?:divided|split)\s+(?:in|into)\s*$|\bx\s*$").is_match(before) && rx!(r"\btotal\b").is_match(&format!("{before} {after}"))
+    rx!(r"\b(?:divided|split)\s+(?:in|into)\s*$|\bx\s*$").is_match(before)
+        && (rx!(r"\btotal\b").is_match(before) || rx!(r"\btotal\b").is_match(after))
 }
 
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
@@ -682,10 +689,19 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             // Not a repeat on a condition ("repeated at month 3 if tolerated"): then the count is unknown.
             .filter(|c| !rx!(r"^[^.;]{0,40}?\b(?:if|when|unless|optional\w*|may)\b").is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or("")))
         {
-            // "repeat on day 90": a second administration that many days after the first.
+            // "on day 0 ... repeat on day 90": a second administration, that many days after the
+            // first when the first one's day is stated too (otherwise the interval is unknown:
+            // day 0 and day 1 are both used for the first administration).
             r.administrations = Some(2);
-            if let (Some(u), Some(n)) = (c.get(1).and_then(|m| unit_days(m.as_str())), c.get(2).and_then(|m| m.as_str().parse::<f64>().ok())) {
-                r.interval_days = Some(n * u);
+            let (start, unit) = (c.get(0).map_or(0, |m| m.start()), c.get(1).map_or("", |m| m.as_str()));
+            let first = rx!(r"\b(day|week|month)\s+(\d+)\b")
+                .captures_iter(s.get(..start).unwrap_or(""))
+                .find(|f| f.get(1).is_some_and(|m| m.as_str() == unit))
+                .and_then(|f| f.get(2)?.as_str().parse::<f64>().ok());
+            if let (Some(u), Some(n), Some(f)) = (unit_days(unit), c.get(2).and_then(|m| m.as_str().parse::<f64>().ok()), first) {
+                if n > f {
+                    r.interval_days = Some((n - f) * u);
+                }
             }
         } else if let Some(c) = rx!(r"(?:\bevery\s+(?:other\s+)?(?:\d+\s*)?(?:days?|weeks?|months?)|weekly|monthly|daily|\bq\s?\d+\s?(?:w|wk|d)\b)\s*x\s*(\d{1,2})(?:$|[^\d^.,])").captures(s) {
             // "every 2 weeks x 3".
@@ -1216,7 +1232,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         let mut added = Vec::new();
         for (a, mark) in bare {
             // A concentration is no tier: "120 million cells (5 million cells / mL)".
-            if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*1?\s*(?:l|µl|μl|ul|ml|cc)\b").is_match(s.get(a.end..).unwrap_or("")) {
+            if per_unit_volume(s.get(a.end..).unwrap_or("")) {
                 continue;
             }
             let Some(l) = levels.iter().rev().find(|l| l.end <= a.start) else { continue };
@@ -1452,7 +1468,7 @@ fn parse_label_text(text: &str) -> Vec<DoseLevel> {
         if a.low < 1e4
             || !(shown.contains("10^") || rx!(r"million|billion").is_match(shown))
             || rx!(r"^\s*(?:mg|µg|ug|mcg|g|iu|u|/|per\b)").is_match(after)
-            || rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*1?\s*(?:l|µl|μl|ul|ml|cc)\b").is_match(after)
+            || per_unit_volume(after)
         {
             continue;
         }

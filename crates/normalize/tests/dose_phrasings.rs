@@ -1110,7 +1110,11 @@ fn dose_phrasings_round6() {
             ("1 x 10^6 MSC/kg intravenously, qw, for 3 weeks.", vec![Want { kg: Some(1e6), adm: Some(3), int: Some(7.0), ..w() }]),
             ("2 x 10^6 MSC/kg, repeated quarterly for 3 cycles.", vec![Want { kg: Some(2e6), adm: Some(3), int: Some(91.3125), ..w() }]),
             (
-                "1 x 10^6 cells/kg intravenously; repeat infusion on day 60.",
+                "1 x 10^6 cells/kg intravenously on day 0; repeat infusion on day 60.",
+                vec![Want { kg: Some(1e6), adm: Some(2), int: Some(60.0), ..w() }],
+            ),
+            (
+                "1 x 10^6 cells/kg intravenously on day 1; repeat infusion on day 61.",
                 vec![Want { kg: Some(1e6), adm: Some(2), int: Some(60.0), ..w() }],
             ),
             (
@@ -1133,6 +1137,9 @@ fn dose_phrasings_round6() {
             ),
         ],
     );
+    // A repeat whose first day is not stated: two administrations, the interval unknown.
+    let unstated = parse_dose_text("1 x 10^6 cells/kg intravenously; repeat infusion on day 60.");
+    assert_eq!((unstated[0].administrations, unstated[0].interval_days), (Some(2), None), "{unstated:?}");
     // A conditional repeat leaves the count unknown; injections that divide a total are sites.
     let cond = parse_dose_text("1 x 10^6 cells/kg intravenously, repeated on day 60 if tolerated.");
     assert_eq!(cond[0].administrations, None, "{cond:?}");
