@@ -462,6 +462,8 @@ fn word_count(w: &str) -> Option<i64> {
         "twelve" => 12,
         "fourteen" => 14,
         "twenty-eight" => 28,
+        "twenty-four" => 24,
+        "forty-eight" => 48,
         _ => return w.parse().ok(),
     })
 }
@@ -469,6 +471,7 @@ fn word_count(w: &str) -> Option<i64> {
 fn unit_days(u: &str) -> Option<f64> {
     let u = u.trim_end_matches('s');
     Some(match u {
+        "hour" => 1.0 / 24.0,
         "day" => 1.0,
         "week" => 7.0,
         "month" => 30.4375,
@@ -478,6 +481,12 @@ fn unit_days(u: &str) -> Option<f64> {
 }
 
 const COUNT: &str = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)";
+
+/// Words that may stand between a count and what it counts ("two separate intravenous
+/// infusions", "3 MSC infusions", "four stem cell injections"): adjectives of the
+/// administration and names of the cells, never a verb, a preposition or another noun of
+/// the design ("two groups receive infusions").
+const COUNT_MODIFIER: &str = r"(?:separate|consecutive|successive|sequential|serial|repeated|further|additional|treatment|weekly|bi-?weekly|fortnightly|monthly|daily|yearly|annual|iv|i\.v\.|cells?|cellular|stem|msc|mscs|car-?t|nk|(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic|al|ive))";
 
 /// Regimen facts shared by all levels of a text.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -508,7 +517,7 @@ fn count_is_range_end(s: &str, at: usize) -> bool {
 /// administrations: "weekly" 7, "every 3 months" 91.3, "twice a week" 3.5, "q2w" 14).
 fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
     let iv = rx!(
-        r"(?:every|once\s+(?:per|every|each|in)|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight)[\s-]*(days?|weeks?|months?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|once\s+(?:a|per|each)\s+day|weekly|monthly|tri-?monthly|quarterly|every\s+other\s+week|bi-?weekly|fortnightly|daily|every\s+day|qw)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
+        r"(?:every|once\s+(?:per|every|each|in)|intervals?(?:\s+time)?(?:\s+(?:is|of|was))?|apart\s+by|separated\s+by)\s+(\d+(?:\.\d+)?|one|two|three|four|five|six|eight|ten|twelve)\s*(days?|weeks?|months?|years?)|(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty-eight|twenty-four|forty-eight)[\s-]*(days?|weeks?|months?|hours?)\s+(?:apart|intervals?)|/\s*(week|wk|month|day)\b|\b(?:per|every|each)\s+(week|month)s?\b|\b(twice\s+(?:a|per|each)\s+week|twice\s+weekly|two\s+times\s+(?:a|per)\s+week|three\s+times\s+(?:a|per)\s+week|every\s+other\s+day|once\s+(?:a|per|each)\s+week|once\s+weekly|once\s+(?:a|per|each)\s+month|once\s+(?:a|per|each)\s+day|weekly|monthly|tri-?monthly|quarterly|every\s+other\s+week|bi-?weekly|fortnightly|every\s+fortnight|daily|every\s+day|qw)\b|\bq\s?(\d{1,2})\s?(w|wks?|d|mo)\b"
     );
     // The days between administrations one match states.
     let days_of = |c: &Captures| -> Option<f64> {
@@ -540,7 +549,7 @@ fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
                 7.0 / 3.0
             } else if w == "every other day" {
                 2.0
-            } else if w == "every other week" || w.starts_with("bi") || w == "fortnightly" {
+            } else if w == "every other week" || w.starts_with("bi") || w.ends_with("fortnight") || w == "fortnightly" {
                 14.0
             } else if w.starts_with("tri") || w == "quarterly" {
                 91.3125
@@ -555,7 +564,11 @@ fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
             })
         }
     };
-    iv.captures_iter(s).filter_map(|c| Some((c.get(0)?.end(), days_of(&c)?))).collect()
+    iv.captures_iter(s)
+        // "with a 12 to 18 month interval": a range of intervals, no single one.
+        .filter(|c| !c.get(3).is_some_and(|m| rx!(r"\d\s*(?:-|–|to)\s*$").is_match(s.get(..m.start()).unwrap_or(""))))
+        .filter_map(|c| Some((c.get(0)?.end(), days_of(&c)?)))
+        .collect()
 }
 
 /// Two different frequencies one after the other ("twice weekly for two weeks, followed by
@@ -567,6 +580,46 @@ fn irregular_schedule(s: &str, stated: &[(usize, f64)]) -> bool {
         (d - first).abs() > 1e-9
             && s.get(end..at).is_some_and(|g| rx!(r"\bthen\b|followed\s+by|thereafter|after\s+that|afterwards|subsequent").is_match(g))
     })
+}
+
+/// Whether the count at `at` is of administrations a participant may or may not get ("have the
+/// option to receive an additional 3 infusions", "may receive two more infusions if ..."): then
+/// it is not the count of the level.
+fn optional_count(s: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(80);
+    while from > 0 && !s.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = s.get(from..at).unwrap_or("");
+    let before = &before[before.rfind(['.', ';']).map_or(0, |i| i + 1)..];
+    rx!(r"\b(?:option(?:al(?:ly)?)?|may|might|could|eligible|allowed|depending|if|whether|responders?)\b").is_match(before)
+}
+
+/// Whether the times named at `at` are of visits or assessments, not administrations: the
+/// clause before them speaks of assessing ("assessed at weeks 4 and 8", "visits at 1, 3 and 6
+/// months", "follow-up at months 3 and 6").
+fn assessment_time(s: &str, at: usize) -> bool {
+    // The words before the times, back to the sentence start (at most 100 bytes): whichever
+    // kind of verb comes last says what happens at those times ("infused at weeks 0 and 4",
+    // "then followed at 2 weeks, and at month 2, 3, 6, and 12").
+    let mut from = at.saturating_sub(100);
+    while from > 0 && !s.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = s.get(from..at).unwrap_or("");
+    let before = &before[before.rfind(['.', ';']).map_or(0, |i| i + 1)..];
+    let last = |re: &Regex| re.find_iter(before).last().map(|m| m.end());
+    let assess = last(rx!(
+        r"\b(?:assess\w*|evaluat\w*|visits?|follow(?:ed)?[\s-]?up|followed|measur\w*|examin\w*|collect\w*|sampl\w*|tested|scor\w*|outcomes?|endpoints?|monitor\w*|biops\w*|imag\w*|mri|questionnaires?)\b"
+    ));
+    let dosing = last(rx!(
+        r"\b(?:infus\w*|inject\w*|administ\w*|given|give|receiv\w*|transplant\w*|implant\w*|doses?|dosing|treated|treatments?)\b"
+    ));
+    match (assess, dosing) {
+        (Some(a), Some(d)) => a > d,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 /// Whether the count of injections at `a..b` divides one total into sites of one session:
@@ -581,8 +634,16 @@ fn injection_sites(s: &str, a: usize, b: usize) -> bool {
     let sent_end = s.get(b..).and_then(|t| t.find(". ")).map_or(s.len(), |i| b + i);
     let before = s.get(sent_start..a).unwrap_or("");
     let after = s.get(b..sent_end).unwrap_or("");
-    rx!(r"\b(?:divided|split)\s+(?:in|into)\s*$|\bx\s*$").is_match(before)
-        && (rx!(r"\btotal\b").is_match(before) || rx!(r"\btotal\b").is_match(after))
+    let divides_total = rx!(r"\b(?:divided|split)\s+(?:in|into)\s*$|\bx\s*$").is_match(before)
+        && (rx!(r"\btotal\b").is_match(before) || rx!(r"\btotal\b").is_match(after));
+    // "20 injections at several sites in one session", "a single session of 20 injections".
+    divides_total
+        || rx!(r"^\s+(?:\w+\s+){0,3}?(?:at|into|in)\s+(?:\d+|several|multiple|different|separate|various)\s+(?:\w+\s+)?(?:sites|points|locations|areas|spots)\b").is_match(after)
+        || rx!(r"\b(?:one|a\s+single|single|the\s+same)\s+(?:\w+\s+)?(?:session|procedure|sitting|operation|surgery)\b").is_match(&s[sent_start..sent_end])
+        // "a single administration ... six intramuscular injections (three injections per
+        // side)": the injections are the sites of that one administration.
+        || rx!(r"\b(?:a\s+)?single\s+(?:\w+\s+)?(?:administration|session|procedure|treatment)\b").is_match(s)
+        || rx!(r"^\s*(?:\(\s*)?(?:\w+\s+){0,3}?(?:per|each|in\s+each|on\s+each)\s+(?:side|site|limb|leg|arm|muscle|knee|joint|quadrant|lesion)\b").is_match(after)
 }
 
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
@@ -615,10 +676,10 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // Explicit counts.
     if r.administrations.is_none() {
         let total = rx!(
-            r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:times|doses|infusions|injections|administrations|cycles)"
+            r"total\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)(?:\s+(?:times|doses|infusions|injections|administrations|cycles)|\s*(?:[;,)]|\.(?:\s|$)|$))"
         );
         let n_times = rx!(&format!(
-            r"\b{COUNT}\s+(?:separate\s+|consecutive\s+|intravenous\s+|iv\s+|repeated\s+|treatment\s+|weekly\s+|monthly\s+|daily\s+|yearly\s+|annual\s+|(?:(?:intra|sub|trans|peri)[a-z-]*|[a-z-]+(?:ous|ar|ic))\s+)?(?:times|doses|infusions|injections|administrations|transplantations|cycles|sessions|therapies|occasions)\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
+            r"\b{COUNT}\s+(?:{COUNT_MODIFIER}\s+){{0,3}}?(?:times|doses|infusions|injections|administrations|transplantations|transfusions|applications|implantations|treatments|courses|cycles|sessions|therapies|occasions|rounds\s+of\s+(?:[a-z-]+\s+)?(?:infusions?|injections?|treatments?|therapy|administrations?))\b(\s+(?:a|per|each|every)\b|\s+(?:are|were|will\s+be|include\w*|tested|studied|evaluated|levels?)\b|\s*:)?"
         ));
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
@@ -635,17 +696,19 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r"\b(?:repeat\w*|given|administered|followed\s+by|for|receive|up\s+to)\s+(?:\w+\s+){{0,6}}?{COUNT}\s+(?:additional|more|further|extra)\s+(?:cycles|courses|doses|infusions|injections|administrations)\b"
         ))
         .captures(s)
+        .filter(|c| !optional_count(s, c.get(0).map_or(0, |m| m.start())))
         {
             // "repeats every 8 weeks for 2 additional cycles": the first and two more.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str())).map(|n| n + 1);
         } else if let Some(c) = rx!(&format!(
-            r"\b{COUNT}\s+(?:infusions?|injections?|doses?|administrations?)\b[^.;]{{0,60}}?\b(?:per|a|each|every)\s+(week|month)\b"
+            r"\b{COUNT}\s+(?:infusions?|injections?|doses?|administrations?)\b(?:[^.;]|\.\d){{0,60}}?\b(once\s+|twice\s+|times\s+|other\s+)?(?:per|a|each|every)\s+(week|month)\b"
         ))
         .captures(s)
+        .filter(|c| c.get(2).is_none())
         {
             // "2 infusions of 2 million cells/kg per week": a frequency, not a count; "for 4
             // weeks" (read below) gives the count.
-            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(3).and_then(|m| unit_days(m.as_str()))) {
                 if n > 0 {
                     r.interval_days = Some(u / n as f64);
                 }
@@ -659,6 +722,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                 && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))
                 && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
                 && !injection_sites(s, c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()))
+                && !optional_count(s, c.get(0).map_or(0, |m| m.start()))
         }) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks")
@@ -684,6 +748,24 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             if let (Some(n), Some(u)) = (n, u) {
                 r.interval_days = Some(n as f64 * u);
             }
+        } else if let Some(c) = rx!(&format!(
+            r"\b(?:booster|again)\b[^.;]{{0,40}}?\b{COUNT}\s+(days?|weeks?|months?)\s+later\b|\bat\s+baseline\s+and\s+(?:again\s+)?(?:after\s+|at\s+)?{COUNT}\s+(days?|weeks?|months?)(?:\s+later)?\b"
+        ))
+        .captures(s)
+        .filter(|c| !rx!(r"^[^.;]{0,40}?\b(?:if|when|unless|optional\w*|may)\b").is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or("")))
+        {
+            // "the same dose again 2 weeks later", "a booster 4 weeks later", "at baseline and
+            // after 6 months": two, that far apart.
+            r.administrations = Some(2);
+            let n = c.get(1).or(c.get(3)).and_then(|m| word_count(m.as_str()));
+            let u = c.get(2).or(c.get(4)).and_then(|m| unit_days(m.as_str()));
+            if let (Some(n), Some(u)) = (n, u) {
+                r.interval_days = Some(n as f64 * u);
+            }
+        } else if rx!(r"\bre-?(?:inject|administer)(?:ed|ion|ing|s)?\b").find_iter(s).any(|m| !optional_count(s, m.start())) {
+            // "Within 1 month after cell injection, re-inject the cells": a second administration
+            // ("reinfusion" of autologous cells is their one administration, not a second).
+            r.administrations = Some(2);
         } else if let Some(c) = rx!(r"\brepeat\w*\s+(?:\w+\s+){0,3}?(?:on|in|at)\s+(day|week|month)\s+(\d+)\b")
             .captures(s)
             // Not a repeat on a condition ("repeated at month 3 if tolerated"): then the count is unknown.
@@ -703,12 +785,20 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     r.interval_days = Some((n - f) * u);
                 }
             }
-        } else if let Some(c) = rx!(r"(?:\bevery\s+(?:other\s+)?(?:\d+\s*)?(?:days?|weeks?|months?)|weekly|monthly|daily|\bq\s?\d+\s?(?:w|wk|d)\b)\s*x\s*(\d{1,2})(?:$|[^\d^.,])").captures(s) {
-            // "every 2 weeks x 3".
-            r.administrations = c.get(1).and_then(|m| m.as_str().parse().ok());
+        } else if let Some(n) = stated_intervals(s).iter().find_map(|&(end, _)| {
+            let c = rx!(r"^\s*(?:intervals?)?\s*,?\s*[x×]\s*(\d{1,2})(?:$|[^\d^.,]|[.,](?:\D|$))").captures(s.get(end..)?)?;
+            // "mg/kg/day x 2 days" is a span of a drug's days, not a count.
+            let rest = s.get(end + c.get(1)?.end()..).unwrap_or("");
+            if rx!(r"^\s*(?:days?|weeks?|months?|hours?|d)\b").is_match(rest) {
+                return None;
+            }
+            c.get(1)?.as_str().parse().ok()
+        }) {
+            // "every 2 weeks x 3", "at weekly intervals x 4": a frequency times a count.
+            r.administrations = Some(n);
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:dose|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
+        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:\([^()]{1,12}\)\s+)?(?:dose|dosage|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
             r.administrations = Some(1);
@@ -720,12 +810,22 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // and day 15", "on day 1.day 15" (a comma lost to a full stop), "d0 and d14".
     if times.is_empty() {
         let named = rx!(
-            r"\b(?:at|on|in)\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:(?:,|and|&)\s*(?:(?:on|at|in)\s+)?(?:(?:months?|weeks?|days?)\s+)?|\.\s*(?:months?|weeks?|days?)\s+)\d+)+)"
+            r"(?:\b(?:at|on|in)\s+|\(\s*)(months?|weeks?|days?)\s+(\d+(?:\s*(?:(?:,\s*and|,|and|&)\s*(?:(?:on|at|in)\s+)?(?:(?:months?|weeks?|days?)\s+)?|\.\s*(?:months?|weeks?|days?)\s+)\d+)+)"
         );
         let short = rx!(r"\b(d)\s?(\d{1,3}(?:\s*(?:,|and|&)\s*d\s?\d{1,3})+)\b");
-        if let Some(c) = named.captures(s).or_else(|| short.captures(s)) {
+        // The unit after the list: "at 0, 4 and 8 weeks".
+        let after = rx!(r"\b(?:at|on|in)\s+(?:weeks?\s+|months?\s+|days?\s+)?(\d+(?:\s*(?:,|and|&)\s*\d+)+)\s+(months?|weeks?|days?)\b");
+        // Times of visits and assessments are no schedule ("assessed at weeks 4 and 8").
+        let dosing = |c: &Captures| !assessment_time(s, c.get(0).map_or(0, |m| m.start()));
+        let found = named
+            .captures_iter(s)
+            .find(dosing)
+            .or_else(|| short.captures_iter(s).find(dosing))
+            .map(|c| (c.get(1), c.get(2)))
+            .or_else(|| after.captures_iter(s).find(dosing).map(|c| (c.get(2), c.get(1))));
+        if let Some((u, l)) = found {
             let unit = |m: regex::Match| if m.as_str() == "d" { Some(1.0) } else { unit_days(m.as_str()) };
-            if let (Some(u), Some(l)) = (c.get(1).and_then(unit), c.get(2)) {
+            if let (Some(u), Some(l)) = (u.and_then(unit), l) {
                 for m in rx!(r"\d+").find_iter(l.as_str()) {
                     if let Ok(v) = m.as_str().parse::<f64>() {
                         times.push((v, u));
@@ -817,7 +917,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
     if let (None, Some(iv)) = (r.administrations, r.interval_days) {
         if let Some(c) =
-            rx!(&format!(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
+            rx!(&format!(r"\b(?:for|over|during|throughout)\s+(?:a\s+(?:total|period)\s+of\s+)?(?:the\s+)?(?:first\s+|next\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
                 .captures(s)
         {
             if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
@@ -1015,15 +1115,15 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
             (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra[- ]?arterial|(?:hepatic|splenic|renal|carotid|femoral|pancreatic|vertebral|mesenteric|iliac|brachial|uterine|gastroduodenal)\s+arter(?:y|ies)", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|injected\s+(?:at|into)\s+(?:several|multiple|\d+)\s+(?:\w+\s+)?sites|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone)",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect)|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
                 "LOCAL",
             ),
             (
-                r"intra[- ]?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein",
+                r"intra[- ]?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein|\b(?:via|through|into|in|by)\s+(?:a|an|the)\s+(?:(?:peripheral|superficial|large|cubital|ante-?cubital|median|cephalic|basilic|arm|forearm|hand|dorsal|jugular|subclavian|femoral|elbow)\s+){1,2}veins?\b|\bsystemic(?:ally)?\s+(?:infus\w*|inject\w*|administ\w*|deliver\w*)",
                 "INTRAVENOUS",
             ),
             (
-                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]",
+                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]|ommaya",
                 "OTHER",
             ),
         ];
@@ -1044,6 +1144,14 @@ fn route_near(s: &str, anchor: usize) -> Option<&'static str> {
         })
     } else {
         std::borrow::Cow::Borrowed(s)
+    };
+    // "the infarct-related artery" is an artery, not the infarct; blanked the same way.
+    let s = if s.contains("infarct") {
+        std::borrow::Cow::Owned(
+            rx!(r"\binfarct[\s-]+related\b").replace_all(&s, |c: &Captures| " ".repeat(c.get(0).map_or(0, |m| m.len()))).into_owned(),
+        )
+    } else {
+        s
     };
     // A coronary artery bypass (surgery) or disease is no route; blanked the same way.
     let s = if s.contains("coronary") {

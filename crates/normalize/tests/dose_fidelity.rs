@@ -229,7 +229,7 @@ fn in_subset(l: &Label, subset: &str) -> bool {
 
 /// The part a labelled record belongs to when it is one of the later parts kept under
 /// `fixtures/fidelity/part<N>/` (MSC trials in the API v1 full-study form labelled in session
-/// 6 and 7: parts 6, 7 and 8; docs/FIDELITY.md), relative to the records folder.
+/// 6 to 8: parts 6 to 9; docs/FIDELITY.md), relative to the records folder.
 fn part_of(file: &str) -> Option<u32> {
     let rest = file.strip_prefix("../../fidelity/part")?;
     rest.split('/').next()?.parse().ok()
@@ -351,9 +351,11 @@ fn row(name: &str, cols: &[Option<&Tally>], f: fn(&Tally) -> f64, target: &str) 
 /// administrations 0.75, interval 0.88, route 0.91, cell_source 0.89. They are below the
 /// issue's targets. Round 6 (session 7) added part 8's 102 exam records: on the whole half
 /// (383 records, 253 levels) recall 0.76, precision 0.86, administrations 0.75, interval 0.90,
-/// route 0.87, cell_source 0.89.
+/// route 0.87, cell_source 0.89. Session 8 added part 9's 108 exam records (labelled with the
+/// judgement calls of LABELLING.md): on the whole half (491 records, 343 levels) recall 0.78,
+/// precision 0.88, administrations 0.73, interval 0.91, route 0.88, cell_source 0.88.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.71), ("precision", 0.81), ("administrations", 0.70), ("interval_days", 0.85), ("route", 0.82), ("cell_source", 0.84)];
+    [("recall", 0.73), ("precision", 0.83), ("administrations", 0.68), ("interval_days", 0.86), ("route", 0.83), ("cell_source", 0.83)];
 
 #[test]
 fn dose_fidelity() {
@@ -369,10 +371,13 @@ fn dose_fidelity() {
     let exam_p6 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part6"));
     let exam_p7 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part7"));
     let exam_p8 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part8"));
-    let cols = [tune.as_ref(), exam.as_ref(), exam_ct.as_ref(), exam_p6.as_ref(), exam_p7.as_ref(), exam_p8.as_ref()];
+    let exam_p9 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part9"));
+    let cols = [tune.as_ref(), exam.as_ref(), exam_ct.as_ref(), exam_p6.as_ref(), exam_p7.as_ref(), exam_p8.as_ref(), exam_p9.as_ref()];
     println!();
-    println!("| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | exam, part 7 records | exam, part 8 records | target |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | exam, part 7 records | exam, part 8 records | exam, part 9 records | target |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     let line = |what: &str, f: fn(&Tally) -> String| {
         let cells: Vec<String> = cols.iter().map(|t| t.map(f).unwrap_or_else(|| "-".into())).collect();
         println!("| {what} | {} | |", cells.join(" | "));
@@ -452,7 +457,7 @@ fn labelled_parts_are_whole() {
         .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part")))
         .collect();
     parts.sort();
-    assert!(parts.len() >= 3, "parts 6, 7 and 8: {parts:?}");
+    assert!(parts.len() >= 4, "parts 6, 7, 8 and 9: {parts:?}");
     let mut bad = Vec::new();
     for part in &parts {
         let name = part.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
