@@ -112,6 +112,8 @@ pub fn canonical_numbers(text: &str) -> String {
             _ => s.extend(c.to_lowercase()),
         }
     }
+    // Numbers in words before "million": "one million cells/kg" (every match has "illion").
+    let s = if s.contains("illion") { number_words(&s) } else { s };
     // Every rewrite below needs a digit.
     if !s.chars().any(char::is_numeric) {
         return s;
@@ -161,11 +163,11 @@ fn rewrite(s: String, re: &Regex, rep: &str) -> String {
 /// "10 to the eighth power", "10 to the power of 8" → "10^8".
 fn powers_in_words(s: &str) -> String {
     let re = rx!(
-        r"\b10\s+to\s+the\s+(?:power\s+(?:of\s+)?(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+power|(fourth|four|fifth|five|sixth|six|seventh|seven|eighth|eight|ninth|nine|tenth|ten|eleventh|eleven|twelfth|twelve)\s+power)"
+        r"(?P<pre>^|[^\d.])10\s+to\s+the\s+(?:power\s+(?:of\s+)?(\d{1,2})|(\d{1,2})(?:(?:st|nd|rd|th)?\s+power|st|nd|rd|th)\b|(fourth|four|fifth|five|sixth|six|seventh|seven|eighth|eight|ninth|nine|tenth|ten|eleventh|eleven|twelfth|twelve)\s+power)"
     );
     re.replace_all(s, |c: &Captures| {
-        let n = c.get(1).or(c.get(2)).map(|m| m.as_str().to_string()).or_else(|| {
-            c.get(3).map(|w| {
+        let n = c.get(2).or(c.get(3)).map(|m| m.as_str().to_string()).or_else(|| {
+            c.get(4).map(|w| {
                 match w.as_str() {
                     "fourth" | "four" => "4",
                     "fifth" | "five" => "5",
@@ -180,9 +182,35 @@ fn powers_in_words(s: &str) -> String {
                 .to_string()
             })
         });
-        format!("10^{}", n.unwrap_or_default())
+        format!("{}10^{}", c.name("pre").map_or("", |m| m.as_str()), n.unwrap_or_default())
     })
     .into_owned()
+}
+
+/// "one million" -> "1 million", "fifty million" -> "50 million", "half a million" -> "0.5
+/// million": a number in words is a number only before "million" or "billion".
+fn number_words(s: &str) -> String {
+    rx!(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|twenty-five|thirty|forty|fifty|sixty|seventy|eighty|ninety|one\s+hundred|a\s+hundred|hundred|half\s+a)\s+(million|billion)\b")
+        .replace_all(s, |c: &Captures| {
+            let w = c.get(1).map_or("", |m| m.as_str());
+            let n = match w {
+                "half a" => "0.5".to_string(),
+                w if w.ends_with("hundred") => "100".to_string(),
+                "twenty-five" => "25".to_string(),
+                "fifteen" => "15".to_string(),
+                "thirty" => "30".to_string(),
+                "forty" => "40".to_string(),
+                "fifty" => "50".to_string(),
+                "sixty" => "60".to_string(),
+                "seventy" => "70".to_string(),
+                "eighty" => "80".to_string(),
+                "ninety" => "90".to_string(),
+                "twenty" => "20".to_string(),
+                w => word_count(w).map_or_else(|| w.to_string(), |n| n.to_string()),
+            };
+            format!("{n} {}", c.get(2).map_or("", |m| m.as_str()))
+        })
+        .into_owned()
 }
 
 fn sup_digit(c: char) -> char {
@@ -1215,15 +1243,26 @@ fn day_range(s: &str, anchor: usize) -> Option<(i64, Option<i64>)> {
 /// Dose levels stated in one text (empty when it states none).
 pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let text = crate::capped(text);
-    // Every amount has a digit (ASCII, another script's, or a superscript): a text without one
-    // states no dose, and most texts of a record are like that.
-    if !text.chars().any(char::is_numeric) {
+    // Every amount has a digit (ASCII, another script's, or a superscript) or a number in words
+    // before "million": a text without one states no dose, and most texts of a record are like
+    // that.
+    if !text.chars().any(char::is_numeric) && !text.contains("illion") {
         return Vec::new();
     }
     let s = canonical_numbers(text);
     // The original text only lines up with `s` when canonicalisation kept every byte.
     let orig = if s.len() == text.len() { text } else { "" };
     let found = merge_ranges(&s, amounts(&s));
+    // Amounts of other studies, of animals and of the harvest are no level of this trial.
+    let found: Vec<Amount> = if found.is_empty() {
+        found
+    } else {
+        let spans = sentences(&s);
+        found
+            .into_iter()
+            .filter(|a| !spans.iter().find(|&&(x, y)| a.start >= x && a.start < y).is_some_and(|&(x, y)| background_sentence(&s[x..y])))
+            .collect()
+    };
     // Names the text gives its cells ("expanded stem cells (CME) ... 100 x 10^6 CME"): after an
     // amount, such a name is a cell word.
     let own_names: Vec<String> = if s.contains("cell") {
@@ -1744,6 +1783,30 @@ fn sentences(s: &str) -> Vec<(usize, usize)> {
         out.push((start, s.len()));
     }
     out
+}
+
+/// Whether a (canonical) sentence states amounts that are not this trial's doses: other studies
+/// ("in previous studies, patients received ...", "a previous trial showed that ... was safe"),
+/// animals ("in a rat model", "mice received"), or the harvest and manufacture of the cells
+/// ("50 ml of bone marrow containing 1 x 10^8 nucleated cells is aspirated") when the sentence
+/// gives nothing to anyone. A sentence that also speaks of this trial ("will", "this study")
+/// keeps its amounts.
+fn background_sentence(t: &str) -> bool {
+    let other_study = rx!(
+        r"\b(?:previous(?:ly)?|prior\s+(?:studies|study|trials?|reports?)|earlier\s+(?:studies|study|trials?|reports?|work)|(?:studies|reports|trials|investigators|authors)\s+(?:have\s+)?(?:shown|showed|reported|demonstrated|used)|literature|published|in\s+(?:an?\s+)?(?:animal|mouse|murine|rat|rodent|pig|porcine|swine|dog|canine|sheep|ovine|rabbit|primate|monkey)s?\b|animal\s+(?:models?|studies|experiments)|(?:mice|rats|pigs|dogs|rabbits|monkeys|sheep|animals|rodents)\s+(?:received|were|treated|given|injected)|pre-?clinical)\b"
+    );
+    let this_trial = rx!(
+        r"\b(?:will|shall|this\s+(?:study|trial|protocol)|the\s+present\s+(?:study|trial)|current\s+(?:study|trial)|we\s+(?:will|propose|plan))\b"
+    );
+    if other_study.is_match(t) && !this_trial.is_match(t) {
+        return true;
+    }
+    let harvest =
+        rx!(r"\b(?:aspirat\w*|harvest\w*|collected|yield\w*|expanded\s+to|manufactur\w*|per\s+batch|release\s+criteria|viability)\b");
+    let giving = rx!(
+        r"\b(?:infus\w*|inject\w*|administ\w*|given|give|receiv\w*|transplant\w*|implant\w*|deliver\w*|doses?|dosing|treated|treatment)\b"
+    );
+    harvest.is_match(t) && !giving.is_match(t)
 }
 
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
@@ -2564,6 +2627,7 @@ mod tests {
                 _ => s.extend(c.to_lowercase()),
             }
         }
+        let s = number_words(&s);
         let s = powers_in_words(&s);
         let s = compile(r"(^|[^\d.])10\s*\(\s*(\d{1,2})\s*\)").replace_all(&s, "${1}10^$2").into_owned();
         let s = compile(r"(^|[^\d.])10\s*e\s*\+?(\d{1,2})\b").replace_all(&s, "${1}10^$2").into_owned();

@@ -1,4 +1,5 @@
-//! The regimen and route of a dose read as a grammar, not as wordings (issue #14, session 8).
+//! The amount, regimen and route of a dose read as a grammar, not as wordings (issue #14,
+//! session 8).
 //!
 //! Each phrasing here is built from parts of English that trial records combine freely: a count
 //! ("two", "3"), words between the count and what it counts ("separate intravenous", "MSC"),
@@ -376,4 +377,140 @@ fn routes_are_read_from_their_parts() {
         }
     }
     assert!(wrong.is_empty(), "{} routes read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn amounts_are_read_from_their_parts() {
+    let numbers: [(&str, f64); 34] = [
+        ("1 x 10^6", 1e6),
+        ("1×10^6", 1e6),
+        ("1x10^6", 1e6),
+        ("1 X 10^6", 1e6),
+        ("1.0 x 10^6", 1e6),
+        ("1x10e6", 1e6),
+        ("1 x 10E6", 1e6),
+        ("1E6", 1e6),
+        ("1e+6", 1e6),
+        ("1 million", 1e6),
+        ("one million", 1e6),
+        ("1,000,000", 1e6),
+        ("1 x 106", 1e6),
+        ("1 × 10⁶", 1e6),
+        ("1*10^6", 1e6),
+        ("1 x 10(6)", 1e6),
+        ("10^6", 1e6),
+        ("2.5 x 10^6", 2.5e6),
+        ("2,5 x 10^6", 2.5e6),
+        ("2.5 million", 2.5e6),
+        ("2.5×106", 2.5e6),
+        ("5 x 10^7", 5e7),
+        ("50 million", 5e7),
+        ("fifty million", 5e7),
+        ("5×107", 5e7),
+        ("1 × 10^8", 1e8),
+        ("100 million", 1e8),
+        ("1 billion", 1e9),
+        ("1 x 10^9", 1e9),
+        ("2 x 10 6", 2e6),
+        ("2x10 to the 6th", 2e6),
+        ("2 x 10 to the sixth power", 2e6),
+        ("2 mln", 2e6),
+        ("2 millions", 2e6),
+    ];
+    let per_kg = [
+        "cells/kg",
+        "cells per kg",
+        "cells/kg body weight",
+        "cells per kilogram of body weight",
+        "MSCs/kg",
+        "/kg",
+        "cells/kg bw",
+        "cells/Kg",
+        "cells/ kg",
+        "hMSC/kg",
+        "UC-MSCs/kg",
+        "cells/kg of recipient body weight",
+        "CD34+ cells/kg",
+        "viable cells/kg",
+    ];
+    let totals = [
+        "cells",
+        "MSCs",
+        "hUC-MSCs",
+        "stem cells",
+        "viable cells",
+        "mesenchymal stem cells",
+        "mesenchymal stromal cells",
+        "cells in total",
+        "total cells",
+        "ADSCs",
+        "BM-MSCs",
+        "allogeneic MSCs",
+        "autologous bone marrow mononuclear cells",
+        "nucleated cells",
+        "cells (MSC)",
+    ];
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for (num, v) in numbers {
+        for unit in per_kg {
+            let x = if unit.starts_with('/') { format!("{num}{unit}") } else { format!("{num} {unit}") };
+            for t in [format!("Patients receive {x} intravenously."), format!("Dose: {x}.")] {
+                n += 1;
+                let got = parse_dose_text(&t).first().map(|l| (l.per_kg, l.total));
+                if !got.is_some_and(|(kg, _)| same(kg, Some(v))) {
+                    wrong.push(format!("got {got:?}, want {v} per kg: {t}"));
+                }
+            }
+        }
+        for unit in totals {
+            for t in [format!("Dose: {num} {unit}."), format!("{num} {unit} will be infused."), format!("MSC at a dose of {num} {unit}.")] {
+                n += 1;
+                let got = parse_dose_text(&t).first().map(|l| (l.per_kg, l.total));
+                if !got.is_some_and(|(_, tot)| same(tot, Some(v))) {
+                    wrong.push(format!("got {got:?}, want {v} in total: {t}"));
+                }
+            }
+        }
+    }
+    println!("{n} amounts, {} read wrong", wrong.len());
+    assert!(wrong.is_empty(), "{} of {n} amounts read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn amounts_of_other_studies_animals_and_the_harvest_are_no_level() {
+    let amounts = ["1 x 10^6 cells/kg", "2 x 10^7 cells", "5 million cells", "1 x 10^6 MSC/kg"];
+    let frames = [
+        "In previous studies, patients received {a} without serious adverse events.",
+        "A previous trial showed that {a} was safe.",
+        "Earlier reports used doses of {a}.",
+        "In animal models, mice received {a}.",
+        "In a rat model, {a} improved function.",
+        "Preclinical studies in pigs used {a}.",
+        "The maximum tolerated dose in the previous phase I study was {a}.",
+    ];
+    let alone = [
+        "Patients must have a CD34+ cell collection of at least 2 x 10^6 cells/kg.",
+        "Mobilization continues until at least 5 x 10^6 CD34+ cells/kg are collected.",
+        "Release criteria: viability > 70% and at least 1 x 10^6 cells.",
+        "Cells are expanded in culture to 1 x 10^8 cells before release.",
+        "About 50 mL of bone marrow containing 1 x 10^8 nucleated cells is aspirated.",
+        "The manufacturing yields up to 1 x 10^9 cells per batch.",
+        "Platelets > 50 x 10^9/L are required.",
+        "Cell count of the harvested product was 3 x 10^8 cells.",
+        "Cells are suspended at a concentration of 5 x 10^6 cells/mL.",
+        "The final product contains 1 x 10^7 cells/mL in saline.",
+    ];
+    let mut texts: Vec<String> = frames.iter().flat_map(|f| amounts.iter().map(move |a| f.replace("{a}", a))).collect();
+    texts.extend(alone.iter().map(|t| t.to_string()));
+    let read: Vec<&String> = texts.iter().filter(|t| !parse_dose_text(t).is_empty()).collect();
+    assert!(read.is_empty(), "read as levels: {read:#?}");
+    // The same amounts stated for this trial are levels.
+    for t in [
+        "Based on previous studies, patients in this trial will receive 1 x 10^6 cells/kg.",
+        "Bone marrow is aspirated and 2 x 10^7 expanded cells are injected into the knee.",
+        "Harvested cells (1 x 10^6 MSC/kg) will be infused intravenously.",
+    ] {
+        assert_eq!(parse_dose_text(t).len(), 1, "{t}");
+    }
 }
