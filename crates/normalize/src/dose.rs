@@ -449,6 +449,10 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
     if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*\d*(?:\.\d+)?\s*(?:l|µl|μl|ul|ml|cc|mm3|mm\^3|liter|litre|microliter)\b|^\s*(?:mg|µg|ug|mcg|g|iu|u|mmol)\b|^\s*(?:pfu|vg|vp|gc|cfu|ffu|tcid\w*|(?:genome|vector|viral|virus)\s+(?:copies|particles)|(?:copies|particles)\b|plaque)").is_match(w) {
         return (None, false);
     }
+    // Rates ("a maximum rate of 5 x 10^6 cells/minute") are how fast a dose runs in, not a dose.
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:min(?:ute)?s?|h|hr|hours?|sec(?:ond)?s?)\b").is_match(w) {
+        return (None, false);
+    }
     // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
     if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:square\s+)?(?:cm|mm)(?:2|\^2)?\b|^\s*(?:ieq|islet\s+equivalents?)\b")
         .is_match(w)

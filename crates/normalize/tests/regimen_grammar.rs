@@ -505,6 +505,9 @@ fn amounts_of_other_studies_animals_and_the_harvest_are_no_level() {
     texts.extend(alone.iter().map(|t| t.to_string()));
     let read: Vec<&String> = texts.iter().filter(|t| !parse_dose_text(t).is_empty()).collect();
     assert!(read.is_empty(), "read as levels: {read:#?}");
+    // A rate is how fast the dose runs in: one level, not two.
+    let t = "Patients receive a single IV infusion of 200 x 10^6 MSCs at 2 mL/min, with a maximum rate of 5 x 10^6 MSC/minute.";
+    assert_eq!(parse_dose_text(t).iter().map(|l| l.total).collect::<Vec<_>>(), vec![Some(2e8)], "{t}");
     // The same amounts stated for this trial are levels.
     for t in [
         "Based on previous studies, patients in this trial will receive 1 x 10^6 cells/kg.",
