@@ -1431,6 +1431,19 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     });
     let snapshot = levels.clone();
     levels.retain(|l| l.mark != Mark::Min || !has(&snapshot, l.basis, &[Mark::Plain, Mark::Max]));
+    // A ceiling in another basis right after levels ("0.5, 1.0 or 1.5 million cells/kg, up to
+    // 150 million cells"): a cap for heavy patients, not a level of its own.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        !(l.mark == Mark::Max
+            && l.high.is_none()
+            && snapshot.iter().any(|o| {
+                o.mark == Mark::Plain
+                    && o.basis != l.basis
+                    && o.end <= l.start
+                    && s.get(o.end..l.start).is_some_and(|g| g.len() <= 60 && !g.contains(". ") && !g.contains(';'))
+            }))
+    });
     // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
     // 4 infusions of 1 x 10^8"): the per-administration level is the level.
     let snapshot = levels.clone();

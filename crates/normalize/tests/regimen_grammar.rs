@@ -508,6 +508,13 @@ fn amounts_of_other_studies_animals_and_the_harvest_are_no_level() {
     // A rate is how fast the dose runs in: one level, not two.
     let t = "Patients receive a single IV infusion of 200 x 10^6 MSCs at 2 mL/min, with a maximum rate of 5 x 10^6 MSC/minute.";
     assert_eq!(parse_dose_text(t).iter().map(|l| l.total).collect::<Vec<_>>(), vec![Some(2e8)], "{t}");
+    // A cap in another basis after the levels is no level of its own.
+    for t in [
+        "MSC (0.5, 1.0, or 1.5 million cells/kg, up to 150 million cells) IV.",
+        "MSC 2 x 10^6 cells/kg, up to a maximum of 2 x 10^8 cells.",
+    ] {
+        assert!(parse_dose_text(t).iter().all(|l| l.total.is_none() && l.per_kg.is_some()), "{t}: {:?}", parse_dose_text(t));
+    }
     // The same amounts stated for this trial are levels.
     for t in [
         "Based on previous studies, patients in this trial will receive 1 x 10^6 cells/kg.",
