@@ -848,7 +848,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         // The unit after the list: "at 0, 4 and 8 weeks".
         let after = rx!(r"\b(?:at|on|in)\s+(?:weeks?\s+|months?\s+|days?\s+)?(\d+(?:\s*(?:,|and|&)\s*\d+)+)\s+(months?|weeks?|days?)\b");
         // Times of visits and assessments are no schedule ("assessed at weeks 4 and 8").
-        let dosing = |c: &Captures| !assessment_time(s, c.get(0).map_or(0, |m| m.start()));
+        // A number that starts the next amount is no time ("on day 0 and 100 million cells ...").
+        let dosing = |c: &Captures| {
+            !assessment_time(s, c.get(0).map_or(0, |m| m.start()))
+                && !rx!(r"^\s*(?:million|billion|mln|mio|x\s*10|\^|cells?\b|mscs?\b|[.,]\d)")
+                    .is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or(""))
+        };
         let found = named
             .captures_iter(s)
             .find(dosing)
@@ -1505,6 +1510,37 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let starts: Vec<usize> = merged.iter().map(|l| l.0.start).collect();
     let view = regimen_view(&s, &starts);
     let reg = regimen(&view, orig, anchor);
+    // Levels in different sentences or clauses ("Group A: ... a single infusion. Group B: ...
+    // two infusions 2 weeks apart"): each level's schedule is read without the sentences of the
+    // other levels (sentences stating no level, "Both are given weekly", stay for all).
+    let spans = if starts.len() > 1 { sentences(&s) } else { Vec::new() };
+    let span_of = |at: usize| spans.iter().position(|&(a, b)| at >= a && at < b);
+    let own_regimens: Vec<Option<Regimen>> = if starts.iter().map(|&st| span_of(st)).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+        starts
+            .iter()
+            .map(|&st| {
+                let mine = span_of(st);
+                let others: Vec<usize> = starts.iter().filter_map(|&o| span_of(o)).filter(|&k| Some(k) != mine).collect();
+                let mut own = view.clone().into_bytes();
+                for k in others {
+                    let (a, b) = spans[k];
+                    let b = b.min(own.len());
+                    for byte in own.get_mut(a..b).into_iter().flatten() {
+                        *byte = b' ';
+                    }
+                }
+                // Whole sentences are blanked, so every kept character is whole.
+                // A level whose own sentences state no schedule keeps the text's ("A single
+                // infusion of up to 4 x 10^6 cells/kg. The four doses are 0.5, 1, 2 and 4 x 10^6").
+                String::from_utf8(own)
+                    .ok()
+                    .map(|v| regimen(&v, "", st))
+                    .filter(|r| r.administrations.is_some() || r.interval_days.is_some())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out: Vec<DoseLevel> = Vec::new();
     let mut prev_end = 0usize;
     for (l, other) in merged {
@@ -1528,10 +1564,11 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         // Levels given by different routes in one text ("50 million cells intravenously and 100
         // million intrathecally"): each level's route is the one nearest to it.
         let route = if starts.len() > 1 { route_near(&view, l.start).or(reg.route) } else { reg.route };
+        let own = starts.iter().position(|&st| st == l.start).and_then(|i| own_regimens.get(i)).and_then(Option::as_ref).unwrap_or(&reg);
         let mut d = DoseLevel {
             label,
-            administrations: reg.administrations,
-            interval_days: reg.interval_days,
+            administrations: own.administrations,
+            interval_days: own.interval_days,
             route,
             vehicle: reg.vehicle.clone(),
             volume_ml: reg.volume_ml,

@@ -524,3 +524,29 @@ fn amounts_of_other_studies_animals_and_the_harvest_are_no_level() {
         assert_eq!(parse_dose_text(t).len(), 1, "{t}");
     }
 }
+
+#[test]
+fn each_level_keeps_the_schedule_of_its_own_sentence() {
+    // (text, (administrations, interval) per level in order)
+    let cases: [(&str, [(Option<i64>, Option<f64>); 2]); 4] = [
+        (
+            "Group A: 1 x 10^6 cells/kg as a single infusion. Group B: 2 x 10^6 cells/kg, two infusions 2 weeks apart.",
+            [(Some(1), None), (Some(2), Some(14.0))],
+        ),
+        (
+            "Cohort 1 receives 1 x 10^6 cells/kg once; cohort 2 receives 1 x 10^7 cells weekly for 4 weeks.",
+            [(Some(1), None), (Some(4), Some(7.0))],
+        ),
+        // A schedule in a sentence of its own is every level's.
+        (
+            "Low dose: 1x10^6 cells/kg. High dose: 5x10^6 cells/kg. Both are given weekly for 4 weeks.",
+            [(Some(4), Some(7.0)), (Some(4), Some(7.0))],
+        ),
+        // The next amount's number is no day of a list.
+        ("50 million cells intravenously on day 0 and 100 million cells intrathecally on day 7.", [(None, None), (None, None)]),
+    ];
+    for (t, want) in cases {
+        let got: Vec<(Option<i64>, Option<f64>)> = parse_dose_text(t).iter().map(|l| (l.administrations, l.interval_days)).collect();
+        assert_eq!(got, want.to_vec(), "{t}");
+    }
+}
