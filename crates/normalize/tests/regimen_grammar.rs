@@ -528,7 +528,8 @@ fn amounts_of_other_studies_animals_and_the_harvest_are_no_level() {
 #[test]
 fn each_level_keeps_the_schedule_of_its_own_sentence() {
     // (text, (administrations, interval) per level in order)
-    let cases: [(&str, [(Option<i64>, Option<f64>); 2]); 4] = [
+    type Schedule = (Option<i64>, Option<f64>);
+    let cases: [(&str, [Schedule; 2]); 4] = [
         (
             "Group A: 1 x 10^6 cells/kg as a single infusion. Group B: 2 x 10^6 cells/kg, two infusions 2 weeks apart.",
             [(Some(1), None), (Some(2), Some(14.0))],
@@ -546,7 +547,7 @@ fn each_level_keeps_the_schedule_of_its_own_sentence() {
         ("50 million cells intravenously on day 0 and 100 million cells intrathecally on day 7.", [(None, None), (None, None)]),
     ];
     for (t, want) in cases {
-        let got: Vec<(Option<i64>, Option<f64>)> = parse_dose_text(t).iter().map(|l| (l.administrations, l.interval_days)).collect();
+        let got: Vec<Schedule> = parse_dose_text(t).iter().map(|l| (l.administrations, l.interval_days)).collect();
         assert_eq!(got, want.to_vec(), "{t}");
     }
 }
