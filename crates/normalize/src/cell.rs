@@ -62,7 +62,7 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
     (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
     (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
     (
-        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)",
+        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)|\bcardiac[\s-]+(?:stem|progenitor)\s+cells|\bc-?kit\+?\s+cardiac",
         "OTHER",
     ),
     (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),

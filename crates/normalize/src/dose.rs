@@ -716,7 +716,10 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
         ));
-        if let Some(c) = total.captures(s) {
+        if let Some(c) = total.captures(s).or_else(|| {
+            // "Infusion number: 8", "number of injections: 3".
+            rx!(r"\b(?:(?:infusion|injection|dose|administration)s?\s+(?:number|count)|number\s+of\s+(?:infusions|injections|doses|administrations))\s*(?:[:=]|is)?\s*(\d{1,2})\b").captures(s)
+        }) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some((k, cycles)) = day_range(s, anchor) {
             // "on days 1-3 of each of three cycles": 9 administrations, irregular interval.
@@ -769,7 +772,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
         } else if let Some(c) = rx!(&format!(
-            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:dose|infusion|injection|administration)\b[^.;]{{0,60}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after))"
+            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:[a-z-]+\s+){{0,2}}?(?:dose|infusion|injection|administration)\b[^.;]{{0,60}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after|post\b))"
         ))
         .captures(s)
         {
@@ -830,13 +833,22 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = Some(n);
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:\([^()]{1,12}\)\s+)?(?:dose|dosage|infusion|injection|administration|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
+        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:\([^()]{1,12}\)\s+)?(?:dose|dosage|infusion|transfusion|injection|administration|application|implantation|transplant|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
             .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
         {
             r.administrations = Some(1);
         } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         }
+    }
+    // Injections at the sites of one procedure ("0.5 ml per injection x 10 injections for a
+    // total of 1 x 10^8", "20 injections at several sites in one session") are one
+    // administration (fixtures/fidelity/LABELLING.md, "Several injections in one procedure").
+    if r.administrations.is_none()
+        && s.contains("injection")
+        && rx!(&format!(r"\b{COUNT}\s+(?:[a-z-]+\s+){{0,2}}?injections\b")).find_iter(s).any(|m| injection_sites(s, m.start(), m.end()))
+    {
+        r.administrations = Some(1);
     }
     // Schedule times "at months 0 and 3", "on days 1 and 8", "at month 0 and month 3", "in day 1
     // and day 15", "on day 1.day 15" (a comma lost to a full stop), "d0 and d14".
@@ -954,7 +966,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // An interval kept up for a time: "twice a week for 4 weeks" is 8 administrations.
     if let (None, Some(iv)) = (r.administrations, r.interval_days) {
         if let Some(c) =
-            rx!(&format!(r"\b(?:for|over|during|throughout)\s+(?:a\s+(?:total|period)\s+of\s+)?(?:the\s+)?(?:first\s+|next\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
+            rx!(&format!(r"\b(?:for|over|during|throughout)\s+(?:a\s+(?:total|period)\s+of\s+)?(?:each\s+of\s+)?(?:the\s+)?(?:first\s+|next\s+)?{COUNT}\s+(?:consecutive\s+|successive\s+)?(days?|weeks?|months?)\b"))
                 .captures(s)
         {
             if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
@@ -1152,7 +1164,7 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
             (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra[- ]?arterial|(?:hepatic|splenic|renal|carotid|femoral|pancreatic|vertebral|mesenteric|iliac|brachial|uterine|gastroduodenal)\s+arter(?:y|ies)", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect)|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect|(?:hematoma|haematoma|cyst|abscess|resection|surgical|uterine)\s+cavity|cyst)|\b(?:inject\w*|implant\w*|transplant\w*|engraft\w*|placed|applied|seeded)\s+(?:\w+\s+){0,6}?(?:in|into|within|onto|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:wound|ulcer|cyst|lesion|scar|defect)\s*(?:bed|site|area|cavity)?\b|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
                 "LOCAL",
             ),
             (

@@ -1140,12 +1140,13 @@ fn dose_phrasings_round6() {
     // A repeat whose first day is not stated: two administrations, the interval unknown.
     let unstated = parse_dose_text("1 x 10^6 cells/kg intravenously; repeat infusion on day 60.");
     assert_eq!((unstated[0].administrations, unstated[0].interval_days), (Some(2), None), "{unstated:?}");
-    // A conditional repeat leaves the count unknown; injections that divide a total are sites.
+    // A conditional repeat leaves the count unknown; injections that divide a total are sites of
+    // one administration (LABELLING.md, "Several injections in one procedure", session 8).
     let cond = parse_dose_text("1 x 10^6 cells/kg intravenously, repeated on day 60 if tolerated.");
     assert_eq!(cond[0].administrations, None, "{cond:?}");
     let sites = parse_dose_text("A total of 5 x 10^7 cells divided into 20 injections of 0.2 ml.");
     assert_eq!(sites.len(), 1, "{sites:?}");
-    assert_eq!(sites[0].administrations, None, "{sites:?}");
+    assert_eq!(sites[0].administrations, Some(1), "{sites:?}");
 }
 
 /// Round 6 record layout: a clause after ";" continues a description sentence about the cells.

@@ -234,6 +234,11 @@ fn cases(a: &str) -> Vec<Case> {
         (format!("{a} injected into the liver. Within 1 month, re-inject the same dose."), Some(2), None),
         (format!("Patients receive a single intravenous (IV) infusion of {a}."), Some(1), None),
         (format!("{a}, intravenous infusion, one dosage."), Some(1), None),
+        (format!("{a} twice per week for each of 4 consecutive weeks."), Some(8), Some(3.5)),
+        (format!("Patients receive a single intravenous transfusion of {a}."), Some(1), None),
+        (format!("{a} is infused and another same dose is administered one week post-intervention."), Some(2), Some(7.0)),
+        (format!("{a} intravenous injection. Infusion number: 3."), Some(3), None),
+        (format!("{a} delivered in 0.5 ml per injection x 10 injections for a total of 5 ml."), Some(1), None),
     ];
     for (t, n, d) in more {
         add(t, n, d);
@@ -297,7 +302,7 @@ fn regimens_are_read_from_their_parts() {
 
 #[test]
 fn routes_are_read_from_their_parts() {
-    let routes: [(&str, &str); 66] = [
+    let routes: [(&str, &str); 69] = [
         ("intravenously", "INTRAVENOUS"),
         ("IV", "INTRAVENOUS"),
         ("i.v.", "INTRAVENOUS"),
@@ -364,6 +369,9 @@ fn routes_are_read_from_their_parts() {
         ("intravesically", "OTHER"),
         ("at different sites within the colonic submucosa", "LOCAL"),
         ("in the submucosa", "LOCAL"),
+        ("into the hematoma cavity", "LOCAL"),
+        ("engrafted in the cyst", "LOCAL"),
+        ("injected in the wound bed", "LOCAL"),
     ];
     let mut wrong = Vec::new();
     for a in AMOUNTS {
