@@ -614,6 +614,63 @@ fn irregular_schedule(s: &str, stated: &[(usize, f64)]) -> bool {
     })
 }
 
+/// Schedules in phases, one after the other ("12 weekly injections followed by 3 monthly
+/// injections", "weekly for 4 weeks, then every 2 weeks for 8 weeks"): the administrations of
+/// every phase added up, when each phase states its count (or a frequency kept up for a span)
+/// and the phases are joined by "followed by", "then" or "thereafter".
+fn phases_total(s: &str) -> Option<i64> {
+    let mut phases: Vec<(usize, usize, i64)> = Vec::new();
+    let counted = rx!(&format!(r"\b{COUNT}\s+(?:{COUNT_MODIFIER}\s+){{0,3}}?(?:injections|infusions|doses|administrations)\b"));
+    for c in counted.captures_iter(s) {
+        let m = c.get(0)?;
+        if !of_other_product(s, m.end()) && !optional_count(s, m.start()) {
+            if let Some(n) = c.get(1).and_then(|n| word_count(n.as_str())) {
+                phases.push((m.start(), m.end(), n));
+            }
+        }
+    }
+    let span = rx!(&format!(
+        r"^\s*,?\s*for\s+(?:a\s+(?:total|period)\s+of\s+)?(?:each\s+of\s+)?(?:the\s+)?(?:next\s+|following\s+|first\s+)?{COUNT}\s+(?:consecutive\s+)?(days?|weeks?|months?)\b"
+    ));
+    for (end, days) in stated_intervals(s) {
+        let Some(c) = span.captures(s.get(end..)?) else { continue };
+        let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) else {
+            continue;
+        };
+        let k = n as f64 * u / days;
+        if k >= 1.0 && (k - k.round()).abs() < 0.05 {
+            let start = end.saturating_sub(1);
+            phases.push((start, end + c.get(0).map_or(0, |m| m.end()), k.round() as i64));
+        }
+    }
+    if phases.len() < 2 {
+        return None;
+    }
+    phases.sort_by_key(|p| p.0);
+    // Chains of phases joined by a word of sequence, overlapping readings dropped.
+    let mut total = phases[0].2;
+    let mut last = phases[0];
+    let mut joined = 1;
+    for &p in &phases[1..] {
+        if p.0 < last.1 {
+            continue;
+        }
+        let gap = s.get(last.1..p.0).unwrap_or("");
+        if gap.len() <= 60
+            && !gap.contains(';')
+            && !gap.contains(". ")
+            && rx!(r"\b(?:followed\s+by|then|thereafter|after\s+which)\b").is_match(gap)
+        {
+            total += p.2;
+            joined += 1;
+            last = p;
+        } else {
+            break;
+        }
+    }
+    (joined >= 2).then_some(total)
+}
+
 /// Whether the count at `at` is of administrations a participant may or may not get ("have the
 /// option to receive an additional 3 infusions", "may receive two more infusions if ..."): then
 /// it is not the count of the level.
@@ -680,6 +737,7 @@ fn injection_sites(s: &str, a: usize, b: usize) -> bool {
 
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     let mut r = Regimen::default();
+    let mut phased = false;
     // Clauses "one intravenous infusion of UCMSC at month 0": count only cell clauses.
     let clause = rx!(
         r"\b(one|a|an|1|two|2|three|3)\s+(?:[a-z-]+\s+){0,2}?(?:infusions?|injections?|doses?|administrations?|transplantations?)\s+of\s+([^,.;]*?)\s+at\s+(months?|weeks?|days?)\s+(\d+(?:\s*(?:,|and|&)\s*(?:(?:on|at|in)\s+)?(?:(?:months?|weeks?|days?)\s+)?\d+)*)"
@@ -716,7 +774,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         let singular = rx!(&format!(
             r"\b{COUNT}\s+(?:infusion|injection|dose|administration|transplantation)\b(\s+(?:[a-z-]+\s+)?(?:levels?|groups?|cohorts?|escalation|climbing|arms?))?"
         ));
-        if let Some(c) = total.captures(s).or_else(|| {
+        if let Some(n) = phases_total(s) {
+            // Phases one after the other: their counts added, no single interval.
+            r.administrations = Some(n);
+            r.interval_days = None;
+            phased = true;
+        } else if let Some(c) = total.captures(s).or_else(|| {
             // "Infusion number: 8", "number of injections: 3".
             rx!(r"\b(?:(?:infusion|injection|dose|administration)s?\s+(?:number|count)|number\s+of\s+(?:infusions|injections|doses|administrations))\s*(?:[:=]|is)?\s*(\d{1,2})\b").captures(s)
         }) {
@@ -1002,7 +1065,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     {
         r.administrations = Some(1);
     }
-    if r.administrations == Some(1) {
+    if r.administrations == Some(1) || phased {
         r.interval_days = None;
     }
     // Route: the stated route nearest to the dose.

@@ -239,6 +239,11 @@ fn cases(a: &str) -> Vec<Case> {
         (format!("{a} is infused and another same dose is administered one week post-intervention."), Some(2), Some(7.0)),
         (format!("{a} intravenous injection. Infusion number: 3."), Some(3), None),
         (format!("{a} delivered in 0.5 ml per injection x 10 injections for a total of 5 ml."), Some(1), None),
+        // Phases one after the other: the counts added, no single interval.
+        (format!("{a} given as 12 weekly injections followed by 3 monthly injections."), Some(15), None),
+        (format!("{a} weekly for 4 weeks, then every two weeks for 8 weeks."), Some(8), None),
+        (format!("{a} twice weekly for two weeks, followed by once weekly for two weeks."), Some(6), None),
+        (format!("Two infusions of {a} followed by three doses of saline."), Some(2), None),
     ];
     for (t, n, d) in more {
         add(t, n, d);
