@@ -619,6 +619,11 @@ fn irregular_schedule(s: &str, stated: &[(usize, f64)]) -> bool {
 /// every phase added up, when each phase states its count (or a frequency kept up for a span)
 /// and the phases are joined by "followed by", "then" or "thereafter".
 fn phases_total(s: &str) -> Option<i64> {
+    // Every chain needs a word of sequence: most texts have none, and are not searched.
+    let sequence = rx!(r"\b(?:followed\s+by|then|thereafter|after\s+which)\b");
+    if !sequence.is_match(s) {
+        return None;
+    }
     let mut phases: Vec<(usize, usize, i64)> = Vec::new();
     let counted = rx!(&format!(r"\b{COUNT}\s+(?:{COUNT_MODIFIER}\s+){{0,3}}?(?:injections|infusions|doses|administrations)\b"));
     for c in counted.captures_iter(s) {
@@ -656,11 +661,7 @@ fn phases_total(s: &str) -> Option<i64> {
             continue;
         }
         let gap = s.get(last.1..p.0).unwrap_or("");
-        if gap.len() <= 60
-            && !gap.contains(';')
-            && !gap.contains(". ")
-            && rx!(r"\b(?:followed\s+by|then|thereafter|after\s+which)\b").is_match(gap)
-        {
+        if gap.len() <= 60 && !gap.contains(';') && !gap.contains(". ") && sequence.is_match(gap) {
             total += p.2;
             joined += 1;
             last = p;
@@ -671,16 +672,16 @@ fn phases_total(s: &str) -> Option<i64> {
     (joined >= 2).then_some(total)
 }
 
+/// Words of giving something to a participant (against words of assessing, harvesting or
+/// making the cells).
+const GIVING: &str =
+    r"\b(?:infus\w*|inject\w*|administ\w*|given|give|receiv\w*|transplant\w*|implant\w*|deliver\w*|doses?|dosing|treated|treatments?)\b";
+
 /// Whether the count at `at` is of administrations a participant may or may not get ("have the
 /// option to receive an additional 3 infusions", "may receive two more infusions if ..."): then
 /// it is not the count of the level.
 fn optional_count(s: &str, at: usize) -> bool {
-    let mut from = at.saturating_sub(80);
-    while from > 0 && !s.is_char_boundary(from) {
-        from -= 1;
-    }
-    let before = s.get(from..at).unwrap_or("");
-    let before = &before[before.rfind(['.', ';']).map_or(0, |i| i + 1)..];
+    let before = window_before(s, at, 80);
     rx!(r"\b(?:option(?:al(?:ly)?)?|may|might|could|eligible|allowed|depending|if|whether|responders?)\b").is_match(before)
 }
 
@@ -691,19 +692,12 @@ fn assessment_time(s: &str, at: usize) -> bool {
     // The words before the times, back to the sentence start (at most 100 bytes): whichever
     // kind of verb comes last says what happens at those times ("infused at weeks 0 and 4",
     // "then followed at 2 weeks, and at month 2, 3, 6, and 12").
-    let mut from = at.saturating_sub(100);
-    while from > 0 && !s.is_char_boundary(from) {
-        from -= 1;
-    }
-    let before = s.get(from..at).unwrap_or("");
-    let before = &before[before.rfind(['.', ';']).map_or(0, |i| i + 1)..];
+    let before = window_before(s, at, 100);
     let last = |re: &Regex| re.find_iter(before).last().map(|m| m.end());
     let assess = last(rx!(
         r"\b(?:assess\w*|evaluat\w*|visits?|follow(?:ed)?[\s-]?up|followed|measur\w*|examin\w*|collect\w*|sampl\w*|tested|scor\w*|outcomes?|endpoints?|monitor\w*|biops\w*|imag\w*|mri|questionnaires?)\b"
     ));
-    let dosing = last(rx!(
-        r"\b(?:infus\w*|inject\w*|administ\w*|given|give|receiv\w*|transplant\w*|implant\w*|doses?|dosing|treated|treatments?)\b"
-    ));
+    let dosing = last(rx!(GIVING));
     match (assess, dosing) {
         (Some(a), Some(d)) => a > d,
         (Some(_), None) => true,
@@ -1338,10 +1332,10 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let orig = if s.len() == text.len() { text } else { "" };
     let found = merge_ranges(&s, amounts(&s));
     // Amounts of other studies, of animals and of the harvest are no level of this trial.
+    let spans = if found.is_empty() { Vec::new() } else { sentences(&s) };
     let found: Vec<Amount> = if found.is_empty() {
         found
     } else {
-        let spans = sentences(&s);
         found
             .into_iter()
             .filter(|a| !spans.iter().find(|&&(x, y)| a.start >= x && a.start < y).is_some_and(|&(x, y)| background_sentence(&s[x..y])))
@@ -1588,7 +1582,6 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     // Levels in different sentences or clauses ("Group A: ... a single infusion. Group B: ...
     // two infusions 2 weeks apart"): each level's schedule is read without the sentences of the
     // other levels (sentences stating no level, "Both are given weekly", stay for all).
-    let spans = if starts.len() > 1 { sentences(&s) } else { Vec::new() };
     let span_of = |at: usize| spans.iter().position(|&(a, b)| at >= a && at < b);
     let own_regimens: Vec<Option<Regimen>> = if starts.iter().map(|&st| span_of(st)).collect::<std::collections::BTreeSet<_>>().len() > 1 {
         starts
@@ -1932,10 +1925,7 @@ fn background_sentence(t: &str) -> bool {
     }
     let harvest =
         rx!(r"\b(?:aspirat\w*|harvest\w*|collected|yield\w*|expanded\s+to|manufactur\w*|per\s+batch|release\s+criteria|viability)\b");
-    let giving = rx!(
-        r"\b(?:infus\w*|inject\w*|administ\w*|given|give|receiv\w*|transplant\w*|implant\w*|deliver\w*|doses?|dosing|treated|treatment)\b"
-    );
-    harvest.is_match(t) && !giving.is_match(t)
+    harvest.is_match(t) && !rx!(GIVING).is_match(t)
 }
 
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
