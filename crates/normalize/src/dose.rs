@@ -2403,10 +2403,16 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // Regimen facts stated in another text of the same arm or intervention, then in the cell
     // sentences of the summary and description ("every two weeks, 4 times" in the arm, the
     // cells/kg in the intervention).
-    let summary: Vec<String> =
-        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text, &names)).collect();
+    // (Only read when there is a row to fill.)
+    let summary: Vec<String> = if merged.is_empty() {
+        Vec::new()
+    } else {
+        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text, &names)).collect()
+    };
     // The titles, for regimen words only ("A Single Dose of ...").
     let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
+    // Regimen facts of a text, by (text, whether it is the row's own product's description).
+    let mut contexts: Vec<(String, bool, Regimen)> = Vec::new();
     for row in &mut merged {
         let mut near: Vec<String> = Vec::new();
         let mut own_desc: Vec<String> = Vec::new();
@@ -2455,15 +2461,28 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             near.extend(arm.description.iter().map(|d| regimen_sentences(&about_product(&d.text, own, &others))));
         }
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
-        let contexts: Vec<Regimen> = near
+        // The texts whose regimen facts fill what the level leaves out, in order of trust. Each
+        // is read only when a fact is still missing, and once per record (the summary and
+        // titles are asked for by every row).
+        let sources: Vec<(&str, bool)> = near
             .iter()
-            .map(|t| context_regimen(t, &names, own_desc.iter().any(|o| o == t)))
-            .chain(summary.iter().map(|t| context_regimen(t, &names, false)))
-            .chain(titles.iter().map(|t| context_regimen(t, &names, false)))
+            .map(|t| (*t, own_desc.iter().any(|o| o == t)))
+            .chain(summary.iter().map(|t| (t.as_str(), false)))
+            .chain(titles.iter().map(|t| (t.as_str(), false)))
             .collect();
+        let context = |i: usize| -> Regimen {
+            let (t, own) = sources[i];
+            if let Some(r) = contexts.iter().find(|(k, o, _)| *o == own && k.as_str() == t) {
+                return r.2.clone();
+            }
+            let r = context_regimen(t, &names, own);
+            contexts.push((t.to_string(), own, r.clone()));
+            r
+        };
+        let mut context = context;
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
-            if let Some(c) = contexts.iter().find(|c| c.administrations.is_some()) {
+            if let Some(c) = (0..sources.len()).map(&mut context).find(|c| c.administrations.is_some()) {
                 lv.administrations = c.administrations;
                 if lv.interval_days.is_none() {
                     lv.interval_days = c.interval_days;
@@ -2471,13 +2490,13 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             }
         }
         if lv.interval_days.is_none() && lv.administrations != Some(1) {
-            lv.interval_days = contexts.iter().find_map(|c| c.interval_days);
+            lv.interval_days = (0..sources.len()).map(&mut context).find_map(|c| c.interval_days);
         }
         if lv.administrations == Some(1) {
             lv.interval_days = None;
         }
         if lv.route.is_none() {
-            lv.route = contexts.iter().find_map(|c| c.route);
+            lv.route = (0..sources.len()).map(&mut context).find_map(|c| c.route);
         }
         // "Injection of 150 million cells" in the singular, and no text of the arm or the
         // summary speaking of repeating it: one administration.
