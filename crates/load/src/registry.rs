@@ -56,8 +56,11 @@ macro_rules! tables {
                 let mut i = 0;
                 $(
                     if i == t {
-                        let rows: Vec<$row> = self.$field.drain(..n.min(self.$field.len())).collect();
-                        return $build(&rows);
+                        // Built from the buffer in place, then dropped (not moved out first).
+                        let n = n.min(self.$field.len());
+                        let batch = $build(&self.$field[..n]);
+                        self.$field.drain(..n);
+                        return batch;
                     }
                     i += 1;
                 )*
