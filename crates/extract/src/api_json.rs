@@ -603,15 +603,15 @@ struct Mapper<'l> {
 }
 
 impl Mapper<'_> {
-    fn raw(&mut self, t: &Text, field: &str) -> Option<Raw> {
+    fn raw(&mut self, t: Text, field: &str) -> Option<Raw> {
         match t {
             Text::Absent => None,
-            Text::Value { text, ptr } => Raw::non_empty(text, self.lines.line(*ptr)),
+            Text::Value { text, ptr } => Raw::non_empty_owned(text, self.lines.line(ptr)),
             Text::Odd { what, ptr } => {
                 self.findings.push(Finding {
                     severity: Severity::Error,
                     field: Some(field.to_string()),
-                    line: self.lines.line(*ptr),
+                    line: self.lines.line(ptr),
                     message: format!("{field}: expected a text value, found {what}; value not read"),
                 });
                 None
@@ -619,11 +619,11 @@ impl Mapper<'_> {
         }
     }
 
-    fn list(&mut self, l: &TextList, field: &str) -> Vec<Raw> {
-        l.0.iter().filter_map(|t| self.raw(t, field)).collect()
+    fn list(&mut self, l: TextList, field: &str) -> Vec<Raw> {
+        l.0.into_iter().filter_map(|t| self.raw(t, field)).collect()
     }
 
-    fn module<'t, T>(&mut self, m: &'t Lenient<T>, name: &str) -> Option<&'t T> {
+    fn module<T>(&mut self, m: Lenient<T>, name: &str) -> Option<T> {
         match m {
             Lenient::Absent => None,
             Lenient::Ok(t) => Some(t),
@@ -631,7 +631,7 @@ impl Mapper<'_> {
                 self.findings.push(Finding {
                     severity: Severity::Error,
                     field: Some(name.to_string()),
-                    line: self.lines.line(*ptr),
+                    line: self.lines.line(ptr),
                     message: format!("{name} could not be read ({error}); its values are left empty"),
                 });
                 None
@@ -639,22 +639,22 @@ impl Mapper<'_> {
         }
     }
 
-    fn date(&mut self, m: &Lenient<DateStruct>, name: &str) -> (Option<Raw>, Option<Raw>) {
+    fn date(&mut self, m: Lenient<DateStruct>, name: &str) -> (Option<Raw>, Option<Raw>) {
         match self.module(m, name) {
-            Some(d) => (self.raw(&d.date, name), self.raw(&d.kind, name)),
+            Some(d) => (self.raw(d.date, name), self.raw(d.kind, name)),
             None => (None, None),
         }
     }
 
     /// MeSH terms of a browse module: direct matches, then ancestors.
-    fn browse(&mut self, b: &Lenient<Browse>, name: &str) -> Vec<RawMeshTerm> {
+    fn browse(&mut self, b: Lenient<Browse>, name: &str) -> Vec<RawMeshTerm> {
         let mut out = Vec::new();
         let Some(b) = self.module(b, name) else { return out };
-        for (list, ancestor, key) in [(&b.meshes, false, "meshes"), (&b.ancestors, true, "ancestors")] {
-            for (i, t) in list.0.iter().enumerate() {
+        for (list, ancestor, key) in [(b.meshes, false, "meshes"), (b.ancestors, true, "ancestors")] {
+            for (i, t) in list.0.into_iter().enumerate() {
                 let Some(t) = self.module(t, key) else { continue };
-                let mesh_id = self.raw(&t.id, "mesh_id");
-                match self.raw(&t.term, "mesh_term") {
+                let mesh_id = self.raw(t.id, "mesh_id");
+                match self.raw(t.term, "mesh_term") {
                     Some(term) => out.push(RawMeshTerm { term, mesh_id, ancestor }),
                     None => {
                         let line = mesh_id.as_ref().map(|r| r.line).unwrap_or(self.lines.first_line);
@@ -707,128 +707,128 @@ fn strip_type_prefix(name: Raw, types: &[String], names: &[&str]) -> Raw {
     name
 }
 
-fn map_study(study: &StudyParts, layout: SourceFormat, path: &str, lines: &Lines) -> RawRecord {
-    let p = &study.protocol;
+fn map_study(study: StudyParts, layout: SourceFormat, path: &str, lines: &Lines) -> RawRecord {
+    let p = study.protocol;
     let mut rec = RawRecord::new(path, layout, lines.first_line);
     let mut m = Mapper { lines, findings: Vec::new() };
 
-    if let Some(id) = m.module(&p.identification_module, "identificationModule") {
-        rec.nct_id = m.raw(&id.nct_id, "nct_id");
-        rec.brief_title = m.raw(&id.brief_title, "brief_title");
-        rec.official_title = m.raw(&id.official_title, "official_title");
-        rec.acronym = m.raw(&id.acronym, "acronym");
-        if let Some(org) = m.module(&id.org_study_id_info, "orgStudyIdInfo") {
-            rec.org_study_id = m.raw(&org.id, "org_study_id");
+    if let Some(id) = m.module(p.identification_module, "identificationModule") {
+        rec.nct_id = m.raw(id.nct_id, "nct_id");
+        rec.brief_title = m.raw(id.brief_title, "brief_title");
+        rec.official_title = m.raw(id.official_title, "official_title");
+        rec.acronym = m.raw(id.acronym, "acronym");
+        if let Some(org) = m.module(id.org_study_id_info, "orgStudyIdInfo") {
+            rec.org_study_id = m.raw(org.id, "org_study_id");
         }
-        for (i, sid) in id.secondary_id_infos.0.iter().enumerate() {
+        for (i, sid) in id.secondary_id_infos.0.into_iter().enumerate() {
             let Some(sid) = m.module(sid, "secondaryIdInfos") else { continue };
-            let id_type = m.raw(&sid.kind, "secondary_id_type");
-            let domain = m.raw(&sid.domain, "secondary_id_domain");
-            let link = m.raw(&sid.link, "secondary_id_link");
-            match m.raw(&sid.id, "secondary_id") {
+            let id_type = m.raw(sid.kind, "secondary_id_type");
+            let domain = m.raw(sid.domain, "secondary_id_domain");
+            let link = m.raw(sid.link, "secondary_id_link");
+            match m.raw(sid.id, "secondary_id") {
                 Some(id) => rec.secondary_ids.push(RawSecondaryId { id, id_type, domain, link }),
                 None => m.missing("secondary_id", rec.line, &format!("secondaryIdInfos[{i}] has no id; this secondary id is not kept")),
             }
         }
     }
-    if let Some(s) = m.module(&p.status_module, "statusModule") {
-        rec.overall_status = m.raw(&s.overall_status, "overall_status");
-        rec.last_known_status = m.raw(&s.last_known_status, "last_known_status");
-        (rec.start_date, rec.start_date_type) = m.date(&s.start_date_struct, "startDateStruct");
+    if let Some(s) = m.module(p.status_module, "statusModule") {
+        rec.overall_status = m.raw(s.overall_status, "overall_status");
+        rec.last_known_status = m.raw(s.last_known_status, "last_known_status");
+        (rec.start_date, rec.start_date_type) = m.date(s.start_date_struct, "startDateStruct");
         (rec.primary_completion_date, rec.primary_completion_date_type) =
-            m.date(&s.primary_completion_date_struct, "primaryCompletionDateStruct");
-        (rec.completion_date, rec.completion_date_type) = m.date(&s.completion_date_struct, "completionDateStruct");
-        (rec.first_posted_date, _) = m.date(&s.study_first_post_date_struct, "studyFirstPostDateStruct");
-        (rec.last_update_date, _) = m.date(&s.last_update_post_date_struct, "lastUpdatePostDateStruct");
-        rec.why_stopped = m.raw(&s.why_stopped, "why_stopped");
-        (rec.results_first_posted_date, _) = m.date(&s.results_first_post_date_struct, "resultsFirstPostDateStruct");
+            m.date(s.primary_completion_date_struct, "primaryCompletionDateStruct");
+        (rec.completion_date, rec.completion_date_type) = m.date(s.completion_date_struct, "completionDateStruct");
+        (rec.first_posted_date, _) = m.date(s.study_first_post_date_struct, "studyFirstPostDateStruct");
+        (rec.last_update_date, _) = m.date(s.last_update_post_date_struct, "lastUpdatePostDateStruct");
+        rec.why_stopped = m.raw(s.why_stopped, "why_stopped");
+        (rec.results_first_posted_date, _) = m.date(s.results_first_post_date_struct, "resultsFirstPostDateStruct");
     }
-    rec.has_results = m.raw(&study.has_results, "has_results");
-    if let Some(s) = m.module(&p.sponsor_collaborators_module, "sponsorCollaboratorsModule") {
-        if let Some(lead) = m.module(&s.lead_sponsor, "leadSponsor") {
-            rec.lead_sponsor = m.raw(&lead.name, "lead_sponsor");
-            rec.lead_sponsor_class = m.raw(&lead.class, "lead_sponsor_class");
+    rec.has_results = m.raw(study.has_results, "has_results");
+    if let Some(s) = m.module(p.sponsor_collaborators_module, "sponsorCollaboratorsModule") {
+        if let Some(lead) = m.module(s.lead_sponsor, "leadSponsor") {
+            rec.lead_sponsor = m.raw(lead.name, "lead_sponsor");
+            rec.lead_sponsor_class = m.raw(lead.class, "lead_sponsor_class");
         }
-        for (i, c) in s.collaborators.0.iter().enumerate() {
+        for (i, c) in s.collaborators.0.into_iter().enumerate() {
             let Some(c) = m.module(c, "collaborators") else { continue };
-            let agency_class = m.raw(&c.class, "collaborator_class");
-            match m.raw(&c.name, "collaborator_name") {
+            let agency_class = m.raw(c.class, "collaborator_class");
+            match m.raw(c.name, "collaborator_name") {
                 Some(name) => rec.collaborators.push(RawSponsor { name, agency_class }),
                 None => m.missing("collaborator_name", rec.line, &format!("collaborators[{i}] has no name; this collaborator is not kept")),
             }
         }
-        if let Some(rp) = m.module(&s.responsible_party, "responsibleParty") {
+        if let Some(rp) = m.module(s.responsible_party, "responsibleParty") {
             let party = RawResponsibleParty {
-                party_type: m.raw(&rp.kind, "responsible_party_type"),
+                party_type: m.raw(rp.kind, "responsible_party_type"),
                 name: m
-                    .raw(&rp.investigator_full_name, "responsible_party_name")
-                    .or_else(|| m.raw(&rp.old_name_title, "responsible_party_name")),
-                title: m.raw(&rp.investigator_title, "responsible_party_title"),
+                    .raw(rp.investigator_full_name, "responsible_party_name")
+                    .or_else(|| m.raw(rp.old_name_title, "responsible_party_name")),
+                title: m.raw(rp.investigator_title, "responsible_party_title"),
                 affiliation: m
-                    .raw(&rp.investigator_affiliation, "responsible_party_affiliation")
-                    .or_else(|| m.raw(&rp.old_organization, "responsible_party_affiliation")),
+                    .raw(rp.investigator_affiliation, "responsible_party_affiliation")
+                    .or_else(|| m.raw(rp.old_organization, "responsible_party_affiliation")),
             };
             if party.party_type.is_some() || party.name.is_some() || party.title.is_some() || party.affiliation.is_some() {
                 rec.responsible_party = Some(party);
             }
         }
     }
-    if let Some(c) = m.module(&p.contacts_locations_module, "contactsLocationsModule") {
-        for loc in &c.locations.0 {
+    if let Some(c) = m.module(p.contacts_locations_module, "contactsLocationsModule") {
+        for loc in c.locations.0 {
             let Some(loc) = m.module(loc, "locations") else { continue };
-            let (latitude, longitude) = match m.module(&loc.geo_point, "geoPoint") {
-                Some(g) => (m.raw(&g.lat, "location_latitude"), m.raw(&g.lon, "location_longitude")),
+            let (latitude, longitude) = match m.module(loc.geo_point, "geoPoint") {
+                Some(g) => (m.raw(g.lat, "location_latitude"), m.raw(g.lon, "location_longitude")),
                 None => (None, None),
             };
             let l = RawLocation {
-                facility: m.raw(&loc.facility, "location_facility"),
-                city: m.raw(&loc.city, "location_city"),
-                state: m.raw(&loc.state, "location_state"),
-                zip: m.raw(&loc.zip, "location_zip"),
-                country: m.raw(&loc.country, "location_country"),
-                status: m.raw(&loc.status, "location_status"),
+                facility: m.raw(loc.facility, "location_facility"),
+                city: m.raw(loc.city, "location_city"),
+                state: m.raw(loc.state, "location_state"),
+                zip: m.raw(loc.zip, "location_zip"),
+                country: m.raw(loc.country, "location_country"),
+                status: m.raw(loc.status, "location_status"),
                 latitude,
                 longitude,
             };
             rec.locations.push(l);
         }
     }
-    if let Some(d) = m.module(&study.derived, "derivedSection") {
-        rec.condition_browse = m.browse(&d.condition_browse_module, "conditionBrowseModule");
-        rec.intervention_browse = m.browse(&d.intervention_browse_module, "interventionBrowseModule");
+    if let Some(d) = m.module(study.derived, "derivedSection") {
+        rec.condition_browse = m.browse(d.condition_browse_module, "conditionBrowseModule");
+        rec.intervention_browse = m.browse(d.intervention_browse_module, "interventionBrowseModule");
     }
-    if let Some(d) = m.module(&p.description_module, "descriptionModule") {
-        rec.brief_summary = m.raw(&d.brief_summary, "brief_summary");
-        rec.detailed_description = m.raw(&d.detailed_description, "detailed_description");
+    if let Some(d) = m.module(p.description_module, "descriptionModule") {
+        rec.brief_summary = m.raw(d.brief_summary, "brief_summary");
+        rec.detailed_description = m.raw(d.detailed_description, "detailed_description");
     }
-    if let Some(c) = m.module(&p.conditions_module, "conditionsModule") {
-        rec.conditions = m.list(&c.conditions, "conditions");
-        rec.keywords = m.list(&c.keywords, "keywords");
+    if let Some(c) = m.module(p.conditions_module, "conditionsModule") {
+        rec.conditions = m.list(c.conditions, "conditions");
+        rec.keywords = m.list(c.keywords, "keywords");
     }
-    if let Some(d) = m.module(&p.design_module, "designModule") {
-        rec.study_type = m.raw(&d.study_type, "study_type");
-        rec.phases = m.list(&d.phases, "phases");
-        if let Some(di) = m.module(&d.design_info, "designInfo") {
-            rec.allocation = m.raw(&di.allocation, "allocation");
-            rec.intervention_model = m.raw(&di.intervention_model, "intervention_model");
-            rec.primary_purpose = m.raw(&di.primary_purpose, "primary_purpose");
-            if let Some(mi) = m.module(&di.masking_info, "maskingInfo") {
-                rec.masking = m.raw(&mi.masking, "masking");
+    if let Some(d) = m.module(p.design_module, "designModule") {
+        rec.study_type = m.raw(d.study_type, "study_type");
+        rec.phases = m.list(d.phases, "phases");
+        if let Some(di) = m.module(d.design_info, "designInfo") {
+            rec.allocation = m.raw(di.allocation, "allocation");
+            rec.intervention_model = m.raw(di.intervention_model, "intervention_model");
+            rec.primary_purpose = m.raw(di.primary_purpose, "primary_purpose");
+            if let Some(mi) = m.module(di.masking_info, "maskingInfo") {
+                rec.masking = m.raw(mi.masking, "masking");
             }
         }
-        if let Some(e) = m.module(&d.enrollment_info, "enrollmentInfo") {
-            rec.enrollment = m.raw(&e.count, "enrollment");
-            rec.enrollment_type = m.raw(&e.kind, "enrollment_type");
+        if let Some(e) = m.module(d.enrollment_info, "enrollmentInfo") {
+            rec.enrollment = m.raw(e.count, "enrollment");
+            rec.enrollment_type = m.raw(e.kind, "enrollment_type");
         }
     }
-    if let Some(a) = m.module(&p.arms_interventions_module, "armsInterventionsModule") {
-        for (i, iv) in a.interventions.0.iter().enumerate() {
+    if let Some(a) = m.module(p.arms_interventions_module, "armsInterventionsModule") {
+        for (i, iv) in a.interventions.0.into_iter().enumerate() {
             let Some(iv) = m.module(iv, "interventions") else { continue };
-            let intervention_type = m.raw(&iv.kind, "intervention_type");
-            let description = m.raw(&iv.description, "intervention_description");
-            let other_names = m.list(&iv.other_names, "intervention_other_names");
-            let arm_labels = m.list(&iv.arm_group_labels, "intervention_arm_labels");
-            match m.raw(&iv.name, "intervention_name") {
+            let intervention_type = m.raw(iv.kind, "intervention_type");
+            let description = m.raw(iv.description, "intervention_description");
+            let other_names = m.list(iv.other_names, "intervention_other_names");
+            let arm_labels = m.list(iv.arm_group_labels, "intervention_arm_labels");
+            match m.raw(iv.name, "intervention_name") {
                 Some(name) => rec.interventions.push(RawIntervention { intervention_type, name, description, other_names, arm_labels }),
                 None => m.missing("intervention_name", rec.line, &format!("interventions[{i}] has no name; this intervention is not kept")),
             }
@@ -837,53 +837,53 @@ fn map_study(study: &StudyParts, layout: SourceFormat, path: &str, lines: &Lines
             rec.interventions.iter().filter_map(|iv| iv.intervention_type.as_ref().map(|t| type_key(&t.text))).collect();
         let names: Vec<String> = rec.interventions.iter().map(|iv| iv.name.text.clone()).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        for (i, arm) in a.arm_groups.0.iter().enumerate() {
+        for (i, arm) in a.arm_groups.0.into_iter().enumerate() {
             let Some(arm) = m.module(arm, "armGroups") else { continue };
-            let arm_type = m.raw(&arm.kind, "arm_type");
-            let description = m.raw(&arm.description, "arm_description");
+            let arm_type = m.raw(arm.kind, "arm_type");
+            let description = m.raw(arm.description, "arm_description");
             let intervention_names = m
-                .list(&arm.intervention_names, "arm_intervention_names")
+                .list(arm.intervention_names, "arm_intervention_names")
                 .into_iter()
                 .map(|n| strip_type_prefix(n, &types, &names))
                 .collect();
-            match m.raw(&arm.label, "arm_label") {
+            match m.raw(arm.label, "arm_label") {
                 Some(label) => rec.arms.push(RawArm { label, arm_type, description, intervention_names }),
                 None => m.missing("arm_label", rec.line, &format!("armGroups[{i}] has no label; this arm is not kept")),
             }
         }
     }
-    if let Some(o) = m.module(&p.outcomes_module, "outcomesModule") {
+    if let Some(o) = m.module(p.outcomes_module, "outcomesModule") {
         for (kind, list, name) in [
-            (OutcomeKind::Primary, &o.primary_outcomes, "primaryOutcomes"),
-            (OutcomeKind::Secondary, &o.secondary_outcomes, "secondaryOutcomes"),
-            (OutcomeKind::Other, &o.other_outcomes, "otherOutcomes"),
+            (OutcomeKind::Primary, o.primary_outcomes, "primaryOutcomes"),
+            (OutcomeKind::Secondary, o.secondary_outcomes, "secondaryOutcomes"),
+            (OutcomeKind::Other, o.other_outcomes, "otherOutcomes"),
         ] {
-            for (i, oc) in list.0.iter().enumerate() {
+            for (i, oc) in list.0.into_iter().enumerate() {
                 let Some(oc) = m.module(oc, name) else { continue };
-                let description = m.raw(&oc.description, "outcome_description");
-                let time_frame = m.raw(&oc.time_frame, "outcome_time_frame");
-                match m.raw(&oc.measure, "outcome_measure") {
+                let description = m.raw(oc.description, "outcome_description");
+                let time_frame = m.raw(oc.time_frame, "outcome_time_frame");
+                match m.raw(oc.measure, "outcome_measure") {
                     Some(measure) => rec.outcomes.push(RawOutcome { kind, measure, description, time_frame }),
                     None => m.missing("outcome_measure", rec.line, &format!("{name}[{i}] has no measure; this outcome is not kept")),
                 }
             }
         }
     }
-    if let Some(e) = m.module(&p.eligibility_module, "eligibilityModule") {
-        rec.min_age = m.raw(&e.minimum_age, "min_age");
-        rec.max_age = m.raw(&e.maximum_age, "max_age");
-        rec.sex = m.raw(&e.sex, "sex");
-        rec.healthy_volunteers = m.raw(&e.healthy_volunteers, "healthy_volunteers");
-        rec.eligibility_criteria = m.raw(&e.eligibility_criteria, "eligibility_criteria");
+    if let Some(e) = m.module(p.eligibility_module, "eligibilityModule") {
+        rec.min_age = m.raw(e.minimum_age, "min_age");
+        rec.max_age = m.raw(e.maximum_age, "max_age");
+        rec.sex = m.raw(e.sex, "sex");
+        rec.healthy_volunteers = m.raw(e.healthy_volunteers, "healthy_volunteers");
+        rec.eligibility_criteria = m.raw(e.eligibility_criteria, "eligibility_criteria");
     }
-    if let Some(r) = m.module(&p.references_module, "referencesModule") {
-        for reference in &r.references.0 {
+    if let Some(r) = m.module(p.references_module, "referencesModule") {
+        for reference in r.references.0 {
             let Some(reference) = m.module(reference, "references") else { continue };
             let r = RawReference {
-                pmid: m.raw(&reference.pmid, "reference_pmid"),
-                doi: m.raw(&reference.doi, "reference_doi"),
-                citation: m.raw(&reference.citation, "reference_citation"),
-                reference_type: m.raw(&reference.kind, "reference_type"),
+                pmid: m.raw(reference.pmid, "reference_pmid"),
+                doi: m.raw(reference.doi, "reference_doi"),
+                citation: m.raw(reference.citation, "reference_citation"),
+                reference_type: m.raw(reference.kind, "reference_type"),
             };
             if r.pmid.is_some() || r.doi.is_some() || r.citation.is_some() {
                 rec.references.push(r);
@@ -1107,7 +1107,7 @@ impl Reader<'_, '_, '_> {
                 let lines = Lines::new(slice, line);
                 match doc.into_study() {
                     Some((p, layout)) => {
-                        let mut rec = map_study(&p, layout, self.path, &lines);
+                        let mut rec = map_study(p, layout, self.path, &lines);
                         rec.results = crate::results::read_json(slice, &|ptr| lines.line(ptr), &mut rec.findings);
                         self.out.record(rec, slice.len());
                     }
@@ -1294,8 +1294,11 @@ fn read_str(path: &str, doc: &str, out: &mut Out<'_>) {
         r.issue(0, None, "empty JSON document: no record in it".to_string());
         return;
     }
-    // JSON Lines: the first value is complete on its own line and more values follow.
-    if let Ok(end) = skip_value(b, first) {
+    // JSON Lines: the first value is complete on its own line and more values follow. (Only
+    // the first line is scanned: a value that does not end on it is not one line, and an
+    // array of studies is not skipped over in full just to find that out.)
+    let line_end = memchr::memchr(b'\n', &b[first..]).map_or(b.len(), |k| first + k);
+    if let Ok(end) = skip_value(&b[..line_end], first) {
         let next = skip_ws(b, end);
         let one_line = !b.get(first..end).unwrap_or(&[]).contains(&b'\n');
         if next < b.len() && one_line && b.get(end..next).is_some_and(|g| g.contains(&b'\n')) {

@@ -444,7 +444,7 @@ impl<'f> JsonReader<'f> {
     fn raw_of(&mut self, t: Text, key: &str) -> Option<Raw> {
         match t {
             Text::Absent => None,
-            Text::Value { text, ptr } => Raw::non_empty(text, (self.line)(ptr)),
+            Text::Value { text, ptr } => Raw::non_empty_owned(text, (self.line)(ptr)),
             Text::Odd { what, ptr } => {
                 self.bad(key, ptr, format!("{key}: expected a text value, found {what}; value not read"));
                 None
