@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Options of the normalize stage.
+/// Options of the normalize stage. The vocabularies are compiled for search on first use:
+/// set them before the first record is normalized.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeConfig {
@@ -19,6 +20,33 @@ pub struct NormalizeConfig {
     /// `cell_products` compiled for search, built on first use.
     #[serde(skip)]
     product_index: ProductIndex,
+    /// `condition_categories`' patterns lower-cased, built on first use.
+    #[serde(skip)]
+    condition_index: ConditionIndex,
+}
+
+/// The conditions vocabulary lower-cased once, category by category: each pattern with
+/// whether it is short (three characters or fewer, matched as a whole word). Not part of the
+/// configuration's identity.
+#[derive(Default)]
+struct ConditionIndex(std::sync::OnceLock<Vec<Vec<(String, bool)>>>);
+
+impl Clone for ConditionIndex {
+    fn clone(&self) -> Self {
+        ConditionIndex::default()
+    }
+}
+
+impl PartialEq for ConditionIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ConditionIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConditionIndex")
+    }
 }
 
 /// The product vocabulary compiled once: every long pattern in one automaton, the short ones
@@ -129,7 +157,12 @@ fn contains_pattern(lower: &str, pat: &str, whole: bool) -> bool {
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig { condition_categories: Vec::new(), cell_products: default_cell_products(), product_index: ProductIndex::default() }
+        NormalizeConfig {
+            condition_categories: Vec::new(),
+            cell_products: default_cell_products(),
+            product_index: ProductIndex::default(),
+            condition_index: ConditionIndex::default(),
+        }
     }
 }
 
@@ -225,15 +258,29 @@ impl NormalizeConfig {
     /// The category of a condition string, if any pattern matches. Patterns of three
     /// characters or fewer must match a whole word ("SLE" does not match "sleep").
     pub fn category_of(&self, condition: &str) -> Option<&str> {
+        let index = self.condition_index.0.get_or_init(|| {
+            self.condition_categories
+                .iter()
+                .map(|cat| {
+                    cat.patterns
+                        .iter()
+                        .map(|p| {
+                            let p = p.to_lowercase();
+                            let short = p.chars().count() <= 3;
+                            (p, short)
+                        })
+                        .collect()
+                })
+                .collect()
+        });
         let lower = condition.to_lowercase();
-        for cat in &self.condition_categories {
-            for p in &cat.patterns {
-                let p = p.to_lowercase();
-                if p.chars().count() <= 3 {
+        for (cat, patterns) in self.condition_categories.iter().zip(index) {
+            for (p, short) in patterns {
+                if *short {
                     if lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == p) {
                         return Some(&cat.name);
                     }
-                } else if lower.contains(&p) {
+                } else if lower.contains(p.as_str()) {
                     return Some(&cat.name);
                 }
             }
