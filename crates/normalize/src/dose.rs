@@ -2100,6 +2100,12 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             cands.into_iter().find(|r| !r.levels.is_empty())
         })
         .collect();
+    // Whether each arm is a placebo (or no-intervention) arm, decided once.
+    let placebo: Vec<bool> = raw
+        .arms
+        .iter()
+        .map(|a| is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str())))
+        .collect();
     // An intervention is dosed when it states a level, or when an arm it is given in does
     // ("Low dose QX-7 2 x 10^6 cells" in the arm, "QX-7 Low Dose" the intervention).
     let dosed: Vec<bool> = inter_reads
@@ -2107,9 +2113,9 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         .zip(&raw.interventions)
         .map(|(r, i)| {
             r.is_some()
-                || raw.arms.iter().any(|a| {
+                || raw.arms.iter().zip(&placebo).any(|(a, &placebo)| {
                     a.intervention_names.iter().any(|n| cell::name_matches(&n.text, &i.name.text))
-                        && !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str()))
+                        && !placebo
                         && a.description.as_ref().is_some_and(|d| !memo.levels(&d.text).is_empty())
                 })
         })
@@ -2133,7 +2139,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .map(|(k, _)| k)
             .collect();
         arm_links.push(linked.clone());
-        if is_placebo_arm(arm.arm_type.as_ref(), &arm.label.text, desc.map(|d| d.text.as_str())) {
+        if placebo[ai] {
             for &k in &linked {
                 used[k] = true;
             }
@@ -2268,7 +2274,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .arms
             .iter()
             .enumerate()
-            .filter(|(_, a)| !is_placebo_arm(a.arm_type.as_ref(), &a.label.text, a.description.as_ref().map(|d| d.text.as_str())))
+            .filter(|&(k, _)| !placebo[k])
             .map(|(k, _)| k)
             .collect();
         let arm_index = match cell_arms.as_slice() {
