@@ -514,7 +514,7 @@ fn outcomes_and_timepoints(cx: &mut Ctx<'_>) -> (Vec<Outcome>, Vec<Timepoint>) {
             let reading = match read_frames.iter().find(|(t, _)| *t == tf.text.as_str()) {
                 Some((_, r)) => r.clone(),
                 None => {
-                    let r = timeframe::read_time_frame(&tf.text);
+                    let r = timeframe::read_time_frame_cached(&tf.text);
                     read_frames.push((tf.text.as_str(), r.clone()));
                     r
                 }

@@ -148,6 +148,33 @@ pub fn read_time_frame(text: &str) -> Result<TimeFrameReading, String> {
     Ok(reading)
 }
 
+/// Distinct time frames remembered per thread by [`read_time_frame_cached`] before it starts
+/// afresh.
+const CACHED_FRAMES: usize = 8192;
+
+thread_local! {
+    static FRAMES: std::cell::RefCell<std::collections::HashMap<String, Result<TimeFrameReading, String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`read_time_frame`], remembering each distinct text a thread has read (up to
+/// [`CACHED_FRAMES`] of them): registries repeat their time frames across trials ("12 months",
+/// "Baseline", "2 years"), and the reading is a function of the text alone.
+pub fn read_time_frame_cached(text: &str) -> Result<TimeFrameReading, String> {
+    if let Some(r) = FRAMES.with(|c| c.borrow().get(text).cloned()) {
+        return r;
+    }
+    let r = read_time_frame(text);
+    FRAMES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHED_FRAMES {
+            c.clear();
+        }
+        c.insert(text.to_string(), r.clone());
+    });
+    r
+}
+
 /// Parses a time frame into its timepoints only (the `timepoints` of [`read_time_frame`]).
 ///
 /// `Err` carries the reason when no timepoint can be read — also when the frame only names
@@ -831,6 +858,24 @@ fn scan(s: &str, norm: &Norm, text: &str) -> Vec<ParsedTimepoint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_gives_what_reading_gives() {
+        let frames =
+            ["12 months", "Baseline, week 4 and week 12", "", "See Plan Description", "up to 5 years or until death", "Day 1-28", "1-"];
+        for round in 0..2 {
+            for f in frames {
+                assert_eq!(read_time_frame_cached(f), read_time_frame(f), "round {round}: {f:?}");
+            }
+        }
+        // More distinct frames than the cache holds: it starts afresh and still agrees.
+        for k in 0..(CACHED_FRAMES + 10) {
+            let f = format!("{} weeks", k % 900 + 1) + if k >= 900 { " after infusion" } else { "" } + &" ".repeat(k / 1800);
+            assert_eq!(read_time_frame_cached(&f), read_time_frame(&f), "{f:?}");
+        }
+        assert!(FRAMES.with(|c| c.borrow().len()) <= CACHED_FRAMES);
+        assert_eq!(read_time_frame_cached("12 months"), read_time_frame("12 months"));
+    }
 
     fn kinds(t: &str) -> Vec<(String, Option<f64>, Option<&'static str>)> {
         parse_time_frame(t).unwrap_or_default().into_iter().map(|p| (p.kind.to_string(), p.value, p.unit)).collect()
