@@ -1331,6 +1331,12 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     // The original text only lines up with `s` when canonicalisation kept every byte.
     let orig = if s.len() == text.len() { text } else { "" };
     let found = merge_ranges(&s, amounts(&s));
+    // Every level keeps the low end of its amount, and only levels of 10^4 cells or more are
+    // kept (below): a text whose amounts are all smaller (drug doses, ages, volumes, days)
+    // states no level, and the rules in between need not run.
+    if !found.iter().any(|a| a.low >= 1e4 && a.low.is_finite()) {
+        return Vec::new();
+    }
     // Amounts of other studies, of animals and of the harvest are no level of this trial.
     let spans = if found.is_empty() { Vec::new() } else { sentences(&s) };
     let found: Vec<Amount> = if found.is_empty() {
