@@ -2276,13 +2276,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // without one are not read.)
     let has_digit = |t: &Option<Raw>| t.as_ref().is_some_and(|t| crate::capped(&t.text).chars().any(char::is_numeric));
     if rows.is_empty() && (has_digit(&raw.brief_summary) || has_digit(&raw.detailed_description)) {
-        let cell_arms: Vec<usize> = raw
-            .arms
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| !placebo[k])
-            .map(|(k, _)| k)
-            .collect();
+        let cell_arms: Vec<usize> = raw.arms.iter().enumerate().filter(|&(k, _)| !placebo[k]).map(|(k, _)| k).collect();
         let arm_index = match cell_arms.as_slice() {
             [one] => Some(*one),
             _ => None,
