@@ -142,6 +142,18 @@ fn fast() -> bool {
 /// so that a bad one costs only itself and gets its own finding. Where the fast pass succeeds,
 /// the lenient one would give the same model (every value is read by the same code; only the
 /// error handling differs), so which path read a study never shows in the output.
+/// A study object at the start of `rest` read in the one fast pass, with where it ends; `None`
+/// when that pass fails (the caller then finds the study's extent and reads it the lenient
+/// way, as [`read_study`] would).
+fn read_study_prefix(rest: &str) -> Option<(StudyDoc, usize)> {
+    let _fast = FastPass::start();
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<StudyDoc>();
+    match stream.next() {
+        Some(Ok(doc)) => Some((doc, stream.byte_offset())),
+        _ => None,
+    }
+}
+
 fn read_study(slice: &str) -> serde_json::Result<StudyDoc> {
     {
         let _fast = FastPass::start();
@@ -1103,26 +1115,29 @@ impl Reader<'_, '_, '_> {
             return;
         }
         match read_study(slice) {
-            Ok(doc) => {
-                let lines = Lines::new(slice, line);
-                match doc.into_study() {
-                    Some((p, layout)) => {
-                        let mut rec = map_study(p, layout, self.path, &lines);
-                        rec.results = crate::results::read_json(slice, &|ptr| lines.line(ptr), &mut rec.findings);
-                        self.out.record(rec, slice.len());
-                    }
-                    None => self.issue(
-                        line,
-                        guess_nct(slice.as_bytes()),
-                        format!("{what} at line {line} has no protocolSection: not a ClinicalTrials.gov API v2 study; not read"),
-                    ),
-                }
-            }
+            Ok(doc) => self.study_read(line, slice, doc, what),
             Err(e) => {
                 let at = line + (e.line() as u32).saturating_sub(1);
                 let why = if complete { "could not be read" } else { "is cut off (the document ends inside it)" };
                 self.issue(at, guess_nct(slice.as_bytes()), format!("{what} starting at line {line} {why}: {e} (line {at})"));
             }
+        }
+    }
+
+    /// A study read from `slice` (which starts at `line`) into a record.
+    fn study_read(&mut self, line: u32, slice: &str, doc: StudyDoc, what: &str) {
+        let lines = Lines::new(slice, line);
+        match doc.into_study() {
+            Some((p, layout)) => {
+                let mut rec = map_study(p, layout, self.path, &lines);
+                rec.results = crate::results::read_json(slice, &|ptr| lines.line(ptr), &mut rec.findings);
+                self.out.record(rec, slice.len());
+            }
+            None => self.issue(
+                line,
+                guess_nct(slice.as_bytes()),
+                format!("{what} at line {line} has no protocolSection: not a ClinicalTrials.gov API v2 study; not read"),
+            ),
         }
     }
 
@@ -1152,14 +1167,24 @@ impl Reader<'_, '_, '_> {
                 return None;
             }
             n += 1;
-            match skip_value(b, j) {
-                Ok(end) => {
-                    self.study(j, end, true, &format!("array element {n}"));
-                    j = skip_ws(b, end);
-                }
-                Err(_) => {
-                    self.study(j, b.len(), false, &format!("array element {n}"));
-                    return None;
+            // A study that reads in the fast pass gives its own end; any other element is
+            // skipped over to find its extent first, and read the lenient way.
+            let fast = if b.get(j) == Some(&b'{') { self.doc.get(j..).and_then(read_study_prefix) } else { None };
+            if let Some((doc, len)) = fast {
+                let line = self.line_at(j);
+                let slice = self.doc.get(j..j + len).unwrap_or("");
+                self.study_read(line, slice, doc, &format!("array element {n}"));
+                j = skip_ws(b, j + len);
+            } else {
+                match skip_value(b, j) {
+                    Ok(end) => {
+                        self.study(j, end, true, &format!("array element {n}"));
+                        j = skip_ws(b, end);
+                    }
+                    Err(_) => {
+                        self.study(j, b.len(), false, &format!("array element {n}"));
+                        return None;
+                    }
                 }
             }
             match b.get(j) {

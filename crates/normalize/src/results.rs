@@ -319,6 +319,8 @@ struct Cx<'a> {
     raw: &'a RawRecord,
     nct: &'a str,
     issues: Vec<RecordIssue>,
+    /// The arms' labels as [`norm_title`] compares them, made on first use.
+    arm_titles: std::cell::OnceCell<Vec<String>>,
 }
 
 fn text(r: &Option<Raw>) -> Option<String> {
@@ -403,7 +405,8 @@ impl Cx<'_> {
     fn arm_of(&self, title: &Option<Raw>, groups_in_section: usize) -> Option<(String, &'static str)> {
         let arms = &self.raw.arms;
         if let Some(t) = title.as_ref().map(|t| norm_title(&t.text)) {
-            if let Some(a) = arms.iter().find(|a| norm_title(&a.label.text) == t) {
+            let titles = self.arm_titles.get_or_init(|| arms.iter().map(|a| norm_title(&a.label.text)).collect());
+            if let Some(a) = arms.iter().zip(titles).find(|(_, at)| **at == t).map(|(a, _)| a) {
                 return Some((a.label.text.clone(), "TITLE"));
             }
         }
@@ -612,7 +615,7 @@ impl Cx<'_> {
 /// made on the way.
 pub fn results_rows(raw: &RawRecord, nct: &str) -> (ResultRows, Vec<RecordIssue>) {
     let Some(r) = raw.results.as_deref() else { return (ResultRows::default(), Vec::new()) };
-    let mut cx = Cx { raw, nct, issues: Vec::new() };
+    let mut cx = Cx { raw, nct, issues: Vec::new(), arm_titles: std::cell::OnceCell::new() };
     let rows = cx.all(r);
     (rows, cx.issues)
 }
