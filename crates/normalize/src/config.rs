@@ -26,33 +26,40 @@ pub struct NormalizeConfig {
 }
 
 /// The conditions vocabulary lower-cased once, category by category: each pattern with
-/// whether it is short (three characters or fewer, matched as a whole word). Not part of the
-/// configuration's identity.
-#[derive(Default)]
-struct ConditionIndex(std::sync::OnceLock<Vec<Vec<(String, bool)>>>);
+/// whether it is short (three characters or fewer, matched as a whole word).
+type ConditionIndex = Built<Vec<Vec<(String, bool)>>>;
 
-impl Clone for ConditionIndex {
-    fn clone(&self) -> Self {
-        ConditionIndex::default()
+/// A search structure built from the configuration on first use. Not part of the
+/// configuration's identity: clones start empty, and any two are equal.
+struct Built<T>(std::sync::OnceLock<T>);
+
+impl<T> Default for Built<T> {
+    fn default() -> Self {
+        Built(std::sync::OnceLock::new())
     }
 }
 
-impl PartialEq for ConditionIndex {
+impl<T> Clone for Built<T> {
+    fn clone(&self) -> Self {
+        Built::default()
+    }
+}
+
+impl<T> PartialEq for Built<T> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
-impl std::fmt::Debug for ConditionIndex {
+impl<T> std::fmt::Debug for Built<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConditionIndex")
+        f.write_str(std::any::type_name::<T>())
     }
 }
 
 /// The product vocabulary compiled once: every long pattern in one automaton, the short ones
-/// (matched as whole words) in a list. Not part of the configuration's identity.
-#[derive(Default)]
-struct ProductIndex(std::sync::OnceLock<Compiled>);
+/// (matched as whole words) in a list.
+type ProductIndex = Built<Compiled>;
 
 struct Compiled {
     /// Patterns longer than three characters, lower-cased, searched as substrings in one pass.
@@ -67,23 +74,6 @@ struct Compiled {
     short: Vec<(String, usize)>,
 }
 
-impl Clone for ProductIndex {
-    fn clone(&self) -> Self {
-        ProductIndex::default()
-    }
-}
-
-impl PartialEq for ProductIndex {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for ProductIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ProductIndex")
-    }
-}
 
 impl Compiled {
     fn new(products: &[CellProductName]) -> Compiled {
