@@ -74,7 +74,6 @@ struct Compiled {
     short: Vec<(String, usize)>,
 }
 
-
 impl Compiled {
     fn new(products: &[CellProductName]) -> Compiled {
         let mut long_patterns = Vec::new();
