@@ -142,6 +142,16 @@ fn fast() -> bool {
 /// so that a bad one costs only itself and gets its own finding. Where the fast pass succeeds,
 /// the lenient one would give the same model (every value is read by the same code; only the
 /// error handling differs), so which path read a study never shows in the output.
+fn read_study(slice: &str) -> serde_json::Result<StudyDoc> {
+    {
+        let _fast = FastPass::start();
+        if let Ok(doc) = serde_json::from_str::<StudyDoc>(slice) {
+            return Ok(doc);
+        }
+    }
+    serde_json::from_str::<StudyDoc>(slice)
+}
+
 /// A study object at the start of `rest` read in the one fast pass, with where it ends; `None`
 /// when that pass fails (the caller then finds the study's extent and reads it the lenient
 /// way, as [`read_study`] would).
@@ -152,16 +162,6 @@ fn read_study_prefix(rest: &str) -> Option<(StudyDoc, usize)> {
         Some(Ok(doc)) => Some((doc, stream.byte_offset())),
         _ => None,
     }
-}
-
-fn read_study(slice: &str) -> serde_json::Result<StudyDoc> {
-    {
-        let _fast = FastPass::start();
-        if let Ok(doc) = serde_json::from_str::<StudyDoc>(slice) {
-            return Ok(doc);
-        }
-    }
-    serde_json::from_str::<StudyDoc>(slice)
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {

@@ -34,13 +34,10 @@ impl Raw {
     /// [`Raw::non_empty`] of a string the caller owns: kept as it is (not copied) unless it
     /// has space to trim.
     pub fn non_empty_owned(text: String, line: u32) -> Option<Raw> {
-        let t = text.trim();
-        if t.is_empty() {
-            None
-        } else if t.len() == text.len() {
+        if !text.is_empty() && text.trim().len() == text.len() {
             Some(Raw { text, line })
         } else {
-            Some(Raw { text: t.to_string(), line })
+            Raw::non_empty(text, line)
         }
     }
 }

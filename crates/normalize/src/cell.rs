@@ -402,14 +402,15 @@ pub fn known_source(s: &str) -> Option<&'static str> {
 
 /// Whether an intervention name as linked from an arm ("Biological: UCMSC") names `name`.
 pub(crate) fn name_matches(linked: &str, name: &str) -> bool {
-    // ASCII names (nearly all) compared without lower-casing copies; the same answer.
-    let (lt, nt) = (linked.trim(), name.trim());
-    if lt.is_ascii() && nt.is_ascii() {
-        return lt.eq_ignore_ascii_case(nt) || lt.split_once(':').is_some_and(|(_, rest)| rest.trim().eq_ignore_ascii_case(nt));
+    let matches =
+        |l: &str, n: &str, same: fn(&str, &str) -> bool| same(l, n) || l.split_once(':').is_some_and(|(_, rest)| same(rest.trim(), n));
+    let (l, n) = (linked.trim(), name.trim());
+    // ASCII names (nearly all) are compared without lower-cased copies; the same answer.
+    if l.is_ascii() && n.is_ascii() {
+        matches(l, n, str::eq_ignore_ascii_case)
+    } else {
+        matches(&l.to_lowercase(), &n.to_lowercase(), |a, b| a == b)
     }
-    let l = linked.trim().to_lowercase();
-    let n = name.trim().to_lowercase();
-    l == n || l.split_once(':').is_some_and(|(_, rest)| rest.trim() == n)
 }
 
 fn pick(found: Vec<(&'static str, bool)>) -> Option<&'static str> {

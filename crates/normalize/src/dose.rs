@@ -1338,15 +1338,11 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         return Vec::new();
     }
     // Amounts of other studies, of animals and of the harvest are no level of this trial.
-    let spans = if found.is_empty() { Vec::new() } else { sentences(&s) };
-    let found: Vec<Amount> = if found.is_empty() {
-        found
-    } else {
-        found
-            .into_iter()
-            .filter(|a| !spans.iter().find(|&&(x, y)| a.start >= x && a.start < y).is_some_and(|&(x, y)| background_sentence(&s[x..y])))
-            .collect()
-    };
+    let spans = sentences(&s);
+    let found: Vec<Amount> = found
+        .into_iter()
+        .filter(|a| !spans.iter().find(|&&(x, y)| a.start >= x && a.start < y).is_some_and(|&(x, y)| background_sentence(&s[x..y])))
+        .collect();
     // Names the text gives its cells ("expanded stem cells (CME) ... 100 x 10^6 CME"): after an
     // amount, such a name is a cell word.
     let own_names: Vec<String> = if s.contains("cell") {
@@ -2476,7 +2472,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .chain(summary.iter().map(|t| (t.as_str(), false)))
             .chain(titles.iter().map(|t| (t.as_str(), false)))
             .collect();
-        let context = |i: usize| -> Regimen {
+        let mut context = |i: usize| -> Regimen {
             let (t, own) = sources[i];
             if let Some(r) = contexts.iter().find(|(k, o, _)| *o == own && k.as_str() == t) {
                 return r.2.clone();
@@ -2485,7 +2481,6 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             contexts.push((t.to_string(), own, r.clone()));
             r
         };
-        let mut context = context;
         let lv = &mut row.lv;
         if lv.administrations.is_none() {
             if let Some(c) = (0..sources.len()).map(&mut context).find(|c| c.administrations.is_some()) {

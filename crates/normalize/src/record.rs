@@ -504,21 +504,14 @@ fn outcomes_and_timepoints(cx: &mut Ctx<'_>) -> (Vec<Outcome>, Vec<Timepoint>) {
     let mut ordered: Vec<&trialtables_extract::RawOutcome> = raw.outcomes.iter().collect();
     ordered.sort_by_key(|o| o.kind);
     // Records repeat their time frames ("12 months" for most outcomes; 62% of the time frames
-    // of the real API v2 fixtures repeat one of the same record): each distinct text is read once.
-    let mut read_frames: Vec<(&str, Result<timeframe::TimeFrameReading, String>)> = Vec::new();
+    // of the real API v2 fixtures repeat one of the same record), and registries repeat them
+    // across trials: each distinct text is read once per thread (`read_time_frame_cached`).
     for (i, o) in ordered.into_iter().enumerate() {
         let mut parsed = None;
         let mut anchor = None;
         let mut calendar = None;
         if let Some(tf) = &o.time_frame {
-            let reading = match read_frames.iter().find(|(t, _)| *t == tf.text.as_str()) {
-                Some((_, r)) => r.clone(),
-                None => {
-                    let r = timeframe::read_time_frame_cached(&tf.text);
-                    read_frames.push((tf.text.as_str(), r.clone()));
-                    r
-                }
-            };
+            let reading = timeframe::read_time_frame_cached(&tf.text);
             match reading {
                 Ok(reading) => {
                     parsed = Some(true);
