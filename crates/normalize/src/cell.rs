@@ -226,6 +226,43 @@ pub fn source_in(text: &str) -> Option<&'static str> {
     sources_in(text).first().copied()
 }
 
+/// Whether a text speaks of mesenchymal stromal cells ("MSC", "UC-MSCs", "mesenchymal stem
+/// cells", "marrow stromal cells").
+pub fn names_msc(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| compile(r"(?i)mesenchymal|msc|\bstromal\s+(?:stem\s+|progenitor\s+)?cells")).is_match(crate::capped(text))
+}
+
+/// `text` with the cell products that are not MSC blanked out (cord blood units, peripheral
+/// blood stem cells, haematopoietic, neural and cardiac stem cells), unless the words go on to
+/// name MSC ("cord blood-derived MSC"): given next to MSC ("MSC and cord blood", "PBSC at
+/// 2x10^8/kg. MSC at 1x10^6/kg"), their tissue is not the MSC's.
+pub fn without_other_products(text: &str) -> std::borrow::Cow<'_, str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    static MSC_NEXT: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        compile(
+            r"(?i)\b(?:(?:umbilical\s+)?cord[\s-]+blood(?:\s+(?:units?|transplant\w*|cells))?|pbscs?|pbsct|peripheral[\s-]+blood[\s-]+(?:stem|progenitor)[\s-]+cells?|neural[\s-]+(?:stem|progenitor)[\s-]+cells?|c-?kit\+?[\s-]+(?:cardiac[\s-]+)?(?:stem[\s-]+)?cells?|cardiac[\s-]+(?:stem|progenitor)[\s-]+cells?|ha?ematopoietic[\s-]+(?:stem|progenitor)[\s-]+cells?)",
+        )
+    });
+    let msc_next = MSC_NEXT.get_or_init(|| compile(r"(?i)^[\s-]*(?:\(\w+\)\s*)?(?:derived|mesenchymal|mscs?\b|stromal)"));
+    if !re.is_match(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in re.find_iter(text) {
+        if msc_next.is_match(&text[m.end()..]) {
+            continue;
+        }
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&" ".repeat(m.len()));
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Tissue named outright in one text (not only implied by NK, T, CAR-T or DLI words), if any.
 pub fn explicit_source_in(text: &str) -> Option<&'static str> {
     tissues_in(text).first().copied()

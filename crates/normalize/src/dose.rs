@@ -54,6 +54,10 @@ pub struct DoseLevel {
     /// The words just before the level, since the previous one (lower case): they may name its
     /// tier ("low dose:", "cohort 2 -").
     pub label: String,
+    /// The words of its sentence that state the level, from the level before it to the next
+    /// (lower case, numbers canonical): they name the cells the level is of, when a text gives
+    /// two products ("PBSC at 2x10^8/kg. MSC at 1x10^6/kg").
+    pub phrase: String,
 }
 
 impl DoseLevel {
@@ -94,6 +98,12 @@ pub fn canonical_numbers(text: &str) -> String {
             '×' | '✕' | '*' | '·' => s.push('x'),
             '–' | '—' | '−' | '~' | '～' => s.push('-'),
             '\u{a0}' | '\n' | '\r' | '\t' | '•' => s.push(' '),
+            // Full-width punctuation (records typed on CJK keyboards): "20 million cells（0.5×10^6/kg）".
+            '（' => s.push('('),
+            '）' => s.push(')'),
+            '，' => s.push(','),
+            '；' => s.push(';'),
+            '：' => s.push(':'),
             c if c.is_ascii() => s.push(c.to_ascii_lowercase()),
             '⁰' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' => {
                 if !s.ends_with('^') {
@@ -454,7 +464,7 @@ fn basis_after(after: &str) -> (Option<Basis>, bool) {
         return (None, false);
     }
     // Densities ("1 x 10^6 keratinocytes/cm2") and islet equivalents are not cell doses.
-    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:square\s+)?(?:cm|mm)(?:2|\^2)?\b|^\s*(?:ieq|islet\s+equivalents?)\b")
+    if rx!(r"^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*(?:square\s+)?(?:cm|mm)(?:2|\^2)?\b|^\s*(?:[a-z0-9+\-']+\s*){0,3}?(?:/|per\s)\s*unit\s+of\b|^\s*(?:ieq|islet\s+equivalents?)\b")
         .is_match(w)
     {
         return (None, false);
@@ -773,10 +783,17 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = Some(n);
             r.interval_days = None;
             phased = true;
-        } else if let Some(c) = total.captures(s).or_else(|| {
+        } else if let Some(c) = total.captures_iter(s).min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor))).or_else(|| {
             // "Infusion number: 8", "number of injections: 3".
             rx!(r"\b(?:(?:infusion|injection|dose|administration)s?\s+(?:number|count)|number\s+of\s+(?:infusions|injections|doses|administrations))\s*(?:[:=]|is)?\s*(\d{1,2})\b").captures(s)
         }) {
+            r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
+        } else if let Some(c) = rx!(&format!(
+            r"\b{COUNT}-times?\s+(?:[a-z-]+\s+)?(?:injections?|infusions?|doses?|administrations?|transplantations?|transfusions?|treatments?|applications?)\b"
+        ))
+        .captures(s)
+        {
+            // A count written with a hyphen: "2-time injection group", "3-times infusion".
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some((k, cycles)) = day_range(s, anchor) {
             // "on days 1-3 of each of three cycles": 9 administrations, irregular interval.
@@ -809,13 +826,19 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             // "on each of 3 consecutive days": that many, a day apart.
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(1.0);
-        } else if let Some(c) = n_times.captures_iter(s).find(|c| {
-            c.get(2).is_none()
-                && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))
-                && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
-                && !injection_sites(s, c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()))
-                && !optional_count(s, c.get(0).map_or(0, |m| m.start()))
-        }) {
+        } else if let Some(c) = n_times
+            .captures_iter(s)
+            .filter(|c| {
+                c.get(2).is_none()
+                    && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))
+                    && !count_is_range_end(s, c.get(0).map_or(0, |m| m.start()))
+                    && !injection_sites(s, c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()))
+                    && !optional_count(s, c.get(0).map_or(0, |m| m.start()))
+            })
+            // Of several counts, the one nearest the level ("Rituximab ... a total of 4 times;
+            // ... MSC 10^6/kg every 2 weeks, a total of 2 times").
+            .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start().abs_diff(anchor)))
+        {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks")
             .captures_iter(s)
@@ -890,8 +913,9 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = Some(n);
         } else if let Some(c) = rx!(r"\b(twice|thrice)\b(\s+(?:a|per|each|weekly|daily|monthly|a\s+week|a\s+day)\b)?").captures_iter(s).find(|c| c.get(2).is_none()) {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
-        } else if rx!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:\([^()]{1,12}\)\s+)?(?:dose|dosage|infusion|transfusion|injection|administration|application|implantation|transplant|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b")
-            .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b").replace_all(s, " "))
+        } else if rx!(&format!(r"\b(?:single|one|1|once|unique)\s+(?:[a-z-]+\s+)?(?:{COUNT_MODIFIER}\s+){{0,2}}?(?:\([^()]{{1,12}}\)\s+)?(?:dose|dosage|infusion|transfusion|transfer|injection|administration|application|implantation|transplant|transplantation|intravenous\s+infusion|procedure|session|treatment)\b|\bonce\b|\bsingle[- ](?:dose|dosage)|\bone[\s-]time\b"))
+            // "one additional infusion", "a single more dose": an extra administration, not the level's count.
+            .is_match(&rx!(r"\bonce\s+(?:every|a|per|each|weekly|daily|monthly|more)\b|\b(?:single|one|1)\s+(?:additional|more|extra|further)\b").replace_all(s, " "))
         {
             r.administrations = Some(1);
         } else if let Some(c) = singular.captures_iter(s).find(|c| c.get(2).is_none() && !of_other_product(s, c.get(0).map_or(0, |m| m.end()))) {
@@ -1032,6 +1056,44 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
                     r.administrations = Some(k.round() as i64);
                 }
             }
+        }
+    }
+    // Courses: a stated number of administrations repeated every N weeks or months ("2
+    // infusions 7 days apart, repeated every 3 months for 1 year" = 8): the courses'
+    // administrations added up, and no single interval (the gaps within and between courses
+    // differ). Repeated with no end stated, the number of courses and so the count is unknown.
+    // (A count that is itself of the repeats, "repeats every 6 weeks for 2 additional cycles",
+    // is read above.)
+    let repeat = rx!(&format!(r"\brepeat\w*\s+(?:\w+\s+){{0,3}}?(?:every|each)\s+{COUNT}\s+(weeks?|months?|years?)\b"));
+    if let Some(c) = repeat.captures(s).filter(|c| !optional_count(s, c.get(0).map_or(0, |m| m.start()))) {
+        let (start, end) = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+        let course =
+            rx!(&format!(r"\b{COUNT}\s+(?:{COUNT_MODIFIER}\s+){{0,3}}?(?:doses|infusions|injections|administrations|transfusions)\b"))
+                .captures_iter(s.get(..start).unwrap_or(""))
+                .filter(|k| !optional_count(s, k.get(0).map_or(0, |m| m.start())))
+                .filter_map(|k| k.get(1).and_then(|m| word_count(m.as_str())))
+                .last()
+                .filter(|&k| k >= 2);
+        if let Some(k) = course {
+            let every =
+                c.get(1).and_then(|m| word_count(m.as_str())).zip(c.get(2).and_then(|m| unit_days(m.as_str()))).map(|(n, u)| n as f64 * u);
+            let rest = s.get(end..).unwrap_or("");
+            let span =
+                rx!(&format!(r"^\s*,?\s*(?:for|over|during)\s+(?:a\s+(?:total|period)\s+of\s+)?{COUNT}\s+(weeks?|months?|years?)\b"))
+                    .captures(rest)
+                    .and_then(|sp| sp.get(1).and_then(|m| word_count(m.as_str())).zip(sp.get(2).and_then(|m| unit_days(m.as_str()))))
+                    .map(|(n, u)| n as f64 * u);
+            let courses = match (every, span) {
+                (Some(e), Some(t)) if e > 0.0 && t / e >= 1.0 && (t / e - (t / e).round()).abs() < 0.05 => Some((t / e).round() as i64),
+                _ => {
+                    rx!(&format!(r"^\s*,?\s*for\s+(?:a\s+total\s+of\s+)?{COUNT}\s+(additional\s+|more\s+|further\s+)?(?:cycles|courses)\b"))
+                        .captures(rest)
+                        .and_then(|m| m.get(1).and_then(|n| word_count(n.as_str())).map(|n| n + i64::from(m.get(2).is_some())))
+                }
+            };
+            r.interval_days = None;
+            r.administrations = courses.map(|n| k * n);
+            phased = true;
         }
     }
     // One day named for the cells ("graft on Day 0"), or "receive a dose of": one
@@ -1222,6 +1284,12 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
             (r"intra[- ]?arterial|(?:hepatic|splenic|renal|carotid|femoral|pancreatic|vertebral|mesenteric|iliac|brachial|uterine|gastroduodenal)\s+arter(?:y|ies)", "INTRA_ARTERIAL"),
             (
                 r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect|(?:hematoma|haematoma|cyst|abscess|resection|surgical|uterine)\s+cavity|cyst)|\b(?:inject\w*|implant\w*|transplant\w*|engraft\w*|placed|applied|seeded)\s+(?:\w+\s+){0,6}?(?:in|into|within|onto|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:wound|ulcer|cyst|lesion|scar|defect)\s*(?:bed|site|area|cavity)?\b|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
+                "LOCAL",
+            ),
+            // Cells carried on a scaffold, membrane, matrix, gel or plug are placed where it is
+            // implanted: "seeded on a collagen scaffold", "in fibrin glue", "in a fistula plug".
+            (
+                r"\b(?:on|onto|in|into|with|within)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?(?:scaffolds?|membranes?|biomatri(?:x|ces)|(?:collagen|fibrin|bone|acellular|dermal|extracellular|hydrogel)\s+matri(?:x|ces)|hydrogels?|fibrin\s+(?:glue|sealant|gel)|(?:fistula|collagen|bioabsorbable|biodegradable)\s+plugs?|fleeces?|(?:collagen|gelatin)\s+sponges?)\b",
                 "LOCAL",
             ),
             (
@@ -1520,6 +1588,22 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     && s.get(o.end..l.start).is_some_and(|g| g.len() <= 60 && !g.contains(". ") && !g.contains(';'))
             }))
     });
+    // A total capped for participants above a weight ("1.5 million cells/kg ... maximum dose
+    // as for a 100 kg subject, or 150 million cells for any subject of 100 kg or more"): the
+    // per-kg level's cap, not a level of its own. (A flat dose of a weight band with no cap word,
+    // "patients over 50 kg receive 100 million cells", stays a level.)
+    if levels.iter().any(|l| l.basis == Basis::PerKg) {
+        let heavy = rx!(
+            r"\d+\s*kg\s+or\s+(?:more|above|over|heavier|greater)|(?:over|above|more\s+than|greater\s+than|heavier\s+than|exceeding|>=?|≥)\s*\d+\s*kg\b"
+        );
+        levels.retain(|l| {
+            l.basis != Basis::Total
+                || !spans.iter().find(|&&(x, y)| l.start >= x && l.start < y).is_some_and(|&(x, y)| {
+                    heavy.is_match(&s[x..y])
+                        && rx!(r"\bmax\w*|\bcap(?:ped|s)?\b|at\s+most|up\s+to|not\s+(?:to\s+)?exceed|\blimit").is_match(&s[x..y])
+                })
+        });
+    }
     // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
     // 4 infusions of 1 x 10^8"): the per-administration level is the level.
     let snapshot = levels.clone();
@@ -1614,6 +1698,14 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     let mut out: Vec<DoseLevel> = Vec::new();
     let mut prev_end = 0usize;
     for (l, other) in merged {
+        // The level's own words: its sentence, from the end of the level before it to the start
+        // of the next ("150 million MSCs and 5 million c-kit+ cells": "and 5 million c-kit+
+        // cells" is the second level's).
+        let phrase = {
+            let (x, y) = spans.iter().find(|&&(x, y)| l.start >= x && l.start < y).copied().unwrap_or((0, s.len()));
+            let next = starts.iter().copied().find(|&st| st > l.start).unwrap_or(y);
+            s.get(x.max(prev_end).min(l.start)..y.min(next).max(l.end)).unwrap_or("").trim().to_string()
+        };
         let mut from = prev_end.max(l.start.saturating_sub(60));
         while from > 0 && !s.is_char_boundary(from) {
             from -= 1;
@@ -1637,6 +1729,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         let own = starts.iter().position(|&st| st == l.start).and_then(|i| own_regimens.get(i)).and_then(Option::as_ref).unwrap_or(&reg);
         let mut d = DoseLevel {
             label,
+            phrase,
             administrations: own.administrations,
             interval_days: own.interval_days,
             route,
@@ -1933,7 +2026,7 @@ fn background_sentence(t: &str) -> bool {
 /// Whether a (lower-case) sentence may state the regimen of a cell product: it speaks of
 /// giving something, and of cells or of no drug dose.
 fn regimen_sentence(l: &str) -> bool {
-    let admin = rx!(r"infus|inject|administ|transplant|\bdose|\bdosage|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
+    let admin = rx!(r"infus|inject|administ|transplant|transfus|\btransfer|\bdose|\bdosage|receiv|\bgiven\b|implant|deliver|\btimes\b|weekly|monthly|\bevery\b|interval|apart|\bgraft\b|\bdays?\s+[-+]?\d").is_match(l);
     let cells = rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bgraft\b|\bcar[\s-]?t\b|\bproduct\b").is_match(l);
     let drug = drug_words(l);
     // A schedule of visits ("will be observed every month during a run-in period") is not one of
@@ -2499,27 +2592,8 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         if lv.route.is_none() {
             lv.route = (0..sources.len()).map(&mut context).find_map(|c| c.route);
         }
-        // "Injection of 150 million cells" in the singular, and no text of the arm or the
-        // summary speaking of repeating it: one administration.
-        if lv.administrations.is_none()
-            && rx!(r"(?i)\b(?:infusion|injection|transplantation|implantation|administration|transfusion|transfer)\s+of\b")
-                .is_match(&lv.source_text)
-        {
-            let repeat = rx!(
-                r"(?i)\btimes\b|\bevery\b|weekly|monthly|daily|repeat|\bsecond\b|additional|cycles|\bdoses\b|\binfusions\b|\binjections\b|\badministrations\b|booster|\bdays?\s+\d+\s*(?:,|and)"
-            );
-            // Repetition in a sentence about drugs ("IL-2 infusions every 8 hours") is theirs.
-            let repeats = |t: &str| {
-                sentences(t).into_iter().any(|(a, b)| {
-                    let sent = &t[a..b];
-                    repeat.is_match(sent) && !drug_words(&sent.to_lowercase())
-                })
-            };
-            if !repeats(&lv.source_text) && !near.iter().copied().chain(summary.iter().map(String::as_str)).any(repeats) {
-                lv.administrations = Some(1);
-                lv.interval_days = None;
-            }
-        }
+        // (A singular "injection of 150 million cells" states no count: the count stays unknown
+        // unless a text says how many; fixtures/fidelity/LABELLING.md, "Empty when unstated".)
         // "Infusion" of these cells with no other route stated anywhere: a vein.
         if lv.route.is_none() {
             let said = near.iter().copied().chain(summary.iter().map(String::as_str)).chain(std::iter::once(lv.source_text.as_str()));
@@ -2594,18 +2668,24 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .map(|a| format!("{} | {}", a.label.text, a.description.as_ref().map(|d| d.text.as_str()).unwrap_or("")))
             .unwrap_or_default();
         let named = cfg.product_in(&src.text).or_else(|| cfg.product_in(&inter_text)).or_else(|| cfg.product_in(&arm_text));
+        // A level of MSC (its own sentence names them) takes its tissue from words about MSC:
+        // another product given with them ("MSC and cord blood", "PBSC ... MSC ...") names its
+        // own tissue, and a trial-wide OTHER (two tissues, or another product's) is not theirs.
+        let msc = cell::names_msc(&lv.phrase);
+        let view = |t: &str| if msc { cell::without_other_products(t).into_owned() } else { t.to_string() };
+        let (own_text, inter_view, arm_view, summary_view) = (view(&src.text), view(&inter_text), view(&arm_text), view(&summary_cells));
         // The texts' tissue; but when they only imply blood by immune-cell words ("NK cells"),
         // a named product's tissue from the vocabulary is the better knowledge.
-        let implied_only = [&src.text, &inter_text, &arm_text].iter().all(|t| cell::explicit_source_in(t).is_none());
+        let implied_only = [&own_text, &inter_view, &arm_view].iter().all(|t| cell::explicit_source_in(t).is_none());
         let source = implied_only
             .then(|| named.and_then(|p| cell::known_source(&p.source)))
             .flatten()
-            .or_else(|| cell::source_in(&src.text))
-            .or_else(|| cell::source_in(&inter_text))
-            .or_else(|| cell::source_in(&arm_text))
+            .or_else(|| cell::source_in(&own_text))
+            .or_else(|| cell::source_in(&inter_view))
+            .or_else(|| cell::source_in(&arm_view))
             .or_else(|| named.and_then(|p| cell::known_source(&p.source)))
-            .or(product.source.filter(|s| *s != "UNSPECIFIED"))
-            .or_else(|| cell::source_in(&summary_cells))
+            .or(product.source.filter(|s| *s != "UNSPECIFIED" && !(msc && *s == "OTHER")))
+            .or_else(|| cell::source_in(&summary_view))
             .or(Some("UNSPECIFIED"))
             .map(str::to_string);
         let origin = cell::origin_in(&src.text)

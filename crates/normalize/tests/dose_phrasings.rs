@@ -713,7 +713,8 @@ fn record_layouts_round3() {
             None,
         ),
         vec![
-            (Some("MSC"), None, Some(5e7), Some(1), None, Some("INTRA_ARTICULAR")),
+            // A singular "injection of" states no count (session 10: unknown, not 1).
+            (Some("MSC"), None, Some(5e7), None, None, Some("INTRA_ARTICULAR")),
             (Some("Placebo"), None, Some(5e7), None, None, Some("INTRA_ARTICULAR")),
         ],
     );

@@ -564,3 +564,192 @@ fn each_level_keeps_the_schedule_of_its_own_sentence() {
         assert_eq!(got, want.to_vec(), "{t}");
     }
 }
+
+/// Session 10, written before any record was read: courses that repeat a stated schedule for a
+/// stated time, counts written with a hyphen ("2-time injection"), giving words other than
+/// infusion and injection ("transfusion", "transfer") in a clause of their own, and an optional
+/// single extra dose. Each part is combined with the others and with every amount.
+#[test]
+fn courses_hyphen_counts_and_other_giving_words_are_read_from_their_parts() {
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    let mut check = |text: String, adm: Option<i64>, iv: Option<f64>| {
+        n += 1;
+        match parse_dose_text(&text).first() {
+            None => wrong.push(format!("no level: {text}")),
+            Some(l) if l.administrations != adm || !same(l.interval_days, iv) => wrong
+                .push(format!("got administrations {:?} interval {:?}, want {adm:?} {iv:?}: {text}", l.administrations, l.interval_days)),
+            Some(_) => {}
+        }
+    };
+    // A course of stated administrations, repeated every N months for a stated time: the
+    // courses' administrations added up; two gaps (within and between courses), no single interval.
+    let courses: [(&str, i64); 4] = [("2 infusions", 2), ("two intravenous infusions", 2), ("3 injections", 3), ("two doses", 2)];
+    let gaps = ["7 days apart", "at an interval of 7 days", "one week apart", "with a 1-week interval"];
+    let repeats: [(&str, f64); 4] =
+        [("every 3 months", 3.0), ("every three months", 3.0), ("every 6 months", 6.0), ("every 4 months", 4.0)];
+    let spans: [(&str, f64); 4] = [("for 1 year", 12.0), ("for one year", 12.0), ("for 12 months", 12.0), ("for 2 years", 24.0)];
+    for a in AMOUNTS {
+        for (c, k) in courses {
+            for g in gaps {
+                for (r, every) in repeats {
+                    for (sp, months) in spans {
+                        let total = k * (months / every).round() as i64;
+                        check(format!("{c} of {a} each, {g}. The infusions will be repeated {r} {sp}."), Some(total), None);
+                        check(format!("{c} of {a} {g}, repeated {r} {sp}."), Some(total), None);
+                    }
+                    // Repeated with no end stated: the count is not known.
+                    check(format!("{c} of {a} {g}, repeated {r}."), None, None);
+                }
+            }
+        }
+    }
+    // Counts written with a hyphen.
+    let hyphen: [(&str, i64); 8] =
+        [("1-time", 1), ("one-time", 1), ("2-time", 2), ("two-time", 2), ("3-times", 3), ("three-times", 3), ("4-time", 4), ("2-times", 2)];
+    for a in AMOUNTS {
+        for (h, k) in hyphen {
+            for noun in ["injection", "infusion", "transplantation", "administration"] {
+                check(format!("{a}, {h} {noun}."), Some(k), None);
+                check(format!("{h} {noun} group: {a} intravenously."), Some(k), None);
+            }
+        }
+    }
+    // The schedule in a clause about the giving, the amount in the next clause about the cells.
+    let giving = [
+        ("a single intravenous transfusion", 1),
+        ("one transfusion", 1),
+        ("a single cell transfer", 1),
+        ("a single transplantation", 1),
+        ("two transfusions one week apart", 2),
+    ];
+    let amounts_after = [
+        "the full amount of marrow stromal cells cultured from 30 cc of bone marrow (expected to be approximately {a})",
+        "the cells ({a}) are thawed at the bedside",
+        "each bag holds {a}",
+    ];
+    for a in AMOUNTS {
+        for (g, k) in giving {
+            for after in amounts_after {
+                let iv = if k == 2 { Some(7.0) } else { None };
+                check(format!("{g} approximately 21 days after bone marrow aspiration; {}.", after.replace("{a}", a)), Some(k), iv);
+            }
+        }
+    }
+    // An optional extra dose is no count of the level.
+    for a in AMOUNTS {
+        for t in [
+            "{a} IV. Participants in this group have the option to receive one additional infusion with a 12 to 18 month interval.",
+            "{a} IV. Patients may receive one more infusion if they respond.",
+            "{a} IV; a single additional dose may be given to responders.",
+        ] {
+            check(t.replace("{a}", a), None, None);
+        }
+    }
+    println!("{n} phrasings, {} read wrong", wrong.len());
+    assert!(wrong.is_empty(), "{} of {n} phrasings read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Session 10, written before any record was read: cells carried on a scaffold, membrane,
+/// matrix or plug are placed locally; a level stated two ways in full-width parentheses (as
+/// records typed on Chinese keyboards write them) is one level; a total that caps a per-kg
+/// level for heavy participants is no level of its own; amounts per unit of an implant's size
+/// are densities, not doses.
+#[test]
+fn carriers_full_width_notes_caps_and_densities_are_read_from_their_parts() {
+    let mut wrong = Vec::new();
+    // Carriers.
+    let carriers = [
+        "seeded on a collagen scaffold",
+        "loaded onto a collagen membrane",
+        "in fibrin glue",
+        "embedded in a hydrogel",
+        "on a biodegradable scaffold",
+        "combined with an acellular dermal matrix",
+        "in a fistula plug",
+        "loaded on a collagen sponge",
+        "on a biomatrix",
+        "mixed with fibrin sealant",
+    ];
+    for a in AMOUNTS {
+        for c in carriers {
+            for t in [format!("Patients receive {a} {c}."), format!("Cells ({a}) {c} are implanted during surgery.")] {
+                let got = parse_dose_text(&t).first().and_then(|l| l.route);
+                if got != Some("LOCAL") {
+                    wrong.push(format!("got route {got:?}, want LOCAL: {t}"));
+                }
+            }
+        }
+    }
+    // A carrier named after another route does not override it.
+    for t in [
+        "Patients receive 1 x 10^6 MSC/kg intravenously; a collagen scaffold is used in the control arm.",
+        "1 x 10^6 MSC/kg are infused through a peripheral vein; controls receive a hydrogel.",
+    ] {
+        let got = parse_dose_text(t).first().and_then(|l| l.route);
+        if got != Some("INTRAVENOUS") {
+            wrong.push(format!("got route {got:?}, want INTRAVENOUS: {t}"));
+        }
+    }
+    // One level stated two ways, parentheses full-width or not.
+    for (open, close) in [("(", ")"), ("（", "）")] {
+        for (tot, kg) in
+            [("20 million cells per subject", "0.5×10^6 UC-MSCs per kg"), ("a total of 50 million cells", "about 1x10^6 cells/kg")]
+        {
+            let t = format!("{tot}{open}{kg} {close} intravenous injection.");
+            let got = parse_dose_text(&t);
+            if got.len() != 1 || got[0].total.is_none() || got[0].per_kg.is_none() {
+                wrong.push(format!("want one level with a total and a per-kg amount, got {got:?}: {t}"));
+            }
+        }
+    }
+    // A cap for heavy participants.
+    for cap in [
+        "Maximum dose as for a 100 kg subject, or 150 million cells for any subject of 100 kg or more.",
+        "Patients weighing more than 80 kg receive at most 160 million cells.",
+        "For participants over 100 kg the dose is capped at 200 million cells.",
+        "A maximum of 150 million cells is given to patients above 100 kg.",
+    ] {
+        for kg in ["1.5 million cells per kg", "2 x 10^6 MSC/kg"] {
+            let t = format!("One time intravenous infusion of {kg}. {cap}");
+            let got = parse_dose_text(&t);
+            if got.len() != 1 || got[0].per_kg.is_none() {
+                wrong.push(format!("want the one per-kg level, got {got:?}: {t}"));
+            }
+        }
+    }
+    // Amounts per unit of an implant's size or of a tract's length.
+    for t in [
+        "The bioimplant is used to refill the bone defects, with 5-10 million cells per unit of 2 cm in diameter.",
+        "Cells are applied at 2 million cells/cm of tract.",
+        "The graft holds 1 x 10^6 cells per cm of defect length.",
+    ] {
+        let got = parse_dose_text(t);
+        if !got.is_empty() {
+            wrong.push(format!("want no level, got {got:?}: {t}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// A flat dose of a weight band is a level (only a capped one is not).
+#[test]
+fn a_weight_band_dose_is_a_level() {
+    let t = "Patients under 50 kg receive 2 x 10^6 cells/kg; patients over 50 kg receive 100 million cells.";
+    let got = parse_dose_text(t);
+    assert_eq!(got.len(), 2, "{got:?}");
+}
+
+/// Courses counted in cycles, and a count that is itself of the repeats.
+#[test]
+fn courses_counted_in_cycles() {
+    for (t, adm, iv) in [
+        ("2 infusions of 1 x 10^6 MSC/kg one week apart, repeated every 3 months for 4 courses.", Some(8), None),
+        ("2 infusions of 1 x 10^6 MSC/kg one week apart, repeated every 3 months for 2 additional cycles.", Some(6), None),
+        ("2 x 10^6 cells/kg on day 0; treatment repeats every 6 weeks for 2 additional cycles.", Some(3), Some(42.0)),
+        ("1 x 10^6 MSC/kg IV, repeated every 3 months.", None, Some(91.3125)),
+    ] {
+        let l = &parse_dose_text(t)[0];
+        assert_eq!((l.administrations, l.interval_days), (adm, iv), "{t}");
+    }
+}
