@@ -2535,6 +2535,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 }
             }
         }
+        let mut label_regimen: Option<Regimen> = None;
         if let Some(arm) = row.arm_index.and_then(|ai| raw.arms.get(ai)) {
             // An arm also describes its drugs and conditioning: only its sentences about giving
             // the cells (or that name no drug dose) speak of the cells' regimen.
@@ -2554,6 +2555,13 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 .unwrap_or_default();
             let own = row.inter.and_then(|k| raw.interventions.get(k)).map(|i| i.name.text.as_str());
             near.extend(arm.description.iter().map(|d| regimen_sentences(&about_product(&d.text, own, &others))));
+            // An arm's label that states a schedule ("1-time injection group", "Two infusions
+            // arm") is this arm's own: it wins over the texts the arm shares with others (an
+            // intervention described for a one- and a two-injection arm alike).
+            let stated = regimen(&canonical_numbers(crate::capped(&arm.label.text)), "", 0);
+            if stated.administrations.is_some() || stated.interval_days.is_some() {
+                label_regimen = Some(stated);
+            }
         }
         let near: Vec<&str> = near.iter().map(String::as_str).collect();
         // The texts whose regimen facts fill what the level leaves out, in order of trust. Each
@@ -2575,6 +2583,14 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             r
         };
         let lv = &mut row.lv;
+        if let Some(l) = label_regimen {
+            if l.administrations.is_some() {
+                lv.administrations = l.administrations;
+                lv.interval_days = l.interval_days;
+            } else if lv.interval_days.is_none() {
+                lv.interval_days = l.interval_days;
+            }
+        }
         if lv.administrations.is_none() {
             if let Some(c) = (0..sources.len()).map(&mut context).find(|c| c.administrations.is_some()) {
                 lv.administrations = c.administrations;

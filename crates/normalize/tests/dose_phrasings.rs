@@ -1180,3 +1180,34 @@ fn product_named_in_the_summary() {
     assert_eq!(classify_record(&with_summary("A trial of Stempeucel in older adults.")).source, Some("BONE_MARROW"));
     assert_eq!(classify_record(&with_summary("A trial of stromal cells in older adults.")).source, Some("UNSPECIFIED"));
 }
+
+/// Session 10: an arm's label that states a count is that arm's, over an intervention text the
+/// arms share; an MSC level given beside another cell product takes the MSC's tissue.
+#[test]
+fn record_layouts_session10() {
+    let shared =
+        "Bone marrow-derived MSC, 5 x 10^7 cells into the hepatic artery. In the two-injection group, re-inject the cells after 1 month.";
+    let rr = rec(
+        "Autologous bone marrow MSC in cirrhosis",
+        vec![
+            arm("1-time injection group", "EXPERIMENTAL", None, &["Biological: MSC"]),
+            arm("2-time injection group", "EXPERIMENTAL", None, &["Biological: MSC"]),
+        ],
+        vec![inter("Biological", "MSC", Some(shared))],
+        None,
+    );
+    let got: Vec<(Option<&str>, Option<i64>)> = rows(&rr).into_iter().map(|r| (r.0, r.3)).collect();
+    assert_eq!(got, vec![(Some("1-time injection group"), Some(1)), (Some("2-time injection group"), Some(2))], "{got:?}");
+    let rr = rec(
+        "MSC and PBSC in aplastic anaemia",
+        vec![arm("MSC + PBSC", "EXPERIMENTAL", None, &["Biological: PBSC", "Biological: UC-MSC"])],
+        vec![
+            inter("Biological", "PBSC", Some("PBSC are infused at 2 x 10^8/kg.")),
+            inter("Biological", "UC-MSC", Some("After the PBSC, MSC 1 x 10^6 cells/kg are infused weekly.")),
+        ],
+        None,
+    );
+    let (d, _) = doses_for_record(&rr, "NCT00000000", &classify_record(&rr));
+    let msc: Vec<Option<&str>> = d.iter().filter(|r| r.dose_per_kg == Some(1e6)).map(|r| r.cell_source.as_deref()).collect();
+    assert_eq!(msc, vec![Some("UMBILICAL_CORD")], "{d:#?}");
+}
