@@ -490,6 +490,7 @@ pub(crate) struct Design {
 pub(crate) struct DesignInfo {
     pub(crate) allocation: Text,
     pub(crate) intervention_model: Text,
+    pub(crate) intervention_model_description: Text,
     pub(crate) primary_purpose: Text,
     pub(crate) masking_info: Lenient<MaskingInfo>,
 }
@@ -823,6 +824,7 @@ fn map_study(study: StudyParts, layout: SourceFormat, path: &str, lines: &Lines)
         if let Some(di) = m.module(d.design_info, "designInfo") {
             rec.allocation = m.raw(di.allocation, "allocation");
             rec.intervention_model = m.raw(di.intervention_model, "intervention_model");
+            rec.intervention_model_description = m.raw(di.intervention_model_description, "intervention_model_description");
             rec.primary_purpose = m.raw(di.primary_purpose, "primary_purpose");
             if let Some(mi) = m.module(di.masking_info, "maskingInfo") {
                 rec.masking = m.raw(mi.masking, "masking");

@@ -265,6 +265,7 @@ struct Design {
 struct DesignInfo {
     design_allocation: Text,
     design_intervention_model: Text,
+    design_intervention_model_description: Text,
     design_primary_purpose: Text,
     design_masking_info: Lenient<MaskingInfo>,
 }
@@ -444,6 +445,7 @@ impl Protocol {
                 design_info: d.design_info.map(|i| v2::DesignInfo {
                     allocation: i.design_allocation,
                     intervention_model: i.design_intervention_model,
+                    intervention_model_description: i.design_intervention_model_description,
                     primary_purpose: i.design_primary_purpose,
                     masking_info: i.design_masking_info.map(|m| v2::MaskingInfo { masking: m.design_masking }),
                 }),

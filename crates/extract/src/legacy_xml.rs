@@ -359,6 +359,7 @@ impl Open {
             ["phase"] => r.phases.extend(v()),
             ["study_design_info", "allocation"] => r.allocation = v(),
             ["study_design_info", "intervention_model"] => r.intervention_model = v(),
+            ["study_design_info", "intervention_model_description"] => r.intervention_model_description = v(),
             ["study_design_info", "masking"] => r.masking = v(),
             ["study_design_info", "primary_purpose"] => r.primary_purpose = v(),
             // Older files have one `<study_design>` string of "Label: value" pairs instead.

@@ -427,6 +427,10 @@ pub struct RawRecord {
     pub allocation: Option<Raw>,
     /// Intervention model.
     pub intervention_model: Option<Raw>,
+    /// The intervention model's description, free text (API v2 `interventionModelDescription`,
+    /// legacy XML `<intervention_model_description>`): designs often state cohorts' doses and
+    /// schedules there.
+    pub intervention_model_description: Option<Raw>,
     /// Masking.
     pub masking: Option<Raw>,
     /// Primary purpose.
@@ -529,6 +533,7 @@ impl RawRecord {
             phases: Vec::new(),
             allocation: None,
             intervention_model: None,
+            intervention_model_description: None,
             masking: None,
             primary_purpose: None,
             enrollment: None,

@@ -151,6 +151,7 @@ fn v1_as_v2(s: &Value) -> Value {
         &[
             ("allocation", "/DesignAllocation"),
             ("interventionModel", "/DesignInterventionModel"),
+            ("interventionModelDescription", "/DesignInterventionModelDescription"),
             ("primaryPurpose", "/DesignPrimaryPurpose"),
         ],
     );
@@ -300,6 +301,7 @@ fn check_json_record(r: &RawRecord, s: &Value, src_lines: &[&str], ctx: &str) {
     eq(txt(&r.study_type), "/designModule/studyType", "study_type");
     eq(txt(&r.allocation), "/designModule/designInfo/allocation", "allocation");
     eq(txt(&r.intervention_model), "/designModule/designInfo/interventionModel", "model");
+    eq(txt(&r.intervention_model_description), "/designModule/designInfo/interventionModelDescription", "model description");
     eq(txt(&r.primary_purpose), "/designModule/designInfo/primaryPurpose", "purpose");
     eq(txt(&r.masking), "/designModule/designInfo/maskingInfo/masking", "masking");
     eq(txt(&r.enrollment), "/designModule/enrollmentInfo/count", "enrollment");
@@ -500,6 +502,7 @@ fn check_xml_record(r: &RawRecord, doc: &str, src_lines: &[&str], ctx: &str) {
     for (got, tag) in [
         (&r.allocation, "allocation"),
         (&r.intervention_model, "intervention_model"),
+        (&r.intervention_model_description, "intervention_model_description"),
         (&r.masking, "masking"),
         (&r.primary_purpose, "primary_purpose"),
     ] {

@@ -326,7 +326,7 @@ fn described_tissue(raw: &RawRecord) -> Option<&'static str> {
         )
     });
     let mut found: Vec<&'static str> = Vec::new();
-    for t in [&raw.brief_summary, &raw.detailed_description].into_iter().flatten() {
+    for t in [&raw.intervention_model_description, &raw.brief_summary, &raw.detailed_description].into_iter().flatten() {
         let text = crate::capped(&t.text);
         for sent in text.split(['.', '\n', ';']) {
             if sent.len() < 12 || background.is_match(sent) || !(mentions_cells(sent) || taken.is_match(sent)) {
@@ -502,7 +502,7 @@ pub fn classify_record_with(raw: &RawRecord, cfg: &NormalizeConfig) -> CellProdu
     // A named product of the vocabulary that only the summary or description names ("Longeveron
     // Mesenchymal Stem Cells (LMSCs)"): its tissue.
     if source.is_none() {
-        source = [&raw.brief_summary, &raw.detailed_description]
+        source = [&raw.intervention_model_description, &raw.brief_summary, &raw.detailed_description]
             .into_iter()
             .flatten()
             .find_map(|t| cfg.product_in(crate::capped(&t.text)).and_then(|p| known_source(&p.source)));

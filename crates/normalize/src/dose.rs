@@ -2359,18 +2359,25 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             }
         }
     }
-    // Nothing else states a dose: the sentences of the summary, then of the description, that
-    // speak of giving the cells (not of earlier studies). A level is the single cell arm's
+    // Nothing else states a dose: the sentences of the design's intervention-model description,
+    // the summary, then the description, that speak of giving the cells (not of earlier
+    // studies). A level is the single cell arm's
     // when the trial has one, else no arm's. (Every level has a digit: texts and sentences
     // without one are not read.)
     let has_digit = |t: &Option<Raw>| t.as_ref().is_some_and(|t| crate::capped(&t.text).chars().any(char::is_numeric));
-    if rows.is_empty() && (has_digit(&raw.brief_summary) || has_digit(&raw.detailed_description)) {
+    if rows.is_empty()
+        && (has_digit(&raw.intervention_model_description) || has_digit(&raw.brief_summary) || has_digit(&raw.detailed_description))
+    {
         let cell_arms: Vec<usize> = raw.arms.iter().enumerate().filter(|&(k, _)| !placebo[k]).map(|(k, _)| k).collect();
         let arm_index = match cell_arms.as_slice() {
             [one] => Some(*one),
             _ => None,
         };
-        for (t, f) in [(&raw.brief_summary, "brief_summary"), (&raw.detailed_description, "detailed_description")] {
+        for (t, f) in [
+            (&raw.intervention_model_description, "intervention_model_description"),
+            (&raw.brief_summary, "brief_summary"),
+            (&raw.detailed_description, "detailed_description"),
+        ] {
             let Some(t) = t else { continue };
             let text = crate::capped(&t.text);
             // "All patients ... will receive": the levels are every cell arm's.
@@ -2502,7 +2509,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     let summary: Vec<String> = if merged.is_empty() {
         Vec::new()
     } else {
-        [&raw.brief_summary, &raw.detailed_description].into_iter().flatten().map(|t| cell_sentences(&t.text, &names)).collect()
+        [&raw.intervention_model_description, &raw.brief_summary, &raw.detailed_description]
+            .into_iter()
+            .flatten()
+            .map(|t| cell_sentences(&t.text, &names))
+            .collect()
     };
     // The titles, for regimen words only ("A Single Dose of ...").
     let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
@@ -3143,6 +3154,17 @@ mod tests {
         assert_eq!(d[0].source_field, "detailed_description");
         assert_eq!(d[0].arm_label.as_deref(), Some("Graft"));
         assert_eq!(d[0].cell_source.as_deref(), Some("PERIPHERAL_BLOOD"));
+    }
+
+    #[test]
+    fn the_intervention_model_description_is_read_before_the_summary() {
+        let mut rr = record(vec![arm("MSC", "Experimental", "Mesenchymal stem cells", &[])], vec![]);
+        rr.intervention_model_description =
+            Some(r("A first group of 3 patients will receive a lower dose of 20 million hMSCs, followed by a second group to receive 100 million hMSCs."));
+        rr.brief_summary = Some(r("Umbilical cord MSC for knee osteoarthritis."));
+        let d = doses(&rr);
+        let got: Vec<(Option<f64>, &str)> = d.iter().map(|x| (x.dose_total, x.source_field.as_str())).collect();
+        assert_eq!(got, vec![(Some(2e7), "intervention_model_description"), (Some(1e8), "intervention_model_description")], "{d:#?}");
     }
 
     #[test]
