@@ -931,6 +931,28 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     {
         r.administrations = Some(1);
     }
+    // Two administrations and the second's distance from the first: "two doses, the second
+    // dose 28 days after the first".
+    if r.administrations == Some(2) && r.interval_days.is_none() {
+        if let Some(c) = rx!(&format!(
+            r"\b(?:second|2nd)\s+(?:[a-z-]+\s+){{0,2}}?(?:dose|infusion|injection|administration|transplantation)\b[^.;]{{0,40}}?\b{COUNT}\s+(days?|weeks?|months?)\s+(?:after|later|following)"
+        ))
+        .captures(s)
+        {
+            if let (Some(n), Some(u)) = (c.get(1).and_then(|m| word_count(m.as_str())), c.get(2).and_then(|m| unit_days(m.as_str()))) {
+                r.interval_days = Some(n as f64 * u);
+            }
+        }
+    }
+    // Injected at several sites with no count of injections and nothing repeating them ("into 30
+    // sites of the affected limb"): the sites of one administration.
+    if r.administrations.is_none()
+        && r.interval_days.is_none()
+        && rx!(r"\binject\w*\s+(?:[a-z-]+\s+){0,3}?(?:into|at|in)\s+(?:\d+|several|multiple|different|various|separate)\s+(?:[a-z-]+\s+)?(?:sites|points|locations|spots)\b").is_match(s)
+        && !rx!(r"repeat|\bevery\b|weekly|monthly|daily|cycles|\bsecond\b|\btimes\b|additional|\bdays?\s+\d+\s*(?:,|and)").is_match(s)
+    {
+        r.administrations = Some(1);
+    }
     // Schedule times "at months 0 and 3", "on days 1 and 8", "at month 0 and month 3", "in day 1
     // and day 15", "on day 1.day 15" (a comma lost to a full stop), "d0 and d14".
     if times.is_empty() {
@@ -942,17 +964,31 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         let after = rx!(r"\b(?:at|on|in)\s+(?:weeks?\s+|months?\s+|days?\s+)?(\d+(?:\s*(?:,|and|&)\s*\d+)+)\s+(months?|weeks?|days?)\b");
         // Times of visits and assessments are no schedule ("assessed at weeks 4 and 8").
         // A number that starts the next amount is no time ("on day 0 and 100 million cells ...").
+        // A list that starts at baseline is one that starts at time 0: "at baseline, month 3
+        // and month 6", "at baseline, 3 and 6 months", "at baseline and week 4".
+        let t = if s.contains("baseline") {
+            let t =
+                rx!(r"\bbaseline(\s*,?\s*(?:and\s+)?(?:(?:at|in)\s+)?)(months?|weeks?|days?)(\s+\d)").replace_all(s, "${2} 0${1}${2}${3}");
+            std::borrow::Cow::Owned(
+                rx!(r"\bbaseline(\s*,?\s*(?:and\s+)?)(\d+(?:\s*(?:,|and|&)\s*\d+)*\s+(?:months?|weeks?|days?)\b)")
+                    .replace_all(&t, "0${1}${2}")
+                    .into_owned(),
+            )
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        };
+        let t = &*t;
         let dosing = |c: &Captures| {
-            !assessment_time(s, c.get(0).map_or(0, |m| m.start()))
+            !assessment_time(t, c.get(0).map_or(0, |m| m.start()))
                 && !rx!(r"^\s*(?:million|billion|mln|mio|x\s*10|\^|cells?\b|mscs?\b|[.,]\d)")
-                    .is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or(""))
+                    .is_match(t.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or(""))
         };
         let found = named
-            .captures_iter(s)
+            .captures_iter(t)
             .find(dosing)
-            .or_else(|| short.captures_iter(s).find(dosing))
+            .or_else(|| short.captures_iter(t).find(dosing))
             .map(|c| (c.get(1), c.get(2)))
-            .or_else(|| after.captures_iter(s).find(dosing).map(|c| (c.get(2), c.get(1))));
+            .or_else(|| after.captures_iter(t).find(dosing).map(|c| (c.get(2), c.get(1))));
         if let Some((u, l)) = found {
             let unit = |m: regex::Match| if m.as_str() == "d" { Some(1.0) } else { unit_days(m.as_str()) };
             if let (Some(u), Some(l)) = (u.and_then(unit), l) {

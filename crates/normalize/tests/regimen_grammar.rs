@@ -753,3 +753,36 @@ fn courses_counted_in_cycles() {
         assert_eq!((l.administrations, l.interval_days), (adm, iv), "{t}");
     }
 }
+
+/// Session 10, written before any record was read: a list of times that starts at baseline,
+/// the gap of a second dose stated after the count, and injections into several sites of one
+/// procedure without a count of injections.
+#[test]
+fn baseline_lists_second_dose_gaps_and_sites_without_a_count() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        let cases: Vec<(String, Option<i64>, Option<f64>)> = vec![
+            (format!("Patients receive {a} IV at baseline, month 3 and month 6."), Some(3), Some(3.0 * MONTH)),
+            (format!("{a} is infused at baseline, 3 and 6 months."), Some(3), Some(3.0 * MONTH)),
+            (format!("{a} given at baseline and week 4."), Some(2), Some(28.0)),
+            (format!("Two doses of {a}, the second dose 28 days after the first."), Some(2), Some(28.0)),
+            (format!("Two infusions of {a}; the second infusion is given 4 weeks after the first."), Some(2), Some(28.0)),
+            (format!("{a} injected intramuscularly into 30 sites of the affected limb."), Some(1), None),
+            (format!("{a} is injected at 20 points around the ulcer."), Some(1), None),
+            // Sites of injections repeated on several days are not one administration.
+            (format!("{a} injected at 10 sites, weekly for 3 weeks."), Some(3), Some(7.0)),
+            // Assessments at baseline and month 3 are no schedule.
+            (format!("{a} IV. Assessed at baseline, month 3 and month 6."), None, None),
+        ];
+        for (t, adm, iv) in cases {
+            match parse_dose_text(&t).first() {
+                None => wrong.push(format!("no level: {t}")),
+                Some(l) if l.administrations != adm || !same(l.interval_days, iv) => {
+                    wrong.push(format!("got {:?} {:?}, want {adm:?} {iv:?}: {t}", l.administrations, l.interval_days))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
