@@ -2383,12 +2383,18 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         }
     }
     if rows.is_empty() {
+        // A level of the title is the single cell arm's when the trial has one.
+        let cell_arms: Vec<usize> = (0..raw.arms.len()).filter(|&k| !placebo[k]).collect();
+        let (arm, arm_index) = match cell_arms.as_slice() {
+            [one] => (raw.arms.get(*one).map(|a| a.label.text.clone()), Some(*one)),
+            _ => (None, None),
+        };
         for (t, f) in [(&raw.official_title, "official_title"), (&raw.brief_title, "brief_title")] {
             if let Some(t) = t {
                 let r = read(t, f, &mut unread, &memo);
                 if !r.levels.is_empty() {
                     for lv in r.levels {
-                        rows.push(Row { arm: None, arm_index: None, inter: None, lv, field: f, src: t });
+                        rows.push(Row { arm: arm.clone(), arm_index, inter: None, lv, field: f, src: t });
                     }
                     break;
                 }
@@ -2479,6 +2485,75 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             }
             if !rows.is_empty() {
                 break;
+            }
+        }
+    }
+
+    // A cell arm that no text of its own gives a level, in a trial whose other arms have rows
+    // ("Repeated infusions" beside "Single infusion: 1 x 10^6 cells/kg once"): the sentences about
+    // giving the cells of the design description, summary and description that name this arm
+    // (its tier, or a word of its label no other arm's label has: "the repeated group") and no
+    // other arm.
+    if !rows.is_empty() {
+        let undosed: Vec<usize> = (0..raw.arms.len()).filter(|&k| !placebo[k] && !rows.iter().any(|r| r.arm_index == Some(k))).collect();
+        let own_words = |k: usize| -> Vec<String> {
+            let others: Vec<String> =
+                raw.arms.iter().enumerate().filter(|&(j, _)| j != k).flat_map(|(_, a)| name_words(&a.label.text)).collect();
+            raw.arms
+                .get(k)
+                .map(|a| name_words(&a.label.text))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|w| {
+                    !others.contains(w)
+                        && !names_cells(w, &names)
+                        && !rx!(r"^(?:arms?|groups?|cohorts?|patients?|subjects?|participants?)$").is_match(w)
+                })
+                .collect()
+        };
+        let words: Vec<Vec<String>> = (0..raw.arms.len()).map(own_words).collect();
+        let keys: Vec<Vec<String>> = raw.arms.iter().map(|a| tier_keys(&a.label.text.to_lowercase())).collect();
+        let names_arm = |k: usize, lower: &str| {
+            let said = |w: &String| rx!(r"[a-z0-9]+").find_iter(lower).any(|m| m.as_str() == w);
+            let by_tier = !keys[k].is_empty() && {
+                let at = tier_keys(lower);
+                keys[k].iter().all(|w| at.contains(w))
+            };
+            by_tier || words[k].iter().any(said)
+        };
+        for k in undosed {
+            let Some(a) = raw.arms.get(k) else { continue };
+            for (t, f) in [
+                (&raw.intervention_model_description, "intervention_model_description"),
+                (&raw.brief_summary, "brief_summary"),
+                (&raw.detailed_description, "detailed_description"),
+            ] {
+                let Some(t) = t else { continue };
+                let text = crate::capped(&t.text);
+                for sent in sentences(text).into_iter().map(|(x, y)| &text[x..y]) {
+                    if !sent.chars().any(char::is_numeric) {
+                        continue;
+                    }
+                    let lower = sent.to_lowercase();
+                    if !cell_sentence(&lower, &names)
+                        || donor_search(&lower)
+                        || background_sentence(&lower)
+                        || !names_arm(k, &lower)
+                        || (0..raw.arms.len()).any(|j| j != k && names_arm(j, &lower))
+                    {
+                        continue;
+                    }
+                    for lv in parse_dose_text(sent) {
+                        // The same level already read without an arm (several cell arms, the
+                        // summary naming none): this sentence names its arm.
+                        if let Some(row) = rows.iter_mut().find(|r| r.arm_index.is_none() && same_amount(&r.lv, &lv)) {
+                            row.arm = Some(a.label.text.clone());
+                            row.arm_index = Some(k);
+                            continue;
+                        }
+                        rows.push(Row { arm: Some(a.label.text.clone()), arm_index: Some(k), inter: None, lv, field: f, src: t });
+                    }
+                }
             }
         }
     }

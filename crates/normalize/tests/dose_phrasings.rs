@@ -1211,3 +1211,46 @@ fn record_layouts_session10() {
     let msc: Vec<Option<&str>> = d.iter().filter(|r| r.dose_per_kg == Some(1e6)).map(|r| r.cell_source.as_deref()).collect();
     assert_eq!(msc, vec![Some("UMBILICAL_CORD")], "{d:#?}");
 }
+
+/// Session 10: levels of the summary that name an arm no text of its own doses, and a level of
+/// the title, go to their arm.
+#[test]
+fn record_layouts_session10_arms_named_elsewhere() {
+    let rr = rec(
+        "UC-MSC in lupus",
+        vec![
+            arm("Single infusion", "EXPERIMENTAL", Some("UC-MSC 1 x 10^6 cells/kg once."), &["Biological: UC-MSC"]),
+            arm("Repeated infusions", "EXPERIMENTAL", Some("UC-MSC, repeated."), &["Biological: UC-MSC"]),
+        ],
+        vec![inter("Biological", "UC-MSC", Some("Umbilical cord MSC"))],
+        Some("Patients in the repeated group receive UC-MSC 1 x 10^6 cells/kg weekly for 4 weeks."),
+    );
+    assert_eq!(
+        rows(&rr),
+        vec![
+            (Some("Single infusion"), Some(1e6), None, Some(1), None, None),
+            (Some("Repeated infusions"), Some(1e6), None, Some(4), Some(7.0), None)
+        ]
+    );
+    // A summary sentence naming neither arm, or both, gives the undosed arm nothing.
+    let rr = rec(
+        "UC-MSC in lupus",
+        vec![
+            arm("Single infusion", "EXPERIMENTAL", Some("UC-MSC 1 x 10^6 cells/kg once."), &["Biological: UC-MSC"]),
+            arm("Repeated infusions", "EXPERIMENTAL", Some("UC-MSC, repeated."), &["Biological: UC-MSC"]),
+        ],
+        vec![inter("Biological", "UC-MSC", Some("Umbilical cord MSC"))],
+        Some("Patients receive UC-MSC 2 x 10^6 cells/kg in the single and the repeated groups."),
+    );
+    assert_eq!(rows(&rr).len(), 1, "{:?}", rows(&rr));
+    let rr = rec(
+        "Infusion of 2 Million Cells/kg Bone Marrow MSC in Multiple Sclerosis",
+        vec![
+            arm("MSC", "EXPERIMENTAL", Some("MSC infusion"), &["Biological: MSC"]),
+            arm("Placebo", "PLACEBO_COMPARATOR", Some("Saline"), &["Other: Saline"]),
+        ],
+        vec![inter("Biological", "MSC", None), inter("Other", "Saline", None)],
+        None,
+    );
+    assert_eq!(rows(&rr), vec![(Some("MSC"), Some(2e6), None, None, None, Some("INTRAVENOUS"))]);
+}
