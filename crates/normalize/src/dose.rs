@@ -1838,9 +1838,10 @@ fn is_placebo_arm(arm_type: Option<&Raw>, label: &str, desc: Option<&str>) -> bo
     if !named {
         return false;
     }
-    // Placebo in name, cells later: crossover and delayed-treatment arms are given cells.
+    // Placebo in name, cells later: crossover and delayed-treatment arms are given cells
+    // ("placebo infusion on day 0 and a single administration of cellular product on day +180").
     let later = rx!(
-        r"cross[\s-]*(?:ed\s+)?over|delayed|deferred|open[\s-]label\s+(?:extension|phase)|after\s+(?:the\s+)?(?:blinded|double[\s-]blind|primary|\d+|one|three|six|twelve)\b[^.]{0,60}?(?:receive|infus|inject|treat)"
+        r"cross[\s-]*(?:ed\s+)?over|delayed|deferred|open[\s-]label\s+(?:extension|phase)|after\s+(?:the\s+)?(?:blinded|double[\s-]blind|primary|\d+|one|three|six|twelve)\b[^.]{0,60}?(?:receive|infus|inject|treat)|\b(?:and|then|followed\s+by)\b[^.]{0,60}?\b(?:on\s+day\s*\+?[1-9]\d+|(?:at|in)\s+(?:month|week)\s+[1-9]\d*)"
     );
     !(later.is_match(&all) && (cell::mentions_cells(&all) || rx!(r"\bcells?\b|\bmscs?\b|lymphocytes").is_match(&all)))
 }

@@ -1254,3 +1254,41 @@ fn record_layouts_session10_arms_named_elsewhere() {
     );
     assert_eq!(rows(&rr), vec![(Some("MSC"), Some(2e6), None, None, None, Some("INTRAVENOUS"))]);
 }
+
+/// Session 10: a placebo-type arm given the cells at a later day or month gets a row; one that
+/// only names the cells it does not get does not.
+#[test]
+fn record_layouts_session10_placebo_then_cells() {
+    let rr = rec(
+        "Autologous MSC in ALS",
+        vec![
+            arm(
+                "Experimental",
+                "EXPERIMENTAL",
+                Some("MSC on day 0 and placebo on day +180. Dose: 1-2x10^6 cells/kg"),
+                &["Biological: MSC"],
+            ),
+            arm(
+                "Placebo Comparator",
+                "PLACEBO_COMPARATOR",
+                Some("Placebo infusion on day 0 and a single administration of cellular product on day +180. Dose: 1-2x10^6 cells/kg"),
+                &["Other: Placebo"],
+            ),
+        ],
+        vec![inter("Biological", "MSC", Some("Autologous bone marrow MSC")), inter("Other", "Placebo", None)],
+        None,
+    );
+    let arms: Vec<Option<&str>> = rows(&rr).into_iter().map(|r| r.0).collect();
+    assert_eq!(arms, vec![Some("Experimental"), Some("Placebo Comparator")]);
+    let rr = rec(
+        "Autologous MSC in ALS",
+        vec![
+            arm("MSC", "EXPERIMENTAL", Some("MSC 1 x 10^6 cells/kg IV on day 0."), &["Biological: MSC"]),
+            arm("Placebo", "PLACEBO_COMPARATOR", Some("Saline without cells on day 0 and day 14."), &["Other: Placebo"]),
+        ],
+        vec![inter("Biological", "MSC", None), inter("Other", "Placebo", None)],
+        None,
+    );
+    let arms: Vec<Option<&str>> = rows(&rr).into_iter().map(|r| r.0).collect();
+    assert_eq!(arms, vec![Some("MSC")]);
+}
