@@ -1319,7 +1319,7 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
             (r"intra[- ]?coronary|coronary\s+arter(?:y|ies)|catheter\s+(?:\w+\s+){0,5}?(?:into|to)\s+the\s+(?:\w+\s+){0,4}?(?:heart|infarct|myocardium)", "INTRACORONARY"),
             (r"intra[- ]?arterial|(?:hepatic|splenic|renal|carotid|femoral|pancreatic|vertebral|mesenteric|iliac|brachial|uterine|gastroduodenal)\s+arter(?:y|ies)", "INTRA_ARTERIAL"),
             (
-                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect|(?:hematoma|haematoma|cyst|abscess|resection|surgical|uterine)\s+cavity|cyst)|\b(?:inject\w*|implant\w*|transplant\w*|engraft\w*|placed|applied|seeded)\s+(?:\w+\s+){0,6}?(?:in|into|within|onto|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:wound|ulcer|cyst|lesion|scar|defect)\s*(?:bed|site|area|cavity)?\b|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
+                r"intra-?lesional|into\s+the\s+lesion|local(?:ly)?\s+(?:inject|administ|implant|transplant|deliver)|\btopical|intra-?myocardial|trans-?endocardial|epicardial|into\s+the\s+(?:myocardium|heart\s+muscle)|sub-?conjunctival|peri-?anal|into\s+(?:(?:the|a|an|each|both)\s+)?(?:\w+\s+){0,3}?(?:fistula|tract|wound|ulcer|discs?|scar)|\bto\s+(?:the\s+)?fistula|intra-?discal|intra-?dermal|intra-?nodal|peri-?urethral|peri-?lesional(?:ly)?|\binto\s+the\s+(?:[\w-]+\s+){0,2}?tissues?\b|into\s+(?:one\s+|the\s+|two\s+)?(?:\w+\s+)?lymph\s+nodes?|intra-?tumou?ral|intra-?cavernous|intra-?cavernosal|intra-?vitreal|intra-?vitreous|intra-?ocular|intra-?cameral|(?:inject\w*|given|administered|delivered|placed)\s+(?:at|into|in)\s+(?:several|multiple|different|various|\d+)\s+(?:\w+\s+)?sites|sub-?mucos\w*|(?:several|multiple|\d+)\s+(?:different\s+)?injection\s+sites|sub-?retinal|intra-?cerebral(?:ly)?|stereotactic\w*\s+(?:\w+\s+)?(?:injection|implantation|transplantation)|intra-?(?:hepatic|renal|splenic|osseous|uterine|vaginal|urethral|sphincteric|penile|gingival|testicular|ovarian|striatal|parenchymal)|\bin\s+the\s+(?:peri-?)?infarct\w*|into\s+the\s+(?:\w+\s+)?(?:corpus|cavernos\w*|penis|bladder\s+wall|urethra\w*|sphincter|skin|dermis|defect|cartilage|femoral\s+head|nucleus|retina|vitreous|liver|pancreas|kidney|spleen|brain|striatum|putamen|infarct\w*|tendon|ligament|endometri\w*|uterus|ovar\w*|test[ie]s|tumou?r|peri-?infarct|border\s+zone|spinal\s+cord|vocal\s+(?:folds?|cords?)|non-?union|fracture|bone\s+defect|(?:hematoma|haematoma|cyst|abscess|resection|surgical|uterine)\s+cavity|cyst)|\b(?:inject\w*|implant\w*|transplant\w*|engraft\w*|placed|applied|seeded)\s+(?:\w+\s+){0,6}?(?:in|into|within|onto|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:wound|ulcer|cyst|lesion|scar|defect)\s*(?:bed|site|area|cavity)?\b|\bperiodontal(?:ly)?\s+(?:inject\w*|implant\w*|administ\w*|defects?|pockets?)|\bperiodontally",
                 "LOCAL",
             ),
             // Cells carried on a scaffold, membrane, matrix, gel or plug are placed where it is
@@ -1329,7 +1329,7 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
                 "LOCAL",
             ),
             (
-                r"intra[- ]?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein|\b(?:via|through|into|in|by)\s+(?:a|an|the)\s+(?:(?:peripheral|superficial|large|cubital|ante-?cubital|median|cephalic|basilic|arm|forearm|hand|dorsal|jugular|subclavian|femoral|elbow)\s+){1,2}veins?\b|\bsystemic(?:ally)?\s+(?:infus\w*|inject\w*|administ\w*|deliver\w*)",
+                r"intra[- ]?venous|\bi\.\s?v\b\.?|\biv\b|\bvenous\s+drip|venous\s+infusion|intravenously|peripheral\s+(?:vein|venous|iv)|central\s+(?:venous\s+)?(?:line|catheter)|\binto\s+(?:a|the)\s+vein|\b(?:via|through|into|in|by)\s+(?:a|an|the)\s+(?:(?:peripheral|superficial|large|cubital|ante-?cubital|median|cephalic|basilic|arm|forearm|hand|dorsal|jugular|subclavian|femoral|elbow|ulnar|radial|brachial|axillary|metacarpal|great|small|saphenous)\s+){1,2}veins?\b|\bsystemic(?:ally)?\s+(?:infus\w*|inject\w*|administ\w*|deliver\w*)",
                 "INTRAVENOUS",
             ),
             (
@@ -1476,7 +1476,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
             b0 -= 1;
         }
         if s.get(b0..a.start).is_some_and(|b| {
-            b.contains("fraction")
+            // (The stromal vascular fraction is a cell product, not a fraction of a dose.)
+            b.contains("fraction") && !window_before(&s, a.start, 60).contains("vascular fraction")
                 || rx!(r"(?:lowest|highest)\s+(?:acceptable\s+|allowed\s+|permitted\s+)?dose\s+(?:is|was|will\s+be|=|:)\s*$").is_match(b)
         }) {
             pending.clear();
@@ -1527,7 +1528,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
                 let shown = s.get(a.start..a.end).unwrap_or("");
                 let cell_before = (shown.contains("10^") || rx!(r"million|billion|\bmill\b|\bmio\b").is_match(shown))
-                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?)\s*[:=-]?\s*(?:(?:in|at|with)\s+(?:a\s+)?)?(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?|svf)\s*\)?\s*[:=,-]?\s*(?:(?:in|at|with)\s+(?:a\s+)?)?(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
                     && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected|along|with|plus|together)\b)").is_match(after)
                     && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {
@@ -1651,6 +1652,23 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     && o.basis == l.basis
                     && o.low < l.low
                     && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b").is_match(g))
+            })
+    });
+    // "A total of 4 x 10^8 cells given as 4 infusions of 1 x 10^8": the same, worded as a
+    // total divided into doses (not "a total of 10^8 cells, 10^7 per site": sites of one
+    // procedure, whose whole amount is the level).
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        !rx!(r"\ba\s+total\s+of\s*$").is_match(window_before(&s, l.start, 20))
+            || !snapshot.iter().any(|o| {
+                o.start > l.end
+                    && o.basis == l.basis
+                    && o.low < l.low
+                    && s.get(l.end..o.start).is_some_and(|g| {
+                        g.len() <= 120
+                            && !g.contains(". ")
+                            && rx!(r"divided|split|given\s+as|\b(?:infusions|injections|doses|administrations)\s+of\b").is_match(g)
+                    })
             })
     });
     // A cumulative amount after the per-administration level it adds up ("2x10^6/kg per dose

@@ -786,3 +786,54 @@ fn baseline_lists_second_dose_gaps_and_sites_without_a_count() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// Session 10, written before any record was read: an amount after the cells' name and a comma
+/// or an abbreviation in parentheses; "a total of" an amount divided into doses; more veins and
+/// tissues as routes.
+#[test]
+fn names_before_amounts_totals_divided_and_more_routes() {
+    let mut wrong = Vec::new();
+    for name in [
+        "Stromal vascular fraction (SVF) cells,",
+        "Adipose-derived regenerative cells (ADRCs)",
+        "MSCs:",
+        "Mesenchymal stromal cells (MSC)",
+        "UC-MSC -",
+    ] {
+        for (amount, total) in [("30 million", 3e7), ("4 x 10^7", 4e7), ("100 million", 1e8)] {
+            let t = format!("{name} {amount} injected into the knee.");
+            let got: Vec<Option<f64>> = parse_dose_text(&t).iter().map(|l| l.total).collect();
+            if got != vec![Some(total)] {
+                wrong.push(format!("got {got:?}: {t}"));
+            }
+        }
+    }
+    for (t, total, adm) in [
+        ("A total of 1.2 billion cells is divided into 4 monthly doses of 300 million.", 3e8, Some(4)),
+        ("A total of 4 x 10^8 cells given as 4 infusions of 1 x 10^8 cells.", 1e8, Some(4)),
+        ("A total of 2 x 10^8 MSCs split into two doses of 1 x 10^8, one week apart.", 1e8, Some(2)),
+    ] {
+        let got: Vec<(Option<f64>, Option<i64>)> = parse_dose_text(t).iter().map(|l| (l.total, l.administrations)).collect();
+        if got != vec![(Some(total), adm)] {
+            wrong.push(format!("got {got:?}: {t}"));
+        }
+    }
+    for (phrase, want) in [
+        ("infused through the ulnar vein", "INTRAVENOUS"),
+        ("injected via the great saphenous vein", "INTRAVENOUS"),
+        ("infused into a forearm vein", "INTRAVENOUS"),
+        ("injected into the periurethral tissue", "LOCAL"),
+        ("injected into the surrounding tissue", "LOCAL"),
+        ("injected perilesionally", "LOCAL"),
+        ("injected into the portal vein", "OTHER"),
+    ] {
+        for a in AMOUNTS {
+            let t = format!("{a} {phrase}.");
+            let got = parse_dose_text(&t).first().and_then(|l| l.route);
+            if got != Some(want) {
+                wrong.push(format!("got {got:?}, want {want}: {t}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
