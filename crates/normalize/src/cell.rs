@@ -55,19 +55,19 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
         "BONE_MARROW",
     ),
     (
-        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|\bfat\s+(?:tissue|graft\w*|aspirat\w*)|\babdominal\s+fat\b|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b",
+        r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|\bfat\s+(?:tissue|graft\w*|aspirat\w*)|\babdominal\s+fat\b|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b|\blipogems\b|\bnanofat\b|micro-?fragmented\s+(?:fat|lipoaspirate)",
         "ADIPOSE",
     ),
     (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion", "PLACENTA"),
     (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
     (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
     (
-        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)|\bcardiac[\s-]+(?:stem|progenitor)\s+cells|\bc-?kit\+?\s+cardiac",
+        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)|\bgingiva\w*[\s-]+(?:derived\s+)?(?:mscs?|mesenchymal|stem|stromal)|periodontal[\s-]+ligament[\s-]+(?:derived\s+)?(?:stem|stromal|mesenchymal|cells)|\bsynovi(?:al|um)[\s-]+(?:derived\s+|fluid[\s-]+(?:derived\s+)?)?(?:mscs?|mesenchymal|stem|stromal)|\bnasal\s+chondrocytes|\bschwann\s+cells|retinal\s+pigment(?:ed)?\s+epitheli\w*|\brpe\s+(?:cells|patch)|\bcardiac[\s-]+(?:stem|progenitor)\s+cells|\bc-?kit\+?\s+cardiac",
         "OTHER",
     ),
     (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),
     (
-        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbsct\b|\bpbpcs?\b|\bpbmcs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)|\bhpc,?\s*(?:\(\s*)?(?:a|apheresis)\b",
+        r"(?i)peripheral[\s-]*blood[\s-]+(?:stem|progenitor|mononuclear|derived|cells|lymphocytes|hematopoietic)|\bpbscs?\b|\bpbsct\b|\bpbpcs?\b|\bpbmcs?\b|\bpb[\s-]*mncs?\b|mobili[sz]ed\s+(?:peripheral|blood|stem|progenitor|cd34|donor|lymphocytes|cells)|leukapheres|\bapheresis[\s-]+(?:product|derived|collection)|\bhpc,?\s*(?:\(\s*)?(?:a|apheresis)\b",
         "PERIPHERAL_BLOOD",
     ),
     (
@@ -564,6 +564,18 @@ mod tests {
             ("TIL 1383I TCR transduced T cells", Some("PERIPHERAL_BLOOD")),
             ("washed T cell product", Some("PERIPHERAL_BLOOD")),
             ("iPSC-derived MSC", Some("OTHER")),
+            // Session 10: more tissues, none taken from a record.
+            ("gingiva-derived MSC", Some("OTHER")),
+            ("periodontal ligament stem cells", Some("OTHER")),
+            ("synovium-derived mesenchymal stem cells", Some("OTHER")),
+            ("synovial fluid MSC", Some("OTHER")),
+            ("autologous nasal chondrocytes", Some("OTHER")),
+            ("Schwann cells", Some("OTHER")),
+            ("retinal pigment epithelium cells", Some("OTHER")),
+            ("Lipogems micro-fragmented adipose", Some("ADIPOSE")),
+            ("nanofat injection", Some("ADIPOSE")),
+            ("autologous PB-MNC", Some("PERIPHERAL_BLOOD")),
+            ("synovial fluid analysis", None),
             ("mesenchymal stem cells", None),
             ("fatigue", None),
         ] {
