@@ -2803,6 +2803,24 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                 format!("{} states two frequencies one after the other (an irregular schedule); interval_days left empty", row.field),
                 row.lv.source_text.clone(),
             ));
+        } else if let Some(m) = row
+            .lv
+            .administrations
+            .is_none()
+            .then(|| rx!(&format!(r"\brepeat\w*\s+(?:\w+\s+){{0,3}}?(?:every|each)\s+{COUNT}\s+(?:weeks?|months?|years?)\b")).find(&canon))
+            .flatten()
+        {
+            // A course repeated with no end stated ("2 infusions 7 days apart, repeated every 3
+            // months"): how many courses is not known.
+            notes.push((
+                row.src.line,
+                format!(
+                    "{} states a schedule repeated with no number of repeats ({}); administrations and interval_days left empty",
+                    row.field,
+                    m.as_str()
+                ),
+                row.lv.source_text.clone(),
+            ));
         }
     }
     notes.dedup();

@@ -1292,3 +1292,28 @@ fn record_layouts_session10_placebo_then_cells() {
     let arms: Vec<Option<&str>> = rows(&rr).into_iter().map(|r| r.0).collect();
     assert_eq!(arms, vec![Some("MSC")]);
 }
+
+/// Session 10: a course repeated with no end stated leaves the count and interval empty and says
+/// so in a WARNING with the text.
+#[test]
+fn a_course_repeated_without_end_is_a_warning() {
+    let rr = rec(
+        "MSC in lupus",
+        vec![arm(
+            "MSC",
+            "EXPERIMENTAL",
+            Some("2 infusions of 1 x 10^6 MSC/kg 7 days apart, repeated every 3 months."),
+            &["Biological: MSC"],
+        )],
+        vec![inter("Biological", "MSC", None)],
+        None,
+    );
+    let (d, issues) = doses_for_record(&rr, "NCT0", &classify_record(&rr));
+    assert_eq!((d[0].administrations, d[0].interval_days), (None, None), "{d:?}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.severity == trialtables_extract::Severity::Warning && i.message.contains("repeated with no number of repeats")),
+        "{issues:?}"
+    );
+}
