@@ -2223,6 +2223,17 @@ fn context_regimen(text: &str, names: &[String], own: bool) -> Regimen {
     r
 }
 
+/// The free texts that describe the whole trial, in the order they are read for doses: the
+/// design's intervention-model description, the brief summary, the detailed description (with
+/// the field name a dose row read from one names).
+fn described(raw: &RawRecord) -> [(&Option<Raw>, &'static str); 3] {
+    [
+        (&raw.intervention_model_description, "intervention_model_description"),
+        (&raw.brief_summary, "brief_summary"),
+        (&raw.detailed_description, "detailed_description"),
+    ]
+}
+
 /// The `doses` rows of a record, attributed to arms and interventions, with the built-in
 /// product vocabulary.
 pub fn doses_for_record(raw: &RawRecord, nct_id: &str, product: &CellProduct) -> (Vec<Dose>, Vec<RecordIssue>) {
@@ -2434,11 +2445,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             [one] => Some(*one),
             _ => None,
         };
-        for (t, f) in [
-            (&raw.intervention_model_description, "intervention_model_description"),
-            (&raw.brief_summary, "brief_summary"),
-            (&raw.detailed_description, "detailed_description"),
-        ] {
+        for (t, f) in described(raw) {
             let Some(t) = t else { continue };
             let text = crate::capped(&t.text);
             // "All patients ... will receive": the levels are every cell arm's.
@@ -2542,11 +2549,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         };
         for k in undosed {
             let Some(a) = raw.arms.get(k) else { continue };
-            for (t, f) in [
-                (&raw.intervention_model_description, "intervention_model_description"),
-                (&raw.brief_summary, "brief_summary"),
-                (&raw.detailed_description, "detailed_description"),
-            ] {
+            for (t, f) in described(raw) {
                 let Some(t) = t else { continue };
                 let text = crate::capped(&t.text);
                 for sent in sentences(text).into_iter().map(|(x, y)| &text[x..y]) {
@@ -2639,11 +2642,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     let summary: Vec<String> = if merged.is_empty() {
         Vec::new()
     } else {
-        [&raw.intervention_model_description, &raw.brief_summary, &raw.detailed_description]
-            .into_iter()
-            .flatten()
-            .map(|t| cell_sentences(&t.text, &names))
-            .collect()
+        described(raw).into_iter().filter_map(|(t, _)| t.as_ref()).map(|t| cell_sentences(&t.text, &names)).collect()
     };
     // The titles, for regimen words only ("A Single Dose of ...").
     let titles: Vec<String> = [&raw.brief_title, &raw.official_title].into_iter().flatten().map(|t| t.text.clone()).collect();
