@@ -888,8 +888,8 @@ fn member<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     s.get(start..end)
 }
 
-/// Reads the results section of one JSON study (`study` is the study object's text, a slice
-/// of the document `line` maps addresses of). API v2 `resultsSection`, or API v1
+/// Reads the results section of one JSON study (`study` is the text of a study object that
+/// serde has read, so well-formed JSON, and a slice of the document `line` maps addresses of). API v2 `resultsSection`, or API v1
 /// `ResultsSection` beside the protocol (bare, in `Study`, or in `FullStudy.Study`). Findings
 /// go to `findings`; `None` when the study has no results section.
 pub(crate) fn read_json(study: &str, line: &dyn Fn(usize) -> u32, findings: &mut Vec<Finding>) -> Option<Box<RawResults>> {
@@ -903,27 +903,19 @@ pub(crate) fn read_json(study: &str, line: &dyn Fn(usize) -> u32, findings: &mut
         let v1_study = member(study, "FullStudy").and_then(|f| member(f, "Study")).or_else(|| member(study, "Study")).unwrap_or(study);
         (member(v1_study, "ResultsSection")?, Keys::V1)
     };
-    let raw: &RawValue = match serde_json::from_str(section) {
-        Ok(r) => r,
-        Err(e) => {
-            let at = line(section.as_ptr() as usize);
-            findings.push(Finding {
-                severity: Severity::Error,
-                field: Some("resultsSection".into()),
-                line: at,
-                message: format!("resultsSection could not be read ({e}); no results rows for this record"),
-            });
-            return None;
-        }
-    };
     let at = line(section.as_ptr() as usize);
-    let Some(tree) = Tree::build(raw.get()) else {
-        // (Not reached: serde has just read the section.)
+    // serde has read the whole study, this section included (as a value it skips), so the
+    // section is well formed and only its shape is followed here.
+    let Some(tree) = Tree::build(section) else {
+        // (Not reached for a study serde has read.)
+        let why = serde_json::from_str::<&RawValue>(section)
+            .err()
+            .map_or_else(|| "its shape could not be followed".to_string(), |e| e.to_string());
         findings.push(Finding {
             severity: Severity::Error,
             field: Some("resultsSection".into()),
             line: at,
-            message: "resultsSection could not be read; no results rows for this record".to_string(),
+            message: format!("resultsSection could not be read ({why}); no results rows for this record"),
         });
         return None;
     };
