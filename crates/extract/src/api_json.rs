@@ -47,7 +47,11 @@ pub(crate) enum Text {
 }
 
 pub(crate) fn classify(raw: &RawValue, depth: u8) -> Text {
-    let s = raw.get();
+    classify_str(raw.get(), depth)
+}
+
+/// [`classify`] of the text of a JSON value (checked JSON).
+pub(crate) fn classify_str(s: &str, depth: u8) -> Text {
     let ptr = s.as_ptr() as usize;
     match s.as_bytes().first() {
         Some(b'"') => {
@@ -66,7 +70,7 @@ pub(crate) fn classify(raw: &RawValue, depth: u8) -> Text {
             // R jsonlite wraps every scalar in a one-element array.
             Ok(items) => match items.as_slice() {
                 [] => Text::Absent,
-                [one] => classify(one, depth + 1),
+                [one] => classify_str(one.get(), depth + 1),
                 many => Text::Odd { what: format!("an array of {} values", many.len()), ptr },
             },
             Err(e) => Text::Odd { what: format!("an unreadable array ({e})"), ptr },
@@ -932,7 +936,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Skips a string starting at the opening quote `i`; `Err(len)` when it never closes.
-fn skip_string(b: &[u8], i: usize) -> Result<usize, usize> {
+pub(crate) fn skip_string(b: &[u8], i: usize) -> Result<usize, usize> {
     let mut j = i + 1;
     // Strings are most of a study's bytes: jump from quote/backslash to quote/backslash.
     while let Some(k) = b.get(j..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {

@@ -7,8 +7,9 @@
 //! states, every value as [`Raw`] text with its line, and nothing interpreted; the readers of
 //! the record forms only hand this module the bytes of the section.
 //!
-//! - JSON (v2 and v1): the section is read as a tree of borrowed `RawValue`s, so every scalar
-//!   keeps the address of its bytes (its line). The two APIs differ only in key names (v1
+//! - JSON (v2 and v1): the section, once serde has checked it, is read in one pass into a
+//!   tree of borrowed slices ([`Tree`]), so every scalar keeps the address of its bytes (its
+//!   line). The two APIs differ only in key names (v1
 //!   repeats the parent in each key and wraps lists as `XxxList: {"Xxx": [...]}`), so one
 //!   reader walks both, asking [`Keys`] for the spelling. jsonlite's one-element arrays are
 //!   unwrapped like everywhere else.
@@ -327,39 +328,225 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The members of an object in document order; a name stated twice means its last value
-/// (as a map read by serde keeps it).
-struct Members<'a>(Vec<(Key<'a>, &'a RawValue)>);
+/// An object read by serde member by member, as the reader once read every object, and
+/// thrown away: only for serde's message on a value that is not an object, or whose member
+/// names do not read (the reader itself uses [`Tree`]).
+struct Members;
 
-impl<'a> Members<'a> {
-    fn get(&self, key: &str) -> Option<&&'a RawValue> {
-        self.0.iter().rev().find(|(k, _)| k.0 == key).map(|(_, v)| v)
-    }
-}
-
-impl<'de> Deserialize<'de> for Members<'de> {
+impl<'de> Deserialize<'de> for Members {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Members<'de>;
+            type Value = Members;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a map")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Members<'de>, A::Error> {
-                let mut v = Vec::with_capacity(m.size_hint().unwrap_or(8));
-                while let Some(kv) = m.next_entry::<Key<'de>, &'de RawValue>()? {
-                    v.push(kv);
-                }
-                Ok(Members(v))
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Members, A::Error> {
+                while m.next_entry::<Key<'de>, &'de RawValue>()?.is_some() {}
+                Ok(Members)
             }
         }
         d.deserialize_map(V)
     }
 }
 
-/// A JSON object of the results section: its members, borrowed from the document.
-struct Obj<'a> {
-    members: Members<'a>,
+/// The results section read in one pass: the text of every value (a slice of the document,
+/// so each keeps its address and line), the members of every object and the items of every
+/// array. (Reading each object's members with serde on their own, level by level, read every
+/// byte of a measurement once for each of the seven levels above it.)
+struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    /// The members of the objects in document order, each object's together.
+    members: Vec<(Key<'a>, u32)>,
+    /// The items of the arrays, each array's together.
+    items: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    text: &'a str,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A string, number, `true`, `false` or `null`.
+    Scalar,
+    /// An object: its members are `members[from..to]`.
+    Object(u32, u32),
+    /// An object with a member name that does not read as a string (a lone surrogate
+    /// escape): read by serde on its own, for serde's message.
+    Unread,
+    /// An array: its items are `items[from..to]`.
+    Array(u32, u32),
+}
+
+/// A container being read.
+struct Open<'a> {
+    node: u32,
+    object: bool,
+    /// Where its members (or items) start in the pending list.
+    from: usize,
+    /// Where its text starts.
+    start: usize,
+    /// The name of the member whose value is being read.
+    key: Option<Key<'a>>,
+    /// A member name did not read.
+    unread: bool,
+}
+
+/// JSON whitespace.
+fn json_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+impl<'a> Tree<'a> {
+    /// The tree of `s`, one JSON value that serde has checked (so that only its shape is
+    /// looked at here); `None` if it is not well formed after all. The root is node 0.
+    fn build(s: &'a str) -> Option<Tree<'a>> {
+        let b = s.as_bytes();
+        let mut t = Tree { nodes: Vec::with_capacity(s.len() / 32 + 1), members: Vec::new(), items: Vec::new() };
+        let mut open: Vec<Open<'a>> = Vec::new();
+        let mut members: Vec<(Key<'a>, u32)> = Vec::new();
+        let mut items: Vec<u32> = Vec::new();
+        let mut i = json_ws(b, 0);
+        loop {
+            // A value starts at `i`.
+            let id = u32::try_from(t.nodes.len()).ok()?;
+            let c = *b.get(i)?;
+            if c == b'{' || c == b'[' {
+                t.nodes.push(Node { text: "", kind: Kind::Scalar });
+                let object = c == b'{';
+                let from = if object { members.len() } else { items.len() };
+                open.push(Open { node: id, object, from, start: i, key: None, unread: false });
+                i = json_ws(b, i + 1);
+                if b.get(i) != Some(if object { &b'}' } else { &b']' }) {
+                    if object {
+                        i = Self::name(s, i, open.last_mut()?)?;
+                    }
+                    continue;
+                }
+            } else {
+                let end = if c == b'"' {
+                    crate::api_json::skip_string(b, i).ok()?
+                } else {
+                    let mut j = i + 1;
+                    while !matches!(b.get(j), None | Some(b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')) {
+                        j += 1;
+                    }
+                    j
+                };
+                t.nodes.push(Node { text: s.get(i..end)?, kind: Kind::Scalar });
+                let Some(top) = open.last_mut() else { return Some(t) };
+                if top.object {
+                    members.push((top.key.take()?, id));
+                } else {
+                    items.push(id);
+                }
+                i = json_ws(b, end);
+            }
+            // After a value (or at an empty container's end): `,` goes on to the next value,
+            // a closing bracket ends the innermost container, which is then a value of its own.
+            loop {
+                let top = open.last_mut()?;
+                match b.get(i) {
+                    Some(b',') => {
+                        i = json_ws(b, i + 1);
+                        if top.object {
+                            i = Self::name(s, i, top)?;
+                        }
+                        break;
+                    }
+                    Some(b'}' | b']') => {
+                        let o = open.pop()?;
+                        let kind = if o.object {
+                            let from = u32::try_from(t.members.len()).ok()?;
+                            t.members.extend(members.drain(o.from..));
+                            if o.unread {
+                                Kind::Unread
+                            } else {
+                                Kind::Object(from, u32::try_from(t.members.len()).ok()?)
+                            }
+                        } else {
+                            let from = u32::try_from(t.items.len()).ok()?;
+                            t.items.extend(items.drain(o.from..));
+                            Kind::Array(from, u32::try_from(t.items.len()).ok()?)
+                        };
+                        *t.nodes.get_mut(o.node as usize)? = Node { text: s.get(o.start..i + 1)?, kind };
+                        let Some(top) = open.last_mut() else { return Some(t) };
+                        if top.object {
+                            members.push((top.key.take()?, o.node));
+                        } else {
+                            items.push(o.node);
+                        }
+                        i = json_ws(b, i + 1);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// Reads a member name at `i` and the colon after it into `o`; returns where its value
+    /// starts.
+    fn name(s: &'a str, i: usize, o: &mut Open<'a>) -> Option<usize> {
+        let b = s.as_bytes();
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let end = crate::api_json::skip_string(b, i).ok()?;
+        let inner = s.get(i + 1..end - 1)?;
+        // Names are compared as serde reads them: escapes resolved.
+        let key = if !inner.contains('\\') {
+            Key(Cow::Borrowed(inner))
+        } else {
+            match serde_json::from_str::<String>(s.get(i..end)?) {
+                Ok(k) => Key(Cow::Owned(k)),
+                Err(_) => {
+                    o.unread = true;
+                    Key(Cow::Borrowed(""))
+                }
+            }
+        };
+        o.key = Some(key);
+        let j = json_ws(b, end);
+        (b.get(j) == Some(&b':')).then(|| json_ws(b, j + 1))
+    }
+}
+
+/// A value of the tree.
+#[derive(Clone, Copy)]
+struct Val<'t> {
+    tree: &'t Tree<'t>,
+    id: u32,
+}
+
+impl<'t> Val<'t> {
+    fn node(self) -> Node<'t> {
+        self.tree.nodes.get(self.id as usize).copied().unwrap_or(Node { text: "null", kind: Kind::Scalar })
+    }
+
+    fn items(self, from: u32, to: u32) -> impl Iterator<Item = Val<'t>> {
+        let tree = self.tree;
+        tree.items.get(from as usize..to as usize).unwrap_or(&[]).iter().map(move |&id| Val { tree, id })
+    }
+}
+
+/// A JSON object of the results section: its members, borrowed from the tree.
+struct Obj<'t> {
+    tree: &'t Tree<'t>,
+    members: &'t [(Key<'t>, u32)],
+}
+
+impl<'t> Obj<'t> {
+    /// The member `key`; a name stated twice means its last value (as a map read by serde
+    /// keeps it).
+    fn get(&self, key: &str) -> Option<Val<'t>> {
+        self.members.iter().rev().find(|(k, _)| k.0 == key).map(|&(_, id)| Val { tree: self.tree, id })
+    }
 }
 
 struct JsonReader<'f> {
@@ -375,69 +562,64 @@ impl<'f> JsonReader<'f> {
     }
 
     /// An object, unwrapping jsonlite's one-element array.
-    fn obj<'a>(&mut self, raw: &'a RawValue, field: &str) -> Option<Obj<'a>> {
-        let s = raw.get();
+    fn obj<'t>(&mut self, v: Val<'t>, field: &str) -> Option<Obj<'t>> {
+        let n = v.node();
+        let s = n.text;
         let ptr = s.as_ptr() as usize;
-        if s.starts_with('[') {
-            return match serde_json::from_str::<Vec<&'a RawValue>>(s) {
-                Ok(items) if items.len() == 1 && items[0].get().starts_with('{') => self.obj(items[0], field),
-                Ok(items) if items.is_empty() => None,
-                _ => {
-                    self.bad(field, ptr, format!("{field}: expected an object, found an array; not read"));
-                    None
+        match n.kind {
+            Kind::Object(from, to) => Some(Obj { tree: v.tree, members: v.tree.members.get(from as usize..to as usize).unwrap_or(&[]) }),
+            Kind::Array(from, to) => {
+                let mut items = v.items(from, to);
+                match (items.next(), items.next()) {
+                    (Some(one), None) if one.node().text.starts_with('{') => self.obj(one, field),
+                    (None, _) => None,
+                    _ => {
+                        self.bad(field, ptr, format!("{field}: expected an object, found an array; not read"));
+                        None
+                    }
                 }
-            };
-        }
-        if s == "null" {
-            return None;
-        }
-        match serde_json::from_str::<Members<'a>>(s) {
-            Ok(members) => Some(Obj { members }),
-            Err(e) => {
-                self.bad(field, ptr, format!("{field} could not be read ({e}); its values are left empty"));
+            }
+            Kind::Scalar if s == "null" => None,
+            Kind::Scalar | Kind::Unread => {
+                // Not an object (or one whose member names do not read): serde says why.
+                if let Err(e) = serde_json::from_str::<Members>(s) {
+                    self.bad(field, ptr, format!("{field} could not be read ({e}); its values are left empty"));
+                }
                 None
             }
         }
     }
 
     /// The objects at `path` ("a/b": member `b` of object `a`); one object is a list of one.
-    fn objs<'a>(&mut self, o: &Obj<'a>, path: &str) -> Vec<Obj<'a>> {
+    fn objs<'t>(&mut self, o: &Obj<'t>, path: &str) -> Vec<Obj<'t>> {
         let mut parts: Vec<&str> = path.split('/').collect();
         let Some(last) = parts.pop() else { return Vec::new() };
-        let mut owned: Option<Obj<'a>> = None;
+        let mut owned: Option<Obj<'t>> = None;
         for p in parts {
             let cur = owned.as_ref().unwrap_or(o);
-            let Some(raw) = cur.members.get(p).copied() else { return Vec::new() };
-            match self.obj(raw, p) {
+            let Some(v) = cur.get(p) else { return Vec::new() };
+            match self.obj(v, p) {
                 Some(next) => owned = Some(next),
                 None => return Vec::new(),
             }
         }
         let cur = owned.as_ref().unwrap_or(o);
-        let Some(raw) = cur.members.get(last).copied() else { return Vec::new() };
-        let s = raw.get();
-        if s.starts_with('[') {
-            match serde_json::from_str::<Vec<&'a RawValue>>(s) {
-                Ok(items) => items.into_iter().filter_map(|r| self.obj(r, last)).collect(),
-                Err(e) => {
-                    self.bad(last, s.as_ptr() as usize, format!("{last} could not be read ({e}); not read"));
-                    Vec::new()
-                }
-            }
-        } else {
-            self.obj(raw, last).into_iter().collect()
+        let Some(v) = cur.get(last) else { return Vec::new() };
+        match v.node().kind {
+            Kind::Array(from, to) => v.items(from, to).filter_map(|r| self.obj(r, last)).collect(),
+            _ => self.obj(v, last).into_iter().collect(),
         }
     }
 
-    fn one<'a>(&mut self, o: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
-        let raw = o.members.get(key).copied()?;
-        self.obj(raw, key)
+    fn one<'t>(&mut self, o: &Obj<'t>, key: &str) -> Option<Obj<'t>> {
+        let v = o.get(key)?;
+        self.obj(v, key)
     }
 
     fn text(&mut self, o: &Obj<'_>, key: &str) -> Option<Raw> {
-        let raw = o.members.get(key)?;
+        let v = o.get(key)?;
         // (The value is a slice of checked JSON, so it always reads.)
-        let t = crate::api_json::classify(raw, 0);
+        let t = crate::api_json::classify_str(v.node().text, 0);
         self.raw_of(t, key)
     }
 
@@ -459,8 +641,8 @@ impl<'f> JsonReader<'f> {
                 None => Vec::new(),
             };
         }
-        let Some(raw) = o.members.get(path).copied() else { return Vec::new() };
-        let l = serde_json::from_str::<TextList>(raw.get()).unwrap_or_default();
+        let Some(v) = o.get(path) else { return Vec::new() };
+        let l = serde_json::from_str::<TextList>(v.node().text).unwrap_or_default();
         l.0.into_iter().filter_map(|t| self.raw_of(t, path)).collect()
     }
 
@@ -706,8 +888,8 @@ fn member<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     s.get(start..end)
 }
 
-/// Reads the results section of one JSON study (`study` is the study object's text, a slice
-/// of the document `line` maps addresses of). API v2 `resultsSection`, or API v1
+/// Reads the results section of one JSON study (`study` is the text of a study object that
+/// serde has read, so well-formed JSON, and a slice of the document `line` maps addresses of). API v2 `resultsSection`, or API v1
 /// `ResultsSection` beside the protocol (bare, in `Study`, or in `FullStudy.Study`). Findings
 /// go to `findings`; `None` when the study has no results section.
 pub(crate) fn read_json(study: &str, line: &dyn Fn(usize) -> u32, findings: &mut Vec<Finding>) -> Option<Box<RawResults>> {
@@ -721,22 +903,24 @@ pub(crate) fn read_json(study: &str, line: &dyn Fn(usize) -> u32, findings: &mut
         let v1_study = member(study, "FullStudy").and_then(|f| member(f, "Study")).or_else(|| member(study, "Study")).unwrap_or(study);
         (member(v1_study, "ResultsSection")?, Keys::V1)
     };
-    let raw: &RawValue = match serde_json::from_str(section) {
-        Ok(r) => r,
-        Err(e) => {
-            let at = line(section.as_ptr() as usize);
-            findings.push(Finding {
-                severity: Severity::Error,
-                field: Some("resultsSection".into()),
-                line: at,
-                message: format!("resultsSection could not be read ({e}); no results rows for this record"),
-            });
-            return None;
-        }
+    let at = line(section.as_ptr() as usize);
+    // serde has read the whole study, this section included (as a value it skips), so the
+    // section is well formed and only its shape is followed here.
+    let Some(tree) = Tree::build(section) else {
+        // (Not reached for a study serde has read.)
+        let why = serde_json::from_str::<&RawValue>(section)
+            .err()
+            .map_or_else(|| "its shape could not be followed".to_string(), |e| e.to_string());
+        findings.push(Finding {
+            severity: Severity::Error,
+            field: Some("resultsSection".into()),
+            line: at,
+            message: format!("resultsSection could not be read ({why}); no results rows for this record"),
+        });
+        return None;
     };
     let mut r = JsonReader { line, findings: Vec::new(), keys };
-    let at = line(section.as_ptr() as usize);
-    let results = r.obj(raw, "resultsSection").map(|s| r.section(&s, at));
+    let results = r.obj(Val { tree: &tree, id: 0 }, "resultsSection").map(|s| r.section(&s, at));
     findings.append(&mut r.findings);
     results.filter(|r| !r.is_empty()).map(Box::new)
 }

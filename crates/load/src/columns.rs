@@ -19,13 +19,21 @@ pub fn utf8<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
 
 pub fn dict<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
     let mut b = StringDictionaryBuilder::<Int32Type>::new();
-    for r in rows {
-        match f(r) {
-            Some(v) => {
-                b.append_value(v);
+    // A run of one value (a record's rows often repeat an enum) is looked up once: the same
+    // keys, one hash instead of one per row.
+    let mut run: Option<(Option<&str>, usize)> = None;
+    for v in rows.iter().map(&f) {
+        match &mut run {
+            Some((last, n)) if *last == v => *n += 1,
+            _ => {
+                if let Some((last, n)) = run.replace((v, 1)) {
+                    b.append_options(last, n);
+                }
             }
-            None => b.append_null(),
         }
+    }
+    if let Some((last, n)) = run {
+        b.append_options(last, n);
     }
     Arc::new(b.finish())
 }

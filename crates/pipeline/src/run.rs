@@ -232,27 +232,36 @@ fn parse_file(shown: String, input: Input, cfg: &NormalizeConfig, cache: Option<
     };
     let from_cache = hit.is_some();
     let mut records = 0usize;
-    let mut send = |recs: Vec<Normalized>, issues: Vec<RecordIssue>| {
-        let recs = recs.into_iter().map(|n| {
-            let f = crate::fingerprint::of(&n);
-            (n, f)
-        });
-        sink(Msg::Chunk(recs.collect(), issues));
-    };
+    let mut send = |recs: Vec<(Normalized, u64)>, issues: Vec<RecordIssue>| sink(Msg::Chunk(recs, issues));
     match hit {
         Some(e) => {
             records = e.records.len();
-            send(e.records, e.input_issues);
+            let recs = e.records.into_iter().map(|n| {
+                let f = crate::fingerprint::of(&n);
+                (n, f)
+            });
+            send(recs.collect(), e.input_issues);
         }
         None => {
             // Keep a copy for the cache only in incremental runs.
             let mut keep: Option<CacheEntry> = cache.map(|_| CacheEntry { records: Vec::new(), input_issues: Vec::new() });
             let mut each = |ex: trialtables_extract::Extracted| {
-                let recs: Vec<Normalized> = ex.records.iter().map(|r| normalize(r, cfg)).collect();
+                // Each record's fingerprint is taken as soon as it is normalized, while its rows
+                // are still in the cache (taken over a whole chunk after it was normalized, the
+                // walk waited on memory for most of its time).
+                let recs: Vec<(Normalized, u64)> = ex
+                    .records
+                    .iter()
+                    .map(|r| {
+                        let n = normalize(r, cfg);
+                        let f = crate::fingerprint::of(&n);
+                        (n, f)
+                    })
+                    .collect();
                 let issues: Vec<RecordIssue> = ex.issues.into_iter().map(input_issue_row).collect();
                 records += recs.len();
                 if let Some(k) = keep.as_mut() {
-                    k.records.extend(recs.iter().cloned());
+                    k.records.extend(recs.iter().map(|(n, _)| n.clone()));
                     k.input_issues.extend(issues.iter().cloned());
                 }
                 send(recs, issues);
