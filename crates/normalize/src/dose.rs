@@ -948,6 +948,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // sites of the affected limb"): the sites of one administration.
     if r.administrations.is_none()
         && r.interval_days.is_none()
+        && s.contains("inject")
         && rx!(r"\binject\w*\s+(?:[a-z-]+\s+){0,3}?(?:into|at|in)\s+(?:\d+|several|multiple|different|various|separate)\s+(?:[a-z-]+\s+)?(?:sites|points|locations|spots)\b").is_match(s)
         && !rx!(r"repeat|\bevery\b|weekly|monthly|daily|cycles|\bsecond\b|\btimes\b|additional|\bdays?\s+\d+\s*(?:,|and)").is_match(s)
     {
@@ -2522,8 +2523,12 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     // giving the cells of the design description, summary and description that name this arm
     // (its tier, or a word of its label no other arm's label has: "the repeated group") and no
     // other arm.
-    if !rows.is_empty() {
-        let undosed: Vec<usize> = (0..raw.arms.len()).filter(|&k| !placebo[k] && !rows.iter().any(|r| r.arm_index == Some(k))).collect();
+    let undosed: Vec<usize> = if rows.is_empty() {
+        Vec::new()
+    } else {
+        (0..raw.arms.len()).filter(|&k| !placebo[k] && !rows.iter().any(|r| r.arm_index == Some(k))).collect()
+    };
+    if !undosed.is_empty() {
         let own_words = |k: usize| -> Vec<String> {
             let others: Vec<String> =
                 raw.arms.iter().enumerate().filter(|&(j, _)| j != k).flat_map(|(_, a)| name_words(&a.label.text)).collect();
@@ -2541,15 +2546,11 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         };
         let words: Vec<Vec<String>> = (0..raw.arms.len()).map(own_words).collect();
         let keys: Vec<Vec<String>> = raw.arms.iter().map(|a| tier_keys(&a.label.text.to_lowercase())).collect();
-        let names_arm = |k: usize, lower: &str| {
-            let said = |w: &String| rx!(r"[a-z0-9]+").find_iter(lower).any(|m| m.as_str() == w);
-            let by_tier = !keys[k].is_empty() && {
-                let at = tier_keys(lower);
-                keys[k].iter().all(|w| at.contains(w))
-            };
-            by_tier || words[k].iter().any(said)
-        };
         for k in undosed {
+            // An arm with no tier and no word of its own cannot be named.
+            if words[k].is_empty() && keys[k].is_empty() {
+                continue;
+            }
             let Some(a) = raw.arms.get(k) else { continue };
             for (t, f) in described(raw) {
                 let Some(t) = t else { continue };
@@ -2559,11 +2560,17 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                         continue;
                     }
                     let lower = sent.to_lowercase();
-                    if !cell_sentence(&lower, &names)
+                    let tokens: std::collections::HashSet<&str> = rx!(r"[a-z0-9]+").find_iter(&lower).map(|m| m.as_str()).collect();
+                    let tiers = tier_keys(&lower);
+                    let names_arm = |j: usize| {
+                        (!keys[j].is_empty() && keys[j].iter().all(|w| tiers.contains(w)))
+                            || words[j].iter().any(|w| tokens.contains(w.as_str()))
+                    };
+                    if !names_arm(k)
+                        || (0..raw.arms.len()).any(|j| j != k && names_arm(j))
+                        || !cell_sentence(&lower, &names)
                         || donor_search(&lower)
                         || background_sentence(&lower)
-                        || !names_arm(k, &lower)
-                        || (0..raw.arms.len()).any(|j| j != k && names_arm(j, &lower))
                     {
                         continue;
                     }
