@@ -201,7 +201,7 @@ pub fn doses(rows: &[Dose]) -> RecordBatch {
             c("vehicle", "Vehicle the cells are suspended in, when stated.", utf8(rows, |r| r.vehicle.as_deref())),
             c("volume_ml", "Volume per administration in mL, when stated.", f64c(rows, |r| r.volume_ml)),
             key("source_text", "The text the dose was read from.", utf8(rows, |r| Some(&r.source_text))),
-            key("source_field", "Which field that text is (arm.description, intervention.description, ...).", dict(rows, |r| Some(&r.source_field))),
+            key("source_field", "Which field that text is: arm.description, arm.label, intervention.description, intervention.name, intervention.other_name, official_title, brief_title, intervention_model_description, brief_summary or detailed_description.", dict(rows, |r| Some(&r.source_field))),
         ],
     )
 }

@@ -240,7 +240,8 @@ pub struct Dose {
     pub volume_ml: Option<f64>,
     /// The text the dose was read from.
     pub source_text: String,
-    /// Which field that text is (`intervention.description`, `arm.label`, ...).
+    /// Which field that text is (`intervention.description`, `arm.label`, ...,
+    /// `intervention_model_description`, `brief_summary`, `detailed_description`).
     pub source_field: String,
 }
 
