@@ -739,6 +739,12 @@ fn injection_sites(s: &str, a: usize, b: usize) -> bool {
         || rx!(r"^\s*(?:\(\s*)?(?:\w+\s+){0,3}?(?:per|each|in\s+each|on\s+each)\s+(?:side|site|limb|leg|arm|muscle|knee|joint|quadrant|lesion)\b").is_match(after)
 }
 
+/// A schedule repeated every N weeks, months or years ("repeated every 3 months"; the count
+/// and unit captured): read by the courses rule of [`regimen`], and flagged when no end is stated.
+fn course_repeat() -> &'static Regex {
+    rx!(&format!(r"\brepeat\w*\s+(?:\w+\s+){{0,3}}?(?:every|each)\s+{COUNT}\s+(weeks?|months?|years?)\b"))
+}
+
 fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     let mut r = Regimen::default();
     let mut phased = false;
@@ -1101,7 +1107,7 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
     // differ). Repeated with no end stated, the number of courses and so the count is unknown.
     // (A count that is itself of the repeats, "repeats every 6 weeks for 2 additional cycles",
     // is read above.)
-    let repeat = rx!(&format!(r"\brepeat\w*\s+(?:\w+\s+){{0,3}}?(?:every|each)\s+{COUNT}\s+(weeks?|months?|years?)\b"));
+    let repeat = course_repeat();
     if let Some(c) = repeat.captures(s).filter(|c| !optional_count(s, c.get(0).map_or(0, |m| m.start()))) {
         let (start, end) = c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
         let course =
@@ -1646,33 +1652,25 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
     }
     // A cumulative amount split into the doses stated next ("a total dose of 4 x 10^8 given as
     // 4 infusions of 1 x 10^8"): the per-administration level is the level.
+    // "A total of 4 x 10^8 cells given as 4 infusions of 1 x 10^8" is the same, worded as a total
+    // divided into doses; after "a total of" only words of dividing count ("a total of 10^8
+    // cells, 10^7 per site" are sites of one procedure, whose whole amount is the level).
     let snapshot = levels.clone();
     levels.retain(|l| {
-        let cumulative = rx!(r"(?:total|cumulative|overall)\s+(?:cell\s+)?doses?\s*(?:of|:|is|=)?\s*$").is_match(window_before(&s, l.start, 40));
-        !cumulative
-            || !snapshot.iter().any(|o| {
-                o.start > l.end
-                    && o.basis == l.basis
-                    && o.low < l.low
-                    && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b").is_match(g))
-            })
-    });
-    // "A total of 4 x 10^8 cells given as 4 infusions of 1 x 10^8": the same, worded as a
-    // total divided into doses (not "a total of 10^8 cells, 10^7 per site": sites of one
-    // procedure, whose whole amount is the level).
-    let snapshot = levels.clone();
-    levels.retain(|l| {
-        !rx!(r"\ba\s+total\s+of\s*$").is_match(window_before(&s, l.start, 20))
-            || !snapshot.iter().any(|o| {
-                o.start > l.end
-                    && o.basis == l.basis
-                    && o.low < l.low
-                    && s.get(l.end..o.start).is_some_and(|g| {
-                        g.len() <= 120
-                            && !g.contains(". ")
-                            && rx!(r"divided|split|given\s+as|\b(?:infusions|injections|doses|administrations)\s+of\b").is_match(g)
-                    })
-            })
+        let before = window_before(&s, l.start, 40);
+        let split = if rx!(r"(?:total|cumulative|overall)\s+(?:cell\s+)?doses?\s*(?:of|:|is|=)?\s*$").is_match(before) {
+            rx!(r"divided|split|given\s+as|\bas\s+\w+\s+(?:infusions|injections|doses)|\b(?:infusions|injections|doses|administrations)\s+of\b|\beach\b|\bper\b")
+        } else if rx!(r"\ba\s+total\s+of\s*$").is_match(before) {
+            rx!(r"divided|split|given\s+as|\b(?:infusions|injections|doses|administrations)\s+of\b")
+        } else {
+            return true;
+        };
+        !snapshot.iter().any(|o| {
+            o.start > l.end
+                && o.basis == l.basis
+                && o.low < l.low
+                && s.get(l.end..o.start).is_some_and(|g| g.len() <= 120 && !g.contains(". ") && split.is_match(g))
+        })
     });
     // A cumulative amount after the per-administration level it adds up ("2x10^6/kg per dose
     // for three doses (total up to 6x10^6/kg)"): not a level either.
@@ -2815,7 +2813,7 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
             .lv
             .administrations
             .is_none()
-            .then(|| rx!(&format!(r"\brepeat\w*\s+(?:\w+\s+){{0,3}}?(?:every|each)\s+{COUNT}\s+(?:weeks?|months?|years?)\b")).find(&canon))
+            .then(|| course_repeat().find(&canon))
             .flatten()
         {
             // A course repeated with no end stated ("2 infusions 7 days apart, repeated every 3
@@ -2855,8 +2853,15 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         // another product given with them ("MSC and cord blood", "PBSC ... MSC ...") names its
         // own tissue, and a trial-wide OTHER (two tissues, or another product's) is not theirs.
         let msc = cell::names_msc(&lv.phrase);
-        let view = |t: &str| if msc { cell::without_other_products(t).into_owned() } else { t.to_string() };
-        let (own_text, inter_view, arm_view, summary_view) = (view(&src.text), view(&inter_text), view(&arm_text), view(&summary_cells));
+        fn view(msc: bool, t: &str) -> std::borrow::Cow<'_, str> {
+            if msc {
+                cell::without_other_products(t)
+            } else {
+                std::borrow::Cow::Borrowed(t)
+            }
+        }
+        let (own_text, inter_view, arm_view, summary_view) =
+            (view(msc, &src.text), view(msc, &inter_text), view(msc, &arm_text), view(msc, &summary_cells));
         // The texts' tissue; but when they only imply blood by immune-cell words ("NK cells"),
         // a named product's tissue from the vocabulary is the better knowledge.
         let implied_only = [&own_text, &inter_view, &arm_view].iter().all(|t| cell::explicit_source_in(t).is_none());
