@@ -229,7 +229,7 @@ fn in_subset(l: &Label, subset: &str) -> bool {
 
 /// The part a labelled record belongs to when it is one of the later parts kept under
 /// `fixtures/fidelity/part<N>/` (MSC trials in the API v1 full-study form labelled in session
-/// 6 to 8: parts 6 to 10; docs/FIDELITY.md), relative to the records folder.
+/// 6 to 11: parts 6 to 11; docs/FIDELITY.md), relative to the records folder.
 fn part_of(file: &str) -> Option<u32> {
     let rest = file.strip_prefix("../../fidelity/part")?;
     rest.split('/').next()?.parse().ok()
@@ -377,6 +377,7 @@ fn dose_fidelity() {
     let exam_p8 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part8"));
     let exam_p9 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part9"));
     let exam_p10 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part10"));
+    let exam_p11 = exam.as_ref().map(|_| score_subset("exam", &all, false, "part11"));
     let cols = [
         tune.as_ref(),
         exam.as_ref(),
@@ -386,12 +387,13 @@ fn dose_fidelity() {
         exam_p8.as_ref(),
         exam_p9.as_ref(),
         exam_p10.as_ref(),
+        exam_p11.as_ref(),
     ];
     println!();
     println!(
-        "| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | exam, part 7 records | exam, part 8 records | exam, part 9 records | exam, part 10 records | target |"
+        "| measure | tune | exam | exam, cell_therapy records | exam, part 6 records | exam, part 7 records | exam, part 8 records | exam, part 9 records | exam, part 10 records | exam, part 11 records | target |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let line = |what: &str, f: fn(&Tally) -> String| {
         let cells: Vec<String> = cols.iter().map(|t| t.map(f).unwrap_or_else(|| "-".into())).collect();
         println!("| {what} | {} | |", cells.join(" | "));
