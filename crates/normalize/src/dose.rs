@@ -419,7 +419,9 @@ enum Basis {
 }
 
 /// Words that name cells after an amount ("2 x 10^6 MSC/kg", "10^8 CAR+ T cells").
-const CELL_WORDS: &str = r"cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk";
+/// (The last alternative is the INN stem of cell therapies: "remestemcel-L", "darvadstrocel",
+/// "tisagenlecleucel", "lifileucel".)
+const CELL_WORDS: &str = r"cells?|mscs?|csm|ucmscs?|mncs?|bm-?mncs?|tncs?|svf|dpscs?|adscs?|bmscs?|car\+?|car-?t|lymphocytes?|tils?|pbmcs?|nk|dcs?|leukocytes|ctls?|tregs?|vsts?|chondrocytes?|keratinocytes?|fibroblasts?|hepatocytes?|myoblasts?|melanocytes?|monocytes?|macrophages?|cardiomyocytes?|progenitors?|epcs?|ecfcs?|cd34\+|cd133\+|cd3\+|cd8\+|hscs?|hspcs?|ipscs?|ciks?|dc-?ciks?|ascs?|adrcs?|bmcs?|bmncs?|tcr-?t|car-?nk|[a-z]{4,}cel(?:-[a-z])?";
 
 /// What follows an amount up to the next amount / sentence end: its basis, or `None` when it
 /// is not a cell dose.
@@ -731,7 +733,10 @@ fn injection_sites(s: &str, a: usize, b: usize) -> bool {
         && (rx!(r"\btotal\b").is_match(before) || rx!(r"\btotal\b").is_match(after));
     // "20 injections at several sites in one session", "a single session of 20 injections".
     divides_total
-        || rx!(r"^\s+(?:\w+\s+){0,3}?(?:at|into|in)\s+(?:\d+|several|multiple|different|separate|various)\s+(?:\w+\s+)?(?:sites|points|locations|areas|spots)\b").is_match(after)
+        || rx!(r"^\s+(?:\w+\s+){0,3}?(?:at|into|in)\s+(?:\d+|several|multiple|different|separate|various|designated|predefined|pre-?determined|pre-?specified|specified|selected|marked|chosen)\s+(?:(\w+)\s+)?(?:sites|points|locations|areas|spots)\b")
+            // "at different time points" are times, not places.
+            .captures(after)
+            .is_some_and(|c| c.get(1).is_none_or(|w| w.as_str() != "time"))
         || rx!(r"\b(?:one|a\s+single|single|the\s+same)\s+(?:\w+\s+)?(?:session|procedure|sitting|operation|surgery)\b").is_match(&s[sent_start..sent_end])
         // "a single administration ... six intramuscular injections (three injections per
         // side)": the injections are the sites of that one administration.
@@ -1218,7 +1223,8 @@ fn window_before(s: &str, at: usize, n: usize) -> &str {
         b -= 1;
     }
     let w = s.get(b..at).unwrap_or("");
-    match rx!(r"[.;!?]\s|\.\s*$").find_iter(w).last() {
+    // (The dot of "max. dose" ends no sentence.)
+    match rx!(r"[.;!?]\s|\.\s*$").find_iter(w).filter(|m| !w[..m.start()].ends_with("max")).last() {
         Some(m) if m.end() < w.len() => &w[m.end()..],
         _ => w,
     }
@@ -1242,7 +1248,9 @@ fn mark_of(before: &str) -> Mark {
     if rx!(&format!(r"(?:minimum|at\s+least|no\s+less\s+than|not\s+less\s+than|≥|>=|>|more\s+than|greater\s+than){FILL}")).is_match(before)
     {
         Mark::Min
-    } else if rx!(&format!(r"(?:maximum|up\s+to|≤|<=|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than){FILL}")).is_match(before) {
+    } else if rx!(&format!(r"(?:maximum|maximal(?:ly)?|\bmax\b\.?|up\s+to|≤|<=|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than){FILL}"))
+        .is_match(before)
+    {
         Mark::Max
     } else if rx!(&format!(r"(?:<|less\s+than|fewer\s+than|\bbelow){FILL}")).is_match(before) {
         Mark::Less
@@ -1631,7 +1639,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 o.mark == Mark::Plain
                     && o.basis != l.basis
                     && o.end <= l.start
-                    && s.get(o.end..l.start).is_some_and(|g| g.len() <= 60 && !g.contains(". ") && !g.contains(';'))
+                    // ("max. dose": the abbreviation's dot ends no sentence.)
+                    && s.get(o.end..l.start).is_some_and(|g| g.len() <= 60 && !g.replace("max. ", "max ").contains(". ") && !g.contains(';'))
             }))
     });
     // A total capped for participants above a weight ("1.5 million cells/kg ... maximum dose
@@ -1692,6 +1701,30 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                     .is_match(g)
                     })
             })
+    });
+    // The amount at each site of a stated total ("6,000,000 cells total consisting of injection
+    // at 2 sites of 3,000,000 cells each", "a total of 2 x 10^7 MSCs (5 x 10^6 cells per site)",
+    // "40 million cells in total, 10 million at each of 4 injection sites"): sites of one
+    // procedure, whose whole amount is the level (LABELLING.md), not a level of its own.
+    let snapshot = levels.clone();
+    levels.retain(|l| {
+        let after = window_after(&s, l.end, 50);
+        !snapshot.iter().any(|o| {
+            o.end <= l.start
+                && o.basis == l.basis
+                && o.low > l.low
+                && s.get(o.end..l.start).is_some_and(|g| {
+                    let total = rx!(r"\btotal\s+(?:\w+\s+)?(?:of|dose)?\s*$").is_match(window_before(&s, o.start, 40))
+                        || rx!(r"^\s*(?:[\w-]+\s+){0,2}?(?:in\s+)?total\b").is_match(g);
+                    let sites = rx!(r"\b(?:sites?|points?|locations?|spots?)\b");
+                    g.len() <= 120
+                        && !g.contains(". ")
+                        && total
+                        && ((sites.is_match(g) && rx!(r"^\s*(?:[\w/µμ.]+\s*){0,4}?each\b").is_match(after))
+                            || rx!(r"^\s*(?:[\w/µμ.]+\s*){0,3}?(?:per|/)\s*(?:injection\s+)?(?:site|point|location)\b").is_match(after)
+                            || rx!(r"\beach\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:sites|points|locations)\b").is_match(after))
+                })
+        })
     });
     // One level stated two ways: "a total of 50 million cells (about 1x10^6 per kg)".
     let mut merged: Vec<(Found, Option<Found>)> = Vec::new();

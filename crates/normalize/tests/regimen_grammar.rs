@@ -837,3 +837,78 @@ fn names_before_amounts_totals_divided_and_more_routes() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// Session 11, written before any rule: injections at named sites of one procedure (a count of
+/// injections "at designated sites" is one administration, a count "at different time points"
+/// is not); caps worded "maximal dose" / "max." beside a per-kg level; an amount per site of a
+/// stated total; cell products named by their INN stem ("-cel", "-cel-L") after an amount.
+#[test]
+fn sites_caps_parts_of_a_total_and_named_products_are_read_from_their_parts() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        for (n, count) in COUNTS {
+            for q in ["designated", "predefined", "pre-determined", "several", "10", "multiple", "marked", "selected"] {
+                for place in ["sites", "points", "locations"] {
+                    let t = format!("Patients receive {a} as {n} intramuscular injections at {q} {place} in the forearm.");
+                    let got = parse_dose_text(&t).first().and_then(|l| l.administrations);
+                    if got != Some(1) {
+                        wrong.push(format!("got administrations {got:?}, want 1: {t}"));
+                    }
+                }
+            }
+            for t in [
+                format!("Patients receive {a} as {n} injections at different time points."),
+                format!("Patients receive {a} as {n} injections at {count} time points."),
+                format!("Patients receive {a} as {n} injections at separate timepoints."),
+            ] {
+                let got = parse_dose_text(&t).first().and_then(|l| l.administrations);
+                if got != Some(count) {
+                    wrong.push(format!("got administrations {got:?}, want {count}: {t}"));
+                }
+            }
+        }
+    }
+    for kg in ["1.25-1.5 x 10^6 cells/kg", "2 x 10^6 MSC/kg", "1 million cells per kg"] {
+        for cap in [
+            "with a maximal dose of 100 x 10^6 cells",
+            "with a max. dose of 100 x 10^6 cells",
+            "maximal dose 150 million cells",
+            "to a maximum of 2 x 10^8 cells",
+            "maximally 100 million cells",
+        ] {
+            let t = format!("Intravenous infusion of {kg} {cap} on day 1.");
+            let got = parse_dose_text(&t);
+            if got.len() != 1 || got[0].per_kg.is_none() || got[0].total.is_some() {
+                wrong.push(format!("want the one per-kg level, got {got:?}: {t}"));
+            }
+        }
+    }
+    for (t, total) in [
+        ("Subconjunctival injection of 6,000,000 cells total consisting of injection at 2 sites of 3,000,000 cells/150 µL each.", 6e6),
+        ("A total of 2 x 10^7 MSCs injected at 4 sites of 5 x 10^6 cells each.", 2e7),
+        ("A total of 2 x 10^7 MSCs (5 x 10^6 cells per site) injected into the muscle.", 2e7),
+        ("40 million cells in total, 10 million cells at each of 4 injection sites.", 4e7),
+    ] {
+        let got: Vec<Option<f64>> = parse_dose_text(t).iter().map(|l| l.total).collect();
+        if got != vec![Some(total)] {
+            wrong.push(format!("got {got:?}, want one level of {total}: {t}"));
+        }
+    }
+    for name in ["remestemcel-L", "rexlemestrocel-L", "darvadstrocel", "tisagenlecleucel", "lifileucel", "Remestemcel-L"] {
+        for (amount, total) in [("2 x 10^6", 2e6), ("150 million", 1.5e8), ("1.2 x 10^8", 1.2e8)] {
+            let t = format!("Participants may receive up to 2 infusions of {amount} {name} within a 5-day period.");
+            let got: Vec<Option<f64>> = parse_dose_text(&t).iter().map(|l| l.total).collect();
+            if got != vec![Some(total)] {
+                wrong.push(format!("got {got:?}: {t}"));
+            }
+        }
+    }
+    // A word that only ends like the stem is no product ("parcel", "excel").
+    for t in ["Data from 2 x 10^6 parcel records.", "Reported in 100 million excel rows."] {
+        let got = parse_dose_text(t);
+        if !got.is_empty() {
+            wrong.push(format!("want no level, got {got:?}: {t}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
