@@ -693,6 +693,13 @@ const GIVING: &str =
 /// option to receive an additional 3 infusions", "may receive two more infusions if ..."): then
 /// it is not the count of the level.
 fn optional_count(s: &str, at: usize) -> bool {
+    // A ceiling on the count itself ("may receive up to 2 infusions") is the maximum count of
+    // LABELLING.md, not an option: unless what is counted is extra ("up to 3 additional").
+    if rx!(r"\b(?:up\s+to|a\s+maximum\s+of|maximum\s+of|at\s+most)\s*$").is_match(window_before(s, at, 24))
+        && !rx!(r"^\s*\S+\s+(?:additional|more|further|extra|booster|repeat)").is_match(s.get(at..).unwrap_or(""))
+    {
+        return false;
+    }
     let before = window_before(s, at, 80);
     rx!(r"\b(?:option(?:al(?:ly)?)?|may|might|could|eligible|allowed|depending|if|whether|responders?)\b").is_match(before)
 }
@@ -863,9 +870,12 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
         } else if let Some(c) = rx!(&format!(
-            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:[a-z-]+\s+){{0,2}}?(?:dose|infusion|injection|administration)\b[^.;]{{0,60}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after|post\b))"
+            r"\brepeated\s+(?:once\s+)?(?:after\s+)?{COUNT}\s+(days?|weeks?|months?)|\b(?:second|repeat|another)\s+(?:[a-z-]+\s+){{0,2}}?(?:dose|infusion|injection|administration|transplantation|transfusion|implantation)\b[^.;]{{0,80}}?\b(?:after\s+{COUNT}\s+(days?|weeks?|months?)|{COUNT}\s+(days?|weeks?|months?)\s+(?:later|after|post\b))"
         ))
         .captures(s)
+        // Offered on a condition ("... 4 weeks later if the patient does not respond"), the
+        // count is the participant's, not the protocol's.
+        .filter(|c| !rx!(r"^[^.;]{0,40}?\b(?:if|unless|optional\w*|may)\b").is_match(s.get(c.get(0).map_or(0, |m| m.end())..).unwrap_or("")))
         {
             // "repeated once after 28 days", "a second infusion 4 weeks later": two, that far apart.
             r.administrations = Some(2);

@@ -912,3 +912,56 @@ fn sites_caps_parts_of_a_total_and_named_products_are_read_from_their_parts() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// A ceiling on the count is the count (LABELLING.md's "max"), even after "may"; extra doses a
+/// participant may get stay unknown.
+#[test]
+fn a_ceiling_on_the_count_is_the_count() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        for (n, count) in COUNTS {
+            for (t, want) in [
+                (format!("Participants may receive up to {n} infusions of {a} within a 5-day period."), Some(count)),
+                (format!("Patients may receive a maximum of {n} injections of {a}."), Some(count)),
+                (format!("Patients may receive up to {n} additional infusions of {a} if they respond."), None),
+                (format!("Patients may receive {n} more infusions of {a} if they respond."), None),
+            ] {
+                let got = parse_dose_text(&t).first().and_then(|l| l.administrations);
+                if got != want {
+                    wrong.push(format!("got {got:?}, want {want:?}: {t}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// A second transplantation (transfusion, implantation) stated with its distance from the first
+/// is two administrations that far apart; offered only on a condition, the count stays unknown.
+#[test]
+fn a_second_transplantation_and_its_distance() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        for noun in ["transplantation", "transfusion", "implantation", "infusion", "injection"] {
+            for (gap, days) in [("1 weeks", 7.0), ("2 weeks", 14.0), ("28 days", 28.0), ("three months", 3.0 * 30.4375)] {
+                for (t, want) in [
+                    (
+                        format!("The first {noun}: {a} are given approximately 4 weeks after bone marrow aspiration. The second {noun}: the same amount of cells is given again approximately {gap} after the first one."),
+                        (Some(2), Some(days)),
+                    ),
+                    (format!("Patients receive {a}; a second {noun} of the same dose follows {gap} later."), (Some(2), Some(days))),
+                    (
+                        format!("Patients receive {a}. A second {noun} of the same dose is given {gap} later if the patient does not respond."),
+                        (None, None),
+                    ),
+                ] {
+                    let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+                    if got != Some(want) {
+                        wrong.push(format!("got {got:?}, want {want:?}: {t}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
