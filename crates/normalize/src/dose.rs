@@ -1360,7 +1360,7 @@ fn routes() -> (&'static regex::RegexSet, &'static [(Regex, &'static str)]) {
                 "INTRAVENOUS",
             ),
             (
-                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]|ommaya",
+                r"intra-?(?:nasal|peritoneal|pancreatic|portal|pleural|ventricular|tracheal|bronchial|vesical)|endo-?bronchial|bronchoscop|portal\s+vein|inhal|nebuli[sz]|ommaya|cardio-?pulmonary\s+bypass|bypass\s+circuit|\b(?:through|via|into)\s+(?:the\s+)?cpb\b",
                 "OTHER",
             ),
         ];

@@ -826,6 +826,10 @@ fn names_before_amounts_totals_divided_and_more_routes() {
         ("injected into the surrounding tissue", "LOCAL"),
         ("injected perilesionally", "LOCAL"),
         ("injected into the portal vein", "OTHER"),
+        // Session 11: cells given into the heart-lung machine during surgery.
+        ("delivered through cardiopulmonary bypass (CPB) during cardiac surgery", "OTHER"),
+        ("infused into the bypass circuit during surgery", "OTHER"),
+        ("given via the CPB at the end of the operation", "OTHER"),
     ] {
         for a in AMOUNTS {
             let t = format!("{a} {phrase}.");
