@@ -2326,6 +2326,28 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
         })
         .collect();
     let names = product_names(raw, &dosed);
+    // The arms that may receive the cells: not placebo, and (when any arm does) naming cells in
+    // their label, description or interventions; an arm of "Controlled suspension liquid" typed
+    // experimental is no cell arm beside one of "Umbilical cord mesenchymal stem cells".
+    let cell_arms: Vec<usize> = {
+        let open: Vec<usize> = (0..raw.arms.len()).filter(|&k| !placebo[k]).collect();
+        let naming: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&k| {
+                raw.arms.get(k).is_some_and(|a| {
+                    cell::mentions_cells(&a.label.text)
+                        || a.description.as_ref().is_some_and(|d| cell::mentions_cells(&d.text))
+                        || a.intervention_names.iter().any(|n| cell::mentions_cells(&n.text))
+                })
+            })
+            .collect();
+        if naming.is_empty() {
+            open
+        } else {
+            naming
+        }
+    };
     let mut used = vec![false; raw.interventions.len()];
     let mut rows: Vec<Row> = Vec::new();
     let mut arm_links: Vec<Vec<usize>> = Vec::new();
@@ -2458,7 +2480,6 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     }
     if rows.is_empty() {
         // A level of the title is the single cell arm's when the trial has one.
-        let cell_arms: Vec<usize> = (0..raw.arms.len()).filter(|&k| !placebo[k]).collect();
         let (arm, arm_index) = match cell_arms.as_slice() {
             [one] => (raw.arms.get(*one).map(|a| a.label.text.clone()), Some(*one)),
             _ => (None, None),
@@ -2484,7 +2505,6 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
     if rows.is_empty()
         && (has_digit(&raw.intervention_model_description) || has_digit(&raw.brief_summary) || has_digit(&raw.detailed_description))
     {
-        let cell_arms: Vec<usize> = raw.arms.iter().enumerate().filter(|&(k, _)| !placebo[k]).map(|(k, _)| k).collect();
         let arm_index = match cell_arms.as_slice() {
             [one] => Some(*one),
             _ => None,
@@ -2507,7 +2527,15 @@ pub fn doses_for_record_with(raw: &RawRecord, nct_id: &str, product: &CellProduc
                     continue;
                 }
                 let lower = sent.to_lowercase();
-                let about_cells = cell_sentence(&lower, &names) || continued && names_cells(&lower, &names);
+                // An amount per kg of body weight beside the cells' name is a dose given, with or
+                // without a verb ("UC-MSCs (1.5×10^6/kg) or the same volume of placebo").
+                let about_cells = cell_sentence(&lower, &names)
+                    || continued && names_cells(&lower, &names)
+                    || rx!(r"/\s*kg\b|per\s+kg\b|per\s+kilo").is_match(&lower)
+                        && names_cells(&lower, &names)
+                        // (Not an amount to collect or reach: "mobilize at least 2 x 10^6 CD34+
+                        // cells/kg", "reach a target number of CD34+ cells".)
+                        && !rx!(r"mobili[sz]|collect|apheres|harvest|endpoint|yield|target|achiev|reach").is_match(&lower);
                 if !about_cells || donor_search(&lower) || rx!(r"previous|prior\s+(?:stud|trial|experience)|reported|\bstudies\b|\bmice\b|\brats?\b|animal|murine|pre-?clinical|in\s+vitro|literature|\bwas\s+shown|\bhave\s+been|\bhas\s+been").is_match(&lower) {
                     continue;
                 }

@@ -1317,3 +1317,57 @@ fn a_course_repeated_without_end_is_a_warning() {
         "{issues:?}"
     );
 }
+
+/// Session 11: a sentence that states the cells' amount per kg with no verb of giving ("UC-MSCs
+/// (1.5×10^6/kg) or the same volume of placebo") states the dose: an amount per kg of body
+/// weight is always one given. It is the single cell arm's.
+#[test]
+fn record_layouts_session11_dose_per_kg_without_a_verb() {
+    for (control, control_type, control_inter) in [
+        ("Placebo", "PLACEBO_COMPARATOR", "Other: Placebo"),
+        ("Controlled suspension liquid", "EXPERIMENTAL", "Biological: Controlled suspension liquid"),
+        ("Saline", "SHAM_COMPARATOR", "Other: Normal saline"),
+    ] {
+        for design in [
+            "UC-MSCs (1.5×10^6/kg) or the same volume of placebo (suspension liquid without UC-MSCs)",
+            "MSC 1.5 x 10^6 cells/kg versus saline of the same volume.",
+            "Umbilical cord mesenchymal stem cells: 1.5 million cells per kg; control: vehicle only.",
+        ] {
+            let mut rr = rec(
+                "Umbilical cord MSC in type 2 diabetes",
+                vec![
+                    arm(
+                        "Umbilical cord mesenchymal stem cells",
+                        "EXPERIMENTAL",
+                        Some("Patients receive umbilical cord mesenchymal stem cells intravenous infusion three times with an interval of 4 weeks"),
+                        &["Biological: Umbilical cord mesenchymal stem cells"],
+                    ),
+                    arm(control, control_type, Some(&format!("Patients receive {control}")), &[control_inter]),
+                ],
+                vec![
+                    inter("Biological", "Umbilical cord mesenchymal stem cells", Some("Infusion treatment")),
+                    inter(control_inter.split(':').next().unwrap_or("Other"), control_inter.split(": ").nth(1).unwrap_or(control), Some("Infusion treatment")),
+                ],
+                None,
+            );
+            rr.intervention_model_description = Some(r(design));
+            let got = rows(&rr);
+            let want: Vec<RowWant> =
+                vec![(Some("Umbilical cord mesenchymal stem cells"), Some(1.5e6), None, Some(3), Some(28.0), Some("INTRAVENOUS"))];
+            assert_eq!(got, want, "{control} / {design}");
+        }
+    }
+    // An amount per kg to collect or to reach is no dose given.
+    for summary in [
+        "The purpose is to find the proportion of participants who reach a target number of CD34+ stem cells (≥5*10^6 cells/kg) after mobilization.",
+        "Treatment success is whether the patient was able to mobilize at least 2 X 10(6) CD34+ cells/kg within 3 days of apheresis.",
+    ] {
+        let rr = rec(
+            "Plerixafor and G-CSF mobilization of peripheral blood stem cells",
+            vec![arm("G-CSF plus Plerixafor", "EXPERIMENTAL", None, &["Drug: Plerixafor"])],
+            vec![inter("Drug", "Plerixafor", None)],
+            Some(summary),
+        );
+        assert_eq!(rows(&rr), vec![], "{summary}");
+    }
+}
