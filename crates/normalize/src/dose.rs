@@ -615,6 +615,16 @@ fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
         .collect()
 }
 
+/// Whether the frequency whose statement ends at `end` is a drug's: a drug amount just before it
+/// ("rituximab 100 mg every week") or a drug named right after it ("bi-weekly nivolumab").
+fn drug_frequency(s: &str, end: usize) -> bool {
+    let drug = r"\w+mab\b|\bil-2\b|aldesleukin|interleukin|cyclophosphamide|fludarabine|busulfan|melphalan|tacrolimus|methotrexate|cyclosporin\w*|\bg-csf\b|filgrastim|plerixafor|chemotherapy|steroids?\b|prednis\w*";
+    rx!(&format!(r"^\s*(?:[\w-]+\s+)?(?:{drug})")).is_match(window_after(s, end, 40))
+        || rx!(r"\d\s*(?:mg|µg|ug|mcg|iu|gy|cgy)\b[^.;]{0,30}$")
+            .find(window_before(s, end, 50))
+            .is_some_and(|m| !rx!(r"10\^|\bcells?\b|million").is_match(m.as_str()))
+}
+
 /// Two different frequencies one after the other ("twice weekly for two weeks, followed by
 /// once weekly"): an irregular schedule, no single interval. (Another product's frequency in
 /// the same text, "and bi-weekly nivolumab", is no sequence.)
@@ -1092,7 +1102,14 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         if let Some(&(_, first)) = stated.first() {
             let irregular = irregular_schedule(s, &stated);
             if !irregular {
-                r.interval_days = Some(first);
+                // Different intervals not in sequence (another product's "every week" beside the
+                // cells' "every 2 weeks"): the one stated nearest the cells' amount.
+                // A frequency of a drug ("rituximab 100 mg every week", "bi-weekly nivolumab") is
+                // set aside first.
+                let own: Vec<(usize, f64)> = stated.iter().copied().filter(|&(end, _)| !drug_frequency(s, end)).collect();
+                let own = if own.is_empty() { stated.clone() } else { own };
+                let nearest = own.iter().min_by_key(|&&(end, _)| end.abs_diff(anchor)).map(|&(_, d)| d);
+                r.interval_days = if stated.iter().all(|&(_, d)| (d - first).abs() < 1e-9) { Some(first) } else { nearest };
             }
         }
     }
@@ -2163,6 +2180,17 @@ fn regimen_view(s: &str, keep: &[usize]) -> String {
             let l = rest.to_lowercase();
             if drug_words(&l) && !rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b").is_match(&l) {
                 kept = format!("{}{}", &sent[..m.start()], blank(rest));
+            }
+        }
+        // What precedes the cells in the sentence, up to "then" / "followed by" / a comma,
+        // when it speaks of drugs and not of cells ("fludarabine 25 mg/m2 daily for 3 days, then
+        // 2 x 10^6 CAR T cells/kg"): the drugs' regimen.
+        if let Some(first) = levels.iter().copied().min() {
+            if let Some(m) = rx!(r"followed\s+by|\bthen\b|after\s+which|[,;]").find_iter(kept.get(..first).unwrap_or("")).last() {
+                let l = kept[..m.start()].to_lowercase();
+                if drug_words(&l) && !rx!(r"\bcells?\b|\bmscs?\b|lymphocytes|\btils?\b|\bcar[\s-]?t\b").is_match(&l) {
+                    kept = format!("{}{}", blank(&kept[..m.start()]), &kept[m.start()..]);
+                }
             }
         }
         let kept = rx!(r"\([^()]*\)").replace_all(&kept, |c: &Captures| {

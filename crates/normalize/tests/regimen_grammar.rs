@@ -969,3 +969,67 @@ fn a_second_transplantation_and_its_distance() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// A drug schedule before the cells in one sentence ("fludarabine 25 mg/m2 daily for 3 days,
+/// then 2 x 10^6 CAR T cells/kg") is the drug's, not the cells'; the cells' own schedule after
+/// it is theirs.
+#[test]
+fn a_drug_schedule_before_the_cells_is_the_drugs() {
+    let mut wrong = Vec::new();
+    let chemo = [
+        "fludarabine 25 mg/m2 and cyclophosphamide 250 mg/m2 daily for 3 days",
+        "lymphodepletion with fludarabine 30 mg/m2/day and cyclophosphamide 500 mg/m2/day for 3 days",
+        "cyclophosphamide 60 mg/kg/day x 2 days",
+        "tacrolimus 0.1 mg/kg twice daily for 4 weeks",
+        "IL-2 600,000 IU/kg every 8 hours for up to 15 doses",
+    ];
+    for a in AMOUNTS {
+        for c in chemo {
+            for sep in [", then", ", followed by", "; then", ". Then"] {
+                let t = format!("Patients receive {c}{sep} {a} on day 0.");
+                let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+                // ("on day 0" is a list of one day: one administration.)
+                if got != Some((Some(1), None)) {
+                    wrong.push(format!("got {got:?}, want 1 (day 0): {t}"));
+                }
+                let t = format!("Patients receive {c}{sep} {a} weekly for 4 weeks.");
+                let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+                if got != Some((Some(4), Some(7.0))) {
+                    wrong.push(format!("got {got:?}, want 4 weekly: {t}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Two different intervals in one text, one of another product: the cells' is the one stated
+/// nearest their amount.
+#[test]
+fn the_interval_nearest_the_cells_is_theirs() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        for t in [
+            format!("Rituximab 100 mg every one week, a total of 4 times; and the MSC dose is {a} every 2 weeks, a total of 2 times."),
+            format!("MSC group: {a} every 2 weeks, a total of 2 times; rituximab 100 mg is given every week for 4 weeks."),
+            format!("Tacrolimus 0.1 mg/kg daily; cells: {a} every 2 weeks, 2 times in total."),
+            format!("Drug plus MSC group: rituximab 100 mg every week for 4 weeks; 3 days after the first rituximab infusion, MSC {a} every 2 weeks, 2 times in total."),
+            format!("Combined group with MSC cells: rituximab, 100 mg every one week, 4 times; and then at least 4 days after the first infusion of rituximab, MSC {a} every 2 weeks, 2 times in total."),
+        ] {
+            let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+            if got != Some((Some(2), Some(14.0))) {
+                wrong.push(format!("got {got:?}, want 2 every 14 days: {t}"));
+            }
+        }
+        for t in [
+            format!("Patients receive weekly injections of {a} for 6 weeks and bi-weekly nivolumab infusions."),
+            format!("Patients receive {a} weekly for 6 weeks, with pembrolizumab every 3 weeks."),
+        ] {
+            let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+            if got != Some((Some(6), Some(7.0))) {
+                wrong.push(format!("got {got:?}, want 6 every 7 days: {t}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
