@@ -1559,6 +1559,8 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                             || rx!(r"^\s*\(\s*(?:range[sd]?|ranging)(?:\s+(?:of|from|is|between))?\s*:?\s*$").is_match(g)
                             // The label of the next tier: "dose 1: 10^6; dose 2: 10^7 cells/kg".
                             || rx!(r"^\s*[;,]?\s*(?:and\s+)?(?:dose|level|cohort|group|dl|tier)\s*(?:level\s*|group\s*)?[a-z0-9-]{0,3}\s*[:=)]\s*$").is_match(g)
+                            // ... or named without a colon: "DL1 5x10^7, DL2 1.5x10^8 and DL3 4.5x10^8".
+                            || rx!(r"^\s*[;,]?\s*(?:and\s+|or\s+)?(?:dl|level|cohort|tier)\s*-?\s*\d{1,2}\s*$").is_match(g)
                     })
                 });
                 // A bound written after its level: "up to 3 x 10^11 lymphocytes (minimum of

@@ -1033,3 +1033,22 @@ fn the_interval_nearest_the_cells_is_theirs() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// A list of tiers whose unit comes once at the end, each tier named before its amount without a
+/// colon ("DL1 5x10^7, DL2 1.5x10^8 and DL3 4.5x10^8 CAR+ T cells").
+#[test]
+fn tiers_named_without_a_colon_share_the_unit() {
+    let mut wrong = Vec::new();
+    for (n1, n2, n3) in
+        [("DL1", "DL2", "DL3"), ("cohort 1", "cohort 2", "cohort 3"), ("Level 1", "level 2", "level 3"), ("tier-1", "tier-2", "tier-3")]
+    {
+        for (unit, per_kg) in [("CAR+ T cells", false), ("cells/kg", true), ("NK cells", false)] {
+            let t = format!("{n1} 5x10^7, {n2} 1.5x10^8 and {n3} 4.5x10^8 {unit}, following a 3+3 design.");
+            let got: Vec<Option<f64>> = parse_dose_text(&t).iter().map(|l| if per_kg { l.per_kg } else { l.total }).collect();
+            if got != vec![Some(5e7), Some(1.5e8), Some(4.5e8)] {
+                wrong.push(format!("got {got:?}: {t}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
