@@ -1574,7 +1574,7 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
                 // "dendritic cells 1 x 10^6 injection", "MSC: 2 x 10^7 per infusion".
                 let shown = s.get(a.start..a.end).unwrap_or("");
                 let cell_before = (shown.contains("10^") || rx!(r"million|billion|\bmill\b|\bmio\b").is_match(shown))
-                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?|svf)\s*\)?\s*[:=,-]?\s*(?:(?:in|at|with)\s+(?:a\s+)?)?(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
+                    && rx!(r"(?:cells?|mscs?|lymphocytes|tils?|pbmcs?|nk|dcs?|car-?t|car-?nk|ciks?|ctls?|tcr-?t|mncs?|bmncs?|adrcs?|tregs?|vsts?|svf)\s*[()]?\s*[:=,-]?\s*(?:(?:in|at|with)\s+(?:a\s+)?)?(?:dose\s*(?:of\s*)?)?$").is_match(window_before(&s, a.start, 50))
                     && rx!(r"^\s*(?:(?:per\s+|each\s+|/\s*)?(?:injection|infusion|dose|administration|transplant\w*|vial|bag)s?\b|i\.?v\.?|intravenous\w*)?\s*(?:[;,.)]|$|\b(?:on|at|via|by|every|once|twice|weekly|monthly|x|for|in|into|will|is|are|was|were|given|administered|infused|injected|along|with|plus|together)\b)").is_match(after)
                     && !rx!(r"white|\bwbc|blood\s+cells|\bcounts?\b|neutrophil|platelet|\bcd4\b").is_match(window_before(&s, a.start, 50));
                 if next_close {

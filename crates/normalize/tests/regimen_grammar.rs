@@ -1052,3 +1052,30 @@ fn tiers_named_without_a_colon_share_the_unit() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// A bare amount in parentheses right after the cells' name, then the verb of giving ("The cells
+/// (5 × 10^7) are administered intrathecally", "NK cells (2-5 × 10^9) infused on days 3 and 10"):
+/// a total.
+#[test]
+fn a_bare_amount_in_parentheses_after_the_cells() {
+    let mut wrong = Vec::new();
+    for name in ["The cells", "Autologous NK cells", "MSCs", "CIK cells", "The stem cells"] {
+        for (amount, low, high) in [("5 × 10^7", 5e7, None), ("2-5 × 10^9", 2e9, Some(5e9)), ("100 million", 1e8, None)] {
+            for verb in ["are administered intrathecally", "infused intravenously on days 3 and 10", "will be injected into the knee"] {
+                let t = format!("{name} ({amount}) {verb}.");
+                let got: Vec<(Option<f64>, Option<f64>)> = parse_dose_text(&t).iter().map(|l| (l.total, l.total_high)).collect();
+                if got != vec![(Some(low), high)] {
+                    wrong.push(format!("got {got:?}: {t}"));
+                }
+            }
+        }
+    }
+    // Counts of something else in parentheses stay no level.
+    for t in ["White blood cells (5 × 10^9/L) are measured weekly.", "Platelet counts (100 × 10^9) are checked before infusion."] {
+        let got = parse_dose_text(t);
+        if !got.is_empty() {
+            wrong.push(format!("want no level, got {got:?}: {t}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
