@@ -871,12 +871,16 @@ fn regimen(s: &str, orig: &str, anchor: usize) -> Regimen {
         } else if let Some(c) = rx!(r"(?:weekly|once\s+a\s+week|every\s+week)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|eight|ten|twelve)\s+weeks")
             .captures_iter(s)
             // Not "twice weekly for two weeks" (four, read below).
-            .find(|c| !rx!(r"(?:twice|thrice|times)\s*$").is_match(s.get(..c.get(0).map_or(0, |m| m.start())).unwrap_or("")))
+            // Nor "biweekly for 8 weeks" (every two weeks).
+            .find(|c| !rx!(r"(?:twice|thrice|times|\bbi-?|\bsemi-?|\btri-?)\s*$").is_match(s.get(..c.get(0).map_or(0, |m| m.start())).unwrap_or("")))
             .filter(|_| !irregular_schedule(s, &stated_intervals(s)))
         {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(7.0);
-        } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months").captures(s) {
+        } else if let Some(c) = rx!(r"(?:monthly|once\s+a\s+month|every\s+month)\s+for\s+(?:a\s+total\s+of\s+)?(\d+|one|two|three|four|five|six|twelve)\s+months")
+            .captures_iter(s)
+            .find(|c| !rx!(r"(?:\bbi-?|\bsemi-?|\btri-?)\s*$").is_match(s.get(..c.get(0).map_or(0, |m| m.start())).unwrap_or("")))
+        {
             r.administrations = c.get(1).and_then(|m| word_count(m.as_str()));
             r.interval_days = Some(30.4375);
         } else if let Some(c) = rx!(&format!(
@@ -1877,7 +1881,9 @@ pub fn parse_dose_text(text: &str) -> Vec<DoseLevel> {
         {
             if let Some(n) = c.get(1).and_then(|m| word_count(m.as_str())) {
                 d.administrations = Some(n);
-                d.interval_days = if n > 1 && c.get(2).is_some_and(|u| u.as_str().starts_with("day")) { Some(1.0) } else { None };
+                // ("x 4 days" is daily; "weekly x 4 doses" keeps the frequency the text states.)
+                d.interval_days =
+                    if n > 1 && c.get(2).is_some_and(|u| u.as_str().starts_with("day")) { Some(1.0) } else { d.interval_days };
                 if n == 1 {
                     d.interval_days = None;
                 }

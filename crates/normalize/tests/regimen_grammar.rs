@@ -1079,3 +1079,26 @@ fn a_bare_amount_in_parentheses_after_the_cells() {
     }
     assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// "Biweekly" / "bimonthly" / "semi-monthly" for a span are not "weekly" / "monthly" for that
+/// span; a count after a frequency ("weekly x 4 doses") keeps the frequency.
+#[test]
+fn prefixed_frequencies_and_counts_after_them() {
+    let mut wrong = Vec::new();
+    for a in AMOUNTS {
+        for (t, want) in [
+            (format!("{a} biweekly for 8 weeks."), (Some(4), Some(14.0))),
+            (format!("{a} bi-weekly for 8 weeks."), (Some(4), Some(14.0))),
+            (format!("{a} weekly x 4 doses."), (Some(4), Some(7.0))),
+            (format!("{a} weekly x 4."), (Some(4), Some(7.0))),
+            (format!("{a} monthly x 3 doses."), (Some(3), Some(30.4375))),
+            (format!("{a} every 2 weeks x 3 infusions."), (Some(3), Some(14.0))),
+        ] {
+            let got = parse_dose_text(&t).first().map(|l| (l.administrations, l.interval_days));
+            if got != Some(want) {
+                wrong.push(format!("got {got:?}, want {want:?}: {t}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} read wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
