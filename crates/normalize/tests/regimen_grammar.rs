@@ -830,6 +830,11 @@ fn names_before_amounts_totals_divided_and_more_routes() {
         ("delivered through cardiopulmonary bypass (CPB) during cardiac surgery", "OTHER"),
         ("infused into the bypass circuit during surgery", "OTHER"),
         ("given via the CPB at the end of the operation", "OTHER"),
+        ("given via intracerebroventricular injection", "OTHER"),
+        ("given through a nasogastric tube", "OTHER"),
+        ("injected into the subacromial space", "LOCAL"),
+        ("injected subchondrally", "LOCAL"),
+        ("injected intratendinously", "LOCAL"),
     ] {
         for a in AMOUNTS {
             let t = format!("{a} {phrase}.");
