@@ -45,7 +45,10 @@ fn compile(p: &str) -> Regex {
 /// but is not cord tissue; tumour-infiltrating lymphocytes before blood: they come from the
 /// tumour).
 const SOURCE_PATTERNS: [(&str, &str); 11] = [
-    (r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b|\bucb\b|\bhpc,?\s*(?:\(\s*)?cord\b", "CORD_BLOOD"),
+    (
+        r"(?i)\bcord[\s-]*blood|\bh?ucb[\s-]*mscs?\b|\bh?cb[\s-]*mscs?\b|\bucbscs?\b|\bucbt\b|\bucb\b|\bhpc,?\s*(?:\(\s*)?cord\b",
+        "CORD_BLOOD",
+    ),
     (
         r"(?i)umbilical|\bwharton|\bcord[\s-]+(?:tissue|derived|lining)|\bh?uc[\s-]*mscs?\b|\bh?uc[\s-]*mesenchymal|\bh?ucmscs?\b|\bwj[\s-]*mscs?\b|\bh?umscs?\b|\buc[\s-]*derived\b",
         "UMBILICAL_CORD",
@@ -58,11 +61,11 @@ const SOURCE_PATTERNS: [(&str, &str); 11] = [
         r"(?i)adipose|\bfat[\s-]*derived|\bad[\s-]*mscs?\b|\badmscs?\b|\bh?adscs?\b|\bh?ascs?\b|lipoaspirate|liposuction|\bfat\s+(?:tissue|graft\w*|aspirat\w*)|\babdominal\s+fat\b|stromal[\s-]+vascular[\s-]+fraction|\bsvf\b|\blipogems\b|\bnanofat\b|micro-?fragmented\s+(?:fat|lipoaspirate)",
         "ADIPOSE",
     ),
-    (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion", "PLACENTA"),
+    (r"(?i)placenta|\bamnio|\bamnion|\bdecidua|\bchorion|\bh?pl[\s-]*mscs?\b|\bh?pmscs?\b", "PLACENTA"),
     (r"(?i)dental[\s-]*pulp|\bdpscs?\b|exfoliated[\s-]+deciduous|\bSHED\b", "DENTAL_PULP"),
-    (r"(?i)menstrual|endometrial[\s-]+regenerative", "MENSTRUAL_BLOOD"),
+    (r"(?i)menstrual|endometrial[\s-]+regenerative|\bmenscs?\b", "MENSTRUAL_BLOOD"),
     (
-        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)|\bgingiva[a-z]*[\s-]+(?:derived\s+)?(?:mscs?|mesenchymal|stem|stromal)|periodontal[\s-]+ligament[\s-]+(?:derived\s+)?(?:stem|stromal|mesenchymal|cells)|\bsynovi(?:al|um)[\s-]+(?:derived\s+|fluid[\s-]+(?:derived\s+)?)?(?:mscs?|mesenchymal|stem|stromal)|\bnasal\s+chondrocytes|\bschwann\s+cells|retinal\s+pigment(?:ed)?\s+epitheli\w*|\brpe\s+(?:cells|patch)|\bcardiac[\s-]+(?:stem|progenitor)\s+cells|\bc-?kit\+?\s+cardiac",
+        r"(?i)induced[\s-]+pluripotent|\bipscs?\b|embryonic[\s-]+stem|\bh?esc[\s-]*derived\b|\bolfactory[\s-]+(?:mucosa|ensheathing)|\bmyoblasts?\b|muscle[\s-]*derived\s+(?:stem|progenitor|cells)|\bkeratinocytes\b|\b(?:dermal|autologous|allogeneic|cultured)\s+fibroblasts\b|\b(?:autologous|allogeneic|cultured|juvenile|expanded)\s+chondrocytes?\b|chondrocyte\s+implantation|\blimbal\s+(?:stem|epithelial)|\bislets?\s+(?:cell\s+)?(?:transplant\w*|infusion|allo\w*|graft)|\b(?:allogeneic|autologous|donor|purified)\s+islets?\b|hepatocyte\s+transplant\w*|\b(?:human|donor|allogeneic)\s+hepatocytes\b|neural[\s-]+(?:stem|progenitor)\s+cells|\bfetal[\s-]+(?:neural|brain|liver)\s+(?:cells|tissue)|\bgingiva[a-z]*[\s-]+(?:derived\s+)?(?:mscs?|mesenchymal|stem|stromal)|periodontal[\s-]+ligament[\s-]+(?:derived\s+)?(?:stem|stromal|mesenchymal|cells)|\bsynovi(?:al|um)[\s-]+(?:derived\s+|fluid[\s-]+(?:derived\s+)?)?(?:mscs?|mesenchymal|stem|stromal)|\bnasal\s+chondrocytes|\bschwann\s+cells|retinal\s+pigment(?:ed)?\s+epitheli\w*|\brpe\s+(?:cells|patch)|\bcardiac[\s-]+(?:stem|progenitor)\s+cells|\bc-?kit\+?\s+cardiac",
         "OTHER",
     ),
     (r"(?i)tumou?r[\s-]*infiltrating[\s-]+lymphocytes?|\bTILs?\b|\bcardiosphere", "OTHER"),
@@ -275,7 +278,7 @@ pub fn origin_in(text: &str) -> Option<&'static str> {
     static AUTO: OnceLock<Regex> = OnceLock::new();
     let allo = ALLO.get_or_init(|| {
         compile(
-            r"(?i)\ballo(?:geneic|genic|genous|geneous|genetic)?\b|\ballo[\s-]|\bdonor[\s-]*derived|\bthird[\s-]*party|\bhealthy\s+donors?",
+            r"(?i)\ballo(?:geneic|genic|genous|geneous|genetic)?\b|\ballo[\s-]|\bdonor[\s-]*derived|\bthird[\s-]*party|\bhealthy\s+donors?|\bhaplo-?identical\b|\b(?:sibling|unrelated|related|family)\s+donors?\b",
         )
     });
     let auto = AUTO.get_or_init(|| compile(r"(?i)\bauto(?:logous|logic|genous|genic)\b|\bpatients?'?s?'?\s+own\b|\bself[\s-]*derived"));
@@ -539,6 +542,13 @@ mod tests {
             ("autologous bone marrow MSC", Some("BONE_MARROW")),
             ("BM-MSC", Some("BONE_MARROW")),
             ("BMSCs", Some("BONE_MARROW")),
+            // Session 11: abbreviations of placenta, menstrual blood, cord blood MSC and
+            // embryonic stem cell products.
+            ("PL-MSCs 1 x 10^6/kg", Some("PLACENTA")),
+            ("hPMSCs", Some("PLACENTA")),
+            ("MenSCs", Some("MENSTRUAL_BLOOD")),
+            ("CB-MSCs", Some("CORD_BLOOD")),
+            ("hESC-derived cells", Some("OTHER")),
             ("marrow-derived stromal cells", Some("BONE_MARROW")),
             ("adipose-derived stem cells", Some("ADIPOSE")),
             ("AD-MSC", Some("ADIPOSE")),
@@ -602,6 +612,8 @@ mod tests {
         assert_eq!(origin_in("Allogenic MSC derived from umbilical cord"), Some("ALLOGENEIC"));
         assert_eq!(origin_in("allogeneic"), Some("ALLOGENEIC"));
         assert_eq!(origin_in("autologous BM-MSC"), Some("AUTOLOGOUS"));
+        assert_eq!(origin_in("HLA-haploidentical MSCs"), Some("ALLOGENEIC"));
+        assert_eq!(origin_in("MSCs from an unrelated donor"), Some("ALLOGENEIC"));
         assert_eq!(origin_in("the patient's own cells"), Some("AUTOLOGOUS"));
         assert_eq!(origin_in("autologous or allogeneic"), None);
         assert_eq!(origin_in("mesenchymal stem cells"), None);
