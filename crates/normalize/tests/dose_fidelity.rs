@@ -356,10 +356,12 @@ fn row(name: &str, cols: &[Option<&Tally>], f: fn(&Tally) -> f64, target: &str) 
 /// precision 0.88, administrations 0.73, interval 0.91, route 0.88, cell_source 0.88. Then part
 /// 10's 96 exam records: on the whole half (587 records, 428 levels) at the end of session 8
 /// recall 0.79, precision 0.89, administrations 0.74, interval 0.90, route 0.88, cell_source
-/// 0.89. At the end of session 10's rules (same half): 0.79, 0.89, 0.76, 0.89, 0.90, 0.90; the
-/// floor is that minus 0.05, interval's kept at 0.85.
+/// 0.89. At the end of session 10's rules (same half): 0.79, 0.89, 0.76, 0.89, 0.90, 0.90.
+/// Session 11 added part 11's 45 exam records (fresh MSC records): on the whole half (632
+/// records, 484 levels) at the end of round 9: 0.82, 0.91, 0.77, 0.89, 0.90, 0.90; the floor is
+/// that minus 0.05, interval's kept at 0.85.
 const EXAM_FLOOR: [(&str, f64); 6] =
-    [("recall", 0.74), ("precision", 0.84), ("administrations", 0.71), ("interval_days", 0.85), ("route", 0.85), ("cell_source", 0.85)];
+    [("recall", 0.77), ("precision", 0.86), ("administrations", 0.72), ("interval_days", 0.85), ("route", 0.85), ("cell_source", 0.85)];
 
 #[test]
 fn dose_fidelity() {
