@@ -4,6 +4,7 @@
 //! makes every Parquet file the same way, so the same rows always give the same bytes.
 #![deny(missing_docs)]
 
+pub mod chunk;
 mod columns;
 pub mod registry;
 pub mod schema;
@@ -11,6 +12,8 @@ pub mod stream;
 pub mod writer;
 
 pub use schema::{table_names, TableDef, TableGroup, TableSelection, TABLES};
+pub use arrow_array::RecordBatch;
+pub use chunk::{ChunkRecord, ChunkRows, RecordChunk};
 pub use stream::StreamWriter;
 pub use writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
 
