@@ -11,9 +11,9 @@ pub mod schema;
 pub mod stream;
 pub mod writer;
 
-pub use schema::{table_names, TableDef, TableGroup, TableSelection, TABLES};
 pub use arrow_array::RecordBatch;
 pub use chunk::{ChunkRecord, ChunkRows, RecordChunk};
+pub use schema::{table_names, TableDef, TableGroup, TableSelection, TABLES};
 pub use stream::StreamWriter;
 pub use writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
 
