@@ -4,12 +4,15 @@
 //! makes every Parquet file the same way, so the same rows always give the same bytes.
 #![deny(missing_docs)]
 
+pub mod chunk;
 mod columns;
 pub mod registry;
 pub mod schema;
 pub mod stream;
 pub mod writer;
 
+pub use arrow_array::RecordBatch;
+pub use chunk::{ChunkRecord, ChunkRows, RecordChunk};
 pub use schema::{table_names, TableDef, TableGroup, TableSelection, TABLES};
 pub use stream::StreamWriter;
 pub use writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};

@@ -15,20 +15,23 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use trialtables_normalize::model::*;
 
+use crate::chunk::{ChunkRows, RecordChunk, Starts, RECORD_TABLES};
 use crate::schema::{TableSelection, TABLES};
-use crate::writer::{writer_properties, FileMeta, LoadError, TableSummary, Tables};
+use crate::writer::{writer_properties, FileMeta, LoadError, TableSummary};
 
 /// Rows per table written at a time (and per read-back batch of the rewrite).
 pub const CHUNK_ROWS: usize = 8192;
 
-/// Number of tables holding per-record rows (all but `record_issues`, which is last).
-const RECORD_TABLES: usize = TABLES.len() - 1;
-
-/// Where one record's rows start in each record table (row offsets), in table order. Kept
-/// for every record (to drop a superseded copy at the end), so 32-bit: 36 bytes per record.
-type Starts = [u32; RECORD_TABLES];
+/// Index of `record_issues` in [`TABLES`] (the last table).
+const ISSUES: usize = RECORD_TABLES;
 
 /// Appends records to one Parquet file per table.
+///
+/// Record rows arrive already in Arrow ([`RecordChunk`]): slices of the chunks' batches wait
+/// in a list per table until [`CHUNK_ROWS`] rows are there, and are then written exactly
+/// [`CHUNK_ROWS`] at a time, so row groups and pages fall where they would if the rows had
+/// been built into batches here. `record_issues`, which also takes rows that belong to no
+/// record, is buffered as rows.
 pub struct StreamWriter {
     dir: PathBuf,
     props: WriterProperties,
@@ -37,8 +40,20 @@ pub struct StreamWriter {
     writers: Vec<Option<ArrowWriter<BufWriter<File>>>>,
     /// Which tables are written (set from `writers` when they are closed).
     writers_on: Vec<bool>,
-    buf: Tables,
-    written: [u64; TABLES.len()],
+    selection: TableSelection,
+    /// Rows of `record_issues` not yet written.
+    issues: Vec<RecordIssue>,
+    /// Rows of `record_issues` written.
+    issues_written: u64,
+    /// Rows taken so far per record table (written, pending or in the open run).
+    total: [u64; RECORD_TABLES],
+    /// The chunk whose records are being pushed.
+    rows: Option<ChunkRows>,
+    /// Per record table, the range of the current chunk's batch pushed since the last gap.
+    run: [(usize, usize); RECORD_TABLES],
+    /// Per record table, slices waiting to be written, and their rows.
+    pending: Vec<Vec<RecordBatch>>,
+    pending_rows: [usize; RECORD_TABLES],
     starts: Vec<Starts>,
     dropped: BTreeSet<usize>,
 }
@@ -70,33 +85,102 @@ impl StreamWriter {
             props,
             writers_on: writers.iter().map(Option::is_some).collect(),
             writers,
-            buf: Tables::default(),
-            written: [0; TABLES.len()],
+            selection,
+            issues: Vec::new(),
+            issues_written: 0,
+            total: [0; RECORD_TABLES],
+            rows: None,
+            run: [(0, 0); RECORD_TABLES],
+            pending: vec![Vec::new(); RECORD_TABLES],
+            pending_rows: [0; RECORD_TABLES],
             starts: Vec::new(),
             dropped: BTreeSet::new(),
         })
     }
 
-    fn total(&self, t: usize) -> u64 {
-        self.written[t] + self.buf.len_of(t) as u64
+    /// Which tables are written.
+    pub fn selection(&self) -> TableSelection {
+        self.selection
     }
 
-    /// Appends one record's rows; returns its sequence number (for [`StreamWriter::drop_record`]).
+    /// Appends one record's rows and findings; returns its sequence number (for
+    /// [`StreamWriter::drop_record`]). The same as pushing a chunk of this one record.
     pub fn push(&mut self, n: Normalized) -> Result<usize, LoadError> {
+        let mut chunk = RecordChunk::new(vec![(n, 0)], self.selection);
+        self.push_rows(chunk.rows)?;
+        let seq = self.push_record(0)?;
+        self.push_issues(chunk.records.pop().map(|r| r.issues).unwrap_or_default())?;
+        Ok(seq)
+    }
+
+    /// Makes `rows` the chunk whose records [`StreamWriter::push_record`] appends (the
+    /// previous chunk's records can no longer be pushed).
+    pub fn push_rows(&mut self, rows: ChunkRows) -> Result<(), LoadError> {
+        self.close_runs()?;
+        self.rows = Some(rows);
+        self.run = [(0, 0); RECORD_TABLES];
+        Ok(())
+    }
+
+    /// Appends the rows of record `i` of the current chunk (see [`StreamWriter::push_rows`]);
+    /// returns its sequence number. Its findings are the caller's to push.
+    pub fn push_record(&mut self, i: usize) -> Result<usize, LoadError> {
         let mut s: Starts = [0; RECORD_TABLES];
         for (t, slot) in s.iter_mut().enumerate() {
-            *slot = u32::try_from(self.total(t)).map_err(|_| LoadError::TooManyRows { table: TABLES[t].name })?;
+            *slot = u32::try_from(self.total[t]).map_err(|_| LoadError::TooManyRows { table: TABLES[t].name })?;
         }
         self.starts.push(s);
-        self.buf.push(n);
-        self.flush_full(false)?;
+        let rows = self.rows.as_ref().expect("push_rows comes before push_record");
+        let mut gap = false;
+        for t in 0..RECORD_TABLES {
+            let (lo, hi) = rows.range(i, t);
+            self.total[t] += (hi - lo) as u64;
+            if hi > lo && lo != self.run[t].1 {
+                gap = true;
+            }
+        }
+        if gap {
+            // Some rows between the open runs and this record are not kept: close the runs.
+            self.close_runs()?;
+        }
+        let rows = self.rows.as_ref().expect("set above");
+        for t in 0..RECORD_TABLES {
+            let (lo, hi) = rows.range(i, t);
+            if hi > lo {
+                if self.run[t].1 != lo {
+                    self.run[t] = (lo, lo);
+                }
+                self.run[t].1 = hi;
+            }
+        }
         Ok(self.starts.len() - 1)
     }
 
-    /// Appends findings that belong to no kept record (input issues, duplicates).
-    pub fn push_issues(&mut self, issues: impl IntoIterator<Item = RecordIssue>) -> Result<(), LoadError> {
-        self.buf.issues.extend(issues);
+    /// Moves the open runs of the current chunk to the pending slices, and writes what fills
+    /// a chunk of rows.
+    fn close_runs(&mut self) -> Result<(), LoadError> {
+        let Some(rows) = self.rows.as_ref() else { return Ok(()) };
+        for t in 0..RECORD_TABLES {
+            let (lo, hi) = self.run[t];
+            self.run[t] = (hi, hi);
+            if hi == lo {
+                continue;
+            }
+            let Some(batch) = &rows.batches[t] else { continue };
+            self.pending[t].push(batch.slice(lo, hi - lo));
+            self.pending_rows[t] += hi - lo;
+        }
         self.flush_full(false)
+    }
+
+    /// Appends findings that belong to no kept record (input issues, duplicates), or a kept
+    /// record's own.
+    pub fn push_issues(&mut self, issues: impl IntoIterator<Item = RecordIssue>) -> Result<(), LoadError> {
+        self.issues.extend(issues);
+        if self.issues.len() >= CHUNK_ROWS {
+            self.flush_issues(false)?;
+        }
+        Ok(())
     }
 
     /// Marks an already pushed record to be removed from every table at [`finish`](Self::finish).
@@ -104,22 +188,49 @@ impl StreamWriter {
         self.dropped.insert(seq);
     }
 
+    fn flush_issues(&mut self, all: bool) -> Result<(), LoadError> {
+        let Some(writer) = self.writers[ISSUES].as_mut() else {
+            self.issues.clear();
+            return Ok(());
+        };
+        while self.issues.len() >= CHUNK_ROWS || (all && !self.issues.is_empty()) {
+            let n = self.issues.len().min(CHUNK_ROWS);
+            let batch = crate::schema::record_issues(&self.issues[..n]);
+            self.issues.drain(..n);
+            let path = self.dir.join(format!("{}.parquet", TABLES[ISSUES].name));
+            writer.write(&batch).map_err(pq(&path))?;
+            self.issues_written += n as u64;
+        }
+        Ok(())
+    }
+
+    /// Writes every record table's pending rows [`CHUNK_ROWS`] at a time (and the rest too
+    /// when `all`).
     fn flush_full(&mut self, all: bool) -> Result<(), LoadError> {
-        for (t, def) in TABLES.iter().enumerate() {
-            let Some(writer) = self.writers[t].as_mut() else {
-                // Switched off: the rows are counted (so record offsets stay right) and dropped.
-                let n = self.buf.len_of(t);
-                if n > 0 {
-                    self.written[t] += n as u64;
-                    self.buf.discard(t);
-                }
+        for (t, def) in TABLES[..RECORD_TABLES].iter().enumerate() {
+            if self.pending_rows[t] < CHUNK_ROWS && !(all && self.pending_rows[t] > 0) {
                 continue;
+            }
+            let Some(writer) = self.writers[t].as_mut() else { continue };
+            let path = self.dir.join(format!("{}.parquet", def.name));
+            let mut parts = std::mem::take(&mut self.pending[t]);
+            let batch = if parts.len() == 1 {
+                parts.pop().expect("one part")
+            } else {
+                arrow_select::concat::concat_batches(&parts[0].schema(), &parts)
+                    .map_err(|e| LoadError::Parquet { path: path.clone(), source: e.into() })?
             };
-            while self.buf.len_of(t) >= CHUNK_ROWS || (all && self.buf.len_of(t) > 0) {
-                let batch = self.buf.take_batch(t, CHUNK_ROWS);
-                let path = self.dir.join(format!("{}.parquet", def.name));
-                writer.write(&batch).map_err(pq(&path))?;
-                self.written[t] += batch.num_rows() as u64;
+            drop(parts);
+            let n = batch.num_rows();
+            let mut at = 0;
+            while n - at >= CHUNK_ROWS || (all && n > at) {
+                let k = (n - at).min(CHUNK_ROWS);
+                writer.write(&batch.slice(at, k)).map_err(pq(&path))?;
+                at += k;
+            }
+            self.pending_rows[t] = n - at;
+            if n > at {
+                self.pending[t].push(batch.slice(at, n - at));
             }
         }
         Ok(())
@@ -127,7 +238,10 @@ impl StreamWriter {
 
     /// Writes what is buffered, closes the files, and removes the rows of dropped records.
     pub fn finish(mut self) -> Result<Vec<TableSummary>, LoadError> {
+        self.close_runs()?;
+        self.rows = None;
         self.flush_full(true)?;
+        self.flush_issues(true)?;
         let writers = std::mem::take(&mut self.writers);
         for (i, w) in writers.into_iter().enumerate() {
             let Some(w) = w else { continue };
@@ -136,7 +250,8 @@ impl StreamWriter {
             let file = inner.into_inner().map_err(|e| LoadError::Io { path: path.clone(), source: e.into_error() })?;
             file.sync_all().map_err(io(&path))?;
         }
-        let mut rows: Vec<u64> = self.written.to_vec();
+        let mut rows: Vec<u64> = self.total.to_vec();
+        rows.push(self.issues_written);
         if !self.dropped.is_empty() {
             for t in (0..RECORD_TABLES).filter(|&t| self.writers_on[t]) {
                 let ranges: Vec<(u64, u64)> = self
@@ -144,7 +259,7 @@ impl StreamWriter {
                     .iter()
                     .map(|&seq| {
                         let start = u64::from(self.starts[seq][t]);
-                        let end = self.starts.get(seq + 1).map(|s| u64::from(s[t])).unwrap_or(self.written[t]);
+                        let end = self.starts.get(seq + 1).map(|s| u64::from(s[t])).unwrap_or(self.total[t]);
                         (start, end)
                     })
                     .filter(|(a, b)| b > a)
@@ -292,6 +407,62 @@ mod tests {
             assert_eq!(std::fs::read(c.path().join(&f)).unwrap(), std::fs::read(d.path().join(&f)).unwrap(), "{t} bytes");
         }
         assert!(!read_ids(&c.path().join("conditions.parquet")).contains(&"NCT00000001".to_string()));
+    }
+
+    /// Rows written the way the writer wrote them before chunks came in Arrow: every table's
+    /// rows built into batches of [`CHUNK_ROWS`] from the rows themselves.
+    fn written_from_rows(dir: &Path, recs: &[Normalized]) {
+        let mut rows = crate::writer::Tables::default();
+        for n in recs.iter().cloned() {
+            rows.push(n);
+        }
+        let props = writer_properties(&meta());
+        for (t, def) in TABLES.iter().enumerate() {
+            let f = File::create(dir.join(format!("{}.parquet", def.name))).unwrap();
+            let mut w = ArrowWriter::try_new(BufWriter::new(f), def.schema(), Some(props.clone())).unwrap();
+            while rows.len_of(t) > 0 {
+                w.write(&rows.take_batch(t, CHUNK_ROWS)).unwrap();
+            }
+            w.into_inner().unwrap().into_inner().unwrap().sync_all().unwrap();
+        }
+    }
+
+    #[test]
+    fn chunks_in_arrow_write_the_bytes_rows_wrote() {
+        // Dictionary columns (phase, category) whose values differ from chunk to chunk, so the
+        // concatenated batches carry different dictionaries; some records skipped (gaps).
+        let phases = ["PHASE1", "PHASE2", "PHASE3", "NA"];
+        let many: Vec<Normalized> = (0..20_000)
+            .map(|i| {
+                let mut n = rec(&format!("NCT{i:08}"), i % 4);
+                n.trial.phase = (i % 7 != 0).then(|| phases[(i / 1000) % 4].to_string());
+                for c in &mut n.conditions {
+                    c.category = Some(format!("CAT{}", (i / 700 + c.condition_index as usize) % 9));
+                }
+                n
+            })
+            .collect();
+        let skip = |i: usize| i % 1_013 == 5 || (3_000..3_040).contains(&i);
+        let a = tempfile::tempdir().unwrap();
+        let mut w = StreamWriter::create(a.path(), &meta(), TableSelection::default()).unwrap();
+        for (c, part) in many.chunks(333).enumerate() {
+            let chunk = RecordChunk::new(part.iter().cloned().map(|n| (n, 0)).collect(), TableSelection::default());
+            w.push_rows(chunk.rows).unwrap();
+            for (k, r) in chunk.records.into_iter().enumerate() {
+                if !skip(c * 333 + k) {
+                    w.push_record(k).unwrap();
+                    w.push_issues(r.issues).unwrap();
+                }
+            }
+        }
+        w.finish().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let kept: Vec<Normalized> = many.iter().enumerate().filter(|(i, _)| !skip(*i)).map(|(_, n)| n.clone()).collect();
+        written_from_rows(b.path(), &kept);
+        for d in TABLES {
+            let f = format!("{}.parquet", d.name);
+            assert_eq!(std::fs::read(a.path().join(&f)).unwrap(), std::fs::read(b.path().join(&f)).unwrap(), "{f}");
+        }
     }
 
     #[test]

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use trialtables_extract::Severity;
-use trialtables_normalize::{Normalized, RecordIssue};
+use trialtables_normalize::model::Trial;
+use trialtables_normalize::RecordIssue;
 
 /// What is remembered of a kept trial.
 struct Kept {
@@ -63,19 +64,19 @@ impl DuplicateIndex {
         self.seen.len()
     }
 
-    /// Decides what happens to `n` (a record with an NCT id), whose normalized rows hash to
+    /// Decides what happens to the record of trial row `t` (with an NCT id), whose normalized rows hash to
     /// `fingerprint`.
-    pub fn offer(&self, n: &Normalized, fingerprint: u64) -> Decision {
-        let Some(old) = self.seen.get(n.trial.nct_id.as_str()) else { return Decision::New };
-        let id = n.trial.nct_id.as_str();
+    pub fn offer(&self, t: &Trial, fingerprint: u64) -> Decision {
+        let Some(old) = self.seen.get(t.nct_id.as_str()) else { return Decision::New };
+        let id = t.nct_id.as_str();
         let agree = old.fingerprint == fingerprint;
-        if n.trial.last_update_date.map(|d| d.days) > old.last_update {
+        if t.last_update_date.map(|d| d.days) > old.last_update {
             Decision::Supersedes {
                 old_seq: old.seq,
                 issue: issue(
                     id,
                     (&old.source_path, old.line, old.last_update_raw.as_deref()),
-                    (&n.trial.source_path, n.trial.last_update_date_raw.as_deref()),
+                    (&t.source_path, t.last_update_date_raw.as_deref()),
                     agree,
                 ),
             }
@@ -83,7 +84,7 @@ impl DuplicateIndex {
             Decision::Dropped {
                 issue: issue(
                     id,
-                    (&n.trial.source_path, n.trial.source_line, n.trial.last_update_date_raw.as_deref()),
+                    (&t.source_path, t.source_line, t.last_update_date_raw.as_deref()),
                     (&old.source_path, old.last_update_raw.as_deref()),
                     agree,
                 ),
@@ -91,26 +92,26 @@ impl DuplicateIndex {
         }
     }
 
-    /// What to remember of `n` once it is written (after [`Decision::New`] or
+    /// What to remember of the record of `t` once it is written (after [`Decision::New`] or
     /// [`Decision::Supersedes`]); taken before the record moves into the writer, completed by
     /// [`DuplicateIndex::kept`] with the writer's sequence number.
-    pub fn remember(&mut self, n: &Normalized, fingerprint: u64) -> Pending {
+    pub fn remember(&mut self, t: &Trial, fingerprint: u64) -> Pending {
         let path = match &self.last_path {
-            Some(p) if **p == *n.trial.source_path => p.clone(),
+            Some(p) if **p == *t.source_path => p.clone(),
             _ => {
-                let p: Arc<str> = Arc::from(n.trial.source_path.as_str());
+                let p: Arc<str> = Arc::from(t.source_path.as_str());
                 self.last_path = Some(p.clone());
                 p
             }
         };
         Pending {
-            id: Box::from(n.trial.nct_id.as_str()),
+            id: Box::from(t.nct_id.as_str()),
             kept: Kept {
                 seq: 0,
-                last_update: n.trial.last_update_date.map(|d| d.days),
-                last_update_raw: n.trial.last_update_date_raw.as_deref().map(Box::from),
+                last_update: t.last_update_date.map(|d| d.days),
+                last_update_raw: t.last_update_date_raw.as_deref().map(Box::from),
                 source_path: path,
-                line: n.trial.source_line,
+                line: t.source_line,
                 fingerprint,
             },
         }
@@ -151,7 +152,7 @@ fn issue(id: &str, dropped: (&str, i64, Option<&str>), kept: (&str, Option<&str>
 mod tests {
     use super::*;
     use trialtables_normalize::dates::days_from_civil;
-    use trialtables_normalize::{PartialDate, Precision};
+    use trialtables_normalize::{Normalized, PartialDate, Precision};
 
     fn rec(id: &str, path: &str, line: i64, updated: Option<(i32, u32, u32)>) -> Normalized {
         let mut n = Normalized::default();
@@ -171,15 +172,15 @@ mod tests {
         let mut written: Vec<Option<String>> = Vec::new();
         let mut issues = Vec::new();
         for (n, fp) in recs {
-            match idx.offer(n, *fp) {
+            match idx.offer(&n.trial, *fp) {
                 Decision::New => {
-                    let p = idx.remember(n, *fp);
+                    let p = idx.remember(&n.trial, *fp);
                     written.push(Some(n.trial.source_path.clone()));
                     idx.kept(p, written.len() - 1);
                 }
                 Decision::Supersedes { old_seq, issue } => {
                     written[old_seq] = None;
-                    let p = idx.remember(n, *fp);
+                    let p = idx.remember(&n.trial, *fp);
                     written.push(Some(n.trial.source_path.clone()));
                     idx.kept(p, written.len() - 1);
                     issues.push((issue.source_path, issue.message));

@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::{debug, error, field, info_span, warn, Instrument};
 use trialtables_extract::{InputIssue, Severity};
-use trialtables_load::{FileMeta, StreamWriter, TableSelection};
+use trialtables_load::{FileMeta, RecordChunk, StreamWriter, TableSelection};
 use trialtables_normalize::{normalize, NormalizeConfig, Normalized, RecordIssue};
 
 use crate::cache::{build_id, cache_key, store_cached, try_cached, CacheDirs, CacheEntry, CACHE_DIR};
@@ -138,8 +138,9 @@ fn failed_file(shown: String, bytes: u64, sha256: String, message: String) -> Fi
 
 /// A piece of one input's output, sent from its reader to the writer.
 enum Msg {
-    /// Records and input-level issues of one document (archive member) of the file.
-    Chunk(Vec<(Normalized, u64)>, Vec<RecordIssue>),
+    /// Records (already in Arrow, each with its fingerprint) and input-level issues of one
+    /// document (archive member) of the file.
+    Chunk(RecordChunk, Vec<RecordIssue>),
     /// The file is done.
     Done(InputEntry),
     /// The messages of several small files, sent at once (one hand-off, one wake-up of the
@@ -149,6 +150,19 @@ enum Msg {
     /// batch counts against `threads` until its output is written, not only while it is
     /// parsed, so parsed output never piles up behind a slower writer.
     Release(tokio::sync::OwnedSemaphorePermit),
+}
+
+impl Msg {
+    /// Input-level issues alone.
+    fn issues(issues: Vec<RecordIssue>) -> Msg {
+        Msg::Chunk(RecordChunk::new(Vec::new(), TableSelection::default()), issues)
+    }
+
+    /// Records (with their fingerprints) turned into Arrow here, on the reading thread, for
+    /// the tables of `tables`, and input-level issues.
+    fn records(recs: Vec<(Normalized, u64)>, issues: Vec<RecordIssue>, tables: TableSelection) -> Msg {
+        Msg::Chunk(RecordChunk::new(recs, tables), issues)
+    }
 }
 
 /// Capacity (in chunks) of each file's channel: a reader ahead of the writer waits.
@@ -200,7 +214,14 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
 
 /// Parses one file on a blocking thread and sends its output in chunks (or replays it from
 /// the incremental cache).
-fn parse_file(shown: String, input: Input, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
+fn parse_file(
+    shown: String,
+    input: Input,
+    cfg: &NormalizeConfig,
+    tables: TableSelection,
+    cache: Option<&CacheDirs>,
+    sink: &mut dyn FnMut(Msg),
+) -> InputEntry {
     // The content hash: of the bytes held; for a streamed file, while it is read, or in a
     // first pass when the incremental cache needs it before parsing.
     let mut size = 0u64;
@@ -216,7 +237,7 @@ fn parse_file(shown: String, input: Input, cfg: &NormalizeConfig, cache: Option<
             }
             Err(e) => {
                 let f = failed_file(shown, 0, String::new(), format!("cannot read file: {e}"));
-                sink(Msg::Chunk(Vec::new(), f.input_issues));
+                sink(Msg::issues(f.input_issues));
                 return f.entry;
             }
         },
@@ -232,7 +253,7 @@ fn parse_file(shown: String, input: Input, cfg: &NormalizeConfig, cache: Option<
     };
     let from_cache = hit.is_some();
     let mut records = 0usize;
-    let mut send = |recs: Vec<(Normalized, u64)>, issues: Vec<RecordIssue>| sink(Msg::Chunk(recs, issues));
+    let mut send = |recs: Vec<(Normalized, u64)>, issues: Vec<RecordIssue>| sink(Msg::records(recs, issues, tables));
     match hit {
         Some(e) => {
             records = e.records.len();
@@ -339,7 +360,14 @@ fn batches(files: &[PathBuf]) -> impl Iterator<Item = Vec<PathBuf>> + '_ {
 
 /// Reads one file on the current (blocking) thread and hands its output to `sink`. A panic
 /// in a reader is a bug, but it loses this file only: it becomes an ERROR row.
-fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&CacheDirs>, sink: &mut dyn FnMut(Msg)) -> InputEntry {
+fn read_one(
+    file: &Path,
+    shown: String,
+    cfg: &NormalizeConfig,
+    tables: TableSelection,
+    cache: Option<&CacheDirs>,
+    sink: &mut dyn FnMut(Msg),
+) -> InputEntry {
     let large = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() >= STREAM_BYTES);
     let input = match crate::inputs::read_input_unless(file, large) {
         Ok(Some(b)) => Input::Bytes(b),
@@ -356,19 +384,19 @@ fn read_one(file: &Path, shown: String, cfg: &NormalizeConfig, cache: Option<&Ca
                     i.severity = Severity::Warning;
                 }
             }
-            sink(Msg::Chunk(Vec::new(), f.input_issues));
+            sink(Msg::issues(f.input_issues));
             return f.entry;
         }
     };
     // Chunks sent before a panic stay (as they did when a reader task died); the file is
     // reported as failed.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(shown.clone(), input, cfg, cache, &mut *sink))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(shown.clone(), input, cfg, tables, cache, &mut *sink))) {
         Ok(entry) => entry,
         Err(p) => {
             let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
             error!(path = %shown, "internal error while reading this file: {what}");
             let f = failed_file(shown, 0, String::new(), format!("internal error while reading this file (please report it): {what}"));
-            sink(Msg::Chunk(Vec::new(), f.input_issues));
+            sink(Msg::issues(f.input_issues));
             f.entry
         }
     }
@@ -409,6 +437,7 @@ async fn dispatch(
                 let ctx = ZipCtx {
                     sem: sem.clone(),
                     cfg: cfg.clone(),
+                    tables: plan.tables,
                     bar: bar.clone(),
                     records_seen: records_seen.clone(),
                     bytes_seen: bytes_seen.clone(),
@@ -425,7 +454,7 @@ async fn dispatch(
             break; // the writer stopped: the run is failing
         }
         let shown: Vec<String> = batch.iter().map(|f| display_path(&plan.base, f)).collect();
-        let (cfg, cache, bar) = (cfg.clone(), cache.clone(), bar.clone());
+        let (cfg, cache, bar, tables) = (cfg.clone(), cache.clone(), bar.clone(), plan.tables);
         let (records_seen, bytes_seen) = (records_seen.clone(), bytes_seen.clone());
         let tx2 = tx.clone();
         let first = shown.first().cloned().unwrap_or_default();
@@ -441,11 +470,11 @@ async fn dispatch(
                 // files is gathered and sent at once. The writer hangs up only when the run is
                 // failing; nothing more to do then.
                 let entry = if single {
-                    read_one(file, shown, &cfg, cache.as_deref(), &mut |m| {
+                    read_one(file, shown, &cfg, tables, cache.as_deref(), &mut |m| {
                         let _ = tx2.blocking_send(m);
                     })
                 } else {
-                    read_one(file, shown, &cfg, cache.as_deref(), &mut |m| gathered.push(m))
+                    read_one(file, shown, &cfg, tables, cache.as_deref(), &mut |m| gathered.push(m))
                 };
                 let recs = records_seen.fetch_add(entry.records, Ordering::Relaxed) + entry.records;
                 let b = bytes_seen.fetch_add(entry.bytes, Ordering::Relaxed) + entry.bytes;
@@ -472,7 +501,7 @@ async fn dispatch(
                     String::new(),
                     format!("internal error while reading {what} (please report it); its records are missing: {e}"),
                 );
-                let _ = tx.send(Msg::Chunk(Vec::new(), f.input_issues)).await;
+                let _ = tx.send(Msg::issues(f.input_issues)).await;
             }
         });
     }
@@ -507,6 +536,7 @@ fn is_bulk_zip(file: &Path) -> bool {
 struct ZipCtx {
     sem: Arc<tokio::sync::Semaphore>,
     cfg: Arc<NormalizeConfig>,
+    tables: TableSelection,
     bar: ProgressBar,
     records_seen: Arc<AtomicUsize>,
     bytes_seen: Arc<AtomicU64>,
@@ -539,6 +569,7 @@ async fn dispatch_zip(
         }
         let (zip, shown, cfg, records) = (zip.clone(), shown.clone(), ctx.cfg.clone(), records.clone());
         let records_seen = ctx.records_seen.clone();
+        let tables = ctx.tables;
         tasks.push(tokio::task::spawn_blocking(move || {
             let what = format!("entries {} to {} of this archive", range.start, range.end - 1);
             let mut gathered: Vec<Msg> = Vec::new();
@@ -559,7 +590,7 @@ async fn dispatch_zip(
                     // One message per document, as when the archive is read member after member;
                     // gathered and sent at once, so a range never waits for the writer to reach
                     // it (the ranges in flight are bounded by `threads`).
-                    gathered.push(Msg::Chunk(recs, ex.issues.into_iter().map(input_issue_row).collect()));
+                    gathered.push(Msg::records(recs, ex.issues.into_iter().map(input_issue_row).collect(), tables));
                 });
             }));
             let _ = tx.blocking_send(Msg::Many(std::mem::take(&mut gathered)));
@@ -573,7 +604,7 @@ async fn dispatch_zip(
                     String::new(),
                     format!("internal error while reading {what} (please report it): {what_panicked}"),
                 );
-                let _ = tx.blocking_send(Msg::Chunk(Vec::new(), f.input_issues));
+                let _ = tx.blocking_send(Msg::issues(f.input_issues));
             }
             let _ = tx.blocking_send(Msg::Release(permit));
         }));
@@ -613,7 +644,7 @@ async fn dispatch_zip(
         bar.set_message(format!("{} records, {:.1} MB", ctx.records_seen.load(Ordering::Relaxed), b as f64 / 1e6));
         debug!(path = %shown, records, "input read (bulk zip)");
         if !issues.is_empty() {
-            let _ = tx.send(Msg::Chunk(Vec::new(), issues)).await;
+            let _ = tx.send(Msg::issues(issues)).await;
         }
         let _ = tx.send(Msg::Done(InputEntry { path: shown, bytes, sha256, records, from_cache: false })).await;
     });
@@ -659,20 +690,25 @@ fn write_stream(
                 }
                 Msg::Done(entry) => entries.push(entry),
                 Msg::Release(permit) => drop(permit),
-                Msg::Chunk(recs, issues) => {
+                Msg::Chunk(chunk, issues) => {
                     count(&issues);
                     w.push_issues(issues)?;
-                    for (n, fp) in recs {
+                    // The rows are already in Arrow; a kept record's are appended as a slice.
+                    let RecordChunk { rows, records: recs } = chunk;
+                    w.push_rows(rows)?;
+                    for (i, r) in recs.into_iter().enumerate() {
                         records += 1;
-                        count(&n.issues);
-                        if n.trial.nct_id.is_empty() {
-                            w.push_issues(n.issues)?;
+                        count(&r.issues);
+                        if r.trial.nct_id.is_empty() {
+                            w.push_issues(r.issues)?;
                             continue;
                         }
-                        match seen.offer(&n, fp) {
+                        let fp = r.tag;
+                        match seen.offer(&r.trial, fp) {
                             Decision::New => {
-                                let p = seen.remember(&n, fp);
-                                let seq = w.push(n)?;
+                                let p = seen.remember(&r.trial, fp);
+                                let seq = w.push_record(i)?;
+                                w.push_issues(r.issues)?;
                                 seen.kept(p, seq);
                             }
                             Decision::Supersedes { old_seq, issue } => {
@@ -680,14 +716,15 @@ fn write_stream(
                                 w.drop_record(old_seq);
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                let p = seen.remember(&n, fp);
-                                let seq = w.push(n)?;
+                                let p = seen.remember(&r.trial, fp);
+                                let seq = w.push_record(i)?;
+                                w.push_issues(r.issues)?;
                                 seen.kept(p, seq);
                             }
                             Decision::Dropped { issue } => {
                                 count(std::slice::from_ref(&issue));
                                 w.push_issues([issue])?;
-                                w.push_issues(n.issues)?;
+                                w.push_issues(r.issues)?;
                             }
                         }
                     }
@@ -836,12 +873,18 @@ async fn run_locked(plan: RunPlan, staging: &Path, t0: Instant, started_at: Stri
 mod tests {
     use super::*;
 
-    /// Everything `parse_file` sends, flattened: (records with fingerprints, issues).
-    fn collect(input: Input, cache: Option<&CacheDirs>) -> (InputEntry, Vec<(Normalized, u64)>, Vec<RecordIssue>) {
+    /// One record as sent: its trial key, fingerprint and findings, and its rows per table.
+    type Sent = (trialtables_load::ChunkRecord, Vec<Option<trialtables_load::RecordBatch>>);
+
+    /// Everything `parse_file` sends, flattened: (records with their rows, issues).
+    fn collect(input: Input, cache: Option<&CacheDirs>) -> (InputEntry, Vec<Sent>, Vec<RecordIssue>) {
         let (mut recs, mut issues) = (Vec::new(), Vec::new());
-        let entry = parse_file("a.json".into(), input, &NormalizeConfig::default(), cache, &mut |m| {
-            if let Msg::Chunk(r, i) = m {
-                recs.extend(r);
+        let entry = parse_file("a.json".into(), input, &NormalizeConfig::default(), TableSelection::default(), cache, &mut |m| {
+            if let Msg::Chunk(c, i) = m {
+                for (k, r) in c.records.into_iter().enumerate() {
+                    let rows = (0..trialtables_load::TABLES.len() - 1).map(|t| c.rows.rows_of(k, t)).collect();
+                    recs.push((r, rows));
+                }
                 issues.extend(i);
             }
         });
