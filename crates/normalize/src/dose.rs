@@ -618,8 +618,7 @@ fn stated_intervals(s: &str) -> Vec<(usize, f64)> {
 /// Whether the frequency whose statement ends at `end` is a drug's: a drug amount just before it
 /// ("rituximab 100 mg every week") or a drug named right after it ("bi-weekly nivolumab").
 fn drug_frequency(s: &str, end: usize) -> bool {
-    let drug = r"\w+mab\b|\bil-2\b|aldesleukin|interleukin|cyclophosphamide|fludarabine|busulfan|melphalan|tacrolimus|methotrexate|cyclosporin\w*|\bg-csf\b|filgrastim|plerixafor|chemotherapy|steroids?\b|prednis\w*";
-    rx!(&format!(r"^\s*(?:[\w-]+\s+)?(?:{drug})")).is_match(window_after(s, end, 40))
+    rx!(&format!(r"^\s*(?:[\w-]+\s+)?(?:{DRUG_NAMES}|chemotherapy|steroids?\b|prednis\w*)")).is_match(window_after(s, end, 40))
         || rx!(r"\d\s*(?:mg|µg|ug|mcg|iu|gy|cgy)\b[^.;]{0,30}$")
             .find(window_before(s, end, 50))
             .is_some_and(|m| !rx!(r"10\^|\bcells?\b|million").is_match(m.as_str()))
@@ -2161,10 +2160,14 @@ fn regimen_sentence(l: &str) -> bool {
     admin && (cells || !drug) && !visits
 }
 
+/// Names of the drugs given beside cell products (conditioning, cytokines, immunosuppressants,
+/// mobilisers, antibodies), read by [`drug_words`] and [`drug_frequency`].
+const DRUG_NAMES: &str = r"\bil-2\b|aldesleukin|interleukin|cyclophosphamide|fludarabine|busulfan|melphalan|tacrolimus|methotrexate|cyclosporin|\bg-csf\b|filgrastim|plerixafor|\w+mab\b";
+
 /// Drug, radiation and cytokine wording (doses in mg, units, Gy; drug names of cell-therapy
 /// regimens: conditioning, IL-2, antibodies).
 fn drug_words(l: &str) -> bool {
-    rx!(r"\d\s*(?:mg|µg|ug|mcg|g|iu|gy|cgy)\b|\bunits?\b|\biu\b|mg/|/m2|/m\^2|\bdrugs?\b|chemotherap|\bil-2\b|aldesleukin|interleukin|cyclophosphamide|fludarabine|busulfan|melphalan|tacrolimus|methotrexate|cyclosporin|\bg-csf\b|filgrastim|plerixafor|antibod|\w+mab\b|irradiation|\btbi\b").is_match(l)
+    rx!(&format!(r"\d\s*(?:mg|µg|ug|mcg|g|iu|gy|cgy)\b|\bunits?\b|\biu\b|mg/|/m2|/m\^2|\bdrugs?\b|chemotherap|{DRUG_NAMES}|antibod|irradiation|\btbi\b")).is_match(l)
 }
 
 /// `s` with every sentence that cannot state the cells' regimen blanked out (same length, so
